@@ -1,0 +1,65 @@
+package dev.capkit.core.scenario;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A load test as a value: what is sent (the request mix), how (the load shape), through which
+ * network profiles, judged by which objectives. Read from {@code scenarios/*.json} by
+ * {@link ScenarioLoader}; the format is documented in {@code scenarios/README.md}.
+ *
+ * <p>The run is the cross product of load levels and network profiles, levels outermost:
+ * <pre>{@code
+ * Scenario s = ScenarioLoader.load(Path.of("scenarios/quickstart.json"), Map.of());
+ * for (StepPlan step : s.steps()) System.out.println(step.id());   // s00-qps0.5-none, ...
+ * }</pre>
+ *
+ * @param source        where it was read from (file path), for messages
+ * @param model         served model name sent in requests (a real target may override it)
+ * @param networks      network profile names; {@code none} means a direct connection
+ */
+public record Scenario(
+    String name,
+    String description,
+    String source,
+    long seed,
+    String model,
+    EmulatorSettings emulator,
+    List<RequestMix> mix,
+    LoadShape load,
+    List<String> networks,
+    SloSet slo,
+    ClientTimeouts timeouts) {
+
+  public Scenario {
+    mix = List.copyOf(mix);
+    networks = List.copyOf(networks);
+  }
+
+  /** The steps of the run in order: every load level under every network profile. */
+  public List<StepPlan> steps() {
+    List<StepPlan> steps = new ArrayList<>();
+    Duration start = Duration.ZERO;
+    for (int level = 0; level < load.levels(); level++) {
+      for (String network : networks) {
+        int index = steps.size();
+        double offered = load.level(level);
+        String id = String.format(Locale.ROOT, "s%02d-%s%s-%s", index, load.unit(), number(offered), network);
+        steps.add(new StepPlan(index, id, offered, load.unit(), network, start, load.stepDuration()));
+        start = start.plus(load.stepDuration());
+      }
+    }
+    return steps;
+  }
+
+  /** Total time load is offered, all steps together. */
+  public Duration loadDuration() {
+    return load.stepDuration().multipliedBy((long) load.levels() * networks.size());
+  }
+
+  static String number(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+}

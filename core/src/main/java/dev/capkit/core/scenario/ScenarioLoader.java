@@ -1,0 +1,382 @@
+package dev.capkit.core.scenario;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads a scenario file and applies command-line overrides, validating everything before any load
+ * is sent. Errors are {@link ScenarioException}s naming file, field and value.
+ *
+ * <p>Overrides (the {@code capkit.} prefix of system properties removed):
+ * {@code qps=5} (one open-loop step at that rate), {@code agents=8} (one closed-loop step),
+ * {@code duration=30s} (every step's duration), {@code network=none,vpc-20ms}, {@code seed=7},
+ * {@code tier=...}, {@code dtype=...}, {@code profile=physics|instant}, {@code model=...},
+ * {@code slo.e2e.p99=8s}, {@code slo.errors=1%}, {@code timeout.connect=2s},
+ * {@code timeout.firstByte=60s}, {@code timeout.total=5m}, {@code failBuild=false}.
+ */
+public final class ScenarioLoader {
+  /** The format version this reader understands (field {@code capkitScenario}). */
+  public static final int FORMAT_VERSION = 1;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> OVERRIDES = List.of(
+      "qps", "agents", "duration", "network", "seed", "tier", "dtype", "profile", "model", "failBuild");
+
+  private ScenarioLoader() {}
+
+  /**
+   * Resolves a scenario name or path: an existing file path, else {@code <dir>/<name>.json}.
+   */
+  public static Path resolve(String nameOrPath, Path scenariosDir) {
+    Path direct = Path.of(nameOrPath);
+    if (Files.isRegularFile(direct)) {
+      return direct;
+    }
+    Path named = scenariosDir.resolve(nameOrPath.endsWith(".json") ? nameOrPath : nameOrPath + ".json");
+    if (Files.isRegularFile(named)) {
+      return named;
+    }
+    List<String> known = new ArrayList<>();
+    try (var files = Files.list(scenariosDir)) {
+      files.map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".json"))
+          .map(n -> n.substring(0, n.length() - 5))
+          .sorted()
+          .forEach(known::add);
+    } catch (IOException e) {
+      // the directory itself is missing: the message below says where we looked
+    }
+    throw new ScenarioException(nameOrPath, "",
+        "no such scenario file (looked for " + direct.toAbsolutePath() + " and " + named.toAbsolutePath()
+            + "; known scenarios: " + (known.isEmpty() ? "none in " + scenariosDir.toAbsolutePath() : String.join(", ", known)) + ")");
+  }
+
+  /** Reads and validates {@code file}, then applies {@code overrides} (keys without the {@code capkit.} prefix). */
+  public static Scenario load(Path file, Map<String, String> overrides) {
+    String source = file.toString();
+    JsonNode root;
+    try {
+      root = JSON.readTree(Files.readString(file));
+    } catch (NoSuchFileException e) {
+      throw new ScenarioException(source, "", "file not found");
+    } catch (JsonProcessingException e) {
+      throw new ScenarioException(source, "", "not valid JSON: " + e.getOriginalMessage()
+          + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+    } catch (IOException e) {
+      throw new ScenarioException(source, "", "cannot read: " + e.getMessage());
+    }
+    return parse(source, root, overrides);
+  }
+
+  static Scenario parse(String source, JsonNode root, Map<String, String> overrides) {
+    JsonFields f = new JsonFields(source, "", root);
+    int version = f.integer("capkitScenario", null, 1, Integer.MAX_VALUE);
+    if (version != FORMAT_VERSION) {
+      throw f.error("capkitScenario", "format version " + version + " is not supported (this capkit reads " + FORMAT_VERSION + ")");
+    }
+    Map<String, String> o = new TreeMap<>(overrides);
+    String name = f.string("name", null);
+    String description = f.string("description", "");
+    long seed = o.containsKey("seed") ? parseLong(o, "seed") : (long) f.number("seed", 1.0, 0, 9.007199254740991E15);
+    String model = o.getOrDefault("model", f.string("model", "autoglm-phone-9b"));
+
+    EmulatorSettings emulator = emulator(f, o);
+    List<RequestMix> mix = f.list("mix", ScenarioLoader::mixEntry);
+    checkUniqueKinds(source, mix);
+    LoadShape load = load(f.object("load"), o, source);
+    List<String> networks = o.containsKey("network")
+        ? List.of(o.get("network").split("\\s*,\\s*"))
+        : f.has("network") ? f.list("network", e -> networkName(e)) : List.of("none");
+    SloSet slo = slo(f, o, source);
+    ClientTimeouts timeouts = timeouts(f, o, source);
+    f.rejectUnknown();
+    for (String key : o.keySet()) {
+      if (!OVERRIDES.contains(key) && !key.startsWith("slo.") && !key.startsWith("timeout.")) {
+        throw new ScenarioException("-Dcapkit." + key, "", "unknown override (known: "
+            + String.join(", ", OVERRIDES) + ", slo.<metric>.p<N>, slo.errors, timeout.connect|firstByte|total)");
+      }
+    }
+    return new Scenario(name, description, source, seed, model, emulator, mix, load, networks, slo, timeouts);
+  }
+
+  private static EmulatorSettings emulator(JsonFields root, Map<String, String> o) {
+    JsonFields e = root.has("emulator") ? root.object("emulator") : null;
+    String tier = e == null ? "gn7e-c16g1.4xlarge" : e.string("tier", "gn7e-c16g1.4xlarge");
+    String dtype = e == null ? "bf16" : e.string("dtype", "bf16");
+    String profile = e == null ? "physics" : e.string("profile", "physics");
+    if (e != null) {
+      e.rejectUnknown();
+    }
+    tier = o.getOrDefault("tier", tier);
+    dtype = o.getOrDefault("dtype", dtype);
+    profile = o.getOrDefault("profile", profile);
+    if (!List.of("bf16", "fp8", "int4").contains(dtype)) {
+      throw new ScenarioException(o.containsKey("dtype") ? "-Dcapkit.dtype" : root.field("emulator"), "emulator.dtype",
+          "'" + dtype + "' is not a dtype (known: bf16, fp8, int4)");
+    }
+    if (!List.of("physics", "instant").contains(profile)) {
+      throw new ScenarioException(o.containsKey("profile") ? "-Dcapkit.profile" : root.field("emulator"), "emulator.profile",
+          "'" + profile + "' is not an emulator profile (known: physics, instant)");
+    }
+    return new EmulatorSettings(tier, dtype, profile);
+  }
+
+  private static RequestMix mixEntry(JsonFields.Element el) {
+    JsonFields m = el.fields();
+    String kind = m.string("kind", null);
+    if (!kind.matches("[a-z0-9][a-z0-9-]*")) {
+      throw m.error("kind", "'" + kind + "' must be lower-case letters, digits and dashes (it names files and Gatling requests)");
+    }
+    double weight = m.number("weight", null, 0, 1e9);
+    if (weight <= 0) {
+      throw m.error("weight", "value " + JsonFields.trim(weight) + " must be positive");
+    }
+    RequestType type;
+    String typeText = m.string("type", null);
+    try {
+      type = RequestType.parse(typeText);
+    } catch (IllegalArgumentException e) {
+      throw m.error("type", e.getMessage());
+    }
+    boolean stream = m.bool("stream", true);
+    int maxTokens = m.integer("maxTokens", type == RequestType.PHONE_STEP ? 3000 : 512, 1, 1_000_000);
+    int width = 0;
+    int height = 0;
+    int history = 0;
+    String language = "en";
+    TokenDistribution prompt = TokenDistribution.fixed(1);
+    if (type == RequestType.PHONE_STEP) {
+      String size = m.string("screenshot", "1080x2400");
+      String[] wh = size.split("x");
+      try {
+        width = Integer.parseInt(wh[0]);
+        height = Integer.parseInt(wh[1]);
+      } catch (RuntimeException e) {
+        throw m.error("screenshot", "'" + size + "' is not WIDTHxHEIGHT in pixels, e.g. 1080x2400");
+      }
+      if (width < 28 || height < 28 || width > 8192 || height > 8192 || wh.length != 2) {
+        throw m.error("screenshot", "'" + size + "' is outside 28x28 .. 8192x8192");
+      }
+      history = m.integer("historyTurns", 2, 0, 100);
+      language = m.string("language", "en");
+      if (!language.equals("en") && !language.equals("zh")) {
+        throw m.error("language", "'" + language + "' is not a system prompt language (known: en, zh)");
+      }
+    } else {
+      JsonFields p = m.object("promptTokens");
+      int median = p.integer("median", null, 1, 1_000_000);
+      int p90 = p.integer("p90", median, median, 10_000_000);
+      p.rejectUnknown();
+      prompt = new TokenDistribution(median, p90);
+    }
+    m.rejectUnknown();
+    return new RequestMix(kind, weight, type, stream, width, height, history, language, prompt, maxTokens);
+  }
+
+  private static void checkUniqueKinds(String source, List<RequestMix> mix) {
+    for (int i = 0; i < mix.size(); i++) {
+      for (int j = 0; j < i; j++) {
+        if (mix.get(i).kind().equals(mix.get(j).kind())) {
+          throw new ScenarioException(source, "mix[" + i + "].kind", "'" + mix.get(i).kind() + "' is used twice (kinds must be unique)");
+        }
+      }
+    }
+  }
+
+  private static LoadShape load(JsonFields l, Map<String, String> o, String source) {
+    String model = l.string("model", null);
+    Duration stepDuration = o.containsKey("duration")
+        ? overrideDuration(o, "duration")
+        : l.duration("stepDuration", null);
+    if (stepDuration.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new ScenarioException(o.containsKey("duration") ? "-Dcapkit.duration" : source,
+          o.containsKey("duration") ? "" : "load.stepDuration", "'" + Durations.format(stepDuration) + "' is shorter than 1s");
+    }
+    LoadShape shape;
+    switch (model) {
+      case "open" -> {
+        List<Double> qps = l.list("qps", e -> positive(e));
+        boolean poisson = !"uniform".equals(l.string("arrivals", "poisson"));
+        if (o.containsKey("qps")) {
+          qps = List.of(overridePositive(o, "qps"));
+        }
+        shape = new LoadShape.Open(qps, stepDuration, poisson);
+      }
+      case "closed" -> {
+        List<Integer> agents = l.list("agents", e -> (int) positive(e));
+        Duration think = l.duration("thinkTime", "1s");
+        int stepsPerTask = l.integer("stepsPerTask", 10, 1, 100);
+        if (o.containsKey("agents")) {
+          agents = List.of((int) overridePositive(o, "agents"));
+        }
+        shape = new LoadShape.Closed(agents, think, stepsPerTask, stepDuration);
+      }
+      default -> throw l.error("model", "'" + model + "' is not a load model (known: open, closed)");
+    }
+    if (o.containsKey("qps") && shape instanceof LoadShape.Closed) {
+      throw new ScenarioException("-Dcapkit.qps", "", "this scenario is closed-loop (load.model=closed); use -Dcapkit.agents=N");
+    }
+    if (o.containsKey("agents") && shape instanceof LoadShape.Open) {
+      throw new ScenarioException("-Dcapkit.agents", "", "this scenario is open-loop (load.model=open); use -Dcapkit.qps=N");
+    }
+    l.rejectUnknown();
+    return shape;
+  }
+
+  private static double positive(JsonFields.Element e) {
+    if (!e.node().isNumber() || !(e.node().asDouble() > 0) || e.node().asDouble() > 100_000) {
+      throw e.error("expected a number in (0, 100000], found " + JsonFields.describe(e.node()));
+    }
+    return e.node().asDouble();
+  }
+
+  private static String networkName(JsonFields.Element e) {
+    if (!e.node().isTextual() || !e.node().asText().matches("[a-z0-9][a-z0-9-]*")) {
+      throw e.error("expected a network profile name like none or vpc-20ms, found " + JsonFields.describe(e.node()));
+    }
+    return e.node().asText();
+  }
+
+  private static SloSet slo(JsonFields root, Map<String, String> o, String source) {
+    JsonFields s = root.object("slo");
+    Map<String, String> entries = new TreeMap<>();
+    boolean failBuild = o.containsKey("failBuild") ? Boolean.parseBoolean(o.get("failBuild")) : s.bool("failBuild", true);
+    for (var it = s.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!key.equals("failBuild")) {
+        entries.put(key, s.string(key, null));
+      }
+    }
+    for (var e : o.entrySet()) {
+      if (e.getKey().startsWith("slo.")) {
+        entries.put(e.getKey().substring(4), e.getValue());
+      }
+    }
+    List<Slo> latency = new ArrayList<>();
+    double maxErrors = 1.0;
+    for (var e : entries.entrySet()) {
+      String where = o.containsKey("slo." + e.getKey()) ? "-Dcapkit.slo." + e.getKey() : source;
+      String field = where.equals(source) ? "slo." + e.getKey() : "";
+      if (e.getKey().equals("errors")) {
+        maxErrors = percent(where, field, e.getValue());
+        continue;
+      }
+      latency.add(latencySlo(where, field, e.getKey(), e.getValue()));
+    }
+    s.rejectUnknown();
+    return new SloSet(latency, maxErrors, failBuild);
+  }
+
+  static Slo latencySlo(String where, String field, String key, String value) {
+    var m = java.util.regex.Pattern.compile("(e2e|ttft|tpot|itl)\\.p(\\d+(?:\\.\\d+)?)").matcher(key);
+    if (!m.matches()) {
+      throw new ScenarioException(where, field, "'" + key + "' is not an objective (use <metric>.p<percentile> with metric e2e, ttft, tpot or itl, e.g. e2e.p99; or errors)");
+    }
+    double p = Double.parseDouble(m.group(2));
+    if (!(p > 0 && p < 100)) {
+      throw new ScenarioException(where, field, "percentile " + m.group(2) + " must be between 0 and 100");
+    }
+    try {
+      return new Slo(m.group(1), p, Durations.parse(value));
+    } catch (IllegalArgumentException e) {
+      throw new ScenarioException(where, field, e.getMessage());
+    }
+  }
+
+  static double percent(String where, String field, String value) {
+    String v = value.trim();
+    try {
+      double d = v.endsWith("%") ? Double.parseDouble(v.substring(0, v.length() - 1)) / 100 : Double.parseDouble(v);
+      if (d < 0 || d > 1) {
+        throw new ScenarioException(where, field, "'" + value + "' must be between 0% and 100%");
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new ScenarioException(where, field, "'" + value + "' is not a share (use e.g. 1% or 0.01)");
+    }
+  }
+
+  private static ClientTimeouts timeouts(JsonFields root, Map<String, String> o, String source) {
+    JsonFields t = root.has("timeouts") ? root.object("timeouts") : null;
+    Duration connect = timeout(t, o, "connect", "2s");
+    Duration firstByte = timeout(t, o, "firstByte", "60s");
+    Duration total = timeout(t, o, "total", "180s");
+    if (t != null) {
+      t.rejectUnknown();
+    }
+    if (total.compareTo(firstByte) < 0) {
+      throw new ScenarioException(source, "timeouts.total", "'" + Durations.format(total)
+          + "' is shorter than timeouts.firstByte '" + Durations.format(firstByte) + "'");
+    }
+    return new ClientTimeouts(connect, firstByte, total);
+  }
+
+  private static Duration timeout(JsonFields t, Map<String, String> o, String name, String fallback) {
+    if (o.containsKey("timeout." + name)) {
+      return overrideDuration(o, "timeout." + name);
+    }
+    Duration d = t == null ? Durations.parse(fallback) : t.duration(name, fallback);
+    if (d.isZero()) {
+      throw t.error(name, "must be longer than 0");
+    }
+    return d;
+  }
+
+  private static Duration overrideDuration(Map<String, String> o, String key) {
+    try {
+      Duration d = Durations.parse(o.get(key));
+      if (d.isZero()) {
+        throw new ScenarioException("-Dcapkit." + key, "", "must be longer than 0");
+      }
+      return d;
+    } catch (IllegalArgumentException e) {
+      throw new ScenarioException("-Dcapkit." + key, "", e.getMessage());
+    }
+  }
+
+  private static double overridePositive(Map<String, String> o, String key) {
+    String v = o.get(key);
+    try {
+      double d = Double.parseDouble(v);
+      if (!(d > 0) || d > 100_000) {
+        throw new ScenarioException("-Dcapkit." + key, "", "value " + v + " must be in (0, 100000]");
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new ScenarioException("-Dcapkit." + key, "", "'" + v + "' is not a number");
+    }
+  }
+
+  private static long parseLong(Map<String, String> o, String key) {
+    try {
+      return Long.parseLong(o.get(key));
+    } catch (NumberFormatException e) {
+      throw new ScenarioException("-Dcapkit." + key, "", "'" + o.get(key) + "' is not a whole number");
+    }
+  }
+
+  /** Collects {@code capkit.*} system properties as overrides (prefix removed), skipping run-level ones. */
+  public static Map<String, String> overridesFrom(java.util.Properties props) {
+    Map<String, String> out = new TreeMap<>();
+    List<String> runLevel = List.of("scenario", "target", "apiKey", "resultsDir", "scenariosDir", "catalogDir", "baseline");
+    for (String key : props.stringPropertyNames()) {
+      if (key.startsWith("capkit.")) {
+        String k = key.substring("capkit.".length());
+        if (!runLevel.contains(k)) {
+          out.put(k, props.getProperty(key));
+        }
+      }
+    }
+    return out;
+  }
+}
