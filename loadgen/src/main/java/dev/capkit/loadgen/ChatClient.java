@@ -1,0 +1,250 @@
+package dev.capkit.loadgen;
+
+import dev.capkit.core.results.Outcome;
+import dev.capkit.core.results.RequestRecord;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * capkit's own streaming client for {@code POST /v1/chat/completions}: one {@link RequestRecord}
+ * per request, with TTFT, every ITL gap, E2E and usage as defined in {@link StreamTimings}.
+ *
+ * <p><b>Why its own client.</b> Gatling's SSE support stamps arrivals in milliseconds and
+ * reconnects (re-sending the POST) after a broken stream; an LLM load test must count a broken
+ * stream as such and never send a request twice. This client never retries and never re-sends.
+ *
+ * <p><b>Why Netty rather than {@code java.net.http.HttpClient}.</b> Arrival times are taken with
+ * {@code System.nanoTime()} on the event loop at the socket read ({@link ReadClock}), before HTTP
+ * and SSE decoding, so decoding cost and thread hand-offs never enter the figures; the JDK client
+ * hands body buffers to subscribers through executor hops, so its stamps carry queueing delay
+ * under load. Netty also gives full control of connections: the JDK client may silently retry a
+ * failed connect and hides its pool, whereas here an idle connection is dropped before the
+ * server's keep-alive timeout ({@link ConnectionPool}) and a failure is a record. A few event-loop
+ * threads hold thousands of concurrent streams; per chunk the only work is a copy into a reused
+ * buffer, the SSE scan and a streaming JSON scan (no regex, no per-token objects, no logging).
+ * HTTP/1.1 only, plain HTTP.
+ *
+ * <p><b>Timeouts</b> (see {@link ClientTimeouts}) are event-loop timers: connect via Netty's
+ * connect timeout, first byte from the moment the request is fully written, total from
+ * {@link #send}. When one fires the connection is closed and the record says which deadline.
+ *
+ * <p>Futures complete on an event-loop thread: keep dependent callbacks short (record into a
+ * histogram) or use the {@code ...Async} variants, or they delay other streams' timestamps.
+ *
+ * <pre>{@code
+ * try (var client = new ChatClient(endpoint)) {
+ *   ProbeResult probe = client.probe().join();
+ *   if (!probe.ok()) throw new IllegalStateException(probe.problem());
+ *   RequestRecord r = client.send(phoneSteps.step(task, 3), 0L).join();
+ * }
+ * }</pre>
+ */
+public final class ChatClient implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChatClient.class);
+  private static final AsciiString TRACEPARENT = AsciiString.cached("traceparent");
+  private static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+  private static final AsciiString USER_AGENT = AsciiString.cached("capkit-loadgen/0.1");
+
+  private final ChatEndpoint endpoint;
+  private final EventLoopGroup group;
+  private final Bootstrap bootstrap;
+  private final ConnectionPool pool = new ConnectionPool();
+  private final InetSocketAddress remote;
+  private final String target;
+  private final String completionsPath;
+  private final AsciiString hostHeader;
+  private final AsciiString authorization;
+  private final long connectTimeoutMillis;
+  private final long firstByteTimeoutNanos;
+  private final long totalTimeoutNanos;
+  // Wall clock derived from nanoTime: monotonic, consistent across records, microsecond resolution.
+  private final long epochMicrosAtBase;
+  private final long nanosAtBase;
+  private volatile boolean closed;
+
+  /** A client with one event-loop thread per available processor. */
+  public ChatClient(ChatEndpoint endpoint) {
+    this(endpoint, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** A client with {@code ioThreads} event-loop threads (daemon threads). */
+  public ChatClient(ChatEndpoint endpoint, int ioThreads) {
+    if (ioThreads < 1) {
+      throw new IllegalArgumentException("ioThreads must be >= 1, got " + ioThreads);
+    }
+    this.endpoint = endpoint;
+    ClientTimeouts t = endpoint.timeouts();
+    this.totalTimeoutNanos = t.total().toNanos();
+    this.firstByteTimeoutNanos = Math.min(t.firstByte().toNanos(), totalTimeoutNanos);
+    this.connectTimeoutMillis = Math.max(1, Math.min(t.connect().toMillis(), t.total().toMillis()));
+    this.target = "http://" + endpoint.hostHeader();
+    this.completionsPath = endpoint.pathPrefix() + "/v1/chat/completions";
+    this.hostHeader = AsciiString.of(endpoint.hostHeader());
+    this.authorization = endpoint.apiKey() == null ? null : AsciiString.of("Bearer " + endpoint.apiKey());
+    // Resolved once: DNS must not block an event loop nor add to TTFT under load.
+    this.remote = new InetSocketAddress(endpoint.host(), endpoint.port());
+    Instant now = Instant.now();
+    this.nanosAtBase = System.nanoTime();
+    this.epochMicrosAtBase = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    this.group = new MultiThreadIoEventLoopGroup(ioThreads,
+        new DefaultThreadFactory("capkit-loadgen", true), NioIoHandler.newFactory());
+    this.bootstrap = new Bootstrap()
+        .group(group)
+        .channel(NioSocketChannel.class)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.SO_KEEPALIVE, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis))
+        .handler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ReadClock clock = new ReadClock();
+            ch.pipeline().addLast("clock", clock);
+            ch.pipeline().addLast("http", new HttpClientCodec());
+            ch.pipeline().addLast("exchange", new ExchangeHandler(clock));
+          }
+        });
+  }
+
+  public ChatEndpoint endpoint() {
+    return endpoint;
+  }
+
+  /**
+   * Sends one request; the future always completes normally, with a record whose outcome says how
+   * it went. {@code scheduleLagNanos} (actual minus intended send time, open-loop load) is copied
+   * into the record; pass {@code 0} for closed-loop requests.
+   */
+  public CompletableFuture<RequestRecord> send(ChatRequest request, long scheduleLagNanos) {
+    long sendNanos = System.nanoTime();
+    Exchange exchange = new Exchange(this, request, TraceIds.fresh(), sendNanos, epochMicros(sendNanos),
+        scheduleLagNanos);
+    if (closed) {
+      exchange.failEarly(Outcome.CONNECT_ERROR, "client is closed");
+    } else if (remote.isUnresolved()) {
+      exchange.failEarly(Outcome.CONNECT_ERROR, "cannot resolve host " + endpoint.host() + " of " + target);
+    } else {
+      Channel pooled = pool.acquire();
+      try {
+        if (pooled != null) {
+          FullHttpRequest httpRequest = httpRequest(exchange);
+          pooled.eventLoop().execute(() -> exchange.start(pooled, httpRequest));
+        } else {
+          connectAndStart(exchange);
+        }
+      } catch (RuntimeException e) {
+        // Event loops rejecting work: close() raced with this send.
+        if (pooled != null) {
+          pooled.close();
+        }
+        exchange.failEarly(Outcome.CONNECT_ERROR, "client is shutting down: " + e);
+      }
+    }
+    return exchange.future();
+  }
+
+  /**
+   * Checks the target before load starts: {@code GET /v1/models}. Never completes exceptionally;
+   * see {@link ProbeResult} for the messages (401/403: check CAPKIT_API_KEY; refused: unreachable;
+   * model not listed).
+   */
+  public CompletableFuture<ProbeResult> probe() {
+    return new ModelsProbe(endpoint, bootstrap, remote, target, hostHeader, authorization,
+        connectTimeoutMillis, firstByteTimeoutNanos).run();
+  }
+
+  /** Closes idle connections and stops the event loops; requests still in flight end as broken. */
+  @Override
+  public void close() {
+    closed = true;
+    pool.closeAll();
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public String toString() {
+    return "ChatClient[" + endpoint + "]";
+  }
+
+  // --- used by Exchange
+
+  void connectAndStart(Exchange exchange) {
+    ChannelFuture connect = bootstrap.connect(remote);
+    connect.addListener((ChannelFuture f) -> {
+      if (f.isSuccess()) {
+        exchange.start(f.channel(), httpRequest(exchange));
+      } else {
+        LOG.debug("connect to {} failed: {}", target, f.cause().toString());
+        exchange.connectFailed(f.cause(), target, connectTimeoutMillis);
+      }
+    });
+  }
+
+  void release(Channel channel) {
+    if (closed) {
+      channel.close();
+    } else {
+      pool.release(channel);
+    }
+  }
+
+  long totalTimeoutNanos() {
+    return totalTimeoutNanos;
+  }
+
+  long firstByteTimeoutNanos() {
+    return firstByteTimeoutNanos;
+  }
+
+  int idleConnections() {
+    return pool.idleCount();
+  }
+
+  private FullHttpRequest httpRequest(Exchange exchange) {
+    ChatRequest request = exchange.request();
+    // wrappedBuffer: the prebuilt body is written as is, never copied.
+    FullHttpRequest http = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, completionsPath,
+        Unpooled.wrappedBuffer(request.body()));
+    HttpHeaders h = http.headers();
+    h.set(HttpHeaderNames.HOST, hostHeader);
+    h.set(HttpHeaderNames.USER_AGENT, USER_AGENT);
+    h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+    h.setInt(HttpHeaderNames.CONTENT_LENGTH, request.body().length);
+    h.set(HttpHeaderNames.ACCEPT, request.stream() ? HttpHeaderValues.TEXT_EVENT_STREAM : HttpHeaderValues.APPLICATION_JSON);
+    if (authorization != null) {
+      h.set(HttpHeaderNames.AUTHORIZATION, authorization);
+    }
+    h.set(X_REQUEST_ID, exchange.ids().requestId());
+    h.set(TRACEPARENT, exchange.ids().traceparent());
+    return http;
+  }
+
+  private long epochMicros(long nanos) {
+    return epochMicrosAtBase + (nanos - nanosAtBase) / 1_000;
+  }
+}
