@@ -87,16 +87,24 @@ public final class ScenarioLoader {
     Map<String, String> o = new TreeMap<>(overrides);
     String name = f.string("name", null);
     String description = f.string("description", "");
-    long seed = o.containsKey("seed") ? parseLong(o, "seed") : (long) f.number("seed", 1.0, 0, 9.007199254740991E15);
-    String model = o.getOrDefault("model", f.string("model", "autoglm-phone-9b"));
+    long seed = (long) f.number("seed", 1.0, 0, 9.007199254740991E15);
+    seed = o.containsKey("seed") ? parseLong(o, "seed") : seed;
+    String model = f.string("model", "autoglm-phone-9b");
+    model = o.getOrDefault("model", model);
 
     EmulatorSettings emulator = emulator(f, o);
     List<RequestMix> mix = f.list("mix", ScenarioLoader::mixEntry);
     checkUniqueKinds(source, mix);
     LoadShape load = load(f.object("load"), o, source);
-    List<String> networks = o.containsKey("network")
-        ? List.of(o.get("network").split("\\s*,\\s*"))
-        : f.has("network") ? f.list("network", e -> networkName(e)) : List.of("none");
+    List<String> networks = f.has("network") ? f.list("network", ScenarioLoader::networkName) : List.of("none");
+    if (o.containsKey("network")) {
+      networks = List.of(o.get("network").split("\\s*,\\s*"));
+      for (String n : networks) {
+        if (!n.matches("[a-z0-9][a-z0-9-]*")) {
+          throw new ScenarioException("-Dcapkit.network", "", "'" + n + "' is not a network profile name (e.g. none, vpc-20ms)");
+        }
+      }
+    }
     SloSet slo = slo(f, o, source);
     ClientTimeouts timeouts = timeouts(f, o, source);
     f.rejectUnknown();
@@ -195,9 +203,10 @@ public final class ScenarioLoader {
 
   private static LoadShape load(JsonFields l, Map<String, String> o, String source) {
     String model = l.string("model", null);
-    Duration stepDuration = o.containsKey("duration")
-        ? overrideDuration(o, "duration")
-        : l.duration("stepDuration", null);
+    Duration stepDuration = l.duration("stepDuration", null);
+    if (o.containsKey("duration")) {
+      stepDuration = overrideDuration(o, "duration");
+    }
     if (stepDuration.compareTo(Duration.ofSeconds(1)) < 0) {
       throw new ScenarioException(o.containsKey("duration") ? "-Dcapkit.duration" : source,
           o.containsKey("duration") ? "" : "load.stepDuration", "'" + Durations.format(stepDuration) + "' is shorter than 1s");
@@ -250,7 +259,10 @@ public final class ScenarioLoader {
   private static SloSet slo(JsonFields root, Map<String, String> o, String source) {
     JsonFields s = root.object("slo");
     Map<String, String> entries = new TreeMap<>();
-    boolean failBuild = o.containsKey("failBuild") ? Boolean.parseBoolean(o.get("failBuild")) : s.bool("failBuild", true);
+    boolean failBuild = s.bool("failBuild", true);
+    if (o.containsKey("failBuild")) {
+      failBuild = Boolean.parseBoolean(o.get("failBuild"));
+    }
     for (var it = s.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!key.equals("failBuild")) {
@@ -322,10 +334,10 @@ public final class ScenarioLoader {
   }
 
   private static Duration timeout(JsonFields t, Map<String, String> o, String name, String fallback) {
+    Duration d = t == null ? Durations.parse(fallback) : t.duration(name, fallback);
     if (o.containsKey("timeout." + name)) {
       return overrideDuration(o, "timeout." + name);
     }
-    Duration d = t == null ? Durations.parse(fallback) : t.duration(name, fallback);
     if (d.isZero()) {
       throw t.error(name, "must be longer than 0");
     }

@@ -1,0 +1,106 @@
+package dev.capkit.simulations;
+
+import dev.capkit.core.scenario.LoadShape;
+import dev.capkit.core.scenario.RequestMix;
+import dev.capkit.core.scenario.Scenario;
+import dev.capkit.core.scenario.StepPlan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The seeded open-loop arrival plan of a whole run: for each step, Poisson (exponential gaps) or
+ * evenly spaced send times at the step's rate, each with a request kind drawn by the mix weights.
+ * The same scenario and seed give the same arrivals, so a run can be replayed in the emulator's
+ * virtual time and two runs differ only by what the target did.
+ *
+ * <p>Gatling injects users second by second ({@link #usersPerSecond()}); each user takes the next
+ * arrival ({@link #take()}) and is sent at its intended time, so the schedule lag (actual minus
+ * intended send time) is measured against this plan, not against Gatling's injector.
+ */
+public final class ArrivalSchedule {
+  private final List<Arrival> arrivals;
+  private final int[] usersPerSecond;
+  private final AtomicInteger cursor = new AtomicInteger();
+
+  private ArrivalSchedule(List<Arrival> arrivals, int seconds) {
+    this.arrivals = List.copyOf(arrivals);
+    this.usersPerSecond = new int[seconds];
+    for (Arrival a : arrivals) {
+      usersPerSecond[(int) (a.offsetNanos() / 1_000_000_000L)]++;
+    }
+  }
+
+  /** Plans the arrivals of an open-loop scenario. */
+  public static ArrivalSchedule plan(Scenario scenario) {
+    if (!(scenario.load() instanceof LoadShape.Open open)) {
+      throw new IllegalArgumentException("scenario " + scenario.name() + " is closed-loop; it has no arrival schedule");
+    }
+    SplittableRandom rng = new SplittableRandom(scenario.seed());
+    double[] cumulative = cumulativeWeights(scenario.mix());
+    List<Arrival> out = new ArrayList<>();
+    for (StepPlan step : scenario.steps()) {
+      long start = step.start().toNanos();
+      long end = step.end().toNanos();
+      double meanGap = 1e9 / step.offered();
+      double t = open.poisson() ? exponential(rng, meanGap) : meanGap / 2;
+      while (start + t < end) {
+        out.add(new Arrival(out.size(), step.index(), start + (long) t, pick(rng, cumulative)));
+        t += open.poisson() ? exponential(rng, meanGap) : meanGap;
+      }
+    }
+    int seconds = (int) Math.ceil(scenario.loadDuration().toNanos() / 1e9);
+    return new ArrivalSchedule(out, Math.max(1, seconds));
+  }
+
+  /** Users to inject at the start of each second of the run (the arrivals falling in that second). */
+  public int[] usersPerSecond() {
+    return usersPerSecond.clone();
+  }
+
+  public List<Arrival> arrivals() {
+    return arrivals;
+  }
+
+  public int size() {
+    return arrivals.size();
+  }
+
+  /**
+   * The next arrival in time order. Users injected at the start of second k take exactly the
+   * arrivals of second k, because all of second k's users exist before any of second k+1's.
+   * Returns null when the plan is used up.
+   */
+  public Arrival take() {
+    int i = cursor.getAndIncrement();
+    return i < arrivals.size() ? arrivals.get(i) : null;
+  }
+
+  private static double exponential(SplittableRandom rng, double mean) {
+    return -mean * Math.log(1 - rng.nextDouble());
+  }
+
+  static double[] cumulativeWeights(List<RequestMix> mix) {
+    double[] c = new double[mix.size()];
+    double sum = 0;
+    for (int i = 0; i < mix.size(); i++) {
+      sum += mix.get(i).weight();
+      c[i] = sum;
+    }
+    for (int i = 0; i < c.length; i++) {
+      c[i] /= sum;
+    }
+    return c;
+  }
+
+  static int pick(SplittableRandom rng, double[] cumulative) {
+    double u = rng.nextDouble();
+    for (int i = 0; i < cumulative.length; i++) {
+      if (u < cumulative[i]) {
+        return i;
+      }
+    }
+    return cumulative.length - 1;
+  }
+}

@@ -1,0 +1,197 @@
+package dev.capkit.simulations;
+
+import dev.capkit.core.results.RequestRecord;
+import dev.capkit.core.results.RunManifest;
+import dev.capkit.core.results.RunWriter;
+import dev.capkit.core.results.StepRecorder;
+import dev.capkit.core.results.StepSummary;
+import dev.capkit.core.scenario.Scenario;
+import dev.capkit.core.scenario.StepPlan;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The state of one load run: the step clock (which step a request belongs to), the results
+ * writer, in-flight counts per step, and a supervisor thread that closes each step once its
+ * window has passed and its requests have all ended, then prints the step's row.
+ *
+ * <p>A request belongs to the step of its intended send time (open loop) or actual send time
+ * (closed loop). Steps are closed in order; a step is closed when every request it owns has a
+ * record, or when the whole-request timeout plus a grace period has passed since its window ended.
+ */
+public final class LoadRun {
+  private static final long GRACE_NANOS = 2_000_000_000L;
+
+  private final Scenario scenario;
+  private final List<StepPlan> steps;
+  private final RunWriter writer;
+  private final PrintStream out;
+  private final long[] expectedPerStep;
+  private final AtomicLongArray registered;
+  private final AtomicLongArray finished;
+  private final StepRecorder[] recorders;
+  private final List<StepSummary> summaries = new ArrayList<>();
+  private final AtomicLong origin = new AtomicLong();
+  private final CountDownLatch done = new CountDownLatch(1);
+  private volatile Thread supervisor;
+  private volatile RuntimeException failure;
+
+  /**
+   * @param expectedPerStep for open loop, the planned arrivals per step (the step closes only after
+   *                        all were registered); null for closed loop
+   */
+  public LoadRun(Scenario scenario, RunWriter writer, PrintStream out, long[] expectedPerStep) {
+    this.scenario = scenario;
+    this.steps = scenario.steps();
+    this.writer = writer;
+    this.out = out;
+    this.expectedPerStep = expectedPerStep;
+    this.registered = new AtomicLongArray(steps.size());
+    this.finished = new AtomicLongArray(steps.size());
+    this.recorders = new StepRecorder[steps.size()];
+  }
+
+  /** Sets the run origin (first call wins) and starts the supervisor. Returns the origin in use. */
+  public long startAt(long originNanos) {
+    if (origin.compareAndSet(0, originNanos)) {
+      Thread t = new Thread(this::supervise, "capkit-step-supervisor");
+      t.setDaemon(true);
+      supervisor = t;
+      t.start();
+    }
+    return origin.get();
+  }
+
+  public long origin() {
+    return origin.get();
+  }
+
+  public boolean started() {
+    return origin.get() != 0;
+  }
+
+  /** Step index owning a send at {@code nanoTime}, or -1 when it is past the last step. */
+  public int stepAt(long nanoTime) {
+    long offset = nanoTime - origin.get();
+    for (StepPlan s : steps) {
+      if (offset < s.end().toNanos()) {
+        return s.index();
+      }
+    }
+    return -1;
+  }
+
+  /** Whether load is over (past the last step's window). */
+  public boolean over(long nanoTime) {
+    return stepAt(nanoTime) < 0;
+  }
+
+  /** A request of {@code step} is about to be sent (or scheduled). */
+  public void register(int step) {
+    registered.incrementAndGet(step);
+  }
+
+  /** A registered request of {@code step} ended with {@code record}. */
+  public void record(int step, RequestRecord record) {
+    recorder(step).record(record);
+    finished.incrementAndGet(step);
+  }
+
+  private synchronized StepRecorder recorder(int step) {
+    if (recorders[step] == null) {
+      try {
+        recorders[step] = writer.startStep(steps.get(step), scenario.slo());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot open interval logs of step " + steps.get(step).id(), e);
+      }
+    }
+    return recorders[step];
+  }
+
+  private void supervise() {
+    try {
+      out.print(StepTable.header());
+      out.flush();
+      long totalTimeout = scenario.timeouts().total().toNanos();
+      for (StepPlan step : steps) {
+        long windowEnd = origin.get() + step.end().toNanos();
+        sleepUntil(origin.get() + step.start().toNanos());
+        recorder(step.index()); // open the logs when the window opens, even if nothing is sent
+        sleepUntil(windowEnd);
+        long deadline = windowEnd + totalTimeout + GRACE_NANOS;
+        while (!drained(step.index()) && System.nanoTime() < deadline) {
+          LockSupport.parkNanos(20_000_000L);
+        }
+        writer.flush();
+        StepSummary summary = writer.finishStep(recorder(step.index()), step.duration().toNanos() / 1e9,
+            "none".equals(step.network()));
+        synchronized (summaries) {
+          summaries.add(summary);
+        }
+        out.print(StepTable.row(summary));
+        out.flush();
+      }
+    } catch (IOException e) {
+      failure = new UncheckedIOException("writing results failed", e);
+    } catch (RuntimeException e) {
+      failure = e;
+    } finally {
+      done.countDown();
+    }
+  }
+
+  private boolean drained(int step) {
+    long reg = registered.get(step);
+    boolean allRegistered = expectedPerStep == null || reg >= expectedPerStep[step];
+    return allRegistered && finished.get(step) >= reg;
+  }
+
+  private static void sleepUntil(long nanoTime) {
+    long wait;
+    while ((wait = nanoTime - System.nanoTime()) > 0) {
+      LockSupport.parkNanos(Math.min(wait, 100_000_000L));
+    }
+  }
+
+  /**
+   * Waits for every step to be closed and returns their summaries. Throws when the supervisor
+   * failed, or when the run did not finish within {@code max}.
+   */
+  public List<StepSummary> awaitSteps(Duration max) throws InterruptedException {
+    if (supervisor == null) {
+      return List.of();
+    }
+    if (!done.await(max.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("steps did not close within " + max + "; results so far are in " + writer.folder());
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    synchronized (summaries) {
+      return List.copyOf(summaries);
+    }
+  }
+
+  public RunWriter writer() {
+    return writer;
+  }
+
+  public Scenario scenario() {
+    return scenario;
+  }
+
+  /** Final status written to run.json. */
+  public void complete(String gatlingReport, boolean ok) throws IOException {
+    writer.complete(ok ? RunManifest.COMPLETE : RunManifest.FAILED, gatlingReport);
+    writer.close();
+  }
+}

@@ -1,0 +1,78 @@
+package dev.capkit.simulations;
+
+import dev.capkit.core.results.Outcome;
+import dev.capkit.core.results.RequestRecord;
+import dev.capkit.core.scenario.LoadShape;
+import dev.capkit.loadgen.ChatClient;
+import dev.capkit.loadgen.ChatRequest;
+
+/**
+ * Decides, for each Gatling user action, what to send and when: the next planned arrival (open
+ * loop, sent at its intended time) or the agent's next turn (closed loop, sent now). Registers
+ * each request with the {@link LoadRun} so its step waits for it.
+ */
+public final class RequestSource {
+  /** Session attribute holding a closed-loop agent's turn within its task. */
+  public static final String TURN_KEY = "capkit.turn";
+
+  private final LoadRun run;
+  private final ArrivalSchedule schedule;
+  private final RequestFactory factory;
+  private final ChatClient client;
+
+  /** A request ready to go. */
+  public record Planned(ChatRequest request, int step, long intendedNanoTime, boolean open) {}
+
+  public RequestSource(LoadRun run, ArrivalSchedule schedule, RequestFactory factory, ChatClient client) {
+    this.run = run;
+    this.schedule = schedule;
+    this.factory = factory;
+    this.client = client;
+  }
+
+  public static boolean isOpen(LoadShape load) {
+    return load instanceof LoadShape.Open;
+  }
+
+  /**
+   * The next request for a user, or null when there is nothing left to send.
+   *
+   * @param userId the Gatling user (seeds closed-loop content)
+   * @param turn   the agent's turn within its task (closed loop); ignored for open loop
+   */
+  public Planned plan(long userId, int turn) {
+    long now = System.nanoTime();
+    if (schedule != null) {
+      Arrival a = schedule.take();
+      if (a == null) {
+        return null;
+      }
+      // Users of second k are injected at origin + k s; the first one fixes the origin.
+      long origin = run.startAt(now - (a.offsetNanos() / 1_000_000_000L) * 1_000_000_000L);
+      run.register(a.step());
+      return new Planned(factory.forArrival(a), a.step(), origin + a.offsetNanos(), true);
+    }
+    run.startAt(now);
+    int step = run.stepAt(now);
+    if (step < 0) {
+      return null;
+    }
+    run.register(step);
+    return new Planned(factory.forAgentTurn(userId, turn), step, now, false);
+  }
+
+  public ChatClient client() {
+    return client;
+  }
+
+  public LoadRun run() {
+    return run;
+  }
+
+  /** A record for a request whose client future failed unexpectedly (a capkit bug, counted not hidden). */
+  public RequestRecord crashed(Planned planned, Throwable error) {
+    return new RequestRecord("crashed-" + System.nanoTime(), "", planned.request().kind(),
+        System.currentTimeMillis() * 1000, 0, -1, -1, new long[0], -1, -1, Outcome.INVALID_RESPONSE, 0,
+        "capkit client error: " + error);
+  }
+}

@@ -1,0 +1,293 @@
+package dev.capkit.simulations;
+
+import dev.capkit.core.results.RunManifest;
+import dev.capkit.core.results.RunReader;
+import dev.capkit.core.results.RunWriter;
+import dev.capkit.core.results.ScenarioInfo;
+import dev.capkit.core.results.TargetInfo;
+import dev.capkit.core.scenario.Scenario;
+import dev.capkit.core.scenario.ScenarioException;
+import dev.capkit.core.scenario.ScenarioLoader;
+import dev.capkit.core.scenario.StepPlan;
+import dev.capkit.emulator.EmbeddedEmulator;
+import dev.capkit.emulator.EmulatorOptions;
+import dev.capkit.loadgen.ChatClient;
+import dev.capkit.loadgen.ChatEndpoint;
+import dev.capkit.loadgen.ClientTimeouts;
+import dev.capkit.loadgen.ProbeResult;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Everything a load run needs before the first request: the scenario (with overrides), the target
+ * (the embedded emulator unless {@code capkit.target} names a real endpoint, which is probed first),
+ * the client, the arrival plan and the results folder. Bad input fails here, before any load.
+ *
+ * <p>Properties read (all {@code -Dcapkit.*}): {@code scenario} (name or path, default
+ * {@code quickstart}), {@code scenariosDir}, {@code target}, {@code apiKey} (else environment
+ * {@code CAPKIT_API_KEY}), {@code tier}, {@code resultsDir}, plus the scenario overrides listed in
+ * {@link ScenarioLoader}.
+ */
+public final class RunSetup implements AutoCloseable {
+  private final Scenario scenario;
+  private final EmbeddedEmulator emulator;
+  private final ChatClient client;
+  private final LoadRun run;
+  private final ArrivalSchedule schedule;
+  private final RequestSource source;
+
+  private RunSetup(Scenario scenario, EmbeddedEmulator emulator, ChatClient client, LoadRun run,
+      ArrivalSchedule schedule, RequestSource source) {
+    this.scenario = scenario;
+    this.emulator = emulator;
+    this.client = client;
+    this.run = run;
+    this.schedule = schedule;
+    this.source = source;
+  }
+
+  /** Prepares a run from system properties and environment; prints what it is about to do on {@code out}. */
+  public static RunSetup prepare(Properties props, Map<String, String> env, PrintStream out) throws IOException {
+    Path scenariosDir = Path.of(props.getProperty("capkit.scenariosDir", "scenarios"));
+    Path file = ScenarioLoader.resolve(props.getProperty("capkit.scenario", "quickstart"), scenariosDir);
+    Scenario scenario = ScenarioLoader.load(file, ScenarioLoader.overridesFrom(props));
+
+    String targetProp = props.getProperty("capkit.target");
+    String apiKey = props.getProperty("capkit.apiKey", env.get("CAPKIT_API_KEY"));
+    EmbeddedEmulator emulator = null;
+    URI base;
+    String tier;
+    Map<String, String> emulatorInfo = new LinkedHashMap<>();
+    if (targetProp == null || targetProp.isBlank()) {
+      EmulatorOptions options = EmulatorSettingsMapping.options(scenario, apiKey);
+      try {
+        emulator = EmbeddedEmulator.start(options);
+      } catch (RuntimeException e) {
+        throw new ScenarioException(scenario.source(), "emulator", e.getMessage());
+      }
+      base = emulator.baseUri();
+      tier = scenario.emulator().tier();
+      emulatorInfo.put("tier", tier);
+      emulatorInfo.put("dtype", scenario.emulator().dtype());
+      emulatorInfo.put("profile", scenario.emulator().profile());
+      emulatorInfo.put("description", emulator.describe());
+      out.println("capkit: no -Dcapkit.target given: started the embedded emulator at " + base);
+      out.println("capkit:   " + emulator.describe());
+    } else {
+      try {
+        base = URI.create(targetProp.replaceAll("/+$", "").replaceAll("/v1$", ""));
+      } catch (IllegalArgumentException e) {
+        throw new ScenarioException("-Dcapkit.target", "", "'" + targetProp + "' is not a URL (use http://host:port)");
+      }
+      tier = props.getProperty("capkit.tier", "unlabelled");
+    }
+    ClientTimeouts timeouts = new ClientTimeouts(scenario.timeouts().connect(), scenario.timeouts().firstByte(),
+        scenario.timeouts().total());
+    ChatEndpoint endpoint;
+    try {
+      endpoint = new ChatEndpoint(base, scenario.model(), apiKey, timeouts);
+    } catch (IllegalArgumentException e) {
+      closeQuietly(emulator);
+      throw new ScenarioException("-Dcapkit.target", "", e.getMessage());
+    }
+    ChatClient client = new ChatClient(endpoint);
+    try {
+      probe(client, base, scenario);
+    } catch (RuntimeException e) {
+      client.close();
+      closeQuietly(emulator);
+      throw e;
+    }
+
+    Path resultsDir = Path.of(props.getProperty("capkit.resultsDir", "target/capkit-runs"));
+    String runId = scenario.name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    List<String> notes = new ArrayList<>();
+    for (String network : scenario.networks()) {
+      if (!network.equals("none")) {
+        notes.add("network profile '" + network + "' was recorded but not applied: netem is not built yet, traffic went direct");
+      }
+    }
+    RunManifest manifest = new RunManifest(RunReader.FORMAT_VERSION, RunManifest.RUNNING, runId, ScenarioInfo.of(scenario),
+        new TargetInfo(base.toString(), scenario.model(), emulator == null ? "remote" : "emulator", tier, emulatorInfo),
+        software(), "microseconds", java.time.Instant.now().toString(), null, List.of(), notes, null);
+    RunWriter writer = RunWriter.create(resultsDir.resolve(runId), manifest, Clock.systemUTC(), true);
+
+    ArrivalSchedule schedule = RequestSource.isOpen(scenario.load()) ? ArrivalSchedule.plan(scenario) : null;
+    long[] expected = null;
+    if (schedule != null) {
+      expected = new long[scenario.steps().size()];
+      for (Arrival a : schedule.arrivals()) {
+        expected[a.step()]++;
+      }
+    }
+    LoadRun run = new LoadRun(scenario, writer, out, expected);
+    RequestFactory factory = new RequestFactory(scenario);
+    RequestSource source = new RequestSource(run, schedule, factory, client);
+    out.println("capkit: scenario " + scenario.name() + " (" + scenario.source() + "): " + scenario.steps().size()
+        + " step(s), " + dev.capkit.core.scenario.Durations.format(scenario.loadDuration()) + " of load"
+        + (schedule == null ? ", closed loop" : ", " + schedule.size() + " planned requests"));
+    for (StepPlan s : scenario.steps()) {
+      out.println("capkit:   " + s.id() + "  " + s.offered() + " " + s.unit() + " for " + dev.capkit.core.scenario.Durations.format(s.duration())
+          + (s.network().equals("none") ? "" : " via network profile " + s.network() + " (NOT applied: netem not built yet)"));
+    }
+    out.println("capkit: results are written as the run goes to " + writer.folder().toAbsolutePath());
+    return new RunSetup(scenario, emulator, client, run, schedule, source);
+  }
+
+  /**
+   * {@link #prepare} for the Gatling simulation: bad input is printed as one clear line
+   * ({@code capkit: error: <file>: field '<f>': <problem>}) before Gatling reports the failure.
+   */
+  public static RunSetup prepareOrExplain(Properties props, Map<String, String> env, PrintStream out) {
+    try {
+      return prepare(props, env, out);
+    } catch (ScenarioException e) {
+      out.println("capkit: error: " + e.getMessage());
+      out.flush();
+      throw e;
+    } catch (IOException e) {
+      out.println("capkit: error: " + e.getMessage());
+      out.flush();
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Whether the plan sends any request of this kind (Gatling fails assertions on never-sent names). */
+  public boolean expectsRequestsOf(String kind) {
+    if (schedule == null) {
+      return true;
+    }
+    int index = -1;
+    for (int i = 0; i < scenario.mix().size(); i++) {
+      if (scenario.mix().get(i).kind().equals(kind)) {
+        index = i;
+      }
+    }
+    for (Arrival a : schedule.arrivals()) {
+      if (a.mixIndex() == index) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Ends the run: waits for every step to close, writes the final run.json, prints where results
+   * are and the verdict of every objective on every step. Returns the broken objectives as one
+   * line (empty when all held).
+   */
+  public String finish(PrintStream out) {
+    List<dev.capkit.core.results.StepSummary> steps;
+    String broken;
+    try {
+      java.time.Duration max = scenario.loadDuration().plus(scenario.timeouts().total()).plusSeconds(60);
+      steps = run.awaitSteps(max);
+      broken = brokenObjectives(steps);
+      run.complete(gatlingReport(), true);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while closing steps; results so far are in " + run.writer().folder());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("writing run.json failed in " + run.writer().folder(), e);
+    } finally {
+      close();
+    }
+    out.println();
+    out.println("capkit: " + steps.size() + " step(s) measured; results (format v" + RunReader.FORMAT_VERSION + "): "
+        + run.writer().folder().toAbsolutePath().resolve("run.json"));
+    out.println("capkit: objectives " + (broken.isEmpty() ? "held on every step" : "BROKEN: " + broken));
+    out.flush();
+    return broken;
+  }
+
+  static String brokenObjectives(List<dev.capkit.core.results.StepSummary> steps) {
+    List<String> broken = new ArrayList<>();
+    for (var s : steps) {
+      for (var v : s.slo()) {
+        if (!v.met()) {
+          broken.add(s.id() + " " + StepTable.verdict(v) + " (limit " + (v.key().equals("errors")
+              ? String.format(java.util.Locale.ROOT, "%.2f%%", v.limit() * 100) : StepTable.ms(v.limit()) + " ms") + ")");
+        }
+      }
+    }
+    return String.join("; ", broken);
+  }
+
+  private String gatlingReport() {
+    // Gatling writes its HTML report after after(); its folder already exists (simulation.log).
+    String dir = System.getProperty("capkit.gatlingResultsDir");
+    if (dir == null) {
+      return null;
+    }
+    try (var folders = java.nio.file.Files.list(Path.of(dir))) {
+      return folders.filter(java.nio.file.Files::isDirectory)
+          .max(java.util.Comparator.comparing(p -> p.toFile().lastModified()))
+          .map(p -> p.resolve("index.html").toAbsolutePath().toString())
+          .orElse(null);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static void probe(ChatClient client, URI base, Scenario scenario) {
+    ProbeResult probe = client.probe().join();
+    if (!probe.ok()) {
+      throw new ScenarioException("-Dcapkit.target", "", probe.problem());
+    }
+  }
+
+  private static Map<String, String> software() {
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put("capkit", String.valueOf(RunSetup.class.getPackage().getImplementationVersion()));
+    s.put("java", System.getProperty("java.version"));
+    s.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    s.put("cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
+    return s;
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // closing after a failed start: the start failure is the error worth reporting
+      }
+    }
+  }
+
+  public Scenario scenario() {
+    return scenario;
+  }
+
+  public LoadRun run() {
+    return run;
+  }
+
+  public ArrivalSchedule schedule() {
+    return schedule;
+  }
+
+  public RequestSource source() {
+    return source;
+  }
+
+  public ChatClient client() {
+    return client;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    closeQuietly(emulator);
+  }
+}

@@ -1,0 +1,119 @@
+package dev.capkit.simulations;
+
+import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
+import static io.gatling.javaapi.core.CoreDsl.constantConcurrentUsers;
+import static io.gatling.javaapi.core.CoreDsl.details;
+import static io.gatling.javaapi.core.CoreDsl.exitHereIf;
+import static io.gatling.javaapi.core.CoreDsl.global;
+import static io.gatling.javaapi.core.CoreDsl.nothingFor;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+
+import dev.capkit.core.scenario.LoadShape;
+import dev.capkit.core.scenario.RequestMix;
+import dev.capkit.core.scenario.Scenario;
+import dev.capkit.core.scenario.Slo;
+import dev.capkit.core.scenario.StepPlan;
+import io.gatling.javaapi.core.Assertion;
+import io.gatling.javaapi.core.ClosedInjectionStep;
+import io.gatling.javaapi.core.OpenInjectionStep;
+import io.gatling.javaapi.core.PopulationBuilder;
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Simulation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * capkit's main job: the scenario named by {@code -Dcapkit.scenario} (default {@code quickstart})
+ * against {@code -Dcapkit.target} (default: the embedded emulator). Reads like a storyboard:
+ * prepare the run, one chat action per user (open loop: one planned arrival each; closed loop: an
+ * agent's task of several steps with think time), a population per load shape, SLOs as assertions,
+ * and at the end the results folder and the verdict.
+ *
+ * <pre>
+ * mvn gatling:test                                          # quickstart on the emulator
+ * mvn gatling:test -Dcapkit.scenario=release-gate -Dcapkit.target=http://10.0.0.5:8000 -Dcapkit.tier=gn7i-c8g1.2xlarge
+ * mvn gatling:test -Dcapkit.qps=5 -Dcapkit.duration=30s     # one quick step at 5 requests/s
+ * </pre>
+ */
+public class CapkitSimulation extends Simulation {
+  private final RunSetup setup = RunSetup.prepareOrExplain(System.getProperties(), System.getenv(), System.out);
+  private final Scenario plan = setup.scenario();
+  private final ChatActionBuilder chat = new ChatActionBuilder("chat", setup.source());
+
+  private final ScenarioBuilder openLoop = scenario("open-loop arrivals").exec(chat);
+
+  private ScenarioBuilder agents(LoadShape.Closed closed) {
+    return scenario("phone agents")
+        .repeat(closed.stepsPerTask()).on(
+            exitHereIf(session -> setup.run().started() && setup.run().over(System.nanoTime()))
+                .exec(chat)
+                .pause(closed.thinkTime()));
+  }
+
+  {
+    PopulationBuilder population = plan.load() instanceof LoadShape.Closed closed
+        ? agents(closed).injectClosed(closedSteps(closed))
+        : openLoop.injectOpen(openSteps(setup.schedule()));
+    setUp(population).assertions(assertions());
+  }
+
+  /** Every second of the plan: inject exactly the users whose arrivals fall in it. */
+  private static OpenInjectionStep[] openSteps(ArrivalSchedule schedule) {
+    List<OpenInjectionStep> steps = new ArrayList<>();
+    for (int users : schedule.usersPerSecond()) {
+      if (users > 0) {
+        steps.add(atOnceUsers(users));
+      }
+      steps.add(nothingFor(Duration.ofSeconds(1)));
+    }
+    return steps.toArray(OpenInjectionStep[]::new);
+  }
+
+  private ClosedInjectionStep[] closedSteps(LoadShape.Closed closed) {
+    List<ClosedInjectionStep> steps = new ArrayList<>();
+    for (StepPlan s : plan.steps()) {
+      steps.add(constantConcurrentUsers((int) s.offered()).during(s.duration()));
+    }
+    return steps.toArray(ClosedInjectionStep[]::new);
+  }
+
+  /**
+   * SLOs as Gatling assertions on named requests (E2E as the kind's name, TTFT as "kind ttft"),
+   * over the whole run. capkit also judges every step itself at the end (see {@link #after()}).
+   */
+  private List<Assertion> assertions() {
+    List<Assertion> out = new ArrayList<>();
+    out.add(global().allRequests().count().gt(0L));
+    if (!plan.slo().failBuild()) {
+      return out;
+    }
+    for (RequestMix kind : plan.mix()) {
+      if (!setup.expectsRequestsOf(kind.kind())) {
+        continue;
+      }
+      for (Slo slo : plan.slo().latency()) {
+        int ms = (int) Math.max(1, slo.threshold().toMillis());
+        switch (slo.metric()) {
+          case "e2e" -> out.add(details(kind.kind()).responseTime().percentile(slo.percentile()).lt(ms));
+          case "ttft" -> {
+            if (kind.stream()) {
+              out.add(details(kind.kind() + " ttft").responseTime().percentile(slo.percentile()).lt(ms));
+            }
+          }
+          default -> { } // TPOT and ITL are not response times Gatling knows; capkit judges them in after()
+        }
+      }
+    }
+    out.add(global().failedRequests().percent().lte(plan.slo().maxErrorRate() * 100));
+    return out;
+  }
+
+  @Override
+  public void after() {
+    String broken = setup.finish(System.out);
+    if (!broken.isEmpty() && plan.slo().failBuild()) {
+      throw new IllegalStateException("capkit: objectives broken: " + broken);
+    }
+  }
+}

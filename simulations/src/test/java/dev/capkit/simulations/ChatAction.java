@@ -1,0 +1,106 @@
+package dev.capkit.simulations;
+
+import com.typesafe.scalalogging.Logger;
+import dev.capkit.core.results.RequestRecord;
+import io.gatling.commons.stats.KO$;
+import io.gatling.commons.stats.OK$;
+import io.gatling.core.action.Action;
+import io.gatling.core.session.Session;
+import io.gatling.core.stats.StatsEngine;
+import java.util.concurrent.TimeUnit;
+import scala.Option;
+
+/**
+ * A Gatling action that sends one chat completion with capkit's own streaming client and reports it
+ * to Gatling's stats engine under the request kind's name (E2E) and {@code "<kind> ttft"} (TTFT),
+ * so Gatling's report and assertions see it. capkit's results (nanosecond chunk timings, outcomes,
+ * coordinated-omission correction) are recorded by the {@link LoadRun}.
+ *
+ * <p>Why not Gatling's SSE support: its message timestamps are milliseconds, and after a broken
+ * stream it reconnects and re-sends the POST after 3 s, which would hide a failure and double the
+ * model's work. Here a broken stream is one failed request, never retried.
+ *
+ * <p>The action never blocks its event loop: the open-loop wait until the intended send time is a
+ * timer on the session's event loop, the request runs on the client's threads, and the session moves
+ * on from the event loop once the record is in.
+ */
+final class ChatAction implements Action {
+  private final String name;
+  private final RequestSource source;
+  private final StatsEngine statsEngine;
+  private final Action next;
+  private Logger logger;
+
+  ChatAction(String name, RequestSource source, StatsEngine statsEngine, Action next) {
+    this.name = name;
+    this.source = source;
+    this.statsEngine = statsEngine;
+    this.next = next;
+    com.typesafe.scalalogging.StrictLogging.$init$(this);
+    Action.$init$(this);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public void execute(Session session) {
+    RequestSource.Planned planned = source.plan(session.userId(), turnOf(session));
+    if (planned == null) {
+      next.$bang(session); // the schedule is used up or the load is over: nothing to send
+      return;
+    }
+    long delay = planned.intendedNanoTime() - System.nanoTime();
+    if (delay > 0) {
+      session.eventLoop().schedule(() -> send(session, planned), delay, TimeUnit.NANOSECONDS);
+    } else {
+      send(session, planned);
+    }
+  }
+
+  private void send(Session session, RequestSource.Planned planned) {
+    long lag = planned.open() ? Math.max(0, System.nanoTime() - planned.intendedNanoTime()) : 0;
+    source.client().send(planned.request(), lag).whenComplete((record, error) -> {
+      RequestRecord r = record != null ? record : source.crashed(planned, error);
+      source.run().record(planned.step(), r);
+      session.eventLoop().execute(() -> {
+        report(session, r);
+        Session after = r.ok() ? session : session.markAsFailed();
+        next.$bang(after.set(RequestSource.TURN_KEY, turnOf(session) + 1));
+      });
+    });
+  }
+
+  private void report(Session session, RequestRecord r) {
+    long start = r.startEpochMicros() / 1000;
+    long end = (r.startEpochMicros() + Math.max(0, r.e2eNanos()) / 1000) / 1000;
+    Option<String> code = r.httpStatus() > 0 ? Option.apply(Integer.toString(r.httpStatus())) : Option.empty();
+    if (r.ok()) {
+      statsEngine.logResponse(session.scenario(), session.groups(), r.kind(), start, end, OK$.MODULE$, code, Option.empty());
+      if (r.ttftNanos() >= 0) {
+        long ttftEnd = (r.startEpochMicros() + r.ttftNanos() / 1000) / 1000;
+        statsEngine.logResponse(session.scenario(), session.groups(), r.kind() + " ttft", start, ttftEnd, OK$.MODULE$, code, Option.empty());
+      }
+    } else {
+      String message = r.outcome().key() + (r.error().isEmpty() ? "" : ": " + r.error());
+      statsEngine.logResponse(session.scenario(), session.groups(), r.kind(), start, end, KO$.MODULE$, code, Option.apply(message));
+    }
+  }
+
+  private static int turnOf(Session session) {
+    Object turn = session.attributes().getOrElse(RequestSource.TURN_KEY, () -> 0);
+    return (Integer) turn;
+  }
+
+  @Override
+  public Logger logger() {
+    return logger;
+  }
+
+  @Override
+  public void com$typesafe$scalalogging$StrictLogging$_setter_$logger_$eq(Logger logger) {
+    this.logger = logger;
+  }
+}
