@@ -1,0 +1,235 @@
+package dev.capkit.loadgen;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Phone-agent steps shaped like Open-AutoGLM's client ({@code phone_agent/model/client.py} and
+ * {@code agent.py}) sends them: the system prompt, the conversation so far with images stripped
+ * from older user turns, then the newest user turn holding the screenshot as a PNG data URL
+ * followed by a text part; {@code stream: true}, {@code max_tokens} (default 3000),
+ * {@code temperature 0.0}, {@code top_p 0.85}, {@code frequency_penalty 0.2}, plus
+ * {@code stream_options.include_usage} so capkit gets token counts.
+ *
+ * <p>Step {@code n} of a task re-sends {@code n} prior turns: the first user turn is the task plus
+ * {@code {"current_app": ...}}, later ones are {@code ** Screen Info **} plus the app; each
+ * assistant turn is {@code <think>...</think><answer>do(action=...)</answer>}. The system prompts are
+ * stand-in texts of the real lengths (English ~2.7k chars, Chinese ~8k chars) about operating a
+ * phone, not the project's own wording. Everything except the screenshot choice is prebuilt, so
+ * {@link #step} costs one array allocation and copies.
+ *
+ * <pre>{@code
+ * var steps = new PhoneStepRequests("phone-step", "autoglm-phone-9b", PhoneStepRequests.Language.ZH,
+ *     3000, ScreenshotPool.of(1080, 2400));
+ * ChatRequest third = steps.step(0, 2);   // task 0, two prior turns
+ * }</pre>
+ * Thread-safe once constructed.
+ */
+public final class PhoneStepRequests {
+
+  /** Which of Open-AutoGLM's prompt languages to mimic. */
+  public enum Language { EN, ZH }
+
+  /** Default request kind name. */
+  public static final String KIND = "phone-step";
+  /** Open-AutoGLM's default {@code max_tokens}. */
+  public static final int DEFAULT_MAX_TOKENS = 3000;
+  /** Open-AutoGLM stops a task after this many steps. */
+  public static final int MAX_STEPS = 100;
+
+  private static final String[][] TASKS_EN = {
+      {"Open WeChat and send Zhang San a message saying the meeting moves to 3 pm tomorrow", "WeChat"},
+      {"Search Taobao for a wireless mouse, sort by sales and add the first item to the cart", "Taobao"},
+      {"Use Amap to find how long it takes to drive from the office to Beijing South Railway Station", "Amap"},
+      {"Turn the screen brightness down to the minimum in Settings", "Settings"},
+      {"Order the highest-rated braised chicken rice nearby on Meituan", "Meituan"},
+      {"Check high-speed train tickets from Shanghai to Hangzhou next Friday on 12306", "12306"},
+      {"Find popular camping gear notes on Xiaohongshu and save the first one", "Xiaohongshu"},
+      {"Set an alarm for 6:30 tomorrow morning that repeats on weekdays", "Clock"},
+  };
+  private static final String[][] TASKS_ZH = {
+      {"打开微信给张三发消息，说明天下午三点的会议改到四点", "微信"},
+      {"在淘宝搜索无线鼠标，按销量排序，把第一个商品加入购物车", "淘宝"},
+      {"用高德地图查一下从公司开车到北京南站要多久", "高德地图"},
+      {"在设置里把屏幕亮度调到最低", "设置"},
+      {"在美团外卖点一份附近评分最高的黄焖鸡米饭", "美团"},
+      {"在12306查询下周五从上海到杭州的高铁票", "12306"},
+      {"看看小红书上关于露营装备的热门笔记并收藏第一篇", "小红书"},
+      {"设置一个明天早上六点半的闹钟，工作日重复", "时钟"},
+  };
+  private static final String[] THINK_EN = {
+      "The home screen is shown; I need the app first, so I launch it.",
+      "The app opened with a pop-up covering the list; I close it with the X at the top right.",
+      "The search box is at the top of the page; I tap it to bring up the keyboard.",
+      "The keyboard is up and the search field is focused; I type the keyword.",
+      "Results are listed but not sorted as the task asks; I tap the sort tab.",
+      "The target entry is below the fold; I swipe up to reveal more of the list.",
+      "The first matching item is visible; I tap it to open the details page.",
+      "The details page asks for an option; I pick the default option and confirm.",
+  };
+  private static final String[] THINK_ZH = {
+      "当前在桌面，任务需要的应用不在前台，先启动应用。",
+      "应用已经打开，但首页有活动弹窗遮挡内容，点击右上角的关闭按钮。",
+      "页面顶部有搜索框，点击搜索框准备输入关键词。",
+      "键盘已经弹出，搜索框已获得焦点，输入任务中的关键词。",
+      "搜索结果已经显示，但还没有按任务要求排序，点击排序标签。",
+      "目标内容不在当前屏幕中，向上滑动列表查看更多结果。",
+      "第一个符合条件的结果已经可见，点击进入详情页。",
+      "详情页需要选择规格，选择默认规格后点击确定。",
+  };
+
+  private final String kind;
+  private final ScreenshotPool screenshots;
+  private final int taskCount;
+  private final byte[] head; // {"model":..,"messages":[{"role":"system","content":..}
+  private final byte[][] firstTurnWithImageSuffix; // per task: "}},{"type":"text","text":"<task>\n\n{app}"}]}
+  private final byte[][] firstTurnStripped; // per task, image removed
+  private final byte[][] laterTurnStrippedByTask; // per task: ** Screen Info ** user turn without image
+  private final byte[][] laterTurnSuffixByTask; // per task: text part after the image of a later turn
+  private final byte[] imagePrefix; // ,{"role":"user","content":[{"type":"image_url","image_url":{"url":"
+  private final byte[][][] answers; // per task, per prior step: ,{"role":"assistant","content":..}
+  private final byte[] tail; // ],"stream":true,...}
+  private final int[] promptCharsFirst;
+  private final int systemChars;
+  private final int[] screenInfoChars;
+  private final int[][] answerChars;
+
+  /** English prompt, 3000 max tokens, four 1080x2400 screenshot variants. */
+  public PhoneStepRequests(String model) {
+    this(KIND, model, Language.EN, DEFAULT_MAX_TOKENS, ScreenshotPool.of(1080, 2400));
+  }
+
+  public PhoneStepRequests(String kind, String model, Language language, int maxTokens, ScreenshotPool screenshots) {
+    this.kind = Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(language, "language");
+    this.screenshots = Objects.requireNonNull(screenshots, "screenshots");
+    if (maxTokens < 1) {
+      throw new IllegalArgumentException("max_tokens must be >= 1, got " + maxTokens);
+    }
+    String[][] tasks = language == Language.ZH ? TASKS_ZH : TASKS_EN;
+    String[] thinks = language == Language.ZH ? THINK_ZH : THINK_EN;
+    String systemPrompt = systemPrompt(language);
+    this.taskCount = tasks.length;
+    this.systemChars = systemPrompt.length();
+    this.head = new JsonSegments.Builder()
+        .raw("{\"model\":").quoted(model)
+        .raw(",\"messages\":[{\"role\":\"system\",\"content\":").quoted(systemPrompt).raw("}")
+        .build();
+    this.imagePrefix = JsonSegments.raw(
+        ",{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"");
+    this.firstTurnWithImageSuffix = new byte[taskCount][];
+    this.firstTurnStripped = new byte[taskCount][];
+    this.laterTurnStrippedByTask = new byte[taskCount][];
+    this.laterTurnSuffixByTask = new byte[taskCount][];
+    this.promptCharsFirst = new int[taskCount];
+    this.screenInfoChars = new int[taskCount];
+    for (int t = 0; t < taskCount; t++) {
+      String screenInfo = "{\"current_app\": \"" + tasks[t][1] + "\"}"; // Python json.dumps, ensure_ascii=False
+      String firstText = tasks[t][0] + "\n\n" + screenInfo;
+      String laterText = "** Screen Info **\n\n" + screenInfo;
+      promptCharsFirst[t] = firstText.length();
+      screenInfoChars[t] = laterText.length();
+      firstTurnWithImageSuffix[t] = textPartAfterImage(firstText);
+      firstTurnStripped[t] = strippedUserTurn(firstText);
+      laterTurnStrippedByTask[t] = strippedUserTurn(laterText);
+      laterTurnSuffixByTask[t] = textPartAfterImage(laterText);
+    }
+    this.answers = new byte[taskCount][MAX_STEPS][];
+    this.answerChars = new int[taskCount][MAX_STEPS];
+    for (int t = 0; t < taskCount; t++) {
+      for (int i = 0; i < MAX_STEPS; i++) {
+        String answer = "<think>" + thinks[i % thinks.length] + "</think><answer>" + action(i, tasks[t][1])
+            + "</answer>";
+        answerChars[t][i] = answer.length();
+        answers[t][i] = new JsonSegments.Builder()
+            .raw(",{\"role\":\"assistant\",\"content\":").quoted(answer).raw("}").build();
+      }
+    }
+    this.tail = JsonSegments.raw("],\"max_tokens\":" + maxTokens
+        + ",\"temperature\":0.0,\"top_p\":0.85,\"frequency_penalty\":0.2"
+        + ",\"stream\":true,\"stream_options\":{\"include_usage\":true}}");
+  }
+
+  /** Number of distinct built-in tasks; {@code task} arguments wrap around it. */
+  public int taskCount() {
+    return taskCount;
+  }
+
+  /**
+   * Step {@code priorTurns + 1} of task {@code task}: the conversation re-sent with
+   * {@code priorTurns} earlier user/assistant exchanges (0 = the first step; at most
+   * {@link #MAX_STEPS} - 1) and a fresh screenshot.
+   */
+  public ChatRequest step(int task, int priorTurns) {
+    if (priorTurns < 0 || priorTurns >= MAX_STEPS) {
+      throw new IllegalArgumentException("priorTurns must be 0.." + (MAX_STEPS - 1) + ", got " + priorTurns);
+    }
+    int t = Math.floorMod(task, taskCount);
+    byte[] image = screenshots.variant(t * 31 + priorTurns).dataUrl();
+    byte[][] parts = new byte[2 + 2 * priorTurns + 3][];
+    int p = 0;
+    int chars = systemChars;
+    parts[p++] = head;
+    for (int i = 0; i < priorTurns; i++) {
+      parts[p++] = i == 0 ? firstTurnStripped[t] : laterTurnStrippedByTask[t];
+      parts[p++] = answers[t][i];
+      chars += (i == 0 ? promptCharsFirst[t] : screenInfoChars[t]) + answerChars[t][i];
+    }
+    parts[p++] = imagePrefix;
+    parts[p++] = image;
+    parts[p++] = priorTurns == 0 ? firstTurnWithImageSuffix[t] : laterTurnSuffixByTask[t];
+    chars += priorTurns == 0 ? promptCharsFirst[t] : screenInfoChars[t];
+    parts[p] = tail;
+    return new ChatRequest(kind, true, JsonSegments.concat(parts), 1, chars);
+  }
+
+  private static byte[] textPartAfterImage(String text) {
+    return new JsonSegments.Builder().raw("\"}},{\"type\":\"text\",\"text\":").quoted(text).raw("}]}").build();
+  }
+
+  private static byte[] strippedUserTurn(String text) {
+    // Open-AutoGLM removes the image part but keeps the content a list.
+    return new JsonSegments.Builder()
+        .raw(",{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":").quoted(text).raw("}]}").build();
+  }
+
+  /** A plausible action for prior step {@code i}; coordinates in Open-AutoGLM's 0-999 space. */
+  private static String action(int i, String app) {
+    int x = 120 + (i * 137) % 760;
+    int y = 180 + (i * 251) % 700;
+    return switch (i % 8) {
+      case 0 -> "do(action=\"Launch\", app=\"" + app + "\")";
+      case 3 -> "do(action=\"Type\", text=\"keyword " + i + "\")";
+      case 5 -> String.format(Locale.ROOT, "do(action=\"Swipe\", start=[500,%d], end=[500,%d])", 800, 300);
+      default -> String.format(Locale.ROOT, "do(action=\"Tap\", element=[%d,%d])", x, y);
+    };
+  }
+
+  static String systemPrompt(Language language) {
+    String name = "system-prompt-" + language.name().toLowerCase(Locale.ROOT) + ".txt";
+    try (InputStream in = PhoneStepRequests.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("resource dev/capkit/loadgen/" + name + " missing from the loadgen jar");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading dev/capkit/loadgen/" + name, e);
+    }
+  }
+
+  /** Tasks (text, app) for reports and tests. */
+  static List<String> tasks(Language language) {
+    List<String> out = new ArrayList<>();
+    for (String[] task : language == Language.ZH ? TASKS_ZH : TASKS_EN) {
+      out.add(task[0]);
+    }
+    return out;
+  }
+}
