@@ -1,0 +1,145 @@
+package dev.capkit.emulator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.capkit.emulator.catalog.Catalog;
+import dev.capkit.emulator.catalog.CatalogException;
+import dev.capkit.emulator.engine.ContinuousBatchingEngine;
+import dev.capkit.emulator.runtime.EngineMetrics;
+import dev.capkit.emulator.runtime.RealTimeEngine;
+import dev.capkit.emulator.server.OpenAiHttpServer;
+import dev.capkit.emulator.server.ServerContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An emulated vLLM server running inside this JVM: a Netty HTTP server on 127.0.0.1 (ephemeral
+ * port by default) in front of a real-time continuous-batching engine whose step times follow the
+ * chosen tier's GPU.
+ *
+ * <pre>{@code
+ * try (EmbeddedEmulator emu = EmbeddedEmulator.start(EmulatorOptions.defaults())) {
+ *   URI base = emu.baseUri();          // http://127.0.0.1:43210
+ *   String model = emu.modelName();    // autoglm-phone-9b
+ *   System.out.println(emu.describe());
+ * }
+ * }</pre>
+ */
+public final class EmbeddedEmulator implements AutoCloseable {
+  private final EmulatorOptions options;
+  private final ServingPlan plan;
+  private final EngineMetrics metrics;
+  private final RealTimeEngine engine;
+  private final OpenAiHttpServer server;
+  private final URI baseUri;
+
+  private EmbeddedEmulator(EmulatorOptions options, ServingPlan plan, EngineMetrics metrics, RealTimeEngine engine,
+      OpenAiHttpServer server) {
+    this.options = options;
+    this.plan = plan;
+    this.metrics = metrics;
+    this.engine = engine;
+    this.server = server;
+    String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
+    this.baseUri = URI.create("http://" + host + ":" + server.port());
+  }
+
+  /** Resolves the plan (refusing infeasible configs), binds, and returns once the server answers HTTP. */
+  public static EmbeddedEmulator start(EmulatorOptions options) throws EmulatorStartException {
+    Catalog catalog;
+    try {
+      catalog = Catalog.load(options.catalogDir());
+    } catch (CatalogException e) {
+      throw new EmulatorStartException(e.getMessage(), e);
+    }
+    ServingPlan plan = ServingPlan.resolve(catalog, options.tierId(), options.model(), options.dtype(), options.maxNumSeqs());
+    EngineMetrics metrics = new EngineMetrics(plan.serving().host());
+    ContinuousBatchingEngine core = plan.newEngine(options.slowdown(), options.profile());
+    RealTimeEngine engine = new RealTimeEngine(core, metrics, options.maxWaiting());
+    ServerContext context = new ServerContext(plan, new PromptAdmission(plan, options.seed()), engine, metrics,
+        options.apiKey(), System.nanoTime() + options.loading().toNanos(), options.seed(),
+        options.brokenStreamFraction(), new ObjectMapper());
+    OpenAiHttpServer server;
+    try {
+      server = OpenAiHttpServer.bind(context, options.host(), options.port(), Math.max(1, Runtime.getRuntime().availableProcessors()));
+    } catch (InterruptedException e) {
+      engine.close();
+      Thread.currentThread().interrupt();
+      throw new EmulatorStartException("interrupted while binding " + options.host() + ":" + options.port(), e);
+    } catch (RuntimeException e) {
+      engine.close();
+      throw new EmulatorStartException("cannot bind " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
+    }
+    EmbeddedEmulator emulator = new EmbeddedEmulator(options, plan, metrics, engine, server);
+    emulator.awaitAnswering();
+    return emulator;
+  }
+
+  private void awaitAnswering() throws EmulatorStartException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    IOException last = null;
+    while (System.nanoTime() < deadline) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(options.host(), server.port()), 1000);
+        s.setSoTimeout(1000);
+        OutputStream out = s.getOutputStream();
+        out.write(("GET /health HTTP/1.1\r\nHost: emulator\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = s.getInputStream();
+        byte[] head = in.readNBytes(12);
+        if (new String(head, StandardCharsets.US_ASCII).startsWith("HTTP/1.1")) {
+          return;
+        }
+      } catch (IOException e) {
+        last = e;
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    close();
+    throw new EmulatorStartException("emulator bound " + baseUri + " but did not answer within 5 s"
+        + (last == null ? "" : ": " + last.getMessage()), last);
+  }
+
+  public URI baseUri() {
+    return baseUri;
+  }
+
+  public String modelName() {
+    return plan.model().servedModelName();
+  }
+
+  public ServingPlan plan() {
+    return plan;
+  }
+
+  public EngineMetrics metrics() {
+    return metrics;
+  }
+
+  public EmulatorOptions options() {
+    return options;
+  }
+
+  /** One line for logs: tier, GPU, dtype, profile, predicted KV capacity. */
+  public String describe() {
+    return String.format("emulator %s: tier %s (%s), %s, profile %s%s, KV cache %,d tokens (~%d screenshot steps at once), max_num_seqs %d",
+        baseUri, plan.tier().id(), plan.gpu().id(), options.dtype().key(), options.profile().key(),
+        options.slowdown() == 1.0 ? "" : " x" + options.slowdown(), plan.budget().tokens(),
+        plan.maxConcurrentSequences(CapacityPredictions.SCREENSHOT_STEP_TOKENS), plan.serving().maxNumSeqs());
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    engine.close();
+  }
+}

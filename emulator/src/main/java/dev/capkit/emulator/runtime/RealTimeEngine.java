@@ -1,0 +1,187 @@
+package dev.capkit.emulator.runtime;
+
+import dev.capkit.emulator.engine.ContinuousBatchingEngine;
+import dev.capkit.emulator.engine.EngineRequest;
+import dev.capkit.emulator.engine.EngineStep;
+import dev.capkit.emulator.engine.Emission;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives a {@link ContinuousBatchingEngine} on the wall clock, on one thread ({@code capkit-engine}):
+ * steps run back to back as on a GPU; a step that starts at {@code t} with modelled time {@code d}
+ * delivers its tokens at {@code t + d} (the next step starts at {@code t + d} too, so lateness never
+ * accumulates into the schedule). Requests arriving during a step join at the next step, as in vLLM.
+ *
+ * <p>Admission is bounded: {@link #submit} refuses (returns false) when {@code maxWaiting} requests
+ * are already waiting, so overload answers 429 instead of growing. Delivery is bounded too: the
+ * engine thread pauses while more than {@value #MAX_OUTSTANDING_BATCHES} delivery batches are queued
+ * on the event loops (matters only in the instant profile, where steps take no time).
+ */
+public final class RealTimeEngine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RealTimeEngine.class);
+  static final int MAX_OUTSTANDING_BATCHES = 64;
+
+  private final ContinuousBatchingEngine engine;
+  private final EngineMetrics metrics;
+  private final int maxWaiting;
+  private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger inboxRequests = new AtomicInteger();
+  private final AtomicInteger outstandingBatches = new AtomicInteger();
+  private final Thread thread;
+  private volatile int waitingSnapshot;
+  private volatile boolean closed;
+
+  public RealTimeEngine(ContinuousBatchingEngine engine, EngineMetrics metrics, int maxWaiting) {
+    this.engine = engine;
+    this.metrics = metrics;
+    this.maxWaiting = maxWaiting;
+    this.thread = new Thread(this::loop, "capkit-engine");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Queues {@code r} (whose attachment must be a {@link TokenSink}); false when the waiting queue is full. */
+  public boolean submit(EngineRequest r) {
+    if (!(r.attachment() instanceof TokenSink)) {
+      throw new IllegalArgumentException("request " + r.id() + " needs a TokenSink attachment");
+    }
+    if (closed || waitingSnapshot + inboxRequests.get() >= maxWaiting) {
+      metrics.rejected();
+      return false;
+    }
+    inboxRequests.incrementAndGet();
+    metrics.admitted(r.promptChars(), r.imagePixels());
+    inbox.add(() -> {
+      inboxRequests.decrementAndGet();
+      engine.add(r);
+      metrics.promptTokens(r.promptTokens());
+    });
+    LockSupport.unpark(thread);
+    return true;
+  }
+
+  /** The client went away: drop the request and free its KV blocks. */
+  public void abort(EngineRequest r) {
+    inbox.add(() -> {
+      if (!r.isFinished()) {
+        engine.abort(r);
+        metrics.released(r.imagePixels());
+      }
+    });
+    LockSupport.unpark(thread);
+  }
+
+  /** Requests waiting (queued in the engine or not yet handed to it). */
+  public int waiting() {
+    return waitingSnapshot + inboxRequests.get();
+  }
+
+  private void loop() {
+    long prevEnd = System.nanoTime();
+    boolean busy = false;
+    try {
+      while (!closed) {
+        drainInbox();
+        if (!engine.hasWork()) {
+          busy = false;
+          publish(engine.runningCount(), engine.waitingCount(), engine.kvPool().usage());
+          LockSupport.parkNanos(50_000_000L);
+          continue;
+        }
+        long start = busy ? prevEnd : System.nanoTime();
+        EngineStep step = engine.step();
+        long end = start + Math.round(step.seconds() * 1e9);
+        metrics.step(step.running() + step.emissions().size(), step.emissions().size(), step.preempted());
+        publish(step.running(), step.waiting(), step.kvUsage());
+        sleepUntil(end);
+        deliver(step.emissions(), end);
+        prevEnd = end;
+        busy = true;
+        while (outstandingBatches.get() > MAX_OUTSTANDING_BATCHES && !closed) {
+          LockSupport.parkNanos(100_000L);
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      LOG.error("engine thread stopped: {}", e.toString(), e);
+      throw e;
+    }
+  }
+
+  private void publish(int running, int waiting, double kv) {
+    waitingSnapshot = waiting;
+    metrics.gauges(running, waiting, kv);
+  }
+
+  private void drainInbox() {
+    Runnable command;
+    while ((command = inbox.poll()) != null) {
+      command.run();
+    }
+  }
+
+  private void sleepUntil(long deadline) {
+    long remaining;
+    while ((remaining = deadline - System.nanoTime()) > 0 && !closed) {
+      LockSupport.parkNanos(remaining);
+    }
+  }
+
+  private void deliver(List<Emission> emissions, long scheduledNanos) {
+    if (emissions.isEmpty()) {
+      return;
+    }
+    Map<Executor, List<Emission>> byExecutor = new IdentityHashMap<>();
+    for (Emission e : emissions) {
+      TokenSink sink = (TokenSink) e.request().attachment();
+      byExecutor.computeIfAbsent(sink.executor(), k -> new ArrayList<>()).add(e);
+      if (e.tokenIndex() == 0) {
+        metrics.firstToken((scheduledNanos - sink.arrivalNanos()) / 1e9);
+      }
+      if (e.last()) {
+        metrics.finished((scheduledNanos - sink.arrivalNanos()) / 1e9);
+        metrics.released(e.request().imagePixels());
+      }
+    }
+    for (Map.Entry<Executor, List<Emission>> batch : byExecutor.entrySet()) {
+      outstandingBatches.incrementAndGet();
+      List<Emission> list = batch.getValue();
+      batch.getKey().execute(() -> {
+        try {
+          Set<TokenSink> touched = new LinkedHashSet<>();
+          for (Emission e : list) {
+            TokenSink sink = (TokenSink) e.request().attachment();
+            sink.onToken(e.tokenIndex(), e.last(), scheduledNanos);
+            touched.add(sink);
+          }
+          for (TokenSink sink : touched) {
+            sink.flush();
+          }
+        } finally {
+          outstandingBatches.decrementAndGet();
+        }
+      });
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    LockSupport.unpark(thread);
+    try {
+      thread.join(2_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

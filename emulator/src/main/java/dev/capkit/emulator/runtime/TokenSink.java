@@ -1,0 +1,25 @@
+package dev.capkit.emulator.runtime;
+
+import java.util.concurrent.Executor;
+
+/**
+ * Where a request's tokens go in real time (an HTTP response). The engine thread hands each step's
+ * tokens to the sink's {@link #executor()} (its channel's event loop) in one batch per executor,
+ * calls {@link #onToken} for each token and then {@link #flush()} once per sink.
+ */
+public interface TokenSink {
+  /** Thread that performs the writes; one task per step per executor. */
+  Executor executor();
+
+  /** {@link System#nanoTime()} when the request arrived, for TTFT / E2E metrics. */
+  long arrivalNanos();
+
+  /**
+   * Writes token {@code index} (0-based) without flushing.
+   *
+   * @param scheduledNanos when the step that sampled it ended on the modelled GPU ({@code nanoTime})
+   */
+  void onToken(int index, boolean last, long scheduledNanos);
+
+  void flush();
+}

@@ -1,0 +1,171 @@
+package dev.capkit.emulator.server;
+
+import dev.capkit.emulator.answers.Answer;
+import dev.capkit.emulator.runtime.EngineMetrics;
+import dev.capkit.emulator.runtime.TokenSink;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.concurrent.Executor;
+
+/**
+ * Writes one chat completion to its connection as the engine samples tokens, in vLLM's shapes.
+ * Streaming: headers at admission; at the first token a role chunk ({@code "delta":{"role":"assistant","content":""}})
+ * then one content chunk per token, the last one carrying {@code finish_reason}; a usage chunk
+ * ({@code "choices":[]}) when {@code stream_options.include_usage}; then {@code data: [DONE]}.
+ * Non-streaming: one {@code chat.completion} body when the last token is sampled.
+ * Runs on the channel's event loop.
+ */
+final class ChatResponder implements TokenSink {
+  private final ChannelHandlerContext ctx;
+  private final EngineMetrics metrics;
+  private final String completionId;
+  private final String model;
+  private final long created;
+  private final boolean stream;
+  private final boolean includeUsage;
+  private final boolean keepAlive;
+  private final String requestId;
+  private final long arrivalNanos;
+  private int breakAtToken = -1;
+  private Answer answer;
+  private int promptTokens;
+  private boolean dead;
+
+  ChatResponder(ChannelHandlerContext ctx, EngineMetrics metrics, String completionId, String model, boolean stream,
+      boolean includeUsage, boolean keepAlive, String requestId, long arrivalNanos) {
+    this.ctx = ctx;
+    this.metrics = metrics;
+    this.completionId = completionId;
+    this.model = model;
+    this.created = System.currentTimeMillis() / 1000;
+    this.stream = stream;
+    this.includeUsage = includeUsage;
+    this.keepAlive = keepAlive;
+    this.requestId = requestId;
+    this.arrivalNanos = arrivalNanos;
+  }
+
+  /**
+   * Called once the request is admitted, before any token can arrive; sends the stream's headers.
+   *
+   * @param breakAtToken fault hook: close the connection instead of writing this token (-1 = never)
+   */
+  void admitted(Answer answer, int promptTokens, int breakAtToken) {
+    this.answer = answer;
+    this.promptTokens = promptTokens;
+    this.breakAtToken = breakAtToken;
+    if (stream) {
+      HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+      head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+      head.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
+      HttpUtil.setTransferEncodingChunked(head, true);
+      HttpUtil.setKeepAlive(head, keepAlive);
+      if (requestId != null) {
+        head.headers().set(OpenAiRequestHandler.REQUEST_ID, requestId);
+      }
+      ctx.writeAndFlush(head);
+    }
+  }
+
+  @Override
+  public Executor executor() {
+    return ctx.executor();
+  }
+
+  @Override
+  public long arrivalNanos() {
+    return arrivalNanos;
+  }
+
+  @Override
+  public void onToken(int index, boolean last, long scheduledNanos) {
+    metrics.emitLateness(System.nanoTime() - scheduledNanos);
+    if (dead || !ctx.channel().isActive()) {
+      dead = true;
+      return;
+    }
+    if (index == breakAtToken) {
+      dead = true;
+      ctx.flush();
+      ctx.channel().close(); // fault hook: the client sees the body end mid-stream
+      return;
+    }
+    if (!stream) {
+      if (last) {
+        writeFull();
+      }
+      return;
+    }
+    if (index == 0) {
+      event("{\"id\":\"" + completionId + "\",\"object\":\"chat.completion.chunk\",\"created\":" + created
+          + ",\"model\":" + Json.quote(model) + ",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
+          + "\"logprobs\":null,\"finish_reason\":null}]}");
+    }
+    String finish = last ? Json.quote(answer.finishReason()) : "null";
+    event("{\"id\":\"" + completionId + "\",\"object\":\"chat.completion.chunk\",\"created\":" + created
+        + ",\"model\":" + Json.quote(model) + ",\"choices\":[{\"index\":0,\"delta\":{\"content\":"
+        + Json.quote(answer.pieces().get(index)) + "},\"logprobs\":null,\"finish_reason\":" + finish + "}]}");
+    if (last) {
+      if (includeUsage) {
+        event("{\"id\":\"" + completionId + "\",\"object\":\"chat.completion.chunk\",\"created\":" + created
+            + ",\"model\":" + Json.quote(model) + ",\"choices\":[],\"usage\":" + usage() + "}");
+      }
+      ctx.write(new DefaultHttpContent(utf8("data: [DONE]\n\n")));
+      var done = ctx.write(LastHttpContent.EMPTY_LAST_CONTENT);
+      if (!keepAlive) {
+        done.addListener(f -> ctx.channel().close());
+      }
+      dead = true;
+    }
+  }
+
+  @Override
+  public void flush() {
+    ctx.flush();
+  }
+
+  private void writeFull() {
+    String body = "{\"id\":\"" + completionId + "\",\"object\":\"chat.completion\",\"created\":" + created
+        + ",\"model\":" + Json.quote(model) + ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
+        + Json.quote(answer.text()) + ",\"tool_calls\":[]},\"logprobs\":null,\"finish_reason\":"
+        + Json.quote(answer.finishReason()) + ",\"stop_reason\":null}],\"usage\":" + usage() + "}";
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, utf8(body));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+    HttpUtil.setContentLength(response, response.content().readableBytes());
+    HttpUtil.setKeepAlive(response, keepAlive);
+    if (requestId != null) {
+      response.headers().set(OpenAiRequestHandler.REQUEST_ID, requestId);
+    }
+    var written = ctx.write(response);
+    if (!keepAlive) {
+      written.addListener(f -> ctx.channel().close());
+    }
+    dead = true;
+  }
+
+  private String usage() {
+    int completion = answer.tokens();
+    return "{\"prompt_tokens\":" + promptTokens + ",\"total_tokens\":" + (promptTokens + completion)
+        + ",\"completion_tokens\":" + completion + ",\"prompt_tokens_details\":null}";
+  }
+
+  private void event(String json) {
+    ctx.write(new DefaultHttpContent(utf8("data: " + json + "\n\n")));
+  }
+
+  private ByteBuf utf8(String s) {
+    return ByteBufUtil.writeUtf8(ctx.alloc(), s);
+  }
+}

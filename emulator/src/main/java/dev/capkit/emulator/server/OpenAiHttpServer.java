@@ -1,0 +1,71 @@
+package dev.capkit.emulator.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.net.InetSocketAddress;
+
+/**
+ * The emulator's HTTP/1.1 server: Netty NIO, one acceptor thread and {@code workers} event loops,
+ * each connection's pipeline {@code HttpServerCodec -> HttpObjectAggregator (64 MiB, room for ten
+ * base64 screenshots) -> OpenAiRequestHandler}.
+ */
+public final class OpenAiHttpServer implements AutoCloseable {
+  /** Largest request body accepted (413 above it). */
+  public static final int MAX_BODY_BYTES = 64 << 20;
+
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final Channel channel;
+
+  private OpenAiHttpServer(EventLoopGroup boss, EventLoopGroup workers, Channel channel) {
+    this.boss = boss;
+    this.workers = workers;
+    this.channel = channel;
+  }
+
+  public static OpenAiHttpServer bind(ServerContext context, String host, int port, int workerThreads)
+      throws InterruptedException {
+    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(workerThreads, NioIoHandler.newFactory());
+    OpenAiRequestHandler handler = new OpenAiRequestHandler(context);
+    try {
+      Channel channel = new ServerBootstrap()
+          .group(boss, workers)
+          .channel(NioServerSocketChannel.class)
+          .option(ChannelOption.SO_BACKLOG, 4096)
+          .childOption(ChannelOption.TCP_NODELAY, true)
+          .childHandler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+              ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_BODY_BYTES), handler);
+            }
+          })
+          .bind(host, port).sync().channel();
+      return new OpenAiHttpServer(boss, workers, channel);
+    } catch (InterruptedException | RuntimeException e) {
+      boss.shutdownGracefully();
+      workers.shutdownGracefully();
+      throw e;
+    }
+  }
+
+  public int port() {
+    return ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  @Override
+  public void close() {
+    channel.close().syncUninterruptibly();
+    boss.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+    workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}
