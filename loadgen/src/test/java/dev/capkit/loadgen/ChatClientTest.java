@@ -1,0 +1,277 @@
+package dev.capkit.loadgen;
+
+import static dev.capkit.loadgen.ScriptedServer.answer;
+import static dev.capkit.loadgen.ScriptedServer.chunk;
+import static dev.capkit.loadgen.ScriptedServer.content;
+import static dev.capkit.loadgen.ScriptedServer.endChunks;
+import static dev.capkit.loadgen.ScriptedServer.finish;
+import static dev.capkit.loadgen.ScriptedServer.streamHeaders;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.capkit.core.results.Outcome;
+import dev.capkit.core.results.RequestRecord;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * End to end against a loopback {@link ScriptedServer}. Wall-clock assertions use generous
+ * tolerances: lower bounds are exact (a chunk cannot arrive before it is sent), upper bounds leave
+ * room for a loaded 2-core machine.
+ */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class ChatClientTest {
+
+  private static final long MS = 1_000_000L;
+  private static final String KEY = "sk-test-secret-123";
+  private static final ChatRequest STREAM = new ChatRequest("text-chat", true,
+      "{\"model\":\"m\",\"stream\":true}".getBytes(StandardCharsets.UTF_8));
+
+  private ScriptedServer server;
+  private ChatClient client;
+
+  private ChatClient client(ClientTimeouts timeouts) {
+    client = new ChatClient(new ChatEndpoint(server.uri(), "autoglm-phone-9b", KEY, timeouts), 1);
+    return client;
+  }
+
+  private ChatClient client() {
+    return client(new ClientTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10)));
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    if (client != null) {
+      client.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void streamsWithKnownDelaysAndSendsIdsAndHeaders() throws Exception {
+    server = new ScriptedServer((request, socket, out) -> {
+      Thread.sleep(60); // "prefill"
+      streamHeaders(out);
+      chunk(out, "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n");
+      for (String token : new String[] {"<think>", "Tap", "</think>"}) {
+        chunk(out, content(token));
+        Thread.sleep(40);
+      }
+      chunk(out, finish(3400, 3));
+      endChunks(out);
+      return true;
+    });
+    RequestRecord r = client().send(STREAM, 5 * MS).get();
+    assertEquals(Outcome.OK, r.outcome(), r.error());
+    assertTrue(r.ttftNanos() >= 60 * MS && r.ttftNanos() < 1_000 * MS, "ttft " + r.ttftNanos());
+    assertEquals(2, r.itlNanos().length);
+    for (long gap : r.itlNanos()) {
+      assertTrue(gap >= 35 * MS && gap < 1_000 * MS, "itl " + gap);
+    }
+    assertEquals(r.e2eNanos() - r.ttftNanos(), r.itlNanos()[0] + r.itlNanos()[1]);
+    assertEquals(3400, r.promptTokens());
+    assertEquals(3, r.completionTokens());
+    assertEquals(5 * MS, r.scheduleLagNanos());
+    long nowMicros = System.currentTimeMillis() * 1000;
+    assertTrue(Math.abs(nowMicros - r.startEpochMicros()) < 10_000_000L, "start " + r.startEpochMicros());
+
+    ScriptedServer.Received got = server.received.take();
+    assertEquals("POST", got.method());
+    assertEquals("/v1/chat/completions", got.path());
+    assertEquals(r.requestId(), got.headers().get("x-request-id"));
+    assertEquals("00-" + r.traceId() + "-", got.headers().get("traceparent").substring(0, 36));
+    assertTrue(got.headers().get("traceparent").matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01"));
+    assertEquals("Bearer " + KEY, got.headers().get("authorization"));
+    assertEquals("application/json", got.headers().get("content-type"));
+    assertEquals("text/event-stream", got.headers().get("accept"));
+    assertEquals("{\"model\":\"m\",\"stream\":true}", new String(got.body(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void keepAliveConnectionIsReusedAndIdsAreFreshPerRequest() throws Exception {
+    server = new ScriptedServer((request, socket, out) -> {
+      streamHeaders(out);
+      chunk(out, content("x") + finish(1, 1));
+      endChunks(out);
+      return true;
+    });
+    ChatClient c = client();
+    RequestRecord first = c.send(STREAM, 0).get();
+    RequestRecord second = c.send(STREAM, 0).get();
+    assertEquals(Outcome.OK, first.outcome(), first.error());
+    assertEquals(Outcome.OK, second.outcome(), second.error());
+    assertEquals(1, server.connections.get());
+    assertFalse(first.requestId().equals(second.requestId()));
+    assertFalse(first.traceId().equals(second.traceId()));
+  }
+
+  @Test
+  void resetMidStreamIsBrokenAndNeverResent() throws Exception {
+    server = new ScriptedServer((request, socket, out) -> {
+      streamHeaders(out);
+      chunk(out, content("a"));
+      Thread.sleep(30);
+      chunk(out, content("b") + "data: {\"choices\":[{\"delta\":{\"content\":\"c");
+      Thread.sleep(30);
+      ScriptedServer.reset(socket);
+      return false;
+    });
+    RequestRecord r = client().send(STREAM, 0).get();
+    assertEquals(Outcome.BROKEN_STREAM, r.outcome(), r.error());
+    assertTrue(r.ttftNanos() > 0);
+    assertEquals(1, r.itlNanos().length);
+    Thread.sleep(100);
+    assertEquals(1, server.received.size(), "the POST must not be re-sent");
+    assertEquals(1, server.connections.get());
+  }
+
+  @Test
+  void unauthorizedAndRateLimitedAreHttpErrorsWithTheServersMessage() throws Exception {
+    server = new ScriptedServer((request, socket, out) -> {
+      if (server.received.size() == 1) {
+        answer(out, 401, "Unauthorized", "application/json", "{\"error\":\"Unauthorized\"}");
+      } else {
+        answer(out, 429, "Too Many Requests", "application/json",
+            "{\"object\":\"error\",\"message\":\"rate limit exceeded\",\"type\":\"RateLimitError\",\"code\":429}");
+      }
+      return true;
+    });
+    RequestRecord unauthorized = client().send(STREAM, 0).get();
+    assertEquals(Outcome.HTTP_ERROR, unauthorized.outcome());
+    assertEquals(401, unauthorized.httpStatus());
+    assertEquals("HTTP 401: Unauthorized", unauthorized.error());
+    RequestRecord limited = client.send(STREAM, 0).get();
+    assertEquals(429, limited.httpStatus());
+    assertEquals("HTTP 429: rate limit exceeded", limited.error());
+    assertFalse(unauthorized.toString().contains(KEY));
+  }
+
+  @Test
+  void silentServerGivesFirstByteTimeout() throws Exception {
+    server = new ScriptedServer((request, socket, out) -> {
+      Thread.sleep(2_000);
+      return false;
+    });
+    RequestRecord r = client(new ClientTimeouts(Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(5)))
+        .send(STREAM, 0).get();
+    assertEquals(Outcome.FIRST_BYTE_TIMEOUT, r.outcome(), r.error());
+    assertTrue(r.e2eNanos() >= 200 * MS && r.e2eNanos() < 1_500 * MS, "e2e " + r.e2eNanos());
+    assertTrue(r.error().contains("firstByte"), r.error());
+  }
+
+  @Test
+  void stalledStreamGivesTotalTimeoutAndKeepsItsTtft() throws Exception {
+    server = new ScriptedServer((request, socket, out) -> {
+      streamHeaders(out);
+      chunk(out, content("a"));
+      Thread.sleep(2_000);
+      return false;
+    });
+    RequestRecord r = client(new ClientTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(400)))
+        .send(STREAM, 0).get();
+    assertEquals(Outcome.TOTAL_TIMEOUT, r.outcome(), r.error());
+    assertTrue(r.ttftNanos() > 0 && r.ttftNanos() < 400 * MS);
+    assertTrue(r.e2eNanos() >= 400 * MS && r.e2eNanos() < 1_500 * MS, "e2e " + r.e2eNanos());
+  }
+
+  @Test
+  void bodyEndingWithoutDoneIsUnfinished() throws Exception {
+    server = new ScriptedServer((request, socket, out) -> {
+      streamHeaders(out);
+      chunk(out, content("a") + content("b"));
+      endChunks(out);
+      return true;
+    });
+    RequestRecord r = client().send(STREAM, 0).get();
+    assertEquals(Outcome.UNFINISHED_STREAM, r.outcome(), r.error());
+    assertEquals(1, r.itlNanos().length);
+    assertEquals(0L, r.itlNanos()[0], "two events in one read share its arrival time");
+  }
+
+  @Test
+  void nonStreamingRequestIsMeasuredToTheEndOfTheBody() throws Exception {
+    server = new ScriptedServer((request, socket, out) -> {
+      Thread.sleep(50);
+      answer(out, 200, "OK", "application/json", "{\"object\":\"chat.completion\",\"choices\":[{\"index\":0,"
+          + "\"message\":{\"role\":\"assistant\",\"content\":\"hello\"},\"finish_reason\":\"stop\"}],"
+          + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":2}}");
+      return true;
+    });
+    ChatRequest plain = new ChatRequest("text-batch", false, "{\"stream\":false}".getBytes(StandardCharsets.UTF_8));
+    RequestRecord r = client().send(plain, 0).get();
+    assertEquals(Outcome.OK, r.outcome(), r.error());
+    assertEquals(-1, r.ttftNanos());
+    assertTrue(r.e2eNanos() >= 50 * MS);
+    assertEquals(2, r.completionTokens());
+    assertEquals("application/json", server.received.take().headers().get("accept"));
+  }
+
+  @Test
+  void refusedConnectionIsAConnectError() throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    client = new ChatClient(new ChatEndpoint(URI.create("http://127.0.0.1:" + port), "m", null,
+        ClientTimeouts.DEFAULTS), 1);
+    RequestRecord r = client.send(STREAM, 0).get();
+    assertEquals(Outcome.CONNECT_ERROR, r.outcome());
+    assertTrue(r.error().contains("127.0.0.1:" + port), r.error());
+    ProbeResult probe = client.probe().get();
+    assertFalse(probe.ok());
+    assertEquals("target http://127.0.0.1:" + port + " unreachable: connection refused", probe.problem());
+  }
+
+  @Test
+  void probeReportsUnauthorizedClearly() throws Exception {
+    server = new ScriptedServer((request, socket, out) -> {
+      answer(out, 401, "Unauthorized", "application/json", "{\"error\":\"Unauthorized\"}");
+      return false;
+    });
+    ProbeResult probe = client().probe().get();
+    assertEquals(401, probe.httpStatus());
+    assertEquals("target " + server.uri() + " answered 401 Unauthorized: check CAPKIT_API_KEY", probe.problem());
+    assertFalse(probe.problem().contains(KEY));
+  }
+
+  @Test
+  void probeChecksTheModelIsServed() throws Exception {
+    server = new ScriptedServer((request, socket, out) -> {
+      answer(out, 200, "OK", "application/json",
+          "{\"object\":\"list\",\"data\":[{\"id\":\"autoglm-phone-9b\",\"object\":\"model\"}]}");
+      return false;
+    });
+    ProbeResult ok = client().probe().get();
+    assertTrue(ok.ok(), ok.problem());
+    assertEquals(java.util.List.of("autoglm-phone-9b"), ok.models());
+    ScriptedServer.Received got = server.received.take();
+    assertEquals("GET", got.method());
+    assertEquals("/v1/models", got.path());
+    assertEquals("Bearer " + KEY, got.headers().get("authorization"));
+
+    ChatClient other = new ChatClient(new ChatEndpoint(server.uri(), "glm-4.1v", null, ClientTimeouts.DEFAULTS), 1);
+    try (other) {
+      ProbeResult wrong = other.probe().get();
+      assertFalse(wrong.ok());
+      assertTrue(wrong.problem().contains("does not serve model 'glm-4.1v'"), wrong.problem());
+    }
+  }
+
+  @Test
+  void apiKeyNeverAppearsInToString() {
+    ChatEndpoint endpoint = new ChatEndpoint(URI.create("http://127.0.0.1:1"), "m", KEY, ClientTimeouts.DEFAULTS);
+    assertFalse(endpoint.toString().contains(KEY));
+    assertTrue(endpoint.toString().contains("apiKey=***"));
+  }
+}
