@@ -51,7 +51,9 @@ final class ChunkScan {
           case "choices" -> readChoices(p, value);
           case "usage" -> readUsage(p, value);
           case "error" -> readError(p, value);
-          case "object" -> error |= value == JsonToken.VALUE_STRING && "error".equals(p.getText());
+          // length check first: no String for the usual "chat.completion.chunk"
+          case "object" -> error |= value == JsonToken.VALUE_STRING && p.getTextLength() == 5
+              && "error".equals(p.getText());
           case "message" -> errorMessage = value == JsonToken.VALUE_STRING ? p.getText() : errorMessage;
           case "code" -> errorCode = value == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : errorCode;
           default -> p.skipChildren();

@@ -2,7 +2,6 @@ package dev.capkit.loadgen;
 
 import dev.capkit.core.results.Outcome;
 import dev.capkit.core.results.RequestRecord;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ConnectTimeoutException;
@@ -38,7 +37,6 @@ final class Exchange {
   private ScheduledFuture<?> totalTimer;
   private ScheduledFuture<?> firstByteTimer;
   private boolean keepAlive = true;
-  private byte[] scratch;
 
   Exchange(ChatClient client, ChatRequest request, TraceIds ids, long sendNanos, long startEpochMicros,
       long scheduleLagNanos) {
@@ -131,20 +129,8 @@ final class Exchange {
     timings.onHeaders(arrivalNanos, status, contentType);
   }
 
-  void onContent(long arrivalNanos, ByteBuf content) {
-    int len = content.readableBytes();
-    if (len == 0) {
-      return;
-    }
-    if (content.hasArray()) {
-      timings.onRead(arrivalNanos, content.array(), content.arrayOffset() + content.readerIndex(), len);
-      return;
-    }
-    if (scratch == null || scratch.length < len) {
-      scratch = new byte[Math.max(len, 8192)];
-    }
-    content.getBytes(content.readerIndex(), scratch, 0, len);
-    timings.onRead(arrivalNanos, scratch, 0, len);
+  void onRead(long arrivalNanos, byte[] buf, int off, int len) {
+    timings.onRead(arrivalNanos, buf, off, len);
   }
 
   void onEnd(long arrivalNanos) {

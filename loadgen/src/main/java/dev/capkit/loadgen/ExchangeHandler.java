@@ -1,5 +1,6 @@
 package dev.capkit.loadgen;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
@@ -23,6 +24,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   private final ReadClock clock;
   private Exchange current;
+  private byte[] scratch = new byte[8192]; // per connection: body bytes are copied here, never per chunk
 
   ExchangeHandler(ReadClock clock) {
     this.clock = clock;
@@ -58,7 +60,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             response.headers().get(HttpHeaderNames.CONTENT_TYPE), HttpUtil.isKeepAlive(response));
       }
       if (msg instanceof HttpContent content) {
-        exchange.onContent(arrival, content.content());
+        copyOut(exchange, arrival, content.content());
         if (msg instanceof LastHttpContent) {
           exchange.onEnd(arrival);
         }
@@ -66,6 +68,22 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     } finally {
       ReferenceCountUtil.release(msg);
     }
+  }
+
+  private void copyOut(Exchange exchange, long arrival, ByteBuf content) {
+    int len = content.readableBytes();
+    if (len == 0) {
+      return;
+    }
+    if (content.hasArray()) {
+      exchange.onRead(arrival, content.array(), content.arrayOffset() + content.readerIndex(), len);
+      return;
+    }
+    if (scratch.length < len) {
+      scratch = new byte[Math.max(len, scratch.length * 2)];
+    }
+    content.getBytes(content.readerIndex(), scratch, 0, len);
+    exchange.onRead(arrival, scratch, 0, len);
   }
 
   @Override
