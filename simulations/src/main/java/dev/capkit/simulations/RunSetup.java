@@ -69,10 +69,10 @@ public final class RunSetup implements AutoCloseable {
     String tier;
     Map<String, String> emulatorInfo = new LinkedHashMap<>();
     if (targetProp == null || targetProp.isBlank()) {
-      EmulatorOptions options = EmulatorSettingsMapping.options(scenario, apiKey);
+      EmulatorOptions options = EmulatorSettingsMapping.options(scenario, apiKey, props);
       try {
         emulator = EmbeddedEmulator.start(options);
-      } catch (RuntimeException e) {
+      } catch (dev.capkit.emulator.EmulatorStartException | RuntimeException e) {
         throw new ScenarioException(scenario.source(), "emulator", e.getMessage());
       }
       base = emulator.baseUri();

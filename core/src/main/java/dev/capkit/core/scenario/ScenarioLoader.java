@@ -380,7 +380,8 @@ public final class ScenarioLoader {
   /** Collects {@code capkit.*} system properties as overrides (prefix removed), skipping run-level ones. */
   public static Map<String, String> overridesFrom(java.util.Properties props) {
     Map<String, String> out = new TreeMap<>();
-    List<String> runLevel = List.of("scenario", "target", "apiKey", "resultsDir", "scenariosDir", "catalogDir", "baseline");
+    List<String> runLevel = List.of("scenario", "target", "apiKey", "resultsDir", "scenariosDir", "catalogDir", "baseline",
+        "slowdown", "brokenStreams", "gatlingResultsDir");
     for (String key : props.stringPropertyNames()) {
       if (key.startsWith("capkit.")) {
         String k = key.substring("capkit.".length());

@@ -1,0 +1,58 @@
+package dev.capkit.simulations;
+
+import dev.capkit.core.scenario.RequestMix;
+import dev.capkit.core.scenario.RequestType;
+import dev.capkit.core.scenario.Scenario;
+import dev.capkit.loadgen.ChatRequest;
+import dev.capkit.loadgen.PhoneStepRequests;
+import dev.capkit.loadgen.ScreenshotPool;
+import dev.capkit.loadgen.TextChatRequests;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.BiFunction;
+
+/**
+ * Builds the request for each planned arrival or agent turn from the scenario's mix. Content is a
+ * pure function of the scenario seed and the arrival's sequence number (or the agent and turn), so
+ * runs are reproducible; the expensive parts (screenshots, prompts) are built once up front.
+ */
+public final class RequestFactory {
+  private final Scenario scenario;
+  private final double[] cumulative;
+  private final List<BiFunction<SplittableRandom, long[], ChatRequest>> builders = new ArrayList<>();
+
+  public RequestFactory(Scenario scenario) {
+    this.scenario = scenario;
+    this.cumulative = ArrivalSchedule.cumulativeWeights(scenario.mix());
+    for (RequestMix m : scenario.mix()) {
+      builders.add(builder(m));
+    }
+  }
+
+  private BiFunction<SplittableRandom, long[], ChatRequest> builder(RequestMix m) {
+    if (m.type() == RequestType.PHONE_STEP) {
+      PhoneStepRequests steps = new PhoneStepRequests(m.kind(), scenario.model(),
+          m.language().equals("zh") ? PhoneStepRequests.Language.ZH : PhoneStepRequests.Language.EN,
+          m.maxTokens(), ScreenshotPool.of(m.screenshotWidth(), m.screenshotHeight()));
+      // key = {task, priorTurns}; priorTurns < 0 means "use the mix's historyTurns"
+      return (rng, key) -> steps.step((int) (key[0] % steps.taskCount()),
+          key[1] < 0 ? m.historyTurns() : (int) Math.min(key[1], PhoneStepRequests.MAX_STEPS - 1));
+    }
+    TextChatRequests chats = new TextChatRequests(m.kind(), scenario.model(), m.stream(), false);
+    return (rng, key) -> chats.request(m.promptTokens().sample(rng), m.maxTokens(), rng.nextLong());
+  }
+
+  /** The request of a planned open-loop arrival. */
+  public ChatRequest forArrival(Arrival a) {
+    SplittableRandom rng = new SplittableRandom(scenario.seed() * 0x9E3779B97F4A7C15L + a.sequence());
+    return builders.get(a.mixIndex()).apply(rng, new long[] {a.sequence(), -1});
+  }
+
+  /** The request of a closed-loop agent's turn: the conversation grows by one turn per step. */
+  public ChatRequest forAgentTurn(long agent, int turn) {
+    SplittableRandom rng = new SplittableRandom(scenario.seed() * 0x9E3779B97F4A7C15L + agent * 1_000_003L + turn);
+    int mix = ArrivalSchedule.pick(rng, cumulative);
+    return builders.get(mix).apply(rng, new long[] {agent, turn});
+  }
+}
