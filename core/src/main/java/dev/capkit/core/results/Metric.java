@@ -1,0 +1,38 @@
+package dev.capkit.core.results;
+
+/**
+ * The latency metrics capkit records per request, one HdrHistogram interval log per metric per step.
+ * Values are recorded in microseconds.
+ */
+public enum Metric {
+  E2E("e2e"),
+  TTFT("ttft"),
+  TPOT("tpot"),
+  ITL("itl"),
+  /** E2E from the intended send time: coordinated-omission corrected (open loop only). */
+  E2E_INTENDED("e2e-intended"),
+  /** TTFT from the intended send time: coordinated-omission corrected (open loop only). */
+  TTFT_INTENDED("ttft-intended"),
+  /** Actual minus intended send time (open loop only). */
+  SCHEDULE_LAG("schedule-lag");
+
+  private final String key;
+
+  Metric(String key) {
+    this.key = key;
+  }
+
+  /** File-name and JSON key, e.g. {@code ttft-intended}. */
+  public String key() {
+    return key;
+  }
+
+  public static Metric ofKey(String key) {
+    for (Metric m : values()) {
+      if (m.key.equals(key)) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException("unknown metric '" + key + "'");
+  }
+}

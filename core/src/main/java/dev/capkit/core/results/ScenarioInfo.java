@@ -1,0 +1,82 @@
+package dev.capkit.core.results;
+
+import dev.capkit.core.scenario.Durations;
+import dev.capkit.core.scenario.LoadShape;
+import dev.capkit.core.scenario.RequestMix;
+import dev.capkit.core.scenario.Scenario;
+import dev.capkit.core.scenario.Slo;
+import dev.capkit.core.scenario.StepPlan;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The effective scenario of a run (after command-line overrides), as stored in {@code run.json}:
+ * enough for a reader to know what was offered without the scenario file.
+ */
+public record ScenarioInfo(
+    String name,
+    String source,
+    long seed,
+    String model,
+    String loadModel,
+    String arrivals,
+    String thinkTime,
+    int stepsPerTask,
+    List<PlannedStep> plannedSteps,
+    List<Map<String, Object>> mix,
+    Map<String, String> slo,
+    double maxErrorRate,
+    boolean failBuild,
+    Map<String, String> timeouts) {
+
+  /** A step as planned: what the run meant to offer. */
+  public record PlannedStep(int index, String id, double offered, String unit, String network,
+      double startOffsetSeconds, double durationSeconds) {}
+
+  public static ScenarioInfo of(Scenario s) {
+    List<PlannedStep> steps = new ArrayList<>();
+    for (StepPlan p : s.steps()) {
+      steps.add(new PlannedStep(p.index(), p.id(), p.offered(), p.unit(), p.network(),
+          p.start().toMillis() / 1000.0, p.duration().toMillis() / 1000.0));
+    }
+    List<Map<String, Object>> mix = new ArrayList<>();
+    for (RequestMix m : s.mix()) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("kind", m.kind());
+      e.put("weight", m.weight());
+      e.put("type", m.type().key());
+      e.put("stream", m.stream());
+      e.put("maxTokens", m.maxTokens());
+      switch (m.type()) {
+        case PHONE_STEP -> {
+          e.put("screenshot", m.screenshotWidth() + "x" + m.screenshotHeight());
+          e.put("historyTurns", m.historyTurns());
+          e.put("language", m.language());
+        }
+        case CHAT -> {
+          Map<String, Integer> tokens = new LinkedHashMap<>(); // ordered: golden files compare text
+          tokens.put("median", m.promptTokens().median());
+          tokens.put("p90", m.promptTokens().p90());
+          e.put("promptTokens", tokens);
+        }
+      }
+      mix.add(e);
+    }
+    Map<String, String> slo = new LinkedHashMap<>();
+    for (Slo o : s.slo().latency()) {
+      slo.put(o.key(), Durations.format(o.threshold()));
+    }
+    Map<String, String> timeouts = new LinkedHashMap<>();
+    timeouts.put("connect", Durations.format(s.timeouts().connect()));
+    timeouts.put("firstByte", Durations.format(s.timeouts().firstByte()));
+    timeouts.put("total", Durations.format(s.timeouts().total()));
+    String loadModel = s.load() instanceof LoadShape.Open ? "open" : "closed";
+    String arrivals = s.load() instanceof LoadShape.Open o ? (o.poisson() ? "poisson" : "uniform") : "closed-loop";
+    String think = s.load() instanceof LoadShape.Closed c ? Durations.format(c.thinkTime()) : null;
+    int stepsPerTask = s.load() instanceof LoadShape.Closed c ? c.stepsPerTask() : 0;
+    return new ScenarioInfo(s.name(), s.source(), s.seed(), s.model(), loadModel, arrivals, think, stepsPerTask,
+        steps, mix, slo, s.slo().maxErrorRate(), s.slo().failBuild(), timeouts);
+  }
+}

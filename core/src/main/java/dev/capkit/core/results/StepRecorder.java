@@ -1,0 +1,216 @@
+package dev.capkit.core.results;
+
+import dev.capkit.core.scenario.Slo;
+import dev.capkit.core.scenario.SloSet;
+import dev.capkit.core.scenario.StepPlan;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Records the requests of one step, from any thread, without locks on the hot path: one
+ * HdrHistogram {@link Recorder} per (metric, request kind), counters per outcome. The run writer
+ * drains interval histograms every second into the step's interval logs and folds them into
+ * cumulative histograms, from which {@link #summarize} computes the step's figures.
+ */
+public final class StepRecorder {
+  /** Highest trackable latency: one hour in microseconds. */
+  static final long MAX_MICROS = 3_600_000_000L;
+  static final int SIGNIFICANT_DIGITS = 3;
+  private static final int SLOWEST_KEPT = 5;
+
+  private final StepPlan plan;
+  private final SloSet slo;
+  private final Map<String, KindState> kinds = new ConcurrentHashMap<>();
+  private final PriorityQueue<SlowRequest> slowest = new PriorityQueue<>(Comparator.comparingDouble(SlowRequest::e2eMs));
+  private final AtomicLong inFlightNanos = new AtomicLong();
+  private final LongAdder goodCount = new LongAdder();
+
+  public StepRecorder(StepPlan plan, SloSet slo) {
+    this.plan = plan;
+    this.slo = slo;
+  }
+
+  public StepPlan plan() {
+    return plan;
+  }
+
+  /** Records one finished request. Thread-safe; called from the load generator's threads. */
+  public void record(RequestRecord r) {
+    KindState k = kinds.computeIfAbsent(r.kind(), KindState::new);
+    k.sent.increment();
+    if (r.ok()) {
+      k.ok.increment();
+      if (r.promptTokens() > 0) k.promptTokens.add(r.promptTokens());
+      if (r.completionTokens() > 0) k.completionTokens.add(r.completionTokens());
+      if (slo.met(r)) goodCount.increment();
+      k.record(Metric.E2E, r.e2eNanos());
+      k.record(Metric.TTFT, r.ttftNanos());
+      k.record(Metric.TPOT, r.tpotNanos());
+      for (long gap : r.itlNanos()) {
+        k.record(Metric.ITL, gap);
+      }
+      if (isOpenLoop()) {
+        k.record(Metric.E2E_INTENDED, r.e2eFromIntendedNanos());
+        k.record(Metric.TTFT_INTENDED, r.ttftFromIntendedNanos());
+      }
+    } else {
+      String key = r.outcome() == Outcome.HTTP_ERROR ? "http_" + r.httpStatus() : r.outcome().key();
+      k.errors.computeIfAbsent(key, x -> new LongAdder()).increment();
+    }
+    if (isOpenLoop()) {
+      k.record(Metric.SCHEDULE_LAG, Math.max(0, r.scheduleLagNanos()));
+    }
+    if (r.e2eNanos() > 0) {
+      inFlightNanos.addAndGet(r.e2eNanos());
+    }
+    synchronized (slowest) {
+      slowest.add(new SlowRequest(r.requestId(), r.traceId(), r.kind(), r.e2eNanos() / 1e6, r.outcome().key()));
+      if (slowest.size() > SLOWEST_KEPT) {
+        slowest.poll();
+      }
+    }
+  }
+
+  private boolean isOpenLoop() {
+    return "qps".equals(plan.unit());
+  }
+
+  /** Request kinds seen so far. */
+  public List<String> kinds() {
+    return new ArrayList<>(new TreeMap<>(kinds).keySet());
+  }
+
+  /**
+   * Takes the interval histograms recorded since the last call, tagged with their kind, for the
+   * given metric; also folds them into the cumulative histograms. Called by one thread at a time.
+   */
+  public synchronized List<Histogram> drainInterval(Metric metric, long startMillis, long endMillis) {
+    List<Histogram> out = new ArrayList<>();
+    for (String kind : kinds()) {
+      KindState k = kinds.get(kind);
+      Histogram h = k.recorders.get(metric).getIntervalHistogram();
+      k.cumulative.get(metric).add(h);
+      if (h.getTotalCount() > 0) {
+        h.setTag(kind);
+        h.setStartTimeStamp(startMillis);
+        h.setEndTimeStamp(endMillis);
+        out.add(h);
+      }
+    }
+    return out;
+  }
+
+  /** Computes the step's figures from everything drained so far (drain once more first). */
+  public synchronized StepSummary summarize(String startedAt, String endedAt, double windowSeconds, boolean networkApplied) {
+    Map<Metric, Histogram> all = new EnumMap<>(Metric.class);
+    for (Metric m : Metric.values()) {
+      all.put(m, newHistogram());
+    }
+    long sent = 0;
+    long ok = 0;
+    long completionTokens = 0;
+    Map<String, Long> errors = new TreeMap<>();
+    Map<String, KindSummary> perKind = new LinkedHashMap<>();
+    for (String kind : kinds()) {
+      KindState k = kinds.get(kind);
+      Map<String, LatencyStats> stats = new LinkedHashMap<>();
+      for (Metric m : Metric.values()) {
+        Histogram h = k.cumulative.get(m);
+        all.get(m).add(h);
+        if (h.getTotalCount() > 0) {
+          stats.put(m.key(), LatencyStats.ofMicros(h));
+        }
+      }
+      Map<String, Long> kindErrors = new TreeMap<>();
+      k.errors.forEach((key, n) -> kindErrors.put(key, n.sum()));
+      kindErrors.forEach((key, n) -> errors.merge(key, n, Long::sum));
+      perKind.put(kind, new KindSummary(k.sent.sum(), k.ok.sum(), kindErrors, k.promptTokens.sum(), k.completionTokens.sum(), stats));
+      sent += k.sent.sum();
+      ok += k.ok.sum();
+      completionTokens += k.completionTokens.sum();
+    }
+    Map<String, LatencyStats> metrics = new LinkedHashMap<>();
+    for (Metric m : Metric.values()) {
+      if (all.get(m).getTotalCount() > 0) {
+        metrics.put(m.key(), LatencyStats.ofMicros(all.get(m)));
+      }
+    }
+    double window = Math.max(windowSeconds, 1e-9);
+    double errorRate = sent == 0 ? 0 : (double) (sent - ok) / sent;
+    List<SloVerdict> verdicts = judge(all, errorRate, sent);
+    List<SlowRequest> slow;
+    synchronized (slowest) {
+      slow = new ArrayList<>(slowest);
+    }
+    slow.sort(Comparator.comparingDouble(SlowRequest::e2eMs).reversed());
+    return new StepSummary(plan.index(), plan.id(), plan.network(), networkApplied, plan.offered(), plan.unit(),
+        startedAt, endedAt, round(windowSeconds, 3), sent, ok, errors, round(errorRate, 6),
+        round(ok / window, 4), round(completionTokens / window, 2), round(goodCount.sum() / window, 4),
+        round(inFlightNanos.get() / 1e9 / window, 3), metrics, perKind, verdicts, slow);
+  }
+
+  private List<SloVerdict> judge(Map<Metric, Histogram> all, double errorRate, long sent) {
+    List<SloVerdict> out = new ArrayList<>();
+    for (Slo o : slo.latency()) {
+      // Objectives are judged from the intended send time when there is one (open loop).
+      Histogram h = switch (o.metric()) {
+        case "e2e" -> isOpenLoop() ? all.get(Metric.E2E_INTENDED) : all.get(Metric.E2E);
+        case "ttft" -> isOpenLoop() ? all.get(Metric.TTFT_INTENDED) : all.get(Metric.TTFT);
+        case "tpot" -> all.get(Metric.TPOT);
+        default -> all.get(Metric.ITL);
+      };
+      double actual = h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(o.percentile()) / 1000.0;
+      double limit = o.threshold().toNanos() / 1e6;
+      out.add(new SloVerdict(o.key(), limit, actual, actual <= limit));
+    }
+    out.add(new SloVerdict("errors", slo.maxErrorRate(), sent == 0 ? Double.NaN : round(errorRate, 6),
+        sent > 0 && errorRate <= slo.maxErrorRate()));
+    return out;
+  }
+
+  static Histogram newHistogram() {
+    return new Histogram(1, MAX_MICROS, SIGNIFICANT_DIGITS);
+  }
+
+  static double round(double v, int digits) {
+    if (Double.isNaN(v) || Double.isInfinite(v)) return v;
+    double f = Math.pow(10, digits);
+    return Math.round(v * f) / f;
+  }
+
+  private static final class KindState {
+    final LongAdder sent = new LongAdder();
+    final LongAdder ok = new LongAdder();
+    final LongAdder promptTokens = new LongAdder();
+    final LongAdder completionTokens = new LongAdder();
+    final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+    final Map<Metric, Recorder> recorders = new EnumMap<>(Metric.class);
+    final Map<Metric, Histogram> cumulative = new EnumMap<>(Metric.class);
+
+    KindState(String kind) {
+      for (Metric m : Metric.values()) {
+        recorders.put(m, new Recorder(1, MAX_MICROS, SIGNIFICANT_DIGITS));
+        cumulative.put(m, newHistogram());
+      }
+    }
+
+    void record(Metric m, long nanos) {
+      if (nanos < 0) {
+        return;
+      }
+      long micros = Math.max(1, Math.min(MAX_MICROS, (nanos + 500) / 1000));
+      recorders.get(m).recordValue(micros);
+    }
+  }
+}
