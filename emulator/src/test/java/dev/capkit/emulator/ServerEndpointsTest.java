@@ -1,0 +1,88 @@
+package dev.capkit.emulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** /health during and after loading, /metrics names, malformed JSON, the broken-stream fault hook. */
+class ServerEndpointsTest {
+  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private static HttpResponse<String> get(EmbeddedEmulator emu, String path) throws Exception {
+    return CLIENT.send(HttpRequest.newBuilder(URI.create(emu.baseUri() + path)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> post(EmbeddedEmulator emu, String body) throws Exception {
+    return CLIENT.send(HttpRequest.newBuilder(URI.create(emu.baseUri() + "/v1/chat/completions"))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void healthIs503WhileLoadingThen200() throws Exception {
+    try (EmbeddedEmulator emu = EmbeddedEmulator.start(EmulatorOptions.defaults().withLoading(Duration.ofMillis(400)))) {
+      HttpResponse<String> loading = get(emu, "/health");
+      assertEquals(503, loading.statusCode());
+      assertTrue(loading.headers().firstValue("retry-after").isPresent());
+      Thread.sleep(450);
+      assertEquals(200, get(emu, "/health").statusCode());
+    }
+  }
+
+  @Test
+  void metricsUseVllmNamesAndCount() throws Exception {
+    try (EmbeddedEmulator emu = EmbeddedEmulator.start(EmulatorOptions.defaults().withProfile(Profile.INSTANT))) {
+      HttpResponse<String> r = post(emu, "{\"model\":\"autoglm-phone-9b\",\"max_tokens\":7,"
+          + "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}");
+      assertEquals(200, r.statusCode());
+      assertTrue(r.body().contains("\"completion_tokens\":7"), r.body());
+      String metrics = get(emu, "/metrics").body();
+      for (String name : new String[] {"vllm:num_requests_running{", "vllm:num_requests_waiting{", "vllm:kv_cache_usage_perc{",
+          "vllm:time_to_first_token_seconds_bucket{", "vllm:e2e_request_latency_seconds_count{",
+          "vllm:prompt_tokens_total{", "process_cpu_seconds_total ", "process_resident_memory_bytes "}) {
+        assertTrue(metrics.contains(name), "missing " + name);
+      }
+      assertTrue(metrics.contains("vllm:generation_tokens_total{model_name=\"autoglm-phone-9b\"} 7"), metrics);
+      assertTrue(metrics.contains("vllm:e2e_request_latency_seconds_count{model_name=\"autoglm-phone-9b\"} 1"));
+    }
+  }
+
+  @Test
+  void malformedJsonIs400() throws Exception {
+    try (EmbeddedEmulator emu = EmbeddedEmulator.start(EmulatorOptions.defaults())) {
+      HttpResponse<String> r = post(emu, "{\"model\": \"autoglm-phone-9b\", \"messages\": [");
+      assertEquals(400, r.statusCode());
+      assertTrue(r.body().startsWith("{\"error\":{\"message\":\"JSON decode error"), r.body());
+      assertTrue(r.body().contains("\"code\":400"));
+      assertEquals(404, get(emu, "/v2/nothing").statusCode());
+    }
+  }
+
+  @Test
+  void faultHookBreaksStreamsMidway() throws Exception {
+    try (EmbeddedEmulator emu = EmbeddedEmulator.start(
+        EmulatorOptions.defaults().withProfile(Profile.INSTANT).withBrokenStreamFraction(1.0))) {
+      String body = "{\"model\":\"autoglm-phone-9b\",\"stream\":true,\"max_tokens\":40,"
+          + "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
+      boolean broken;
+      try {
+        HttpResponse<String> r = post(emu, body);
+        broken = !r.body().contains("[DONE]");
+      } catch (IOException e) {
+        broken = true; // the JDK client reports the truncated chunked body as an IOException
+      }
+      assertTrue(broken, "stream was cut before [DONE]");
+      // non-streamed requests are never broken
+      HttpResponse<String> plain = post(emu, body.replace("\"stream\":true", "\"stream\":false"));
+      assertEquals(200, plain.statusCode());
+      assertFalse(plain.body().isEmpty());
+    }
+  }
+}
