@@ -44,6 +44,7 @@ public final class LoadRun {
   private final CountDownLatch done = new CountDownLatch(1);
   private volatile Thread supervisor;
   private volatile RuntimeException failure;
+  private volatile java.util.function.Consumer<StepSummary> onStepClosed = s -> { };
 
   /**
    * @param expectedPerStep for open loop, the planned arrivals per step (the step closes only after
@@ -88,6 +89,11 @@ public final class LoadRun {
       }
     }
     return -1;
+  }
+
+  /** Called on the supervisor thread after each step is written and printed. */
+  public void onStepClosed(java.util.function.Consumer<StepSummary> listener) {
+    this.onStepClosed = listener;
   }
 
   /** Whether load is over (past the last step's window). */
@@ -139,6 +145,7 @@ public final class LoadRun {
         }
         out.print(StepTable.row(summary));
         out.flush();
+        onStepClosed.accept(summary);
       }
     } catch (IOException e) {
       failure = new UncheckedIOException("writing results failed", e);
@@ -167,9 +174,6 @@ public final class LoadRun {
    * failed, or when the run did not finish within {@code max}.
    */
   public List<StepSummary> awaitSteps(Duration max) throws InterruptedException {
-    if (supervisor == null) {
-      return List.of();
-    }
     if (!done.await(max.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException("steps did not close within " + max + "; results so far are in " + writer.folder());
     }

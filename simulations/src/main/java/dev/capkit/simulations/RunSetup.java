@@ -61,6 +61,11 @@ public final class RunSetup implements AutoCloseable {
     Path scenariosDir = Path.of(props.getProperty("capkit.scenariosDir", "scenarios"));
     Path file = ScenarioLoader.resolve(props.getProperty("capkit.scenario", "quickstart"), scenariosDir);
     Scenario scenario = ScenarioLoader.load(file, ScenarioLoader.overridesFrom(props));
+    ArrivalSchedule schedule = RequestSource.isOpen(scenario.load()) ? ArrivalSchedule.plan(scenario) : null;
+    if (schedule != null && schedule.size() == 0) {
+      throw new ScenarioException(scenario.source(), "load", "the plan has no requests: every step's rate x duration"
+          + " is too small for even one arrival (raise load.qps or load.stepDuration)");
+    }
 
     String targetProp = props.getProperty("capkit.target");
     String apiKey = props.getProperty("capkit.apiKey", env.get("CAPKIT_API_KEY"));
@@ -122,7 +127,6 @@ public final class RunSetup implements AutoCloseable {
         software(), "microseconds", java.time.Instant.now().toString(), null, List.of(), notes, null);
     RunWriter writer = RunWriter.create(resultsDir.resolve(runId), manifest, Clock.systemUTC(), true);
 
-    ArrivalSchedule schedule = RequestSource.isOpen(scenario.load()) ? ArrivalSchedule.plan(scenario) : null;
     long[] expected = null;
     if (schedule != null) {
       expected = new long[scenario.steps().size()];
@@ -190,8 +194,7 @@ public final class RunSetup implements AutoCloseable {
     List<dev.capkit.core.results.StepSummary> steps;
     String broken;
     try {
-      java.time.Duration max = scenario.loadDuration().plus(scenario.timeouts().total()).plusSeconds(60);
-      steps = run.awaitSteps(max);
+      steps = run.awaitSteps(maxRunTime());
       broken = brokenObjectives(steps);
       run.complete(gatlingReport(), true);
     } catch (InterruptedException e) {
@@ -208,6 +211,11 @@ public final class RunSetup implements AutoCloseable {
     out.println("capkit: objectives " + (broken.isEmpty() ? "held on every step" : "BROKEN: " + broken));
     out.flush();
     return broken;
+  }
+
+  /** Longest a run can take: all steps, the last requests' whole timeout, and a minute of slack. */
+  public java.time.Duration maxRunTime() {
+    return scenario.loadDuration().plus(scenario.timeouts().total()).plusSeconds(60);
   }
 
   static String brokenObjectives(List<dev.capkit.core.results.StepSummary> steps) {

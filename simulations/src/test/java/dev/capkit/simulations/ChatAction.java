@@ -1,6 +1,5 @@
 package dev.capkit.simulations;
 
-import com.typesafe.scalalogging.Logger;
 import dev.capkit.core.results.RequestRecord;
 import io.gatling.commons.stats.KO$;
 import io.gatling.commons.stats.OK$;
@@ -24,20 +23,17 @@ import scala.Option;
  * timer on the session's event loop, the request runs on the client's threads, and the session moves
  * on from the event loop once the record is in.
  */
-final class ChatAction implements Action {
+final class ChatAction extends JavaAction {
   private final String name;
   private final RequestSource source;
   private final StatsEngine statsEngine;
   private final Action next;
-  private Logger logger;
 
   ChatAction(String name, RequestSource source, StatsEngine statsEngine, Action next) {
     this.name = name;
     this.source = source;
     this.statsEngine = statsEngine;
     this.next = next;
-    com.typesafe.scalalogging.StrictLogging.$init$(this);
-    Action.$init$(this);
   }
 
   @Override
@@ -92,15 +88,5 @@ final class ChatAction implements Action {
   private static int turnOf(Session session) {
     Object turn = session.attributes().getOrElse(RequestSource.TURN_KEY, () -> 0);
     return (Integer) turn;
-  }
-
-  @Override
-  public Logger logger() {
-    return logger;
-  }
-
-  @Override
-  public void com$typesafe$scalalogging$StrictLogging$_setter_$logger_$eq(Logger logger) {
-    this.logger = logger;
   }
 }
