@@ -1,0 +1,90 @@
+package dev.capkit.simulations;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.capkit.core.results.Metric;
+import dev.capkit.core.results.RunReader;
+import dev.capkit.core.results.StepSummary;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The main job end to end, in process: Gatling runs {@link CapkitSimulation} against the embedded
+ * emulator on loopback, with short steps; the results folder is then read back with capkit's reader.
+ */
+class MainJobEndToEndTest {
+  @TempDir
+  Path dir;
+
+  private final Properties saved = (Properties) System.getProperties().clone();
+
+  @AfterEach
+  void restoreProperties() {
+    System.setProperties(saved);
+  }
+
+  private int gatling(Map<String, String> props) {
+    System.setProperty("capkit.scenariosDir", Path.of("../scenarios").toAbsolutePath().toString());
+    System.setProperty("capkit.resultsDir", dir.resolve("runs").toString());
+    System.setProperty("capkit.gatlingResultsDir", dir.resolve("gatling").toString());
+    props.forEach(System::setProperty);
+    return io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {
+        "-s", CapkitSimulation.class.getName(), "-rf", dir.resolve("gatling").toString(), "-nr"});
+  }
+
+  private RunReader.Run onlyRun() throws IOException {
+    try (var runs = Files.list(dir.resolve("runs"))) {
+      List<Path> all = runs.toList();
+      assertEquals(1, all.size());
+      return RunReader.read(all.get(0));
+    }
+  }
+
+  @Test
+  void shortRunOnTheEmulatorWritesACompleteRun() throws IOException {
+    int status = gatling(Map.of("capkit.qps", "3", "capkit.duration", "4s", "capkit.profile", "instant"));
+    assertEquals(0, status, "objectives hold on the instant emulator");
+    RunReader.Run run = onlyRun();
+    assertEquals("complete", run.manifest().status());
+    assertEquals("emulator", run.manifest().target().kind());
+    StepSummary step = run.steps().get(0);
+    long planned = ArrivalSchedule.plan(ArrivalScheduleTest.quickstart(Map.of("qps", "3", "duration", "4s"))).size();
+    assertEquals(planned, step.sent(), "every planned arrival was sent exactly once");
+    assertEquals(step.sent(), step.ok());
+    assertTrue(step.metric(Metric.TTFT).count() > 0);
+    assertTrue(step.metric(Metric.SCHEDULE_LAG).max() < 1000, "open-loop lag measured: " + step.metric(Metric.SCHEDULE_LAG));
+    assertTrue(Files.size(run.folder().resolve("steps").resolve(step.id()).resolve("e2e.hlog")) > 0);
+    assertEquals(step.sent(), RunReader.histogram(run.folder(), step.id(), Metric.E2E).get("*").getTotalCount());
+    assertTrue(step.slowest().get(0).requestId().length() > 8, "slowest requests keep their ids");
+  }
+
+  @Test
+  void brokenStreamsAreCountedNotRetriedAndFailTheBuild() throws IOException {
+    int status = gatling(Map.of("capkit.qps", "4", "capkit.duration", "4s", "capkit.profile", "instant",
+        "capkit.brokenStreams", "0.5"));
+    assertNotEquals(0, status, "the 1% error objective breaks");
+    StepSummary step = onlyRun().steps().get(0);
+    long broken = step.errors().getOrDefault("broken_stream", 0L);
+    assertTrue(broken > 0, "broken streams counted: " + step.errors());
+    assertEquals(step.sent(), step.ok() + step.errors().values().stream().mapToLong(Long::longValue).sum());
+    long planned = ArrivalSchedule.plan(ArrivalScheduleTest.quickstart(Map.of("qps", "4", "duration", "4s"))).size();
+    assertEquals(planned, step.sent(), "a broken stream is one failed request, never re-sent");
+  }
+
+  @Test
+  void unmeetableObjectiveFailsTheRun() throws IOException {
+    int status = gatling(Map.of("capkit.qps", "2", "capkit.duration", "3s", "capkit.slo.e2e.p99", "1ms"));
+    assertNotEquals(0, status);
+    StepSummary step = onlyRun().steps().get(0);
+    assertTrue(step.slo().stream().anyMatch(v -> v.key().equals("e2e.p99") && !v.met()));
+  }
+}
