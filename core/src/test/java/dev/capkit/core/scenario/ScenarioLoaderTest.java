@@ -36,7 +36,7 @@ class ScenarioLoaderTest {
   void quickstartIsAShortOpenLadder() {
     Scenario s = ScenarioLoader.load(SCENARIOS.resolve("quickstart.json"), Map.of());
     assertInstanceOf(LoadShape.Open.class, s.load());
-    assertEquals("s00-qps0.5-none", s.steps().get(0).id());
+    assertEquals("s00-qps0.25-none", s.steps().get(0).id());
     assertTrue(s.loadDuration().compareTo(Duration.ofMinutes(3)) <= 0, "quickstart load fits the 5-minute budget");
   }
 
@@ -55,7 +55,7 @@ class ScenarioLoaderTest {
   void stepsCrossLevelsWithNetworkProfiles() {
     Scenario s = ScenarioLoader.load(SCENARIOS.resolve("quickstart.json"), Map.of("network", "none,vpc-20ms"));
     assertEquals(6, s.steps().size());
-    assertEquals("s01-qps0.5-vpc-20ms", s.steps().get(1).id());
+    assertEquals("s01-qps0.25-vpc-20ms", s.steps().get(1).id());
     assertEquals(Duration.ofSeconds(30), s.steps().get(1).start());
   }
 
