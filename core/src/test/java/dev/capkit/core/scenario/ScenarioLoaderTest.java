@@ -128,7 +128,7 @@ class ScenarioLoaderTest {
   }
 
   private ScenarioException loadBroken(String from, String to) throws IOException {
-    String text = Files.readString(SCENARIOS.resolve("quickstart.json"));
+    String text = Files.readString(Path.of("src/test/resources/fixture-scenario.json"));
     assertTrue(text.contains(from), "fixture contains " + from);
     Path f = dir.resolve("broken.json");
     Files.writeString(f, text.replace(from, to));
