@@ -45,6 +45,7 @@ public final class LoadRun {
   private volatile Thread supervisor;
   private volatile RuntimeException failure;
   private volatile java.util.function.Consumer<StepSummary> onStepClosed = s -> { };
+  private volatile java.util.function.BiConsumer<Integer, RequestRecord> recordTap = (step, r) -> { };
 
   /**
    * @param expectedPerStep for open loop, the planned arrivals per step (the step closes only after
@@ -109,7 +110,16 @@ public final class LoadRun {
   /** A registered request of {@code step} ended with {@code record}. */
   public void record(int step, RequestRecord record) {
     recorder(step).record(record);
+    recordTap.accept(step, record);
     finished.incrementAndGet(step);
+  }
+
+  /**
+   * Also hands every record to {@code tap} (on the client's I/O thread: keep it short). Benchmarks
+   * use it to join client records with server-side timings.
+   */
+  public void tapRecords(java.util.function.BiConsumer<Integer, RequestRecord> tap) {
+    this.recordTap = tap;
   }
 
   private synchronized StepRecorder recorder(int step) {
