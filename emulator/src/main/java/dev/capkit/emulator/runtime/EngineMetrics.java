@@ -41,6 +41,7 @@ public final class EngineMetrics {
       0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 120.0, 240.0, 480.0, 960.0,
       1920.0, 7680.0);
   private final Recorder emitLateness = new Recorder(3_600_000_000_000L, 3);
+  private final Recorder handoffLateness = new Recorder(3_600_000_000_000L, 3);
 
   public EngineMetrics(HostProfile host) {
     this.host = host;
@@ -91,6 +92,16 @@ public final class EngineMetrics {
   /** Records how late a token was written compared with its step's end (called on the writing thread). */
   public void emitLateness(long nanos) {
     emitLateness.recordValue(Math.max(0, Math.min(nanos, 3_600_000_000_000L)));
+  }
+
+  /** Records how late a step's delivery task started on an event loop (part of {@link #emitLateness}). */
+  public void handoffLateness(long nanos) {
+    handoffLateness.recordValue(Math.max(0, Math.min(nanos, 3_600_000_000_000L)));
+  }
+
+  /** Delivery-task start lateness since the last call (interval histogram, nanoseconds). */
+  public Histogram takeHandoffLateness() {
+    return handoffLateness.getIntervalHistogram();
   }
 
   /** Token-timing error since the last call (interval histogram, nanoseconds). */

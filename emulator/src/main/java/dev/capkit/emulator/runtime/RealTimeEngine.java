@@ -31,6 +31,13 @@ import org.slf4j.LoggerFactory;
 public final class RealTimeEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RealTimeEngine.class);
   static final int MAX_OUTSTANDING_BATCHES = 64;
+  /**
+   * Delivery tasks are handed to the event loops this long before the step ends and wait there
+   * (spinning) for the exact end: parkNanos oversleeps by ~0.1 ms (p50) to ~0.4 ms (p99) and an
+   * event-loop wake-up takes ~0.04 ms (p50) to ~0.7 ms (p99) on this VM, which would otherwise add
+   * straight to the token-timing error. Tokens are never written before their step's end.
+   */
+  static final long HANDOFF_LEAD_NANOS = 500_000L;
 
   private final ContinuousBatchingEngine engine;
   private final EngineMetrics metrics;
@@ -104,7 +111,7 @@ public final class RealTimeEngine implements AutoCloseable {
         long end = start + Math.round(step.seconds() * 1e9);
         metrics.step(step.running() + step.emissions().size(), step.emissions().size(), step.preempted());
         publish(step.running(), step.waiting(), step.kvUsage());
-        sleepUntil(end);
+        sleepUntil(end - HANDOFF_LEAD_NANOS);
         deliver(step.emissions(), end);
         prevEnd = end;
         busy = true;
@@ -157,6 +164,10 @@ public final class RealTimeEngine implements AutoCloseable {
       outstandingBatches.incrementAndGet();
       List<Emission> list = batch.getValue();
       batch.getKey().execute(() -> {
+        while (System.nanoTime() - scheduledNanos < 0) {
+          Thread.onSpinWait();
+        }
+        metrics.handoffLateness(System.nanoTime() - scheduledNanos);
         try {
           Set<TokenSink> touched = new LinkedHashSet<>();
           for (Emission e : list) {

@@ -38,6 +38,7 @@ final class ChatResponder implements TokenSink {
   private final boolean keepAlive;
   private final String requestId;
   private final long arrivalNanos;
+  private final byte[] contentPrefix;
   private int breakAtToken = -1;
   private Answer answer;
   private int promptTokens;
@@ -55,6 +56,10 @@ final class ChatResponder implements TokenSink {
     this.keepAlive = keepAlive;
     this.requestId = requestId;
     this.arrivalNanos = arrivalNanos;
+    // Every content chunk shares this prefix; building it once keeps a token write to a few copies.
+    this.contentPrefix = ("data: {\"id\":\"" + completionId + "\",\"object\":\"chat.completion.chunk\",\"created\":" + created
+        + ",\"model\":" + Json.quote(model) + ",\"choices\":[{\"index\":0,\"delta\":{\"content\":")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /**
@@ -113,10 +118,14 @@ final class ChatResponder implements TokenSink {
           + ",\"model\":" + Json.quote(model) + ",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
           + "\"logprobs\":null,\"finish_reason\":null}]}");
     }
-    String finish = last ? Json.quote(answer.finishReason()) : "null";
-    event("{\"id\":\"" + completionId + "\",\"object\":\"chat.completion.chunk\",\"created\":" + created
-        + ",\"model\":" + Json.quote(model) + ",\"choices\":[{\"index\":0,\"delta\":{\"content\":"
-        + Json.quote(answer.pieces().get(index)) + "},\"logprobs\":null,\"finish_reason\":" + finish + "}]}");
+    String piece = Json.quote(answer.pieces().get(index));
+    String tail = last ? "},\"logprobs\":null,\"finish_reason\":" + Json.quote(answer.finishReason()) + "}]}\n\n"
+        : "},\"logprobs\":null,\"finish_reason\":null}]}\n\n";
+    ByteBuf buf = ctx.alloc().buffer(contentPrefix.length + piece.length() * 3 + tail.length());
+    buf.writeBytes(contentPrefix);
+    ByteBufUtil.writeUtf8(buf, piece);
+    buf.writeCharSequence(tail, java.nio.charset.StandardCharsets.US_ASCII);
+    ctx.write(new DefaultHttpContent(buf));
     if (last) {
       if (includeUsage) {
         event("{\"id\":\"" + completionId + "\",\"object\":\"chat.completion.chunk\",\"created\":" + created
