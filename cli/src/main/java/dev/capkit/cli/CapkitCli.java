@@ -1,0 +1,65 @@
+package dev.capkit.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code ./capkit <command> [options]}: dispatches to the command's entry point and returns its exit
+ * status (0 success, 1 a verdict failed, 2 bad input). An unknown command lists the known ones.
+ *
+ * <pre>{@code
+ * ./capkit emulator --tier gn7i-c8g1.2xlarge --dtype fp8 --port 8000
+ * }</pre>
+ */
+public final class CapkitCli {
+  /** One command: its one-line summary and entry point. */
+  interface Command {
+    int run(String[] args) throws Exception;
+  }
+
+  private record Entry(String summary, Command command) {}
+
+  private static final Map<String, Entry> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("emulator", new Entry(
+        "OpenAI-compatible model-server emulator (vLLM serving AutoGLM-Phone-9B on a chosen tier)",
+        dev.capkit.emulator.EmulatorMain::run));
+  }
+
+  private CapkitCli() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+      usage(out);
+      return 0;
+    }
+    Entry entry = COMMANDS.get(args[0]);
+    if (entry == null) {
+      err.println("capkit: unknown command '" + args[0] + "' (known: " + String.join(", ", COMMANDS.keySet()) + ")");
+      return 2;
+    }
+    try {
+      return entry.command().run(Arrays.copyOfRange(args, 1, args.length));
+    } catch (Exception e) {
+      err.println("capkit " + args[0] + ": " + e.getMessage());
+      return 1;
+    }
+  }
+
+  static void usage(PrintStream out) {
+    out.println("usage: ./capkit <command> [options]   (./capkit <command> --help for its options)");
+    out.println();
+    for (var e : COMMANDS.entrySet()) {
+      out.printf("  %-10s %s%n", e.getKey(), e.getValue().summary());
+    }
+    out.println();
+    out.println("The main job is Maven's: mvn gatling:test (see README.md).");
+  }
+}
