@@ -293,6 +293,11 @@ public final class RunSetup implements AutoCloseable {
     return client;
   }
 
+  /** The embedded emulator, or null when the run has a real target. */
+  public EmbeddedEmulator emulator() {
+    return emulator;
+  }
+
   @Override
   public void close() {
     client.close();

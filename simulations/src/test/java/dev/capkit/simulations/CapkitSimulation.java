@@ -39,7 +39,7 @@ import java.util.List;
  * </pre>
  */
 public class CapkitSimulation extends Simulation {
-  private final RunSetup setup = RunSetup.prepareOrExplain(System.getProperties(), System.getenv(), System.out);
+  protected final RunSetup setup = RunSetup.prepareOrExplain(System.getProperties(), System.getenv(), System.out);
   private final Scenario plan = setup.scenario();
   private final JavaActionBuilder chat =
       new JavaActionBuilder((stats, next) -> new ChatAction("chat", setup.source(), stats, next));

@@ -43,6 +43,8 @@ public final class EngineMetrics {
   private final Recorder emitLateness = new Recorder(3_600_000_000_000L, 3);
   private final Recorder handoffLateness = new Recorder(3_600_000_000_000L, 3);
 
+  private volatile java.util.function.BiConsumer<String, Long> firstContentListener = (id, nanos) -> { };
+
   public EngineMetrics(HostProfile host) {
     this.host = host;
   }
@@ -85,6 +87,21 @@ public final class EngineMetrics {
   }
 
   /** A request refused because the waiting queue was full. */
+  /**
+   * Registers a listener told, for every streamed request, its id and the server-side TTFT: from
+   * the request being decoded to its first content chunk being written to the socket (nanoseconds,
+   * same {@code System.nanoTime} clock as an in-process client). Benchmarks join it with the
+   * client's TTFT to measure client-side overhead. Called on the connection's event loop.
+   */
+  public void onFirstContentWritten(java.util.function.BiConsumer<String, Long> listener) {
+    this.firstContentListener = listener;
+  }
+
+  /** See {@link #onFirstContentWritten}. */
+  public void firstContentWritten(String requestId, long serverTtftNanos) {
+    firstContentListener.accept(requestId, serverTtftNanos);
+  }
+
   public void rejected() {
     rejected.increment();
   }

@@ -126,6 +126,9 @@ final class ChatResponder implements TokenSink {
     ByteBufUtil.writeUtf8(buf, piece);
     buf.writeCharSequence(tail, java.nio.charset.StandardCharsets.US_ASCII);
     ctx.write(new DefaultHttpContent(buf));
+    if (index == 0 && requestId != null) {
+      metrics.firstContentWritten(requestId, System.nanoTime() - arrivalNanos);
+    }
     if (last) {
       if (includeUsage) {
         event("{\"id\":\"" + completionId + "\",\"object\":\"chat.completion.chunk\",\"created\":" + created
