@@ -1,5 +1,6 @@
 package dev.capkit.loadgen;
 
+import dev.capkit.core.scenario.ClientTimeouts;
 import dev.capkit.core.results.Outcome;
 import dev.capkit.core.results.RequestRecord;
 import io.netty.bootstrap.Bootstrap;

@@ -1,5 +1,6 @@
 package dev.capkit.loadgen;
 
+import dev.capkit.core.scenario.ClientTimeouts;
 import java.net.URI;
 import java.util.Objects;
 

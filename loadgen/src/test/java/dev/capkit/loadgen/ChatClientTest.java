@@ -1,5 +1,6 @@
 package dev.capkit.loadgen;
 
+import dev.capkit.core.scenario.ClientTimeouts;
 import static dev.capkit.loadgen.ScriptedServer.answer;
 import static dev.capkit.loadgen.ScriptedServer.chunk;
 import static dev.capkit.loadgen.ScriptedServer.content;

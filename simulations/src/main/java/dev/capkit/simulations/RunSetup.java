@@ -13,7 +13,6 @@ import dev.capkit.emulator.EmbeddedEmulator;
 import dev.capkit.emulator.EmulatorOptions;
 import dev.capkit.loadgen.ChatClient;
 import dev.capkit.loadgen.ChatEndpoint;
-import dev.capkit.loadgen.ClientTimeouts;
 import dev.capkit.loadgen.ProbeResult;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -96,11 +95,9 @@ public final class RunSetup implements AutoCloseable {
       }
       tier = props.getProperty("capkit.tier", "unlabelled");
     }
-    ClientTimeouts timeouts = new ClientTimeouts(scenario.timeouts().connect(), scenario.timeouts().firstByte(),
-        scenario.timeouts().total());
     ChatEndpoint endpoint;
     try {
-      endpoint = new ChatEndpoint(base, scenario.model(), apiKey, timeouts);
+      endpoint = new ChatEndpoint(base, scenario.model(), apiKey, scenario.timeouts());
     } catch (IllegalArgumentException e) {
       closeQuietly(emulator);
       throw new ScenarioException("-Dcapkit.target", "", e.getMessage());

@@ -48,6 +48,13 @@ import org.HdrHistogram.HistogramLogReader;
  * values in <b>microseconds</b> (1 µs to 1 h, 3 significant digits). Metrics: {@link Metric}.
  * Lines are flushed every second while the run goes.
  *
+ * <h2>Server samples (optional addition)</h2>
+ * {@code server-metrics.jsonl}: timestamped scrapes of the target's Prometheus {@code /metrics}
+ * (host CPU and memory of the serving process, vLLM's queue and KV-cache gauges), one JSON object
+ * per line after a versioned header. Absent when nothing was scraped. Specified, read and written by
+ * {@link ServerSamplesReader} / {@link ServerSamplesWriter}; adding it did not change the results
+ * format version.
+ *
  * <h2>Partial runs</h2>
  * A run whose status is {@code running} was killed or is still going: {@link #read} returns it with
  * {@link Run#partial()} true and the finished steps only; interval logs of an unfinished step
