@@ -131,7 +131,7 @@ public final class EmbeddedEmulator implements AutoCloseable {
 
   /** One line for logs: tier, GPU, dtype, profile, predicted KV capacity. */
   public String describe() {
-    return String.format("emulator %s: tier %s (%s), %s, profile %s%s, KV cache %,d tokens (~%d screenshot steps at once), max_num_seqs %d",
+    return String.format("emulator %s: tier %s (%s), %s, profile %s%s, modelled KV cache %,d tokens (~%d screenshot steps at once), max_num_seqs %d",
         baseUri, plan.tier().id(), plan.gpu().id(), options.dtype().key(), options.profile().key(),
         options.slowdown() == 1.0 ? "" : " x" + options.slowdown(), plan.budget().tokens(),
         plan.maxConcurrentSequences(CapacityPredictions.SCREENSHOT_STEP_TOKENS), plan.serving().maxNumSeqs());
