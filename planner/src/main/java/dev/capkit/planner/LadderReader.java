@@ -1,0 +1,198 @@
+package dev.capkit.planner;
+
+import dev.capkit.core.results.KindSummary;
+import dev.capkit.core.results.Metric;
+import dev.capkit.core.results.RunReader;
+import dev.capkit.core.results.StepSummary;
+import dev.capkit.emulator.catalog.Catalog;
+import dev.capkit.emulator.catalog.CatalogException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Reads run folders (results format v1) into one {@link TierLadder} per measured tier and dtype.
+ * Refuses, with the file, field and value named, what it cannot plan from: a folder without
+ * {@code run.json}, a run without a tier label, a tier the catalog does not know, runs of different
+ * scenarios. Partial runs are used for their finished steps, with a warning in the plan.
+ *
+ * <pre>{@code
+ * LadderReader.Result r = LadderReader.read(List.of(Path.of("runs/capacity-sweep-1")), catalog, "bf16");
+ * r.ladders();  r.warnings();  r.scenario();
+ * }</pre>
+ */
+public final class LadderReader {
+  private LadderReader() {}
+
+  /** What the runs hold: ladders per tier, the (single) scenario, warnings for the plan. */
+  public record Result(List<TierLadder> ladders, List<RunReader.Run> runs, List<String> warnings) {}
+
+  public static Result read(List<Path> folders, Catalog catalog, String assumedDtype) {
+    if (folders.isEmpty()) {
+      throw new PlanException("no run folder given (usage: capkit plan <run folder>... --target-qps N)");
+    }
+    List<String> warnings = new ArrayList<>();
+    List<RunReader.Run> runs = new ArrayList<>();
+    for (Path folder : folders) {
+      if (!Files.isDirectory(folder)) {
+        throw new PlanException(folder + ": run folder does not exist");
+      }
+      RunReader.Run run;
+      try {
+        run = RunReader.read(folder);
+      } catch (IOException e) {
+        throw new PlanException(e.getMessage(), e);
+      } catch (RuntimeException e) { // Jackson mapping errors of a corrupt run.json
+        throw new PlanException(folder.resolve("run.json") + ": unreadable: " + e.getMessage(), e);
+      }
+      check(run, runs, catalog, warnings);
+      runs.add(run);
+    }
+    Map<String, Map<Double, List<LadderPoint>>> byTier = new LinkedHashMap<>();
+    Map<String, List<String>> runIds = new LinkedHashMap<>();
+    Map<String, String> loadModels = new HashMap<>();
+    for (RunReader.Run run : runs) {
+      String dtype = dtypeOf(run, assumedDtype, warnings);
+      String key = run.manifest().target().tier() + "|" + dtype;
+      boolean open = !"closed".equals(run.manifest().scenario().loadModel());
+      loadModels.put(key, open ? "open" : "closed");
+      runIds.computeIfAbsent(key, k -> new ArrayList<>()).add(run.manifest().runId());
+      for (StepSummary step : run.steps()) {
+        LadderPoint p = point(run, step, open);
+        byTier.computeIfAbsent(key, k -> new TreeMap<>()).computeIfAbsent(p.rate(), r -> new ArrayList<>()).add(p);
+      }
+    }
+    List<TierLadder> ladders = new ArrayList<>();
+    for (var e : byTier.entrySet()) {
+      String[] parts = e.getKey().split("\\|");
+      List<LadderPoint> points = new ArrayList<>();
+      for (List<LadderPoint> same : e.getValue().values()) {
+        points.add(same.size() == 1 ? same.get(0) : merge(same));
+      }
+      ladders.add(new TierLadder(parts[0], parts[1], Basis.MEASURED, loadModels.get(e.getKey()), runIds.get(e.getKey()), points));
+    }
+    return new Result(ladders, runs, warnings);
+  }
+
+  private static void check(RunReader.Run run, List<RunReader.Run> earlier, Catalog catalog, List<String> warnings) {
+    Path file = run.folder().resolve("run.json");
+    var m = run.manifest();
+    if (m.scenario() == null) {
+      throw new PlanException(file + ": field 'scenario' is missing");
+    }
+    if (m.target() == null || m.target().tier() == null || m.target().tier().isBlank()) {
+      throw new PlanException(file + ": field 'target.tier' is empty: the planner needs to know which tier was measured"
+          + " (re-run with -Dcapkit.tier=<id>)");
+    }
+    try {
+      catalog.tier(m.target().tier());
+    } catch (CatalogException e) {
+      throw new PlanException(file + ": field 'target.tier': " + e.getMessage());
+    }
+    if (!earlier.isEmpty()) {
+      RunReader.Run first = earlier.get(0);
+      String a = first.manifest().scenario().name();
+      if (!a.equals(m.scenario().name())) {
+        throw new PlanException(file + ": field 'scenario.name' is '" + m.scenario().name() + "' but "
+            + first.folder().resolve("run.json") + " has '" + a + "': plan runs of one scenario at a time");
+      }
+      if (!first.manifest().scenario().loadModel().equals(m.scenario().loadModel())) {
+        throw new PlanException(file + ": field 'scenario.loadModel' is '" + m.scenario().loadModel() + "' but earlier runs are '"
+            + first.manifest().scenario().loadModel() + "'");
+      }
+    }
+    if (m.steps().isEmpty()) {
+      throw new PlanException(file + ": field 'steps' is empty: the run finished no step (status '" + m.status() + "')");
+    }
+    if (run.partial()) {
+      warnings.add(String.format("run %s is partial (status '%s'): planned from its %d finished step(s); unfinished: %s",
+          m.runId(), m.status(), m.steps().size(), run.unfinishedSteps().isEmpty() ? "none listed" : String.join(", ", run.unfinishedSteps())));
+    }
+    if ("closed".equals(m.scenario().loadModel())) {
+      warnings.add("run " + m.runId() + " is closed-loop: its ladder is placed on achieved QPS, which a saturated server caps;"
+          + " an open-loop capacity sweep places SLO crossings more reliably");
+    }
+    for (String note : m.notes() == null ? List.<String>of() : m.notes()) {
+      warnings.add("run " + m.runId() + " note: " + note);
+    }
+  }
+
+  private static String dtypeOf(RunReader.Run run, String assumed, List<String> warnings) {
+    Map<String, String> emu = run.manifest().target().emulator();
+    if (emu != null && emu.get("dtype") != null) {
+      return emu.get("dtype");
+    }
+    warnings.add("run " + run.manifest().runId() + " does not record the served dtype (remote target): assumed " + assumed
+        + " (set with --dtype)");
+    return assumed;
+  }
+
+  private static LadderPoint point(RunReader.Run run, StepSummary step, boolean open) {
+    Map<String, Histogram> latency = new LinkedHashMap<>();
+    latency.put("e2e", histogram(run, step, open ? Metric.E2E_INTENDED : Metric.E2E));
+    latency.put("ttft", histogram(run, step, open ? Metric.TTFT_INTENDED : Metric.TTFT));
+    latency.put("tpot", histogram(run, step, Metric.TPOT));
+    latency.put("itl", histogram(run, step, Metric.ITL));
+    long prompt = 0;
+    long completion = 0;
+    for (KindSummary k : step.kinds().values()) {
+      prompt += k.promptTokens();
+      completion += k.completionTokens();
+    }
+    double e2eMean = step.metric(Metric.E2E).mean() / 1000.0;
+    return new LadderPoint(run.manifest().runId() + "/" + step.id(), step.offered(), open ? step.offered() : step.achievedQps(),
+        step.achievedQps(), step.durationSeconds(), step.sent(), step.ok(), step.errorRate(), step.meanInFlight(), e2eMean,
+        step.ok() == 0 || prompt == 0 ? Double.NaN : (double) prompt / step.ok(),
+        step.ok() == 0 || completion == 0 ? Double.NaN : (double) completion / step.ok(), latency);
+  }
+
+  private static Histogram histogram(RunReader.Run run, StepSummary step, Metric metric) {
+    try {
+      Histogram h = RunReader.histogram(run.folder(), step.id(), metric).get("*");
+      return h == null ? new Histogram(3) : h;
+    } catch (IOException e) {
+      throw new PlanException(run.folder().resolve("steps").resolve(step.id()).resolve(metric.key() + ".hlog") + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Steps of several runs at the same rate: one point with their requests pooled. */
+  static LadderPoint merge(List<LadderPoint> same) {
+    long sent = 0;
+    long ok = 0;
+    double duration = 0;
+    double achieved = 0;
+    double inFlight = 0;
+    double e2e = 0;
+    double prompt = 0;
+    double completion = 0;
+    double errors = 0;
+    Map<String, Histogram> latency = new LinkedHashMap<>();
+    List<String> sources = new ArrayList<>();
+    for (LadderPoint p : same) {
+      sources.add(p.source());
+      sent += p.sent();
+      ok += p.ok();
+      duration += p.durationSeconds();
+      achieved += p.achievedQps() * p.durationSeconds();
+      inFlight += p.meanInFlight() * p.durationSeconds();
+      e2e += p.meanE2eSeconds() * p.ok();
+      prompt += p.promptTokens() * p.ok();
+      completion += p.completionTokens() * p.ok();
+      errors += p.errorRate() * p.sent();
+      for (var h : p.latency().entrySet()) {
+        latency.computeIfAbsent(h.getKey(), k -> new Histogram(3)).add(h.getValue());
+      }
+    }
+    LadderPoint first = same.get(0);
+    return new LadderPoint(String.join("+", sources), first.offered(), first.rate(), achieved / duration, duration, sent, ok,
+        sent == 0 ? 0 : errors / sent, inFlight / duration, ok == 0 ? Double.NaN : e2e / ok,
+        ok == 0 ? Double.NaN : prompt / ok, ok == 0 ? Double.NaN : completion / ok, latency);
+  }
+}

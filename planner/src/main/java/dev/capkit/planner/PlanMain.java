@@ -1,0 +1,160 @@
+package dev.capkit.planner;
+
+import dev.capkit.planner.output.PlanMarkdown;
+import dev.capkit.planner.output.PlanWriters;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code ./capkit plan <run folders...> --target-qps N [--slo e2e.p99=8s,ttft.p99=3s,errors=0.1%]
+ * [--headroom 0.3] [--out DIR] [--dtype bf16] [--catalog DIR] [--tiers a,b] [--no-predict]
+ * [--sizing vpa|simple] [--seed 42]}: prints the tier table and the recommendation, writes plan.json,
+ * plan.md and recommended-tier.yaml to {@code --out} (default: {@code <first run folder>/plan}).
+ * Exit status 0, or 2 with one line naming the file, field or flag and value on bad input.
+ *
+ * <pre>{@code
+ * int status = PlanMain.run(new String[] {"runs/capacity-sweep-1", "--target-qps", "20"});
+ * }</pre>
+ */
+public final class PlanMain {
+  static final String USAGE = """
+      usage: capkit plan <run folder>... --target-qps N [options]
+        --target-qps N        fleet-wide requests/s to plan for (required)
+        --slo LIST            objectives, e.g. e2e.p99=8s,ttft.p99=3s,errors=0.1% (default: the runs' scenario objectives)
+        --headroom H          share of each replica's sustainable rate kept free, in [0, 1) (default 0.3)
+        --out DIR             where plan.json, plan.md, recommended-tier.yaml go (default: <first run folder>/plan)
+        --dtype D             dtype of measured remote targets: bf16, fp8, int4 (default bf16; emulator runs record theirs)
+        --catalog DIR         catalog directory with models/gpus/tiers/serving.json (default: the shipped one; prices live in tiers.json)
+        --tiers A,B           plan only these tier ids
+        --no-predict          do not predict unmeasured tiers with the emulator's virtual-time engine
+        --no-alt-dtypes       do not plan the dtype that fits for tiers where the planned one does not
+        --sizing S            container sizing used in the Deployment: vpa (default) or simple; both are reported
+        --seed N              seeds the bootstrap and virtual runs (default 42)
+      """;
+
+  private PlanMain() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  public static int run(String[] args) {
+    return run(args, System.out, System.err);
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0 || Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+      out.print(USAGE);
+      return args.length == 0 ? 2 : 0;
+    }
+    List<Path> runs = new ArrayList<>();
+    Double target = null;
+    PlanOptions options;
+    Path outDir = null;
+    try {
+      List<String> rest = new ArrayList<>();
+      for (int i = 0; i < args.length; i++) {
+        String a = args[i];
+        if (a.startsWith("--")) {
+          if (a.equals("--no-predict") || a.equals("--no-alt-dtypes")) {
+            rest.add(a);
+            continue;
+          }
+          if (i + 1 >= args.length) {
+            throw new PlanException(a + ": missing value");
+          }
+          String v = args[++i];
+          if (a.equals("--target-qps")) {
+            target = number(a, v);
+          } else if (a.equals("--out")) {
+            outDir = Path.of(v);
+          } else {
+            rest.add(a);
+            rest.add(v);
+          }
+        } else {
+          runs.add(Path.of(a));
+        }
+      }
+      if (target == null) {
+        throw new PlanException("--target-qps: missing (the fleet-wide requests/s to plan for)");
+      }
+      if (runs.isEmpty()) {
+        throw new PlanException("no run folder given");
+      }
+      options = PlanOptions.defaults(target);
+      for (int i = 0; i < rest.size(); i++) {
+        String flag = rest.get(i);
+        switch (flag) {
+          case "--no-predict" -> options = options.withPredict(false);
+          case "--no-alt-dtypes" -> options = options.withAlternativeDtypes(false);
+          case "--slo" -> options = options.withSlos(SloTarget.parseList(rest.get(++i)));
+          case "--headroom" -> options = options.withHeadroom(number(flag, rest.get(++i)));
+          case "--dtype" -> {
+            String v = rest.get(++i);
+            try {
+              options = options.withAssumedDtype(dev.capkit.emulator.physics.Dtype.parse(v).key());
+            } catch (IllegalArgumentException e) {
+              throw new PlanException("--dtype: " + e.getMessage());
+            }
+          }
+          case "--catalog" -> options = options.withCatalogDir(Path.of(rest.get(++i)));
+          case "--tiers" -> options = options.withTiers(List.of(rest.get(++i).split(",")));
+          case "--seed" -> options = options.withSeed((long) number(flag, rest.get(++i)));
+          case "--sizing" -> {
+            String v = rest.get(++i);
+            try {
+              options = options.withSizing(options.sizing().withStrategy(v));
+            } catch (IllegalArgumentException e) {
+              throw new PlanException("--sizing: " + e.getMessage());
+            }
+          }
+          default -> throw new PlanException("unknown flag '" + flag + "' (capkit plan --help lists them)");
+        }
+      }
+    } catch (PlanException e) {
+      err.println("capkit plan: error: " + e.getMessage());
+      return 2;
+    }
+    try {
+      PlanResult plan = Planner.planRuns(runs, options);
+      Path dir = outDir != null ? outDir : runs.get(0).resolve("plan");
+      List<Path> written = PlanWriters.writeAll(plan, dir);
+      out.print(PlanMarkdown.tierTable(plan));
+      out.println();
+      out.println("recommendation: " + plan.recommendation());
+      if (plan.pod() != null) {
+        out.printf(java.util.Locale.ROOT, "container: cpu request %.2f cores, memory request %.2f GiB / limit %.2f GiB, nvidia.com/gpu %d,"
+                + " /dev/shm %.0f GiB (%s)%n", plan.pod().cpuRequest(), plan.pod().memoryRequest() / (1L << 30),
+            plan.pod().memoryLimit() / (1L << 30), plan.pod().gpus(), plan.pod().shmBytes() / (1L << 30),
+            plan.pod().measured() ? "measured" : "NOT measured: sized to the node, see plan.md");
+      }
+      out.println("calibration: " + plan.calibration().note());
+      for (String w : plan.warnings()) {
+        out.println("warning: " + w);
+      }
+      for (Path p : written) {
+        out.println("wrote " + p);
+      }
+      return 0;
+    } catch (PlanException e) {
+      err.println("capkit plan: error: " + e.getMessage());
+      return 2;
+    } catch (IOException e) {
+      err.println("capkit plan: error: cannot write the plan: " + e.getMessage());
+      return 2;
+    }
+  }
+
+  private static double number(String flag, String v) {
+    try {
+      return Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new PlanException(flag + ": expected a number, got '" + v + "'");
+    }
+  }
+}

@@ -1,0 +1,355 @@
+package dev.capkit.planner;
+
+import dev.capkit.core.results.RunReader;
+import dev.capkit.core.results.ScenarioInfo;
+import dev.capkit.core.results.ServerSample;
+import dev.capkit.core.results.ServerSamplesReader;
+import dev.capkit.emulator.EmulatorStartException;
+import dev.capkit.emulator.ServingPlan;
+import dev.capkit.emulator.catalog.Catalog;
+import dev.capkit.emulator.catalog.CatalogException;
+import dev.capkit.emulator.catalog.GpuSpec;
+import dev.capkit.emulator.catalog.ModelArchitecture;
+import dev.capkit.emulator.catalog.TierSpec;
+import dev.capkit.emulator.physics.Dtype;
+import dev.capkit.planner.capacity.Knee;
+import dev.capkit.planner.capacity.KneeFinder;
+import dev.capkit.planner.capacity.ReplicaPlan;
+import dev.capkit.planner.capacity.SloCrossing;
+import dev.capkit.planner.capacity.SustainableRate;
+import dev.capkit.planner.capacity.VramBudget;
+import dev.capkit.planner.predict.TierPredictor;
+import dev.capkit.planner.sizing.ContainerSizing;
+import dev.capkit.planner.sizing.PodResources;
+import dev.capkit.planner.sizing.ResourceSeries;
+import dev.capkit.planner.sizing.SizingSettings;
+import dev.capkit.planner.stats.Statistics;
+import dev.capkit.planner.stats.UslFit;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns run folders into a capacity plan. Everything below {@link #planRuns} is a function of
+ * values: ladders, objectives, the catalog and the options.
+ *
+ * <pre>{@code
+ * PlanResult plan = Planner.planRuns(List.of(Path.of("simulations/target/capkit-runs/capacity-sweep-...")),
+ *     PlanOptions.defaults(20).withSlos(SloTarget.parseList("e2e.p99=8s,ttft.p99=3s,errors=0.1%")));
+ * PlanWriters.writeAll(plan, Path.of("plan"));      // plan.json, plan.md, recommended-tier.yaml
+ * System.out.print(PlanMarkdown.tierTable(plan));
+ * }</pre>
+ */
+public final class Planner {
+  private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
+  private static final double GIB = 1L << 30;
+
+  private Planner() {}
+
+  /** Reads the run folders and plans; {@link PlanException} (file, field, value) when the input cannot be planned from. */
+  public static PlanResult planRuns(List<Path> runFolders, PlanOptions options) {
+    Catalog catalog;
+    try {
+      catalog = Catalog.load(options.catalogDir());
+    } catch (CatalogException e) {
+      throw new PlanException(e.getMessage(), e);
+    }
+    LadderReader.Result read = LadderReader.read(runFolders, catalog, options.assumedDtype());
+    List<ServerSample> samples = new ArrayList<>();
+    List<String> warnings = new ArrayList<>(read.warnings());
+    for (RunReader.Run run : read.runs()) {
+      try {
+        ServerSamplesReader.read(run.folder()).ifPresent(s -> samples.addAll(s.samples()));
+      } catch (IOException e) {
+        warnings.add("server samples ignored: " + e.getMessage());
+      }
+    }
+    List<String> runIds = read.runs().stream().map(r -> r.manifest().runId()).toList();
+    return plan(read.ladders(), read.runs().get(0).manifest().scenario(), runIds, samples, catalog, options, warnings);
+  }
+
+  /** Plans from ladders already read (tests and the benchmark call this with synthetic ladders). */
+  public static PlanResult plan(List<TierLadder> measured, ScenarioInfo scenario, List<String> runIds, List<ServerSample> samples,
+      Catalog catalog, PlanOptions options, List<String> warningsSoFar) {
+    List<String> warnings = new ArrayList<>(warningsSoFar);
+    Statistics stats = Statistics.standard();
+    List<SloTarget> slos = options.slos().isEmpty() ? SloTarget.fromScenario(scenario, "scenario " + scenario.name()) : options.slos();
+    String sloSource = options.slos().isEmpty() ? "scenario " + scenario.name() + " (run.json scenario.slo, maxErrorRate)" : "--slo";
+    ModelArchitecture model;
+    try {
+      model = catalog.model(scenario.model());
+    } catch (CatalogException e) {
+      throw new PlanException("run.json: field 'scenario.model': " + e.getMessage());
+    }
+    for (String t : options.tiers()) {
+      try {
+        catalog.tier(t);
+      } catch (CatalogException e) {
+        throw new PlanException("--tiers: " + e.getMessage());
+      }
+    }
+    List<TierRecommendation> rows = new ArrayList<>();
+    Set<String> covered = new LinkedHashSet<>();
+    for (TierLadder ladder : measured) {
+      rows.add(analyze(ladder, 1.0, slos, stats, catalog, model, options));
+      covered.add(ladder.tierId() + "|" + ladder.dtype());
+    }
+    Calibration calibration = new Calibration(null, null, Double.NaN, Double.NaN, Double.NaN,
+        options.predict() ? "undefined, because no measured tier has a defined sustainable rate to calibrate against"
+            : "predictions off");
+    if (options.predict()) {
+      TierPredictor predictor = new TierPredictor(scenario, options.seed());
+      calibration = calibrate(measured, rows, predictor, slos, stats, catalog, model, options);
+      if (!calibration.defined()) {
+        warnings.add("predicted tiers are NOT calibrated: " + calibration.note());
+      }
+      double factor = calibration.defined() ? calibration.factor() : 1.0;
+      String dtype = measured.isEmpty() ? options.assumedDtype() : measured.get(0).dtype();
+      for (TierSpec tier : catalog.tiers().values()) {
+        if (!options.tiers().isEmpty() && !options.tiers().contains(tier.id())) {
+          continue;
+        }
+        if (covered.contains(tier.id() + "|" + dtype)) {
+          continue;
+        }
+        rows.addAll(predictTier(tier, Dtype.parse(dtype), factor, calibration.defined(), predictor, slos, stats, catalog, model,
+            options, covered));
+      }
+    }
+    rows = rank(rows);
+    TierRecommendation best = rows.stream().filter(r -> r.rank() == 1).findFirst().orElse(null);
+    String recommendation;
+    PodResources pod = null;
+    if (best == null) {
+      recommendation = "no recommendation: no tier is feasible with a defined replica count and a known price (see each row's reason)";
+    } else {
+      recommendation = String.format(Locale.ROOT, "%s (%s, %s, %s): %d replicas (%d for %.3g req/s at %.0f%% of %.3g req/s each, +1 for N+1),"
+              + " %.2f %s/h, %.3f %s per 1,000 requests",
+          best.tierId(), best.gpu(), best.dtype(), best.basis().key(), best.replicas().replicas(), best.replicas().base(),
+          options.targetQps(), (1 - options.headroom()) * 100, best.sustainable().defined() ? best.sustainable().rate()
+              : best.sustainable().atLeast(), best.replicas().costPerHour(), currency(catalog, options), best.replicas().costPer1000(),
+          currency(catalog, options));
+      if (best.basis() == Basis.PREDICTED) {
+        recommendation += "; PREDICTED, not measured: confirm with a capacity-sweep on " + best.tierId() + " before buying";
+      }
+      pod = podResources(best, samples, catalog, options.sizing());
+      warnings.addAll(pod.warnings());
+    }
+    for (TierRecommendation r : rows) {
+      for (SloCrossing c : r.sustainable().crossings()) {
+        if (c.note() != null && r.basis() == Basis.MEASURED) {
+          warnings.add(r.tierId() + " " + c.slo() + ": " + c.note());
+        }
+      }
+      if (!r.sustainable().defined() && !Double.isNaN(r.sustainable().atLeast()) && r.replicas().defined()) {
+        warnings.add(String.format(Locale.ROOT, "%s (%s): replicas are sized from a LOWER BOUND (%.3g req/s, no objective crossed);"
+            + " the real capacity is higher", r.tierId(), r.basis().key(), r.sustainable().atLeast()));
+      }
+    }
+    String generatedAt = options.generatedAt() != null ? options.generatedAt() : Instant.now().toString();
+    LOG.debug("planned {} rows from {} measured ladders", rows.size(), measured.size());
+    return new PlanResult(generatedAt, scenario.name(), runIds, options.targetQps(), slos, sloSource, options.headroom(),
+        catalog.origin(), PriceSource.load(options.catalogDir()), calibration, rows, recommendation, pod, warnings);
+  }
+
+  private static String currency(Catalog catalog, PlanOptions options) {
+    String c = PriceSource.load(options.catalogDir()).currency();
+    return c.split(" ")[0];
+  }
+
+  /** Everything derived from one ladder; {@code factor} scales predicted rates (1 for measured). */
+  static TierRecommendation analyze(TierLadder ladder, double factor, List<SloTarget> slos, Statistics stats, Catalog catalog,
+      ModelArchitecture model, PlanOptions options) {
+    TierSpec tier = catalog.tier(ladder.tierId());
+    GpuSpec gpu = catalog.gpu(tier.gpuId());
+    List<LadderPoint> points = ladder.points();
+    SustainableRate raw = SustainableRate.estimate(ladder, slos, stats, options.replicates(), options.seed());
+    SustainableRate rate = factor == 1.0 ? raw : scale(raw, factor);
+    SloTarget kneeMetric = slos.stream().filter(s -> !s.isErrors()).findFirst().orElse(new SloTarget("e2e", 99, Double.NaN));
+    double[] x = points.stream().mapToDouble(p -> p.rate() * factor).toArray();
+    double[] y = points.stream().mapToDouble(p -> p.value(kneeMetric)).toArray();
+    Knee knee = new KneeFinder(options.kneeSensitivity()).find(x, y, kneeMetric.key());
+    UslFit usl = stats.fitUsl(points.stream().mapToDouble(LadderPoint::meanInFlight).toArray(),
+        points.stream().mapToDouble(p -> p.achievedQps() * factor).toArray());
+    double saturated = points.stream().mapToDouble(LadderPoint::achievedQps).max().orElse(Double.NaN) * factor;
+    double sizingRate = rate.defined() ? rate.rate() : rate.atLeast();
+    ReplicaPlan replicas;
+    if (Double.isNaN(sizingRate) || !(sizingRate > 0)) {
+      replicas = ReplicaPlan.undefined(options.targetQps(), options.headroom(), tier.pricePerHour(),
+          rate.undefinedReason() == null ? "undefined, because the sustainable rate is not positive" : rate.undefinedReason());
+    } else {
+      SloTarget binding = slos.stream().filter(s -> s.key().equals(rate.binding())).findFirst().orElse(null);
+      double quantile = binding == null || binding.isErrors() ? Double.NaN : binding.percentile() / 100;
+      double slack = binding == null || binding.isErrors() || points.isEmpty() ? Double.NaN
+          : (binding.limit() - points.get(0).value(binding)) / 1000.0;
+      replicas = ReplicaPlan.of(options.targetQps(), sizingRate, options.headroom(), saturated, slack, quantile, tier.pricePerHour());
+    }
+    // KV needed while one replica is down: target / base replicas, at the latency measured at that rate.
+    double perReplica = replicas.defined() ? options.targetQps() / replicas.base() : Double.NaN;
+    double e2e = interpolateE2e(points, perReplica / factor);
+    double tokens = tokensPerRequest(points);
+    VramBudget vram = VramBudget.of(model, gpu, Dtype.parse(ladder.dtype()), catalog.serving(), perReplica, e2e, tokens);
+    double minRate = points.isEmpty() ? Double.NaN : points.get(0).rate() * factor;
+    double maxRate = points.isEmpty() ? Double.NaN : points.get(points.size() - 1).rate() * factor;
+    return new TierRecommendation(tier.id(), tier.family(), gpu.id(), tier.gpuCount(), gpu.vramGib(), tier.vcpu(), tier.memoryGib(),
+        ladder.dtype(), ladder.basis(), ladder.runs(), points.size(), minRate, maxRate, rate, ladder.basis() == Basis.MEASURED ? 1.0
+            : factor, saturated, knee, usl, vram, replicas, 0, null);
+  }
+
+  private static SustainableRate scale(SustainableRate r, double f) {
+    List<SloCrossing> crossings = r.crossings().stream().map(c -> new SloCrossing(c.slo(), c.limit(), c.rate() * f, c.low() * f,
+        c.high() * f, c.atLeast() * f, c.below() * f, c.undefinedReason(), c.note())).toList();
+    return new SustainableRate(r.rate() * f, r.low() * f, r.high() * f, r.atLeast() * f, r.binding(), crossings, r.replicates(),
+        r.method() + "; predicted rates x calibration factor " + String.format(Locale.ROOT, "%.3f", f), r.undefinedReason());
+  }
+
+  private static Calibration calibrate(List<TierLadder> measured, List<TierRecommendation> measuredRows, TierPredictor predictor,
+      List<SloTarget> slos, Statistics stats, Catalog catalog, ModelArchitecture model, PlanOptions options) {
+    for (int i = 0; i < measured.size(); i++) {
+      TierLadder ladder = measured.get(i);
+      SustainableRate m = measuredRows.get(i).sustainable();
+      if (!m.defined() || !"open".equals(ladder.loadModel())) {
+        continue;
+      }
+      ServingPlan plan;
+      try {
+        plan = ServingPlan.resolve(catalog, ladder.tierId(), model.id(), Dtype.parse(ladder.dtype()), 0);
+      } catch (EmulatorStartException e) {
+        continue;
+      }
+      double[] rates = ladder.points().stream().mapToDouble(LadderPoint::rate).toArray();
+      double duration = ladder.points().stream().mapToDouble(LadderPoint::durationSeconds).average().orElse(60);
+      SustainableRate p = SustainableRate.estimate(predictor.predict(plan, rates, duration), slos, stats, options.replicates(),
+          options.seed());
+      if (!p.defined()) {
+        return new Calibration(ladder.tierId(), ladder.dtype(), m.rate(), Double.NaN, Double.NaN,
+            "undefined, because the virtual run of measured tier " + ladder.tierId() + " on the same ladder gives " + p.undefinedReason());
+      }
+      double factor = m.rate() / p.rate();
+      return new Calibration(ladder.tierId(), ladder.dtype(), m.rate(), p.rate(), factor, String.format(Locale.ROOT,
+          "measured %.3g req/s / predicted %.3g req/s on %s %s with the same ladder; predicted rows are multiplied by %.3f%s",
+          m.rate(), p.rate(), ladder.tierId(), ladder.dtype(), factor,
+          Math.abs(factor - 1) > 0.3 ? " (more than 30% off: the emulator's efficiency factors do not describe this server well)" : ""));
+    }
+    return new Calibration(null, null, Double.NaN, Double.NaN, Double.NaN,
+        "undefined, because no open-loop measured tier has a defined sustainable rate to calibrate against");
+  }
+
+  private static List<TierRecommendation> predictTier(TierSpec tier, Dtype dtype, double factor, boolean calibrated,
+      TierPredictor predictor, List<SloTarget> slos, Statistics stats, Catalog catalog, ModelArchitecture model, PlanOptions options,
+      Set<String> covered) {
+    List<TierRecommendation> out = new ArrayList<>();
+    try {
+      ServingPlan plan = ServingPlan.resolve(catalog, tier.id(), model.id(), dtype, 0);
+      out.add(analyze(predictor.predictAroundSaturation(plan), calibrated ? factor : 1.0, slos, stats, catalog, model, options));
+      return out;
+    } catch (EmulatorStartException refused) {
+      out.add(infeasible(tier, dtype, catalog, model, options));
+    }
+    if (options.alternativeDtypes()) {
+      for (Dtype alt : Dtype.values()) {
+        if (alt == dtype || covered.contains(tier.id() + "|" + alt.key())) {
+          continue;
+        }
+        try {
+          ServingPlan plan = ServingPlan.resolve(catalog, tier.id(), model.id(), alt, 0);
+          out.add(analyze(predictor.predictAroundSaturation(plan), calibrated ? factor : 1.0, slos, stats, catalog, model, options));
+          break; // the first dtype that fits (bf16, fp8, int4: least quantized first)
+        } catch (EmulatorStartException e) {
+          // try the next, more quantized dtype
+        }
+      }
+    }
+    return out;
+  }
+
+  private static TierRecommendation infeasible(TierSpec tier, Dtype dtype, Catalog catalog, ModelArchitecture model, PlanOptions options) {
+    GpuSpec gpu = catalog.gpu(tier.gpuId());
+    VramBudget vram = VramBudget.of(model, gpu, dtype, catalog.serving(), Double.NaN, Double.NaN, Double.NaN);
+    String reason = "undefined, because " + dtype.key() + " does not fit: " + vram.reason();
+    SustainableRate none = new SustainableRate(Double.NaN, Double.NaN, Double.NaN, Double.NaN, null, List.of(), 0,
+        SustainableRate.METHOD, reason);
+    return new TierRecommendation(tier.id(), tier.family(), gpu.id(), tier.gpuCount(), gpu.vramGib(), tier.vcpu(), tier.memoryGib(),
+        dtype.key(), Basis.PREDICTED, List.of("catalog + KvCacheBudget (no run: vLLM would refuse to start)"), 0, Double.NaN,
+        Double.NaN, none, Double.NaN, Double.NaN, new Knee(Double.NaN, Double.NaN, "", options.kneeSensitivity(), reason),
+        UslFit.undefined(0, reason), vram, ReplicaPlan.undefined(options.targetQps(), options.headroom(), tier.pricePerHour(), reason),
+        0, null);
+  }
+
+  private static List<TierRecommendation> rank(List<TierRecommendation> rows) {
+    List<TierRecommendation> candidates = new ArrayList<>();
+    List<TierRecommendation> out = new ArrayList<>();
+    for (TierRecommendation r : rows) {
+      String why = !r.feasible() ? "infeasible: " + r.vram().reason()
+          : !r.replicas().defined() ? r.replicas().undefinedReason()
+          : Double.isNaN(r.replicas().costPerHour()) ? "price unknown (tiers.json price_per_hour is null)"
+          : null;
+      if (why == null) {
+        candidates.add(r);
+      } else {
+        out.add(r.ranked(0, why));
+      }
+    }
+    candidates.sort(Comparator.comparingDouble((TierRecommendation r) -> r.replicas().costPerHour())
+        .thenComparing(r -> r.basis() == Basis.MEASURED ? 0 : 1)
+        .thenComparing(r -> -r.sustainable().rate()));
+    List<TierRecommendation> ranked = new ArrayList<>();
+    for (int i = 0; i < candidates.size(); i++) {
+      ranked.add(candidates.get(i).ranked(i + 1, null));
+    }
+    ranked.addAll(out);
+    return ranked;
+  }
+
+  private static PodResources podResources(TierRecommendation best, List<ServerSample> samples, Catalog catalog, SizingSettings sizing) {
+    ResourceSeries series = ResourceSeries.of(samples);
+    List<ContainerSizing> results = new ArrayList<>();
+    if (!samples.isEmpty()) {
+      for (String name : SizingSettings.STRATEGIES) {
+        results.add(sizing.strategy(name).recommend(series, sizing));
+      }
+    }
+    return PodResources.of(results, sizing, best.gpuCount(), best.vcpu(), best.memoryGib(), best.vram().weightsGib(),
+        catalog.serving().host().baseRssGib());
+  }
+
+  /** Mean E2E (s) at {@code rate}, linear between ladder points, clamped to the ends. */
+  static double interpolateE2e(List<LadderPoint> points, double rate) {
+    if (points.isEmpty() || Double.isNaN(rate)) {
+      return Double.NaN;
+    }
+    if (rate <= points.get(0).rate()) {
+      return points.get(0).meanE2eSeconds();
+    }
+    for (int i = 1; i < points.size(); i++) {
+      LadderPoint a = points.get(i - 1);
+      LadderPoint b = points.get(i);
+      if (rate <= b.rate()) {
+        double w = (rate - a.rate()) / (b.rate() - a.rate());
+        return a.meanE2eSeconds() + w * (b.meanE2eSeconds() - a.meanE2eSeconds());
+      }
+    }
+    return points.get(points.size() - 1).meanE2eSeconds();
+  }
+
+  /** Mean prompt + completion tokens per successful request over the ladder. */
+  static double tokensPerRequest(List<LadderPoint> points) {
+    double tokens = 0;
+    long ok = 0;
+    for (LadderPoint p : points) {
+      if (!Double.isNaN(p.tokensPerRequest())) {
+        tokens += p.tokensPerRequest() * p.ok();
+        ok += p.ok();
+      }
+    }
+    return ok == 0 ? Double.NaN : tokens / ok;
+  }
+}

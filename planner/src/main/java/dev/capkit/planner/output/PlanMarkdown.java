@@ -1,0 +1,163 @@
+package dev.capkit.planner.output;
+
+import dev.capkit.planner.Basis;
+import dev.capkit.planner.PlanResult;
+import dev.capkit.planner.TierRecommendation;
+import dev.capkit.planner.capacity.SloCrossing;
+import dev.capkit.planner.capacity.SustainableRate;
+import dev.capkit.planner.sizing.ContainerSizing;
+import dev.capkit.planner.sizing.PodResources;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * plan.md: the seed article's tier table, filled from measurements (tier | GPU | VRAM | fits? |
+ * sustainable QPS/replica [95% CI] | replicas for target | $/h | measured or predicted), then the
+ * recommendation, the container resources, each tier's derivation, and the warnings.
+ *
+ * <pre>{@code
+ * System.out.print(PlanMarkdown.tierTable(plan));   // what ./capkit plan prints
+ * Files.writeString(dir.resolve("plan.md"), PlanMarkdown.render(plan));
+ * }</pre>
+ */
+public final class PlanMarkdown {
+  private PlanMarkdown() {}
+
+  /** The tier table alone, ranked rows first. */
+  public static String tierTable(PlanResult plan) {
+    String cur = plan.prices().currency().split(" ")[0];
+    StringBuilder b = new StringBuilder();
+    b.append("| rank | tier | GPU | VRAM | dtype | fits? | sustainable QPS/replica [95% CI] | replicas for ")
+        .append(fmt(plan.targetQps())).append(" QPS (N+1) | ").append(cur).append("/h | ").append(cur)
+        .append(" per 1k req | measured/predicted |\n");
+    b.append("|---:|---|---|---:|---|---|---|---:|---:|---:|---|\n");
+    for (TierRecommendation r : plan.rows()) {
+      b.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f GB | %s | %s | %s | %s | %s | %s | %s |%n",
+          r.rank() > 0 ? Integer.toString(r.rank()) : "-", r.tierId(), r.gpu(), r.vramGib(), r.dtype(),
+          r.feasible() ? "yes" : "**no**: " + shorten(r.vram().reason()) + (r.vram().dtypesThatFit().isEmpty() ? ""
+              : "; fits: " + r.vram().dtypesThatFit().stream().map(s -> s.split(" ")[0]).collect(Collectors.joining(", "))),
+          rate(r.sustainable()), r.replicas().defined() ? r.replicas().replicas() + " (" + r.replicas().base() + "+1)" : "-",
+          money(r.replicas().costPerHour()), money(r.replicas().costPer1000()),
+          r.basis() == Basis.MEASURED ? "measured" : "predicted" + (Double.isNaN(r.calibrationFactor()) || r.calibrationFactor() == 1.0
+              ? (Double.isNaN(r.calibrationFactor()) ? "" : " (uncalibrated)")
+              : String.format(Locale.ROOT, " (x%.2f)", r.calibrationFactor()))));
+    }
+    return b.toString();
+  }
+
+  public static String render(PlanResult plan) {
+    StringBuilder b = new StringBuilder();
+    b.append("# Capacity plan: ").append(plan.scenario()).append("\n\n");
+    b.append(String.format(Locale.ROOT, "Target **%s requests/s**, objectives %s (from %s), headroom %.0f%% per replica, N+1.%n",
+        fmt(plan.targetQps()), plan.slos().stream().map(Object::toString).collect(Collectors.joining(", ")), plan.sloSource(),
+        plan.headroom() * 100));
+    b.append("Runs: ").append(String.join(", ", plan.runs())).append(". Generated ").append(plan.generatedAt()).append(".\n\n");
+    b.append("**Recommendation:** ").append(plan.recommendation()).append("\n\n");
+    b.append(tierTable(plan)).append('\n');
+    b.append(String.format(Locale.ROOT, "Prices: %s, %s, currency %s (%s); edit tiers.json and pass --catalog DIR to use your own.%n",
+        plan.prices().source(), plan.prices().date(), plan.prices().currency(), plan.prices().file()));
+    b.append("Calibration of predicted rows: ").append(plan.calibration().note()).append(".\n\n");
+    b.append("How to read it: *measured* rows come from the runs; *predicted* rows from the emulator's virtual-time engine"
+        + " (same continuous-batching and roofline model as the emulator) multiplied by the calibration factor. The sustainable"
+        + " rate is where the first objective is crossed on the ladder, interpolated between steps; the interval is a 95%"
+        + " bootstrap over the measured requests. Replicas = ceil(target / (sustainable x (1 - headroom))) + 1.\n\n");
+    if (plan.pod() != null) {
+      b.append("## Container resources (recommended tier)\n\n");
+      PodResources p = plan.pod();
+      b.append(String.format(Locale.ROOT, "| resource | request | limit |%n|---|---:|---:|%n| cpu | %.2f cores | %s |%n"
+              + "| memory | %.2f GiB | %.2f GiB |%n| nvidia.com/gpu | %d | %d |%n| /dev/shm (emptyDir, Memory) | | %.0f GiB |%n%n",
+          p.cpuRequest(), Double.isNaN(p.cpuLimit()) ? "none" : String.format(Locale.ROOT, "%.2f cores", p.cpuLimit()),
+          p.memoryRequest() / (1L << 30), p.memoryLimit() / (1L << 30), p.gpus(), p.gpus(), p.shmBytes() / (1L << 30)));
+      for (String line : p.basis()) {
+        b.append("- ").append(line).append('\n');
+      }
+      for (ContainerSizing s : p.strategies()) {
+        b.append(String.format(Locale.ROOT, "- strategy %s (%s): %s%n", s.strategy(), s.rule(), s.defined()
+            ? String.format(Locale.ROOT, "cpu request %.3f cores%s, memory request %.2f GiB, limit %.2f GiB", s.cpuRequest(),
+                Double.isNaN(s.cpuLower()) ? "" : String.format(Locale.ROOT, " (bounds %.3f..%.3f)", s.cpuLower(), s.cpuUpper()),
+                s.memoryRequest() / (1L << 30), s.memoryLimit() / (1L << 30))
+            : s.undefinedReason()));
+      }
+      b.append("- the seed article's 128Mi/100m requests (256Mi/200m limits) would not hold the weights while loading.\n\n");
+    }
+    b.append("## Per tier\n\n");
+    for (TierRecommendation r : plan.rows()) {
+      b.append("### ").append(r.tierId()).append(' ').append(r.dtype()).append(" (").append(r.basis().key()).append(")\n\n");
+      b.append("- sources: ").append(String.join("; ", r.sources())).append('\n');
+      if (r.steps() > 0) {
+        b.append(String.format(Locale.ROOT, "- ladder: %d steps, %s..%s req/s%n", r.steps(), fmt(r.minRate()), fmt(r.maxRate())));
+      }
+      b.append("- sustainable: ").append(r.sustainable().defined() ? rate(r.sustainable()) + " req/s, bound by "
+          + r.sustainable().binding() : r.sustainable().undefinedReason()).append('\n');
+      for (SloCrossing c : r.sustainable().crossings()) {
+        b.append("  - ").append(c.slo()).append(": ").append(c.defined()
+            ? String.format(Locale.ROOT, "crossed at %s req/s [%s, %s]", fmt(c.rate()), bound(c.low()), bound(c.high()))
+            : c.undefinedReason()).append(c.note() == null ? "" : " (" + c.note() + ")").append('\n');
+      }
+      b.append("- knee (Kneedle, S=").append(fmt(r.knee().sensitivity())).append("): ").append(r.knee().defined()
+          ? String.format(Locale.ROOT, "%s req/s (%s %.0f ms)", fmt(r.knee().rate()), r.knee().metric(), r.knee().latencyMs())
+          : r.knee().undefinedReason()).append('\n');
+      b.append("- USL: ").append(r.usl().defined() ? String.format(Locale.ROOT,
+          "lambda %.3g/s, sigma %.3g, kappa %.3g, R^2 %.3f, peak %s req/s at %s in flight", r.usl().lambda(), r.usl().sigma(),
+          r.usl().kappa(), r.usl().rSquared(), fmt(r.usl().peakThroughput()), fmt(r.usl().peakConcurrency()))
+          : r.usl().undefinedReason()).append('\n');
+      b.append(String.format(Locale.ROOT, "- VRAM: usable %.1f GiB = weights %.1f + non-KV %.1f + KV room %.1f GiB (%,d tokens); load needs %s%n",
+          r.vram().usableGib(), r.vram().weightsGib(), r.vram().nonKvGib(), r.vram().kvRoomGib(), r.vram().kvRoomTokens(),
+          Double.isNaN(r.vram().kvNeededGib()) ? "unknown (no rate to size for)" : String.format(Locale.ROOT,
+              "%.1f in flight x %,.0f tokens = %.2f GiB KV", r.vram().concurrency(), r.vram().tokensPerSequence(), r.vram().kvNeededGib())));
+      if (!r.feasible()) {
+        b.append("- **does not fit**: ").append(r.vram().reason()).append(r.vram().dtypesThatFit().isEmpty() ? "; no dtype fits"
+            : "; would fit: " + String.join(", ", r.vram().dtypesThatFit())).append('\n');
+      }
+      b.append("- replicas: ").append(r.replicas().defined() ? String.format(Locale.ROOT, "%d (+1) at %s req/s each; Erlang C: %s",
+          r.replicas().base(), fmt(r.replicas().perReplicaRate()), r.replicas().erlangNote()) : r.replicas().undefinedReason()).append('\n');
+      if (r.notRankedReason() != null) {
+        b.append("- not ranked: ").append(r.notRankedReason()).append('\n');
+      }
+      b.append('\n');
+    }
+    b.append("## The seed article's tier claims\n\n");
+    b.append("The seed article claims gn6i (T4 16 GB) \"50 QPS\", gn7 (32 GB) \"200 QPS\", gn7 (80 GB) \"500+ QPS\". For this"
+        + " workload the table above gives the per-replica rates measured or predicted from first principles instead.\n\n");
+    List<String> warnings = plan.warnings();
+    if (!warnings.isEmpty()) {
+      b.append("## Warnings\n\n");
+      warnings.forEach(w -> b.append("- ").append(w).append('\n'));
+    }
+    return b.toString();
+  }
+
+  static String rate(SustainableRate s) {
+    if (!s.defined()) {
+      return Double.isNaN(s.atLeast()) ? "undefined" : ">= " + fmt(s.atLeast()) + " (never crossed)";
+    }
+    return String.format(Locale.ROOT, "%s [%s, %s]", fmt(s.rate()), bound(s.low()), bound(s.high()));
+  }
+
+  private static String bound(double v) {
+    if (Double.isInfinite(v)) {
+      return v > 0 ? "beyond ladder" : "below first step";
+    }
+    return fmt(v);
+  }
+
+  static String fmt(double v) {
+    if (Double.isNaN(v)) {
+      return "?";
+    }
+    return String.format(Locale.ROOT, "%.3g", v).replaceAll("(\\.\\d*?)0+$", "$1").replaceAll("\\.$", "");
+  }
+
+  private static String money(double v) {
+    return Double.isNaN(v) ? "?" : String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  private static String shorten(String reason) {
+    if (reason == null) {
+      return "";
+    }
+    int cut = reason.indexOf(" (gpu_memory_utilization");
+    return (cut > 0 ? reason.substring(0, cut) : reason).replace("|", "/");
+  }
+}

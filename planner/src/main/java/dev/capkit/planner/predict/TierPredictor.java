@@ -1,0 +1,159 @@
+package dev.capkit.planner.predict;
+
+import dev.capkit.core.results.Outcome;
+import dev.capkit.core.results.RequestRecord;
+import dev.capkit.core.results.ScenarioInfo;
+import dev.capkit.emulator.Arrival;
+import dev.capkit.emulator.CapacityPredictions;
+import dev.capkit.emulator.Profile;
+import dev.capkit.emulator.ServingPlan;
+import dev.capkit.emulator.VirtualRun;
+import dev.capkit.planner.Basis;
+import dev.capkit.planner.LadderPoint;
+import dev.capkit.planner.TierLadder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Predicts a tier nobody measured: replays a load ladder with the scenario's request mix through
+ * the emulator's {@link VirtualRun} (the same continuous-batching engine and roofline cost model as
+ * the HTTP emulator) on a simulated clock, and returns the ladder as if it had been measured, marked
+ * {@link Basis#PREDICTED}. Open-loop Poisson arrivals, steps back to back (a backlog carries over,
+ * as in a real run), each request belonging to the step it arrived in.
+ *
+ * <p>Prompt text tokens of a phone step are {@value CapacityPredictions#SCREENSHOT_TEXT_TOKENS} (the
+ * emulator's estimate for Open-AutoGLM's system prompt + task + earlier turns; x2.5 for the Chinese
+ * prompt); chat prompts are log-normal through the mix's median and p90.
+ *
+ * <pre>{@code
+ * TierLadder l = new TierPredictor(scenario, 42).predict(plan, new double[] {0.25, 0.5, 1}, 60);
+ * }</pre>
+ */
+public record TierPredictor(ScenarioInfo scenario, long seed) {
+  /** Requests wanted per step for a stable p99 (the step is lengthened at low rates to get them). */
+  static final int TARGET_REQUESTS_PER_STEP = 400;
+  static final double MAX_STEP_SECONDS = 1_800;
+  static final int MAX_WAITING = 256;
+
+  /** A ladder of {@code rates} req/s, each step {@code stepSeconds} long at least. */
+  public TierLadder predict(ServingPlan plan, double[] rates, double stepSeconds) {
+    List<Arrival> arrivals = new ArrayList<>();
+    Random random = new Random(seed);
+    double[] starts = new double[rates.length];
+    double[] durations = new double[rates.length];
+    double t0 = 0;
+    for (int s = 0; s < rates.length; s++) {
+      double duration = Math.min(MAX_STEP_SECONDS, Math.max(stepSeconds, TARGET_REQUESTS_PER_STEP / rates[s]));
+      starts[s] = t0;
+      durations[s] = duration;
+      double t = t0;
+      int i = 0;
+      while (true) {
+        t += -Math.log(1 - random.nextDouble()) / rates[s];
+        if (t >= t0 + duration) {
+          break;
+        }
+        arrivals.add(arrival(t, "v" + s + "-" + i++, random));
+      }
+      t0 += duration;
+    }
+    List<RequestRecord> records = new VirtualRun(plan, seed, 1.0, Profile.PHYSICS, MAX_WAITING).run(arrivals, 0);
+    List<LadderPoint> points = new ArrayList<>();
+    int next = 0;
+    for (int s = 0; s < rates.length; s++) {
+      List<RequestRecord> inStep = new ArrayList<>();
+      double end = starts[s] + durations[s];
+      while (next < records.size() && records.get(next).startEpochMicros() / 1e6 < end) {
+        inStep.add(records.get(next++));
+      }
+      points.add(point(plan.tier().id(), s, rates[s], durations[s], inStep));
+    }
+    String description = String.format(Locale.ROOT, "virtual run on %s %s: %d steps, %d requests, seed %d",
+        plan.tier().id(), plan.dtype().key(), rates.length, arrivals.size(), seed);
+    return new TierLadder(plan.tier().id(), plan.dtype().key(), Basis.PREDICTED, "open", List.of(description), points);
+  }
+
+  /** A ladder placed around the tier's own saturation: 12 steps from 1/8 to 1.5 times it. */
+  public TierLadder predictAroundSaturation(ServingPlan plan) {
+    double saturation = CapacityPredictions.of(plan, seed).sustainableStepsPerSecond();
+    double[] rates = new double[12];
+    for (int i = 0; i < rates.length; i++) {
+      rates[i] = saturation * (i + 1) / 8.0;
+    }
+    return predict(plan, rates, 60);
+  }
+
+  private Arrival arrival(double t, String id, Random random) {
+    List<Map<String, Object>> mix = scenario.mix();
+    double total = mix.stream().mapToDouble(m -> ((Number) m.get("weight")).doubleValue()).sum();
+    double pick = random.nextDouble() * total;
+    Map<String, Object> kind = mix.get(mix.size() - 1);
+    for (Map<String, Object> m : mix) {
+      pick -= ((Number) m.get("weight")).doubleValue();
+      if (pick < 0) {
+        kind = m;
+        break;
+      }
+    }
+    String name = (String) kind.get("kind");
+    Integer maxTokens = kind.get("maxTokens") == null ? null : ((Number) kind.get("maxTokens")).intValue();
+    boolean stream = !Boolean.FALSE.equals(kind.get("stream"));
+    if ("phone-step".equals(kind.get("type"))) {
+      String[] size = String.valueOf(kind.getOrDefault("screenshot", "1080x2400")).split("x");
+      int text = CapacityPredictions.SCREENSHOT_TEXT_TOKENS;
+      if ("zh".equals(kind.get("language"))) {
+        text = (int) (text * 2.5); // 8.3k-char Chinese prompt, about one token per character
+      }
+      return new Arrival(t, id, name, text, Integer.parseInt(size[0]), Integer.parseInt(size[1]), maxTokens, stream);
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> tokens = (Map<String, Object>) kind.getOrDefault("promptTokens", Map.of("median", 300, "p90", 1200));
+    double median = ((Number) tokens.get("median")).doubleValue();
+    double p90 = ((Number) tokens.get("p90")).doubleValue();
+    double sigma = p90 > median ? Math.log(p90 / median) / 1.2815515655 : 0;
+    int text = (int) Math.max(8, Math.round(median * Math.exp(sigma * random.nextGaussian())));
+    return new Arrival(t, id, name, text, 0, 0, maxTokens, stream);
+  }
+
+  private static LadderPoint point(String tier, int index, double rate, double duration, List<RequestRecord> records) {
+    Map<String, Histogram> latency = new LinkedHashMap<>();
+    for (String m : List.of("e2e", "ttft", "tpot", "itl")) {
+      latency.put(m, new Histogram(3));
+    }
+    long ok = 0;
+    double e2eSum = 0;
+    double prompt = 0;
+    double completion = 0;
+    for (RequestRecord r : records) {
+      if (r.outcome() != Outcome.OK) {
+        continue;
+      }
+      ok++;
+      e2eSum += r.e2eNanos() / 1e9;
+      prompt += r.promptTokens();
+      completion += r.completionTokens();
+      record(latency.get("e2e"), r.e2eNanos());
+      record(latency.get("ttft"), r.ttftNanos());
+      record(latency.get("tpot"), r.tpotNanos());
+      for (long gap : r.itlNanos()) {
+        record(latency.get("itl"), gap);
+      }
+    }
+    long sent = records.size();
+    String source = String.format(Locale.ROOT, "virtual/%s/v%02d-qps%.3g", tier, index, rate);
+    return new LadderPoint(source, rate, rate, ok / duration, duration, sent, ok, sent == 0 ? 0 : (double) (sent - ok) / sent,
+        e2eSum / duration, ok == 0 ? Double.NaN : e2eSum / ok, ok == 0 ? Double.NaN : prompt / ok,
+        ok == 0 ? Double.NaN : completion / ok, latency);
+  }
+
+  private static void record(Histogram h, long nanos) {
+    if (nanos >= 0) {
+      h.recordValue(Math.max(1, (nanos + 500) / 1000));
+    }
+  }
+}
