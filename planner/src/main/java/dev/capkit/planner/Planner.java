@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Planner {
   private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
-  private static final double GIB = 1L << 30;
+  static final int CALIBRATION_SEEDS = 5;
 
   private Planner() {}
 
@@ -99,19 +99,19 @@ public final class Planner {
     List<TierRecommendation> rows = new ArrayList<>();
     Set<String> covered = new LinkedHashSet<>();
     for (TierLadder ladder : measured) {
-      rows.add(analyze(ladder, 1.0, slos, stats, catalog, model, options));
+      rows.add(analyze(ladder, 1.0, false, slos, stats, catalog, model, options));
       covered.add(ladder.tierId() + "|" + ladder.dtype());
     }
-    Calibration calibration = new Calibration(null, null, Double.NaN, Double.NaN, Double.NaN,
+    Calibration calibration = new Calibration(null, null, Double.NaN, Double.NaN, Double.NaN, false,
         options.predict() ? "undefined, because no measured tier has a defined sustainable rate to calibrate against"
             : "predictions off");
     if (options.predict()) {
       TierPredictor predictor = new TierPredictor(scenario, options.seed());
       calibration = calibrate(measured, rows, predictor, slos, stats, catalog, model, options);
-      if (!calibration.defined()) {
+      if (!calibration.applied()) {
         warnings.add("predicted tiers are NOT calibrated: " + calibration.note());
       }
-      double factor = calibration.defined() ? calibration.factor() : 1.0;
+      double factor = calibration.applied() ? calibration.factor() : 1.0;
       String dtype = measured.isEmpty() ? options.assumedDtype() : measured.get(0).dtype();
       for (TierSpec tier : catalog.tiers().values()) {
         if (!options.tiers().isEmpty() && !options.tiers().contains(tier.id())) {
@@ -120,7 +120,7 @@ public final class Planner {
         if (covered.contains(tier.id() + "|" + dtype)) {
           continue;
         }
-        rows.addAll(predictTier(tier, Dtype.parse(dtype), factor, calibration.defined(), predictor, slos, stats, catalog, model,
+        rows.addAll(predictTier(tier, Dtype.parse(dtype), factor, calibration.applied(), predictor, slos, stats, catalog, model,
             options, covered));
       }
     }
@@ -166,7 +166,7 @@ public final class Planner {
   }
 
   /** Everything derived from one ladder; {@code factor} scales predicted rates (1 for measured). */
-  static TierRecommendation analyze(TierLadder ladder, double factor, List<SloTarget> slos, Statistics stats, Catalog catalog,
+  static TierRecommendation analyze(TierLadder ladder, double factor, boolean calibrated, List<SloTarget> slos, Statistics stats, Catalog catalog,
       ModelArchitecture model, PlanOptions options) {
     TierSpec tier = catalog.tier(ladder.tierId());
     GpuSpec gpu = catalog.gpu(tier.gpuId());
@@ -201,14 +201,18 @@ public final class Planner {
     double maxRate = points.isEmpty() ? Double.NaN : points.get(points.size() - 1).rate() * factor;
     return new TierRecommendation(tier.id(), tier.family(), gpu.id(), tier.gpuCount(), gpu.vramGib(), tier.vcpu(), tier.memoryGib(),
         ladder.dtype(), ladder.basis(), ladder.runs(), points.size(), minRate, maxRate, rate, ladder.basis() == Basis.MEASURED ? 1.0
-            : factor, saturated, knee, usl, vram, replicas, 0, null);
+            : calibrated ? factor : Double.NaN, saturated, knee, usl, vram, replicas, 0, null);
   }
 
   private static SustainableRate scale(SustainableRate r, double f) {
     List<SloCrossing> crossings = r.crossings().stream().map(c -> new SloCrossing(c.slo(), c.limit(), c.rate() * f, c.low() * f,
-        c.high() * f, c.atLeast() * f, c.below() * f, c.undefinedReason(), c.note())).toList();
+        c.high() * f, c.atLeast() * f, c.below() * f, uncalibrated(c.undefinedReason()), c.note())).toList();
     return new SustainableRate(r.rate() * f, r.low() * f, r.high() * f, r.atLeast() * f, r.binding(), crossings, r.replicates(),
-        r.method() + "; predicted rates x calibration factor " + String.format(Locale.ROOT, "%.3f", f), r.undefinedReason());
+        r.method() + "; predicted rates x calibration factor " + String.format(Locale.ROOT, "%.3f", f), uncalibrated(r.undefinedReason()));
+  }
+
+  private static String uncalibrated(String reason) {
+    return reason == null ? null : reason + " (rates in this sentence are the virtual run's, before calibration)";
   }
 
   private static Calibration calibrate(List<TierLadder> measured, List<TierRecommendation> measuredRows, TierPredictor predictor,
@@ -227,19 +231,40 @@ public final class Planner {
       }
       double[] rates = ladder.points().stream().mapToDouble(LadderPoint::rate).toArray();
       double duration = ladder.points().stream().mapToDouble(LadderPoint::durationSeconds).average().orElse(60);
-      SustainableRate p = SustainableRate.estimate(predictor.predict(plan, rates, duration), slos, stats, options.replicates(),
-          options.seed());
-      if (!p.defined()) {
-        return new Calibration(ladder.tierId(), ladder.dtype(), m.rate(), Double.NaN, Double.NaN,
-            "undefined, because the virtual run of measured tier " + ladder.tierId() + " on the same ladder gives " + p.undefinedReason());
+      // The same ladder (rates and step lengths, so the same sample sizes) replayed with several
+      // arrival seeds; the median damps the luck of one seed on short steps.
+      List<Double> predicted = new ArrayList<>();
+      String lastReason = null;
+      for (int k = 0; k < CALIBRATION_SEEDS; k++) {
+        TierPredictor seeded = new TierPredictor(predictor.scenario(), predictor.seed() + k);
+        SustainableRate p = SustainableRate.estimate(seeded.predict(plan, rates, duration, false), slos, stats, options.replicates(),
+            options.seed());
+        if (p.defined()) {
+          predicted.add(p.rate());
+        } else {
+          lastReason = p.undefinedReason();
+        }
       }
-      double factor = m.rate() / p.rate();
-      return new Calibration(ladder.tierId(), ladder.dtype(), m.rate(), p.rate(), factor, String.format(Locale.ROOT,
-          "measured %.3g req/s / predicted %.3g req/s on %s %s with the same ladder; predicted rows are multiplied by %.3f%s",
-          m.rate(), p.rate(), ladder.tierId(), ladder.dtype(), factor,
-          Math.abs(factor - 1) > 0.3 ? " (more than 30% off: the emulator's efficiency factors do not describe this server well)" : ""));
+      if (predicted.size() * 2 <= CALIBRATION_SEEDS) {
+        return new Calibration(ladder.tierId(), ladder.dtype(), m.rate(), Double.NaN, Double.NaN, false,
+            "undefined, because the virtual runs of measured tier " + ladder.tierId() + " on the same ladder mostly give " + lastReason);
+      }
+      double p = stats.quantile(predicted.stream().mapToDouble(Double::doubleValue).toArray(), 0.5);
+      double factor = m.rate() / p;
+      SloCrossing binding = m.crossings().stream().filter(c -> c.slo().equals(m.binding())).findFirst().orElseThrow();
+      boolean sound = binding.note() == null || !binding.note().contains("sample maximum");
+      String ratio = String.format(Locale.ROOT, "measured %.3g req/s / predicted %.3g req/s (median of %d virtual runs with the measured"
+          + " ladder's rates and step lengths) on %s %s = %.3f", m.rate(), p, predicted.size(), ladder.tierId(), ladder.dtype(), factor);
+      if (!sound) {
+        return new Calibration(ladder.tierId(), ladder.dtype(), m.rate(), p, factor, false, ratio + "; NOT applied: the measured "
+            + m.binding() + " crossing rests on steps with fewer requests than the percentile needs, so the factor would mostly carry"
+            + " sampling noise (run the sweep with longer steps); predicted rows are the emulator's physics alone");
+      }
+      return new Calibration(ladder.tierId(), ladder.dtype(), m.rate(), p, factor, true, ratio + "; predicted rows are multiplied by it"
+          + (Math.abs(factor - 1) > 0.3 ? " (more than 30% off: the emulator's efficiency factors do not describe this server well;"
+              + " calibrate serving.json)" : ""));
     }
-    return new Calibration(null, null, Double.NaN, Double.NaN, Double.NaN,
+    return new Calibration(null, null, Double.NaN, Double.NaN, Double.NaN, false,
         "undefined, because no open-loop measured tier has a defined sustainable rate to calibrate against");
   }
 
@@ -249,7 +274,7 @@ public final class Planner {
     List<TierRecommendation> out = new ArrayList<>();
     try {
       ServingPlan plan = ServingPlan.resolve(catalog, tier.id(), model.id(), dtype, 0);
-      out.add(analyze(predictor.predictAroundSaturation(plan), calibrated ? factor : 1.0, slos, stats, catalog, model, options));
+      out.add(analyze(predictor.predictAroundSaturation(plan), calibrated ? factor : 1.0, calibrated, slos, stats, catalog, model, options));
       return out;
     } catch (EmulatorStartException refused) {
       out.add(infeasible(tier, dtype, catalog, model, options));
@@ -261,7 +286,7 @@ public final class Planner {
         }
         try {
           ServingPlan plan = ServingPlan.resolve(catalog, tier.id(), model.id(), alt, 0);
-          out.add(analyze(predictor.predictAroundSaturation(plan), calibrated ? factor : 1.0, slos, stats, catalog, model, options));
+          out.add(analyze(predictor.predictAroundSaturation(plan), calibrated ? factor : 1.0, calibrated, slos, stats, catalog, model, options));
           break; // the first dtype that fits (bf16, fp8, int4: least quantized first)
         } catch (EmulatorStartException e) {
           // try the next, more quantized dtype

@@ -60,7 +60,9 @@ public record ReplicaPlan(double targetQps, double headroom, double perReplicaRa
       erlang = ErlangC.serversFor(targetQps, mu, slackSeconds, quantile);
       note = String.format(Locale.ROOT, "M/M/c: lambda %.3g req/s, mu %.3g req/s per replica, P(queueing delay <= %.2f s) >= %s%%: c = %d%s",
           targetQps, mu, slackSeconds, trim(quantile * 100), erlang,
-          erlang > base ? " (more than the headroom rule's " + base + ": the headroom is thin for this percentile)" : "");
+          erlang > base ? " (more than the headroom rule's " + base + ": the headroom is thin for this percentile)"
+              : erlang < base ? " (fewer than the headroom rule's " + base + ": M/M/c counts only queueing in front of a replica;"
+                  + " here latency grows inside the batch before any queue forms, which the measured rule captures)" : "");
     }
     double perHour = Double.isNaN(pricePerHour) ? Double.NaN : replicas * pricePerHour;
     double per1000 = Double.isNaN(perHour) || targetQps <= 0 ? Double.NaN : perHour / (targetQps * 3.6);

@@ -58,6 +58,7 @@ public record SustainableRate(double rate, double low, double high, double atLea
       SloTarget slo = slos.get(s);
       double[] values = new double[points.size()];
       double[][] boot = new double[points.size()][];
+      long[] counts = new long[points.size()];
       for (int i = 0; i < points.size(); i++) {
         LadderPoint p = points.get(i);
         long pointSeed = seed + 1_000_003L * i + 7_919L * s;
@@ -68,10 +69,11 @@ public record SustainableRate(double rate, double low, double high, double atLea
         } else {
           LatencyQuantiles q = LatencyQuantiles.ofMicros(p.latency().get(slo.metric()));
           values[i] = q.at(slo.percentile() / 100);
+          counts[i] = q.count();
           boot[i] = stats.bootstrapQuantile(q::at, q.count(), slo.percentile() / 100, replicates, pointSeed);
         }
       }
-      SloCrossing point = crossing(slo, rates, values);
+      SloCrossing point = crossing(slo, rates, values, counts);
       double[] perReplicate = new double[replicates];
       double[] column = new double[points.size()];
       for (int b = 0; b < replicates; b++) {
@@ -115,7 +117,7 @@ public record SustainableRate(double rate, double low, double high, double atLea
   }
 
   /** Point estimate of one objective's crossing with its reason when undefined. */
-  static SloCrossing crossing(SloTarget slo, double[] rates, double[] values) {
+  static SloCrossing crossing(SloTarget slo, double[] rates, double[] values, long[] counts) {
     String key = slo.key();
     if (rates.length < MIN_STEPS) {
       return new SloCrossing(key, slo.limit(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
@@ -136,10 +138,20 @@ public record SustainableRate(double rate, double low, double high, double atLea
     int before = previousMeasured(values, first);
     double x = interpolate(rates[before], values[before], rates[first], values[first], slo.limit());
     String note = null;
+    if (!slo.isErrors()) {
+      long needed = (long) Math.ceil(1 / (1 - slo.percentile() / 100));
+      long fewest = Math.min(counts[before], counts[first]);
+      if (fewest < needed) {
+        note = String.format(Locale.ROOT, "the steps bracketing the crossing hold %d and %d requests; a p%s of fewer than %d requests is"
+                + " the sample maximum, so the rate and its interval are optimistic: lengthen the steps", counts[before], counts[first],
+            slo.key().substring(slo.key().indexOf(".p") + 2), needed);
+      }
+    }
     for (int i = first + 1; i < values.length; i++) {
       if (values[i] <= slo.limit()) {
-        note = String.format(Locale.ROOT, "met again at %s req/s after being crossed at %s req/s: noisy ladder, the first crossing is used",
+        String again = String.format(Locale.ROOT, "met again at %s req/s after being crossed at %s req/s: noisy ladder, the first crossing is used",
             fmt(rates[i]), fmt(rates[first]));
+        note = note == null ? again : note + "; " + again;
         break;
       }
     }

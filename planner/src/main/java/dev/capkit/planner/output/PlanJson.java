@@ -76,6 +76,7 @@ public final class PlanJson {
     num(cal, "measuredRate", c.measuredRate());
     num(cal, "predictedRate", c.predictedRate());
     num(cal, "factor", c.factor());
+    cal.put("applied", c.applied());
     cal.put("note", c.note());
     ArrayNode tiers = root.putArray("tiers");
     for (TierRecommendation r : plan.rows()) {

@@ -31,7 +31,7 @@ import org.HdrHistogram.Histogram;
  * prompt); chat prompts are log-normal through the mix's median and p90.
  *
  * <pre>{@code
- * TierLadder l = new TierPredictor(scenario, 42).predict(plan, new double[] {0.25, 0.5, 1}, 60);
+ * TierLadder l = new TierPredictor(scenario, 42).predict(plan, new double[] {0.25, 0.5, 1}, 60, true);
  * }</pre>
  */
 public record TierPredictor(ScenarioInfo scenario, long seed) {
@@ -40,27 +40,20 @@ public record TierPredictor(ScenarioInfo scenario, long seed) {
   static final double MAX_STEP_SECONDS = 1_800;
   static final int MAX_WAITING = 256;
 
-  /** A ladder of {@code rates} req/s, each step {@code stepSeconds} long at least. */
-  public TierLadder predict(ServingPlan plan, double[] rates, double stepSeconds) {
-    List<Arrival> arrivals = new ArrayList<>();
-    Random random = new Random(seed);
-    double[] starts = new double[rates.length];
+  /**
+   * A ladder of {@code rates} req/s, each step {@code stepSeconds} long, lengthened at low rates to
+   * {@value #TARGET_REQUESTS_PER_STEP} requests when {@code lengthen} (calibration replays the
+   * measured ladder exactly instead, so both sides have the same sample sizes).
+   */
+  public TierLadder predict(ServingPlan plan, double[] rates, double stepSeconds, boolean lengthen) {
     double[] durations = new double[rates.length];
-    double t0 = 0;
     for (int s = 0; s < rates.length; s++) {
-      double duration = Math.min(MAX_STEP_SECONDS, Math.max(stepSeconds, TARGET_REQUESTS_PER_STEP / rates[s]));
-      starts[s] = t0;
-      durations[s] = duration;
-      double t = t0;
-      int i = 0;
-      while (true) {
-        t += -Math.log(1 - random.nextDouble()) / rates[s];
-        if (t >= t0 + duration) {
-          break;
-        }
-        arrivals.add(arrival(t, "v" + s + "-" + i++, random));
-      }
-      t0 += duration;
+      durations[s] = lengthen ? Math.min(MAX_STEP_SECONDS, Math.max(stepSeconds, TARGET_REQUESTS_PER_STEP / rates[s])) : stepSeconds;
+    }
+    List<Arrival> arrivals = arrivals(rates, durations);
+    double[] starts = new double[rates.length];
+    for (int s = 1; s < rates.length; s++) {
+      starts[s] = starts[s - 1] + durations[s - 1];
     }
     List<RequestRecord> records = new VirtualRun(plan, seed, 1.0, Profile.PHYSICS, MAX_WAITING).run(arrivals, 0);
     List<LadderPoint> points = new ArrayList<>();
@@ -78,6 +71,26 @@ public record TierPredictor(ScenarioInfo scenario, long seed) {
     return new TierLadder(plan.tier().id(), plan.dtype().key(), Basis.PREDICTED, "open", List.of(description), points);
   }
 
+  /** Seeded Poisson arrivals of the scenario's mix: step s at {@code rates[s]} req/s for {@code durations[s]} s, back to back. */
+  public List<Arrival> arrivals(double[] rates, double[] durations) {
+    List<Arrival> arrivals = new ArrayList<>();
+    Random random = new Random(seed);
+    double t0 = 0;
+    for (int s = 0; s < rates.length; s++) {
+      double t = t0;
+      int i = 0;
+      while (true) {
+        t += -Math.log(1 - random.nextDouble()) / rates[s];
+        if (t >= t0 + durations[s]) {
+          break;
+        }
+        arrivals.add(arrival(t, "v" + s + "-" + i++, random));
+      }
+      t0 += durations[s];
+    }
+    return arrivals;
+  }
+
   /** A ladder placed around the tier's own saturation: 12 steps from 1/8 to 1.5 times it. */
   public TierLadder predictAroundSaturation(ServingPlan plan) {
     double saturation = CapacityPredictions.of(plan, seed).sustainableStepsPerSecond();
@@ -85,7 +98,7 @@ public record TierPredictor(ScenarioInfo scenario, long seed) {
     for (int i = 0; i < rates.length; i++) {
       rates[i] = saturation * (i + 1) / 8.0;
     }
-    return predict(plan, rates, 60);
+    return predict(plan, rates, 60, true);
   }
 
   private Arrival arrival(double t, String id, Random random) {

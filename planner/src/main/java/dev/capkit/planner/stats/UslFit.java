@@ -17,6 +17,7 @@ package dev.capkit.planner.stats;
  * @param undefinedReason null when defined; else why not ("undefined, because ...")
  */
 public record UslFit(double lambda, double sigma, double kappa, double rSquared, int points, String undefinedReason) {
+  static final double NEGLIGIBLE_KAPPA = 1e-9;
 
   public static UslFit undefined(int points, String reason) {
     return new UslFit(Double.NaN, Double.NaN, Double.NaN, Double.NaN, points, reason);
@@ -36,7 +37,8 @@ public record UslFit(double lambda, double sigma, double kappa, double rSquared,
     if (!defined()) {
       return Double.NaN;
     }
-    return kappa <= 0 ? Double.POSITIVE_INFINITY : Math.sqrt(Math.max(0, 1 - sigma) / kappa);
+    // A fitted kappa this small is zero within the optimizer's tolerance: throughput only flattens.
+    return kappa <= NEGLIGIBLE_KAPPA ? Double.POSITIVE_INFINITY : Math.sqrt(Math.max(0, 1 - sigma) / kappa);
   }
 
   /** The highest throughput the model predicts: at {@link #peakConcurrency()}, or {@code lambda / sigma} as N grows when kappa is 0. */
