@@ -1,0 +1,43 @@
+package dev.capkit.reports;
+
+import dev.capkit.core.results.Metric;
+import dev.capkit.core.results.StepSummary;
+import java.util.List;
+
+/** One row per finished step with the figures of run.json, unrounded in {@code data-value}. */
+final class StepTable {
+  private StepTable() {}
+
+  static String html(RunData r) {
+    String unit = r.loadUnit();
+    StringBuilder b = new StringBuilder();
+    b.append("<table class=\"steps\" data-run=\"").append(Html.esc(r.id())).append("\"><caption>Steps of ").append(Html.esc(r.id()))
+        .append(" (run.json)</caption><thead><tr>");
+    for (String h : List.of("step", "network", "offered (" + unit + ")", "sent (requests)", "ok (requests)", "error rate (%)",
+        "achieved (req/s)", "goodput (req/s)", "output (tokens/s)", "mean in flight (requests)", "E2E p50 (ms)", "E2E p99 (ms)",
+        "TTFT p50 (ms)", "TTFT p99 (ms)", "TPOT p99 (ms)", "ITL p99 (ms)", "objectives")) {
+      b.append(Html.th(h));
+    }
+    b.append("</tr></thead><tbody>");
+    int i = 0;
+    for (StepSummary s : r.steps()) {
+      String f = "steps[" + i++ + "].";
+      b.append("<tr data-step=\"").append(Html.esc(s.id())).append("\">").append(Html.td(s.id()))
+          .append(Html.td(s.network() + (s.networkApplied() ? "" : " (not applied)")))
+          .append(Html.num(s.offered(), f + "offered")).append(Html.num(s.sent(), f + "sent")).append(Html.num(s.ok(), f + "ok"))
+          .append("<td class=\"n\" data-field=\"").append(f).append("errorRate\" data-value=\"").append(Figures.raw(s.errorRate()))
+          .append("\">").append(Figures.percent(s.errorRate())).append("</td>")
+          .append(Html.num(s.achievedQps(), f + "achievedQps")).append(Html.num(s.goodputRps(), f + "goodputRps"))
+          .append(Html.num(s.outputTokensPerSecond(), f + "outputTokensPerSecond")).append(Html.num(s.meanInFlight(), f + "meanInFlight"))
+          .append(Html.num(s.metric(Metric.E2E).p50(), f + "metrics.e2e.p50")).append(Html.num(s.metric(Metric.E2E).p99(), f + "metrics.e2e.p99"))
+          .append(Html.num(s.metric(Metric.TTFT).p50(), f + "metrics.ttft.p50")).append(Html.num(s.metric(Metric.TTFT).p99(), f + "metrics.ttft.p99"))
+          .append(Html.num(s.metric(Metric.TPOT).p99(), f + "metrics.tpot.p99")).append(Html.num(s.metric(Metric.ITL).p99(), f + "metrics.itl.p99"))
+          .append("<td class=\"").append(s.sloMet() ? "held" : "broken").append("\">")
+          .append(s.sloMet() ? "held" : "broken: " + Html.esc(String.join(", ",
+              s.slo().stream().filter(v -> !v.met()).map(v -> v.key()).toList())))
+          .append("</td></tr>");
+    }
+    b.append("</tbody></table>");
+    return b.toString();
+  }
+}
