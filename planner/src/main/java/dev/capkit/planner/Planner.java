@@ -247,7 +247,8 @@ public final class Planner {
       }
       if (predicted.size() * 2 <= CALIBRATION_SEEDS) {
         return new Calibration(ladder.tierId(), ladder.dtype(), m.rate(), Double.NaN, Double.NaN, false,
-            "undefined, because the virtual runs of measured tier " + ladder.tierId() + " on the same ladder mostly give " + lastReason);
+            "undefined, because the virtual runs of measured tier " + ladder.tierId() + " on the same ladder are mostly undefined: "
+                + lastReason.replaceFirst("^undefined, because ", ""));
       }
       double p = stats.quantile(predicted.stream().mapToDouble(Double::doubleValue).toArray(), 0.5);
       double factor = m.rate() / p;

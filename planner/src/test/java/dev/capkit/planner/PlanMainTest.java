@@ -1,0 +1,135 @@
+package dev.capkit.planner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.capkit.planner.capacity.ErlangC;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line: a plan from a run folder, and bad input answered with exit 2 and the file, field and value. */
+class PlanMainTest {
+  @TempDir
+  static Path tmp;
+  static Path run;
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @BeforeAll
+  static void run() throws Exception {
+    double analytic = ErlangC.maxArrivalRate(4, 1.0, 2.0, 0.99);
+    run = SyntheticRuns.mmc(tmp.resolve("mmc-a"), "mmc", "gn7e-c16g1.4xlarge", 4, 1.0,
+        SyntheticRuns.scaled(analytic, 0.6, 0.8, 1.0, 1.2), 1_000, 5);
+  }
+
+  record Outcome(int status, String out, String err) {}
+
+  static Outcome plan(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = PlanMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void plansAndWritesTheThreeFiles() throws Exception {
+    Path out = tmp.resolve("out");
+    Outcome o = plan(run.toString(), "--target-qps", "5", "--slo", "ttft.p99=2s", "--no-predict", "--out", out.toString());
+    assertEquals(0, o.status(), o.err());
+    assertTrue(o.out().contains("| 1 | gn7e-c16g1.4xlarge | A100-80GB |"), o.out());
+    assertTrue(o.out().contains("recommendation: gn7e-c16g1.4xlarge"), o.out());
+    assertTrue(Files.exists(out.resolve("plan.json")) && Files.exists(out.resolve("plan.md"))
+        && Files.exists(out.resolve("recommended-tier.yaml")));
+    assertEquals(1, JSON.readTree(out.resolve("plan.json").toFile()).get("capkitPlan").asInt());
+  }
+
+  @Test
+  void missingFolderTargetAndBadFlagsExitTwoNamingTheInput() {
+    Outcome missing = plan(tmp.resolve("nope").toString(), "--target-qps", "5");
+    assertEquals(2, missing.status());
+    assertTrue(missing.err().contains("nope: run folder does not exist"), missing.err());
+    Outcome noTarget = plan(run.toString());
+    assertEquals(2, noTarget.status());
+    assertTrue(noTarget.err().contains("--target-qps: missing"), noTarget.err());
+    Outcome badSlo = plan(run.toString(), "--target-qps", "5", "--slo", "e2e.p99=fast");
+    assertEquals(2, badSlo.status());
+    assertTrue(badSlo.err().contains("objective 'e2e.p99': 'fast' is not a duration"), badSlo.err());
+    Outcome badHeadroom = plan(run.toString(), "--target-qps", "5", "--headroom", "1.5");
+    assertEquals(2, badHeadroom.status());
+    assertTrue(badHeadroom.err().contains("--headroom: expected a share in [0, 1), got 1.5"), badHeadroom.err());
+    Outcome badTier = plan(run.toString(), "--target-qps", "5", "--tiers", "gn99");
+    assertEquals(2, badTier.status());
+    assertTrue(badTier.err().contains("unknown tier 'gn99'"), badTier.err());
+  }
+
+  @Test
+  void notARunFolderAndUnknownTierInRunJson() throws Exception {
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+    Outcome o = plan(empty.toString(), "--target-qps", "5");
+    assertEquals(2, o.status());
+    assertTrue(o.err().contains("not a capkit run folder (no run.json)"), o.err());
+
+    Path other = copy(run, tmp.resolve("unknown-tier"));
+    ObjectNode root = (ObjectNode) JSON.readTree(other.resolve("run.json").toFile());
+    ((ObjectNode) root.get("target")).put("tier", "gn99.huge");
+    JSON.writeValue(other.resolve("run.json").toFile(), root);
+    Outcome t = plan(other.toString(), "--target-qps", "5");
+    assertEquals(2, t.status());
+    assertTrue(t.err().contains("run.json: field 'target.tier': unknown tier 'gn99.huge' (tiers.json knows: gn6i-c4g1.xlarge"), t.err());
+  }
+
+  @Test
+  void mixedScenariosAreRefusedAndPartialRunsWarned() throws Exception {
+    Path other = copy(run, tmp.resolve("other-scenario"));
+    ObjectNode root = (ObjectNode) JSON.readTree(other.resolve("run.json").toFile());
+    ((ObjectNode) root.get("scenario")).put("name", "release-gate");
+    JSON.writeValue(other.resolve("run.json").toFile(), root);
+    Outcome o = plan(run.toString(), other.toString(), "--target-qps", "5", "--no-predict");
+    assertEquals(2, o.status());
+    assertTrue(o.err().contains("field 'scenario.name' is 'release-gate' but"), o.err());
+
+    Path partial = copy(run, tmp.resolve("partial"));
+    root = (ObjectNode) JSON.readTree(partial.resolve("run.json").toFile());
+    root.put("status", "running");
+    ((com.fasterxml.jackson.databind.node.ArrayNode) root.get("steps")).remove(3);
+    JSON.writeValue(partial.resolve("run.json").toFile(), root);
+    Outcome p = plan(partial.toString(), "--target-qps", "5", "--slo", "ttft.p99=2s", "--no-predict", "--out", tmp.resolve("p").toString());
+    assertEquals(0, p.status(), p.err());
+    assertTrue(p.out().contains("warning: run mmc-a is partial (status 'running'): planned from its 3 finished step(s); unfinished: s03"),
+        p.out());
+  }
+
+  @Test
+  void undefinedBecauseNeverCrossedOrCrossedAtFirstStep() throws Exception {
+    Outcome lenient = plan(run.toString(), "--target-qps", "5", "--slo", "ttft.p99=1h", "--no-predict", "--out", tmp.resolve("l").toString());
+    assertEquals(0, lenient.status(), lenient.err());
+    assertTrue(lenient.out().contains(">= "), lenient.out());
+    assertTrue(lenient.out().contains("replicas are sized from a LOWER BOUND"), lenient.out());
+    Outcome strict = plan(run.toString(), "--target-qps", "5", "--slo", "ttft.p99=1ms", "--no-predict", "--out", tmp.resolve("s").toString());
+    assertEquals(0, strict.status(), strict.err());
+    assertTrue(strict.out().contains("no recommendation"), strict.out());
+    String md = Files.readString(tmp.resolve("s").resolve("plan.md"));
+    assertTrue(md.contains("undefined, because ttft.p99 is crossed at the first step"), md);
+  }
+
+  private static Path copy(Path from, Path to) throws Exception {
+    try (var files = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+    return to;
+  }
+}
