@@ -27,6 +27,8 @@ public final class CapkitCli {
     COMMANDS.put("emulator", new Entry(
         "OpenAI-compatible model-server emulator (vLLM serving AutoGLM-Phone-9B on a chosen tier)",
         dev.capkit.emulator.EmulatorMain::run));
+    COMMANDS.put("plan", new Entry("capacity plan: run folders to the tier table, replicas, cost, container sizing, Kubernetes YAML",
+        dev.capkit.planner.PlanMain::run));
     COMMANDS.put("report", new Entry("capacity review page: run folders (+ plan.json, baseline) to one self-contained HTML file",
         dev.capkit.reports.ReportCommand::run));
     COMMANDS.put("netem", new Entry(
