@@ -23,7 +23,7 @@ final class PercentilePlot {
 
   static String html(RunData r, Metric metric) {
     String name = metric.key().toUpperCase(java.util.Locale.ROOT);
-    XyChart chart = new XyChart("percentiles-" + r.id() + "-" + metric.key(), "percentile (log scale of 1/(1−p))", name + " latency (ms)")
+    XyChart chart = new XyChart("percentiles-" + r.id() + "-" + metric.key(), "percentile, log scale of 1/(1−p) (%)", name + " latency (ms)")
         .xLog(PercentilePlot::tickLabel).emptyText("no " + metric.key() + " values in the interval logs of " + r.id());
     int i = 0;
     for (StepSummary s : r.steps()) {

@@ -48,6 +48,11 @@ final class ReportPage {
     if (baseline != null) {
       missing.addAll(baseline.missing());
     }
+    for (RunData r : runs) {
+      if (r.run().manifest().notes() != null) {
+        r.run().manifest().notes().forEach(n -> missing.add("run " + r.id() + " note (run.json notes): " + n));
+      }
+    }
     if (plan == null) {
       missing.add(0, "No plan given (--plan plan.json): the tier table, replicas and cost, knee and sustainable rate, VRAM budget,"
           + " container requests/limits and Kubernetes YAML are not shown. Run the planner on these run folders to get one.");
@@ -55,7 +60,7 @@ final class ReportPage {
     if (!missing.isEmpty()) {
       StringBuilder m = new StringBuilder("<ul class=\"missing\">");
       missing.forEach(x -> m.append("<li>").append(Html.esc(x)).append("</li>"));
-      section(b, "missing", "What this report is missing", m.append("</ul>").toString());
+      section(b, "missing", "What is missing, and warnings", m.append("</ul>").toString());
     }
     if (plan != null) {
       section(b, "plan", "Recommended tier, replicas and cost", TierTable.html(plan));
