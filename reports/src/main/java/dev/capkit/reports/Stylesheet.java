@@ -13,7 +13,9 @@ final class Stylesheet {
       nav{display:flex;flex-wrap:wrap;gap:4px 14px;margin:8px 0;font-size:13px}nav a{color:#0b57d0;text-decoration:none}
       .banner{padding:10px 14px;font-size:16px;font-weight:600;border-radius:4px;margin:6px 0 12px}
       .banner.held{background:#e6f4ea;color:var(--ok)}.banner.broken{background:#fde7ea;color:var(--bad)}
-      table{border-collapse:collapse;margin:8px 0 14px;font-size:12.5px}caption{text-align:left;font-weight:600;padding:2px 0 4px}
+      table{border-collapse:collapse;margin:8px 0 14px;font-size:12.5px;max-width:100%}
+      table.steps,table.tiers,table.baseline{width:100%;font-size:12px}table.tiers td:nth-child(2),table.tiers td:nth-child(3),table.tiers td:nth-child(6){white-space:nowrap}
+      ul.unranked{font-size:12px;color:var(--muted)}caption{text-align:left;font-weight:600;padding:2px 0 4px}
       th,td{border:1px solid var(--line);padding:3px 7px;vertical-align:top}thead th{background:#f3f3f3;text-align:left}
       table.steps td:first-child,table.errors td:first-child,table.baseline td:first-child{white-space:nowrap}
       td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}

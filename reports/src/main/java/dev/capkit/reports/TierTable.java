@@ -36,7 +36,7 @@ final class TierTable {
         .append(")</caption><thead><tr>");
     for (String h : List.of("rank", "tier", "GPU", "VRAM (GiB)", "dtype", "basis", "fits", "sustainable (req/s per replica)",
         "95% CI low (req/s)", "95% CI high (req/s)", "knee (req/s)", "replicas (N+1)", "price (" + cur + "/h per replica)",
-        "cost (" + cur + "/h)", "cost (" + cur + " per 1,000 requests)", "why not ranked")) {
+        "cost (" + cur + "/h)", "cost (" + cur + " per 1,000 requests)")) {
       b.append(Html.th(h));
     }
     b.append("</tr></thead><tbody>");
@@ -57,16 +57,27 @@ final class TierTable {
           .append(Html.num(PlanDocument.number(sus, "ciLow"), f + "sustainable.ciLow"))
           .append(Html.num(PlanDocument.number(sus, "ciHigh"), f + "sustainable.ciHigh"))
           .append(Html.num(PlanDocument.number(t.path("knee"), "rate"), f + "knee.rate"))
-          .append(replicas < 0 ? "<td data-field=\"" + f + "replicas.nPlusOne\" data-value=\"" + replicas + "\">n/a</td>"
+          .append(replicas < 0 ? "<td class=\"n\" data-field=\"" + f + "replicas.nPlusOne\" data-value=\"" + replicas + "\">n/a</td>"
               : Html.num(replicas, f + "replicas.nPlusOne"))
           .append(Html.num(PlanDocument.number(rep, "pricePerHour"), f + "replicas.pricePerHour"))
           .append(Html.num(PlanDocument.number(rep, "costPerHour"), f + "replicas.costPerHour"))
           .append(Html.num(PlanDocument.number(rep, "costPer1000Requests"), f + "replicas.costPer1000Requests"))
-          .append(Html.td(firstNonNull(PlanDocument.text(t, "notRankedReason", null), PlanDocument.text(sus, "undefinedReason", null),
-              PlanDocument.text(rep, "undefinedReason", null), "")))
           .append("</tr>");
     }
     b.append("</tbody></table>");
+    StringBuilder reasons = new StringBuilder();
+    for (JsonNode t : plan.tiers()) {
+      String why = firstNonNull(PlanDocument.text(t, "notRankedReason", null), PlanDocument.text(t.path("sustainable"), "undefinedReason", null),
+          PlanDocument.text(t.path("replicas"), "undefinedReason", null), null);
+      if (t.path("rank").asInt(0) == 0 && why != null) {
+        reasons.append("<li><b>").append(Html.esc(t.path("tier").asText() + " " + t.path("dtype").asText())).append("</b>: ")
+            .append(Html.esc(why)).append("</li>");
+      }
+    }
+    if (reasons.length() > 0) {
+      b.append("<p class=\"note\">Not ranked (plan.json notRankedReason, or the undefined reason of its figures):</p><ul class=\"unranked\">")
+          .append(reasons).append("</ul>");
+    }
     StringBuilder warnings = new StringBuilder();
     for (JsonNode w : root.path("warnings")) {
       warnings.append("<li>").append(Html.esc(w.asText())).append("</li>");
