@@ -1,13 +1,13 @@
 package dev.capkit.planner;
 
+import dev.capkit.planner.capacity.LatencyQuantiles;
 import java.util.Map;
-import org.HdrHistogram.Histogram;
 
 /**
  * One load level of a tier's ladder, as the planner sees it: what was offered, what came back,
  * and the latency histograms the objectives are judged on. For open-loop load {@code e2e} and
  * {@code ttft} are the coordinated-omission corrected ones (from the intended send time), as the
- * run itself judged its objectives. Histograms are in microseconds and must not be modified.
+ * run itself judged its objectives. Latencies are kept as compact quantile functions in milliseconds.
  *
  * @param source          {@code <run id>/<step id>} (measured) or {@code virtual/<tier>/<step id>} (predicted)
  * @param offered         offered load: requests/s for open loop, agents for closed loop
@@ -32,7 +32,7 @@ public record LadderPoint(
     double meanE2eSeconds,
     double promptTokens,
     double completionTokens,
-    Map<String, Histogram> latency) {
+    Map<String, LatencyQuantiles> latency) {
 
   public LadderPoint {
     latency = Map.copyOf(latency);
@@ -43,8 +43,8 @@ public record LadderPoint(
     if (slo.isErrors()) {
       return sent == 0 ? Double.NaN : errorRate;
     }
-    Histogram h = latency.get(slo.metric());
-    return h == null || h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(slo.percentile()) / 1000.0;
+    LatencyQuantiles q = latency.get(slo.metric());
+    return q == null ? Double.NaN : q.at(slo.percentile() / 100);
   }
 
   /** Tokens one request holds in KV at its end: prompt + completion (NaN when usage is unknown). */

@@ -15,7 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.HdrHistogram.Histogram;
+import dev.capkit.planner.capacity.LatencyQuantiles;
 
 /**
  * Reads run folders (results format v1) into one {@link TierLadder} per measured tier and dtype.
@@ -35,6 +35,16 @@ public final class LadderReader {
   public record Result(List<TierLadder> ladders, List<RunReader.Run> runs, List<String> warnings) {}
 
   public static Result read(List<Path> folders, Catalog catalog, String assumedDtype) {
+    return read(folders, catalog, assumedDtype, List.of());
+  }
+
+  /**
+   * Reads only the latency logs the objectives need (plus E2E, for the knee): each interval line
+   * decodes into a full-range HdrHistogram, so skipping unneeded metrics saves most of the work.
+   *
+   * @param slos the plan's objectives; empty = the first run's scenario objectives
+   */
+  public static Result read(List<Path> folders, Catalog catalog, String assumedDtype, List<SloTarget> slos) {
     if (folders.isEmpty()) {
       throw new PlanException("no run folder given (usage: capkit plan <run folder>... --target-qps N)");
     }
@@ -55,6 +65,9 @@ public final class LadderReader {
       check(run, runs, catalog, warnings);
       runs.add(run);
     }
+    List<SloTarget> objectives = slos.isEmpty() ? SloTarget.fromScenario(runs.get(0).manifest().scenario(), "run.json") : slos;
+    java.util.Set<String> metrics = new java.util.HashSet<>(List.of("e2e"));
+    objectives.stream().filter(o -> !o.isErrors()).forEach(o -> metrics.add(o.metric()));
     Map<String, Map<Double, List<LadderPoint>>> byTier = new LinkedHashMap<>();
     Map<String, List<String>> runIds = new LinkedHashMap<>();
     Map<String, String> loadModels = new HashMap<>();
@@ -65,7 +78,7 @@ public final class LadderReader {
       loadModels.put(key, open ? "open" : "closed");
       runIds.computeIfAbsent(key, k -> new ArrayList<>()).add(run.manifest().runId());
       for (StepSummary step : run.steps()) {
-        LadderPoint p = point(run, step, open);
+        LadderPoint p = point(run, step, open, metrics);
         byTier.computeIfAbsent(key, k -> new TreeMap<>()).computeIfAbsent(p.rate(), r -> new ArrayList<>()).add(p);
       }
     }
@@ -134,12 +147,18 @@ public final class LadderReader {
     return assumed;
   }
 
-  private static LadderPoint point(RunReader.Run run, StepSummary step, boolean open) {
-    Map<String, Histogram> latency = new LinkedHashMap<>();
-    latency.put("e2e", histogram(run, step, open ? Metric.E2E_INTENDED : Metric.E2E));
-    latency.put("ttft", histogram(run, step, open ? Metric.TTFT_INTENDED : Metric.TTFT));
-    latency.put("tpot", histogram(run, step, Metric.TPOT));
-    latency.put("itl", histogram(run, step, Metric.ITL));
+  private static LadderPoint point(RunReader.Run run, StepSummary step, boolean open, java.util.Set<String> metrics) {
+    Map<String, LatencyQuantiles> latency = new LinkedHashMap<>();
+    for (String m : List.of("e2e", "ttft", "tpot", "itl")) {
+      if (metrics.contains(m)) {
+        latency.put(m, histogram(run, step, switch (m) {
+          case "e2e" -> open ? Metric.E2E_INTENDED : Metric.E2E;
+          case "ttft" -> open ? Metric.TTFT_INTENDED : Metric.TTFT;
+          case "tpot" -> Metric.TPOT;
+          default -> Metric.ITL;
+        }));
+      }
+    }
     long prompt = 0;
     long completion = 0;
     for (KindSummary k : step.kinds().values()) {
@@ -153,10 +172,10 @@ public final class LadderReader {
         step.ok() == 0 || completion == 0 ? Double.NaN : (double) completion / step.ok(), latency);
   }
 
-  private static Histogram histogram(RunReader.Run run, StepSummary step, Metric metric) {
+  private static LatencyQuantiles histogram(RunReader.Run run, StepSummary step, Metric metric) {
     try {
-      Histogram h = RunReader.histogram(run.folder(), step.id(), metric).get("*");
-      return h == null ? new Histogram(3) : h;
+      // Flattened at once: a full-range HdrHistogram is ~360 KB, and a plan may hold thousands of steps.
+      return LatencyQuantiles.ofMicros(RunReader.histogram(run.folder(), step.id(), metric).get("*"));
     } catch (IOException e) {
       throw new PlanException(run.folder().resolve("steps").resolve(step.id()).resolve(metric.key() + ".hlog") + ": " + e.getMessage(), e);
     }
@@ -173,7 +192,7 @@ public final class LadderReader {
     double prompt = 0;
     double completion = 0;
     double errors = 0;
-    Map<String, Histogram> latency = new LinkedHashMap<>();
+    Map<String, List<LatencyQuantiles>> latency = new LinkedHashMap<>();
     List<String> sources = new ArrayList<>();
     for (LadderPoint p : same) {
       sources.add(p.source());
@@ -187,12 +206,18 @@ public final class LadderReader {
       completion += p.completionTokens() * p.ok();
       errors += p.errorRate() * p.sent();
       for (var h : p.latency().entrySet()) {
-        latency.computeIfAbsent(h.getKey(), k -> new Histogram(3)).add(h.getValue());
+        latency.computeIfAbsent(h.getKey(), k -> new ArrayList<>()).add(h.getValue());
       }
     }
     LadderPoint first = same.get(0);
     return new LadderPoint(String.join("+", sources), first.offered(), first.rate(), achieved / duration, duration, sent, ok,
         sent == 0 ? 0 : errors / sent, inFlight / duration, ok == 0 ? Double.NaN : e2e / ok,
-        ok == 0 ? Double.NaN : prompt / ok, ok == 0 ? Double.NaN : completion / ok, latency);
+        ok == 0 ? Double.NaN : prompt / ok, ok == 0 ? Double.NaN : completion / ok, merged(latency));
+  }
+
+  private static Map<String, LatencyQuantiles> merged(Map<String, List<LatencyQuantiles>> parts) {
+    Map<String, LatencyQuantiles> out = new LinkedHashMap<>();
+    parts.forEach((k, v) -> out.put(k, LatencyQuantiles.merge(v)));
+    return out;
   }
 }

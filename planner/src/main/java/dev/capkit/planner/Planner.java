@@ -51,6 +51,7 @@ import org.slf4j.LoggerFactory;
 public final class Planner {
   private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
   static final int CALIBRATION_SEEDS = 5;
+  static final int CALIBRATION_STEPS = 24;
 
   private Planner() {}
 
@@ -62,7 +63,7 @@ public final class Planner {
     } catch (CatalogException e) {
       throw new PlanException(e.getMessage(), e);
     }
-    LadderReader.Result read = LadderReader.read(runFolders, catalog, options.assumedDtype());
+    LadderReader.Result read = LadderReader.read(runFolders, catalog, options.assumedDtype(), options.slos());
     List<ServerSample> samples = new ArrayList<>();
     List<String> warnings = new ArrayList<>(read.warnings());
     for (RunReader.Run run : read.runs()) {
@@ -229,15 +230,18 @@ public final class Planner {
       } catch (EmulatorStartException e) {
         continue;
       }
-      double[] rates = ladder.points().stream().mapToDouble(LadderPoint::rate).toArray();
-      double duration = ladder.points().stream().mapToDouble(LadderPoint::durationSeconds).average().orElse(60);
+      // A ladder pooled from many runs is thinned to at most CALIBRATION_STEPS evenly spread steps:
+      // the crossing is the same in expectation, and replaying thousands of steps would cost minutes.
+      List<LadderPoint> steps = thin(ladder.points(), CALIBRATION_STEPS);
+      double[] rates = steps.stream().mapToDouble(LadderPoint::rate).toArray();
+      double[] durations = steps.stream().mapToDouble(LadderPoint::durationSeconds).toArray();
       // The same ladder (rates and step lengths, so the same sample sizes) replayed with several
       // arrival seeds; the median damps the luck of one seed on short steps.
       List<Double> predicted = new ArrayList<>();
       String lastReason = null;
       for (int k = 0; k < CALIBRATION_SEEDS; k++) {
         TierPredictor seeded = new TierPredictor(predictor.scenario(), predictor.seed() + k);
-        SustainableRate p = SustainableRate.estimate(seeded.predict(plan, rates, duration, false), slos, stats, options.replicates(),
+        SustainableRate p = SustainableRate.estimate(seeded.predict(plan, rates, durations), slos, stats, options.replicates(),
             options.seed());
         if (p.defined()) {
           predicted.add(p.rate());
@@ -255,7 +259,9 @@ public final class Planner {
       SloCrossing binding = m.crossings().stream().filter(c -> c.slo().equals(m.binding())).findFirst().orElseThrow();
       boolean sound = binding.note() == null || !binding.note().contains("sample maximum");
       String ratio = String.format(Locale.ROOT, "measured %.3g req/s / predicted %.3g req/s (median of %d virtual runs with the measured"
-          + " ladder's rates and step lengths) on %s %s = %.3f", m.rate(), p, predicted.size(), ladder.tierId(), ladder.dtype(), factor);
+          + " ladder's rates and step lengths%s) on %s %s = %.3f", m.rate(), p, predicted.size(),
+          steps.size() < ladder.points().size() ? ", " + steps.size() + " of its " + ladder.points().size() + " steps" : "",
+          ladder.tierId(), ladder.dtype(), factor);
       if (!sound) {
         return new Calibration(ladder.tierId(), ladder.dtype(), m.rate(), p, factor, false, ratio + "; NOT applied: the measured "
             + m.binding() + " crossing rests on steps with fewer requests than the percentile needs, so the factor would mostly carry"
@@ -345,6 +351,17 @@ public final class Planner {
     }
     return PodResources.of(results, sizing, best.gpuCount(), best.vcpu(), best.memoryGib(), best.vram().weightsGib(),
         catalog.serving().host().baseRssGib());
+  }
+
+  static List<LadderPoint> thin(List<LadderPoint> points, int max) {
+    if (points.size() <= max) {
+      return points;
+    }
+    List<LadderPoint> out = new ArrayList<>();
+    for (int i = 0; i < max; i++) {
+      out.add(points.get((int) Math.round(i * (points.size() - 1) / (double) (max - 1))));
+    }
+    return out;
   }
 
   /** Mean E2E (s) at {@code rate}, linear between ladder points, clamped to the ends. */

@@ -29,10 +29,10 @@ import java.util.Random;
  * request) + 1 ms, E2E = TTFT + service, so the analytic sustainable rate for {@code ttft.p99 <= t}
  * is {@link dev.capkit.planner.capacity.ErlangC#maxArrivalRate}.
  */
-final class SyntheticRuns {
+public final class SyntheticRuns {
   private SyntheticRuns() {}
 
-  static Path mmc(Path folder, String scenario, String tier, int servers, double mu, double[] rates, int requestsPerStep, long seed)
+  public static Path mmc(Path folder, String scenario, String tier, int servers, double mu, double[] rates, int requestsPerStep, long seed)
       throws IOException {
     List<ScenarioInfo.PlannedStep> planned = new ArrayList<>();
     List<StepPlan> plans = new ArrayList<>();
@@ -103,7 +103,7 @@ final class SyntheticRuns {
     }
   }
 
-  static double[] scaled(double base, double... factors) {
+  public static double[] scaled(double base, double... factors) {
     return Arrays.stream(factors).map(f -> base * f).toArray();
   }
 }

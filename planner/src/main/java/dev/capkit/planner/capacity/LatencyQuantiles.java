@@ -7,7 +7,8 @@ import org.HdrHistogram.HistogramIterationValue;
 /**
  * The empirical quantile function of a latency histogram, flattened to its non-empty buckets so
  * that a bootstrap can ask it thousands of times cheaply (binary search instead of a walk over all
- * of HdrHistogram's buckets). Values in milliseconds; a quantile is the highest value equivalent to
+ * of HdrHistogram's buckets) and a ladder of thousands of steps stays small in memory (a few
+ * hundred buckets instead of HdrHistogram's ~45,000 counters for 1 us..1 h at 3 digits). Values in milliseconds; a quantile is the highest value equivalent to
  * the bucket holding rank {@code ceil(q n)}, as {@link Histogram#getValueAtPercentile} answers.
  *
  * <pre>{@code
@@ -44,6 +45,28 @@ public final class LatencyQuantiles {
       }
     }
     return new LatencyQuantiles(Arrays.copyOf(values, n), Arrays.copyOf(cum, n), total);
+  }
+
+  /** The requests of several steps pooled: bucket values merged, counts added. */
+  public static LatencyQuantiles merge(java.util.List<LatencyQuantiles> parts) {
+    java.util.TreeMap<Double, Long> counts = new java.util.TreeMap<>();
+    for (LatencyQuantiles q : parts) {
+      long previous = 0;
+      for (int i = 0; i < q.valuesMs.length; i++) {
+        counts.merge(q.valuesMs[i], q.cumulative[i] - previous, Long::sum);
+        previous = q.cumulative[i];
+      }
+    }
+    double[] values = new double[counts.size()];
+    long[] cum = new long[counts.size()];
+    long total = 0;
+    int i = 0;
+    for (var e : counts.entrySet()) {
+      total += e.getValue();
+      values[i] = e.getKey();
+      cum[i++] = total;
+    }
+    return new LatencyQuantiles(values, cum, total);
   }
 
   public long count() {

@@ -67,7 +67,7 @@ public record SustainableRate(double rate, double low, double high, double atLea
           long errors = Math.round(p.errorRate() * p.sent());
           boot[i] = stats.bootstrapProportion(errors, p.sent(), replicates, pointSeed);
         } else {
-          LatencyQuantiles q = LatencyQuantiles.ofMicros(p.latency().get(slo.metric()));
+          LatencyQuantiles q = p.latency().getOrDefault(slo.metric(), LatencyQuantiles.ofMicros(null));
           values[i] = q.at(slo.percentile() / 100);
           counts[i] = q.count();
           boot[i] = stats.bootstrapQuantile(q::at, q.count(), slo.percentile() / 100, replicates, pointSeed);

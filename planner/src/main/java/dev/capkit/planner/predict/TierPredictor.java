@@ -11,6 +11,7 @@ import dev.capkit.emulator.VirtualRun;
 import dev.capkit.planner.Basis;
 import dev.capkit.planner.LadderPoint;
 import dev.capkit.planner.TierLadder;
+import dev.capkit.planner.capacity.LatencyQuantiles;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +51,11 @@ public record TierPredictor(ScenarioInfo scenario, long seed) {
     for (int s = 0; s < rates.length; s++) {
       durations[s] = lengthen ? Math.min(MAX_STEP_SECONDS, Math.max(stepSeconds, TARGET_REQUESTS_PER_STEP / rates[s])) : stepSeconds;
     }
+    return predict(plan, rates, durations);
+  }
+
+  /** A ladder of {@code rates} req/s, step s lasting {@code durations[s]} seconds (calibration replays a measured ladder so). */
+  public TierLadder predict(ServingPlan plan, double[] rates, double[] durations) {
     List<Arrival> arrivals = arrivals(rates, durations);
     double[] starts = new double[rates.length];
     for (int s = 1; s < rates.length; s++) {
@@ -161,7 +167,13 @@ public record TierPredictor(ScenarioInfo scenario, long seed) {
     String source = String.format(Locale.ROOT, "virtual/%s/v%02d-qps%.3g", tier, index, rate);
     return new LadderPoint(source, rate, rate, ok / duration, duration, sent, ok, sent == 0 ? 0 : (double) (sent - ok) / sent,
         e2eSum / duration, ok == 0 ? Double.NaN : e2eSum / ok, ok == 0 ? Double.NaN : prompt / ok,
-        ok == 0 ? Double.NaN : completion / ok, latency);
+        ok == 0 ? Double.NaN : completion / ok, compact(latency));
+  }
+
+  private static Map<String, LatencyQuantiles> compact(Map<String, Histogram> latency) {
+    Map<String, LatencyQuantiles> out = new LinkedHashMap<>();
+    latency.forEach((k, h) -> out.put(k, LatencyQuantiles.ofMicros(h)));
+    return out;
   }
 
   private static void record(Histogram h, long nanos) {
