@@ -42,16 +42,20 @@ public final class LoadRun {
   private final List<StepSummary> summaries = new ArrayList<>();
   private final AtomicLong origin = new AtomicLong();
   private final CountDownLatch done = new CountDownLatch(1);
+  private final boolean networkApplied;
   private volatile Thread supervisor;
   private volatile RuntimeException failure;
   private volatile java.util.function.Consumer<StepSummary> onStepClosed = s -> { };
+  private volatile java.util.function.Consumer<StepPlan> onStepStart = s -> { };
   private volatile java.util.function.BiConsumer<Integer, RequestRecord> recordTap = (step, r) -> { };
 
   /**
    * @param expectedPerStep for open loop, the planned arrivals per step (the step closes only after
    *                        all were registered); null for closed loop
+   * @param networkApplied  whether steps' network profiles are really injected (netem in the path)
    */
-  public LoadRun(Scenario scenario, RunWriter writer, PrintStream out, long[] expectedPerStep) {
+  public LoadRun(Scenario scenario, RunWriter writer, PrintStream out, long[] expectedPerStep, boolean networkApplied) {
+    this.networkApplied = networkApplied;
     this.scenario = scenario;
     this.steps = scenario.steps();
     this.writer = writer;
@@ -90,6 +94,11 @@ public final class LoadRun {
       }
     }
     return -1;
+  }
+
+  /** Called on the supervisor thread when each step after the first opens (e.g. to switch network profile). */
+  public void onStepStart(java.util.function.Consumer<StepPlan> listener) {
+    this.onStepStart = listener;
   }
 
   /** Called on the supervisor thread after each step is written and printed. */
@@ -141,6 +150,9 @@ public final class LoadRun {
       for (StepPlan step : steps) {
         long windowEnd = origin.get() + step.end().toNanos();
         sleepUntil(origin.get() + step.start().toNanos());
+        if (step.index() > 0) {
+          onStepStart.accept(step); // step 0's conditions are set before load starts
+        }
         recorder(step.index()); // open the logs when the window opens, even if nothing is sent
         sleepUntil(windowEnd);
         long deadline = windowEnd + totalTimeout + GRACE_NANOS;
@@ -149,7 +161,7 @@ public final class LoadRun {
         }
         writer.flush();
         StepSummary summary = writer.finishStep(recorder(step.index()), step.duration().toNanos() / 1e9,
-            "none".equals(step.network()));
+            networkApplied || "none".equals(step.network()));
         synchronized (summaries) {
           summaries.add(summary);
         }

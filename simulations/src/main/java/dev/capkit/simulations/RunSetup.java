@@ -14,6 +14,10 @@ import dev.capkit.emulator.EmulatorOptions;
 import dev.capkit.loadgen.ChatClient;
 import dev.capkit.loadgen.ChatEndpoint;
 import dev.capkit.loadgen.ProbeResult;
+import dev.capkit.netem.EmbeddedNetem;
+import dev.capkit.netem.NetworkProfile;
+import dev.capkit.netem.NetworkProfiles;
+import java.net.InetSocketAddress;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -40,15 +44,17 @@ import java.util.Properties;
 public final class RunSetup implements AutoCloseable {
   private final Scenario scenario;
   private final EmbeddedEmulator emulator;
+  private final EmbeddedNetem netem;
   private final ChatClient client;
   private final LoadRun run;
   private final ArrivalSchedule schedule;
   private final RequestSource source;
 
-  private RunSetup(Scenario scenario, EmbeddedEmulator emulator, ChatClient client, LoadRun run,
+  private RunSetup(Scenario scenario, EmbeddedEmulator emulator, EmbeddedNetem netem, ChatClient client, LoadRun run,
       ArrivalSchedule schedule, RequestSource source) {
     this.scenario = scenario;
     this.emulator = emulator;
+    this.netem = netem;
     this.client = client;
     this.run = run;
     this.schedule = schedule;
@@ -65,6 +71,8 @@ public final class RunSetup implements AutoCloseable {
       throw new ScenarioException(scenario.source(), "load", "the plan has no requests: every step's rate x duration"
           + " is too small for even one arrival (raise load.qps or load.stepDuration)");
     }
+
+    Map<String, NetworkProfile> profiles = networkProfiles(scenario, scenariosDir, props);
 
     String targetProp = props.getProperty("capkit.target");
     String apiKey = props.getProperty("capkit.apiKey", env.get("CAPKIT_API_KEY"));
@@ -95,10 +103,20 @@ public final class RunSetup implements AutoCloseable {
       }
       tier = props.getProperty("capkit.tier", "unlabelled");
     }
+    EmbeddedNetem netem = null;
+    URI direct = base;
+    if (!profiles.isEmpty()) {
+      int port = base.getPort() > 0 ? base.getPort() : 80;
+      netem = EmbeddedNetem.start(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress(base.getHost(), port), scenario.seed());
+      netem.applyProfile(profiles.get(scenario.steps().get(0).network()));
+      base = netem.rewrite(base);
+      out.println("capkit: network profiles go through netem at " + base + " -> " + direct);
+    }
     ChatEndpoint endpoint;
     try {
       endpoint = new ChatEndpoint(base, scenario.model(), apiKey, scenario.timeouts());
     } catch (IllegalArgumentException e) {
+      closeQuietly(netem);
       closeQuietly(emulator);
       throw new ScenarioException("-Dcapkit.target", "", e.getMessage());
     }
@@ -107,6 +125,7 @@ public final class RunSetup implements AutoCloseable {
       probe(client, base, scenario);
     } catch (RuntimeException e) {
       client.close();
+      closeQuietly(netem);
       closeQuietly(emulator);
       throw e;
     }
@@ -114,13 +133,12 @@ public final class RunSetup implements AutoCloseable {
     Path resultsDir = Path.of(props.getProperty("capkit.resultsDir", "target/capkit-runs"));
     String runId = scenario.name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     List<String> notes = new ArrayList<>();
-    for (String network : scenario.networks()) {
-      if (!network.equals("none")) {
-        notes.add("network profile '" + network + "' was recorded but not applied: netem is not built yet, traffic went direct");
-      }
+    for (NetworkProfile p : profiles.values()) {
+      notes.add("network profile '" + p.name() + "' injected by netem between client and target: " + p.description()
+          + " (source: " + p.source() + ")");
     }
     RunManifest manifest = new RunManifest(RunReader.FORMAT_VERSION, RunManifest.RUNNING, runId, ScenarioInfo.of(scenario),
-        new TargetInfo(base.toString(), scenario.model(), emulator == null ? "remote" : "emulator", tier, emulatorInfo),
+        new TargetInfo(direct.toString(), scenario.model(), emulator == null ? "remote" : "emulator", tier, emulatorInfo),
         software(), "microseconds", java.time.Instant.now().toString(), null, List.of(), notes, null);
     RunWriter writer = RunWriter.create(resultsDir.resolve(runId), manifest, Clock.systemUTC(), true);
 
@@ -131,7 +149,11 @@ public final class RunSetup implements AutoCloseable {
         expected[a.step()]++;
       }
     }
-    LoadRun run = new LoadRun(scenario, writer, out, expected);
+    LoadRun run = new LoadRun(scenario, writer, out, expected, netem != null);
+    if (netem != null) {
+      EmbeddedNetem proxy = netem;
+      run.onStepStart(step -> proxy.applyProfile(profiles.get(step.network())));
+    }
     RequestFactory factory = new RequestFactory(scenario);
     RequestSource source = new RequestSource(run, schedule, factory, client);
     out.println("capkit: scenario " + scenario.name() + " (" + scenario.source() + "): " + scenario.steps().size()
@@ -139,10 +161,10 @@ public final class RunSetup implements AutoCloseable {
         + (schedule == null ? ", closed loop" : ", " + schedule.size() + " planned requests"));
     for (StepPlan s : scenario.steps()) {
       out.println("capkit:   " + s.id() + "  " + s.offered() + " " + s.unit() + " for " + dev.capkit.core.scenario.Durations.format(s.duration())
-          + (s.network().equals("none") ? "" : " via network profile " + s.network() + " (NOT applied: netem not built yet)"));
+          + (s.network().equals("none") ? "" : " via network profile " + s.network()));
     }
     out.println("capkit: results are written as the run goes to " + writer.folder().toAbsolutePath());
-    return new RunSetup(scenario, emulator, client, run, schedule, source);
+    return new RunSetup(scenario, emulator, netem, client, run, schedule, source);
   }
 
   /**
@@ -244,6 +266,35 @@ public final class RunSetup implements AutoCloseable {
     }
   }
 
+  /**
+   * The network profiles the steps name, from {@code <scenariosDir>/network/network-profiles.json}
+   * (or {@code -Dcapkit.networkProfiles=FILE}); empty when every step is direct ({@code none}).
+   */
+  static Map<String, NetworkProfile> networkProfiles(Scenario scenario, Path scenariosDir, Properties props) {
+    Map<String, NetworkProfile> out = new LinkedHashMap<>();
+    if (scenario.networks().stream().allMatch("none"::equals)) {
+      return out;
+    }
+    String explicit = props.getProperty("capkit.networkProfiles");
+    Path file = explicit != null ? Path.of(explicit) : scenariosDir.resolve("network").resolve("network-profiles.json");
+    NetworkProfiles catalog;
+    try {
+      catalog = java.nio.file.Files.exists(file) || explicit != null ? NetworkProfiles.load(file) : NetworkProfiles.loadDefault();
+    } catch (RuntimeException e) {
+      throw new ScenarioException(file.toString(), "", e.getMessage());
+    }
+    for (String name : scenario.networks()) {
+      if (!catalog.all().containsKey(name)) {
+        boolean fromFlag = props.getProperty("capkit.network") != null;
+        throw new ScenarioException(fromFlag ? "-Dcapkit.network" : scenario.source(), fromFlag ? "" : "network",
+            "'" + name + "' is not a network profile (known in "
+            + catalog.origin() + ": " + String.join(", ", catalog.all().keySet()) + ")");
+      }
+      out.put(name, catalog.get(name));
+    }
+    return out;
+  }
+
   private static void probe(ChatClient client, URI base, Scenario scenario) {
     ProbeResult probe = client.probe().join();
     if (!probe.ok()) {
@@ -298,6 +349,7 @@ public final class RunSetup implements AutoCloseable {
   @Override
   public void close() {
     client.close();
+    closeQuietly(netem);
     closeQuietly(emulator);
   }
 }

@@ -81,6 +81,34 @@ class MainJobEndToEndTest {
   }
 
   @Test
+  void networkProfileIsInjectedPerStep() throws IOException {
+    int status = gatling(Map.of("capkit.qps", "5", "capkit.duration", "3s", "capkit.profile", "instant",
+        "capkit.network", "none,vpc-50ms"));
+    assertEquals(0, status);
+    RunReader.Run run = onlyRun();
+    StepSummary direct = run.steps().get(0);
+    StepSummary slow = run.steps().get(1);
+    assertEquals("vpc-50ms", slow.network());
+    assertTrue(slow.networkApplied());
+    // vpc-50ms adds 50 ms of round trip; a streamed TTFT pays it at least once (plus a handshake RTT on new connections)
+    double added = slow.metric(Metric.TTFT).p50() - direct.metric(Metric.TTFT).p50();
+    assertTrue(added >= 45 && added < 200, "TTFT p50 rose by one RTT: +" + added + " ms");
+    assertTrue(run.manifest().notes().stream().anyMatch(n -> n.contains("vpc-50ms")), "profile described in notes");
+  }
+
+  @Test
+  void unknownNetworkProfileIsRefusedBeforeLoad() {
+    // Gatling rethrows a simulation that cannot be built (mvn gatling:test then fails with the message)
+    Throwable e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        () -> gatling(Map.of("capkit.qps", "5", "capkit.duration", "3s", "capkit.network", "vpc-7ms")));
+    while (!(e instanceof dev.capkit.core.scenario.ScenarioException) && e.getCause() != null) {
+      e = e.getCause();
+    }
+    assertTrue(e.getMessage().startsWith("-Dcapkit.network") && e.getMessage().contains("vpc-20ms"), e.getMessage());
+    assertTrue(!Files.exists(dir.resolve("runs")), "no run folder: refused before any load");
+  }
+
+  @Test
   void unmeetableObjectiveFailsTheRun() throws IOException {
     int status = gatling(Map.of("capkit.qps", "2", "capkit.duration", "3s", "capkit.slo.e2e.p99", "1ms"));
     assertNotEquals(0, status);
