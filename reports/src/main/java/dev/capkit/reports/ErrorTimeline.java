@@ -98,9 +98,9 @@ final class ErrorTimeline {
     if (log == null) {
       return;
     }
-    for (IntervalLog.Interval i : log.intervals()) {
-      long second = (long) Math.floor(i.startEpochSeconds() - start);
-      into.merge(second, i.histogram().getTotalCount(), Long::sum);
+    for (IntervalLog.Count c : log.counts()) {
+      long second = (long) Math.floor(c.startEpochSeconds() - start);
+      into.merge(second, c.values(), Long::sum);
     }
   }
 }

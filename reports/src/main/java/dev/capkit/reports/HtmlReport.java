@@ -42,6 +42,14 @@ public final class HtmlReport {
     return out;
   }
 
+  private static Object loadOrError(Path folder) {
+    try {
+      return RunData.load(folder);
+    } catch (ReportException e) {
+      return e;
+    }
+  }
+
   /**
    * The page as a string. {@code outDir} is where the page will live: links to Gatling's reports are
    * made relative to it.
@@ -50,9 +58,14 @@ public final class HtmlReport {
     if (runs.isEmpty()) {
       throw new ReportException("no run folder given: the report needs at least one");
     }
+    // runs load independently (interval-log decoding is most of the time): in parallel, collected in the given order
     List<RunData> data = new ArrayList<>();
-    for (Path r : runs) {
-      data.add(RunData.load(r));
+    List<Object> loaded = runs.parallelStream().map(HtmlReport::loadOrError).toList();
+    for (Object o : loaded) {
+      if (o instanceof ReportException e) {
+        throw e;
+      }
+      data.add((RunData) o);
     }
     PlanDocument plan = planJsonOrNull == null ? null : PlanDocument.read(planJsonOrNull);
     RunData baseline = baselineOrNull == null ? null : RunData.load(baselineOrNull);

@@ -1,5 +1,6 @@
 package dev.capkit.reports;
 
+import dev.capkit.reports.chart.Series;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -11,21 +12,27 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogReader;
 
 /**
- * The intervals of one {@code <metric>.hlog} (results format v1, see core's {@code RunReader}):
- * one histogram per request kind per second, in microseconds, with its absolute start time. Read
- * once and used twice: summed for the percentile plots, counted per second for the error timeline.
- * A half-written last line (a killed run) ends the log, as in {@code RunReader.histogram}.
+ * What the page needs from one {@code <metric>.hlog} (results format v1, see core's {@code RunReader}),
+ * read in one pass: the percentile curve of all intervals summed (all request kinds, in ms) and the
+ * value count of each interval line with its absolute start. The histograms themselves are not
+ * kept: twenty runs of eight steps would hold hundreds of MB of counts arrays. A half-written last
+ * line (a killed run) ends the log, as in {@code RunReader.histogram}.
+ *
+ * @param total  values in the whole log
+ * @param curve  percentile curve, x = 1/(1-p), y = ms (see {@link PercentilePlot#points})
+ * @param counts one entry per interval line
  */
-record IntervalLog(Path file, List<Interval> intervals) {
+record IntervalLog(Path file, boolean exists, long total, List<Series.Point> curve, List<Count> counts) {
 
-  /** One line of the log. */
-  record Interval(String tag, double startEpochSeconds, Histogram histogram) {}
+  /** Values recorded in one interval line (one request kind, one second). */
+  record Count(double startEpochSeconds, long values) {}
 
   static IntervalLog read(Path file) throws IOException {
-    List<Interval> out = new ArrayList<>();
     if (!Files.exists(file)) {
-      return new IntervalLog(file, out);
+      return new IntervalLog(file, false, 0, List.of(), List.of());
     }
+    List<Count> counts = new ArrayList<>();
+    Histogram all = null;
     try (InputStream in = Files.newInputStream(file)) {
       HistogramLogReader reader = new HistogramLogReader(in);
       while (true) {
@@ -39,22 +46,19 @@ record IntervalLog(Path file, List<Interval> intervals) {
           break;
         }
         Histogram h = (Histogram) e;
-        out.add(new Interval(h.getTag() == null ? "untagged" : h.getTag(), h.getStartTimeStamp() / 1000.0, h));
+        counts.add(new Count(h.getStartTimeStamp() / 1000.0, h.getTotalCount()));
+        if (all == null) {
+          all = new Histogram(h.getNumberOfSignificantValueDigits()); // auto-resizing: holds whatever range the lines encode
+        }
+        all.add(h);
       }
     }
-    return new IntervalLog(file, out);
+    long total = all == null ? 0 : all.getTotalCount();
+    List<Series.Point> curve = total == 0 ? List.of() : PercentilePlot.points(all);
+    return new IntervalLog(file, true, total, curve, List.copyOf(counts));
   }
 
-  boolean exists() {
-    return Files.exists(file);
-  }
-
-  /** All kinds together; an empty histogram when the log is absent or empty. */
-  Histogram total() {
-    Histogram all = new Histogram(3_600_000_000L, 3);
-    for (Interval i : intervals) {
-      all.add(i.histogram());
-    }
-    return all;
+  static IntervalLog empty(Path file) {
+    return new IntervalLog(file, false, 0, List.of(), List.of());
   }
 }

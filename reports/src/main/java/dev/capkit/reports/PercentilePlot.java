@@ -28,14 +28,13 @@ final class PercentilePlot {
     int i = 0;
     for (StepSummary s : r.steps()) {
       IntervalLog log = r.logs().getOrDefault(s.id(), java.util.Map.of()).get(metric);
-      Histogram h = log == null ? null : log.total();
       String color = Palette.color(i);
       String dash = Palette.dash(i++);
-      if (h == null || h.getTotalCount() == 0) {
+      if (log == null || log.total() == 0) {
         continue;
       }
-      chart.add(new Series(r.id() + "/" + s.id() + "/" + metric.key(), s.id() + " (" + h.getTotalCount() + " values)", color, dash,
-          points(h), false));
+      chart.add(new Series(r.id() + "/" + s.id() + "/" + metric.key(), s.id() + " (" + log.total() + " values)", color, dash,
+          log.curve(), false));
     }
     return "<figure>" + chart.render() + "<figcaption>" + name + " by percentile per step, from steps/&lt;step&gt;/" + metric.key()
         + ".hlog of " + Html.esc(r.id()) + " (µs in the log, ms here).</figcaption></figure>";

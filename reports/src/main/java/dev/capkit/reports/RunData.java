@@ -51,7 +51,7 @@ record RunData(RunReader.Run run, Map<String, Map<Metric, IntervalLog>> logs, Li
           byMetric.put(m, log);
         } catch (IOException | RuntimeException e) {
           missing.add("run " + id(run) + ", step " + s.id() + ": interval log " + file + " unreadable (" + e.getMessage() + ")");
-          byMetric.put(m, new IntervalLog(file, List.of()));
+          byMetric.put(m, IntervalLog.empty(file));
         }
       }
       logs.put(s.id(), byMetric);
