@@ -68,6 +68,7 @@ public final class LadderReader {
     List<SloTarget> objectives = slos.isEmpty() ? SloTarget.fromScenario(runs.get(0).manifest().scenario(), "run.json") : slos;
     java.util.Set<String> metrics = new java.util.HashSet<>(List.of("e2e"));
     objectives.stream().filter(o -> !o.isErrors()).forEach(o -> metrics.add(o.metric()));
+    String network = network(runs, warnings);
     Map<String, Map<Double, List<LadderPoint>>> byTier = new LinkedHashMap<>();
     Map<String, List<String>> runIds = new LinkedHashMap<>();
     Map<String, String> loadModels = new HashMap<>();
@@ -78,6 +79,9 @@ public final class LadderReader {
       loadModels.put(key, open ? "open" : "closed");
       runIds.computeIfAbsent(key, k -> new ArrayList<>()).add(run.manifest().runId());
       for (StepSummary step : run.steps()) {
+        if (!network.equals(step.network() == null ? "none" : step.network())) {
+          continue;
+        }
         LadderPoint p = point(run, step, open, metrics);
         byTier.computeIfAbsent(key, k -> new TreeMap<>()).computeIfAbsent(p.rate(), r -> new ArrayList<>()).add(p);
       }
@@ -92,6 +96,23 @@ public final class LadderReader {
       ladders.add(new TierLadder(parts[0], parts[1], Basis.MEASURED, loadModels.get(e.getKey()), runIds.get(e.getKey()), points));
     }
     return new Result(ladders, runs, warnings);
+  }
+
+  /**
+   * Capacity is planned under one network profile: {@code none} (direct) when any step has it, else
+   * the first step's. Steps under other profiles measure the network's effect, not the server's, and
+   * would otherwise be pooled with direct steps of the same rate.
+   */
+  private static String network(List<RunReader.Run> runs, List<String> warnings) {
+    java.util.Set<String> all = new java.util.LinkedHashSet<>();
+    runs.forEach(r -> r.steps().forEach(s -> all.add(s.network() == null ? "none" : s.network())));
+    String chosen = all.contains("none") ? "none" : all.iterator().next();
+    if (all.size() > 1) {
+      all.remove(chosen);
+      warnings.add("planned from the steps under network profile '" + chosen + "'; steps under " + String.join(", ", all)
+          + " were left out (they measure the network, not the server's capacity)");
+    }
+    return chosen;
   }
 
   private static void check(RunReader.Run run, List<RunReader.Run> earlier, Catalog catalog, List<String> warnings) {
