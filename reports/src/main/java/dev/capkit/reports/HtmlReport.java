@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -34,6 +35,10 @@ public final class HtmlReport {
       Files.createDirectories(dir);
       Path tmp = Files.createTempFile(dir, out.getFileName().toString(), ".tmp");
       Files.writeString(tmp, html, StandardCharsets.UTF_8);
+      if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        // temp files are owner-only; the page is meant to be shared like any other build output
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+      }
       Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new ReportException(out + ": cannot write the report: " + e.getMessage(), e);

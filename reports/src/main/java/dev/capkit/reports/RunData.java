@@ -30,7 +30,8 @@ record RunData(RunReader.Run run, Map<String, Map<Metric, IntervalLog>> logs, Li
     try {
       run = RunReader.read(folder);
     } catch (IOException | RuntimeException e) {
-      throw new ReportException("run folder " + folder + ": " + e.getMessage(), e);
+      String m = String.valueOf(e.getMessage());
+      throw new ReportException(m.contains(folder.toString()) ? m : "run folder " + folder + ": " + m, e);
     }
     List<String> missing = new ArrayList<>();
     if (run.partial()) {
