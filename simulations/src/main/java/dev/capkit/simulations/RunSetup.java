@@ -14,6 +14,15 @@ import dev.capkit.emulator.EmulatorOptions;
 import dev.capkit.loadgen.ChatClient;
 import dev.capkit.loadgen.ChatEndpoint;
 import dev.capkit.loadgen.ProbeResult;
+import dev.capkit.loadgen.PrometheusScraper;
+import dev.capkit.core.results.ServerSamplesReader;
+import dev.capkit.core.results.ServerSamplesWriter;
+import dev.capkit.planner.PlanOptions;
+import dev.capkit.planner.PlanResult;
+import dev.capkit.planner.Planner;
+import dev.capkit.planner.output.PlanMarkdown;
+import dev.capkit.planner.output.PlanWriters;
+import dev.capkit.reports.HtmlReport;
 import dev.capkit.netem.EmbeddedNetem;
 import dev.capkit.netem.NetworkProfile;
 import dev.capkit.netem.NetworkProfiles;
@@ -45,14 +54,18 @@ public final class RunSetup implements AutoCloseable {
   private final Scenario scenario;
   private final EmbeddedEmulator emulator;
   private final EmbeddedNetem netem;
+  private final PrometheusScraper scraper;
+  private final Properties props;
   private final ChatClient client;
   private final LoadRun run;
   private final ArrivalSchedule schedule;
   private final RequestSource source;
 
-  private RunSetup(Scenario scenario, EmbeddedEmulator emulator, EmbeddedNetem netem, ChatClient client, LoadRun run,
-      ArrivalSchedule schedule, RequestSource source) {
+  private RunSetup(Scenario scenario, EmbeddedEmulator emulator, EmbeddedNetem netem, PrometheusScraper scraper,
+      Properties props, ChatClient client, LoadRun run, ArrivalSchedule schedule, RequestSource source) {
     this.scenario = scenario;
+    this.scraper = scraper;
+    this.props = props;
     this.emulator = emulator;
     this.netem = netem;
     this.client = client;
@@ -164,7 +177,13 @@ public final class RunSetup implements AutoCloseable {
           + (s.network().equals("none") ? "" : " via network profile " + s.network()));
     }
     out.println("capkit: results are written as the run goes to " + writer.folder().toAbsolutePath());
-    return new RunSetup(scenario, emulator, netem, client, run, schedule, source);
+    // The target's own view (queue, KV, process CPU and memory) for container sizing: scraped
+    // directly, never through netem, every 2 s into the run folder.
+    URI metrics = direct.resolve("/metrics");
+    PrometheusScraper scraper = PrometheusScraper.start(metrics, java.time.Duration.ofSeconds(2),
+        ServerSamplesWriter.create(writer.folder(), metrics.toString(), 2.0));
+    out.println("capkit: scraping " + metrics + " every 2 s into " + ServerSamplesReader.FILE_NAME);
+    return new RunSetup(scenario, emulator, netem, scraper, props, client, run, schedule, source);
   }
 
   /**
@@ -228,6 +247,8 @@ public final class RunSetup implements AutoCloseable {
     out.println("capkit: " + steps.size() + " step(s) measured; results (format v" + RunReader.FORMAT_VERSION + "): "
         + run.writer().folder().toAbsolutePath().resolve("run.json"));
     out.println("capkit: objectives " + (broken.isEmpty() ? "held on every step" : "BROKEN: " + broken));
+    Path plan = plan(out);
+    report(plan, out);
     out.flush();
     return broken;
   }
@@ -235,6 +256,58 @@ public final class RunSetup implements AutoCloseable {
   /** Longest a run can take: all steps, the last requests' whole timeout, and a minute of slack. */
   public java.time.Duration maxRunTime() {
     return scenario.loadDuration().plus(scenario.timeouts().total()).plusSeconds(60);
+  }
+
+  /**
+   * Plans from this run (issue: load, results, plan, report in one job). The target rate is
+   * {@code -Dcapkit.targetQps}, else the run's highest offered rate, and the plan says which.
+   * A plan that cannot be made is reported as such; the measured run stands regardless.
+   */
+  private Path plan(PrintStream out) {
+    Path folder = run.writer().folder();
+    String explicit = props.getProperty("capkit.targetQps");
+    double target;
+    String why;
+    if (explicit != null) {
+      try {
+        target = Double.parseDouble(explicit);
+      } catch (NumberFormatException e) {
+        out.println("capkit: plan skipped: -Dcapkit.targetQps '" + explicit + "' is not a number");
+        return null;
+      }
+      why = "-Dcapkit.targetQps";
+    } else {
+      target = scenario.steps().stream().filter(s -> s.unit().equals("qps")).mapToDouble(StepPlan::offered).max().orElse(1.0);
+      why = RequestSource.isOpen(scenario.load()) ? "the run's highest offered rate; set -Dcapkit.targetQps" : "no offered rate in a closed-loop run: 1 req/s; set -Dcapkit.targetQps";
+    }
+    out.println();
+    out.printf(java.util.Locale.ROOT, "capkit: planning for %.2f req/s (%s)...%n", target, why);
+    out.flush();
+    try {
+      PlanOptions options = PlanOptions.defaults(target);
+      String catalog = props.getProperty("capkit.catalogDir");
+      if (catalog != null) {
+        options = options.withCatalogDir(Path.of(catalog));
+      }
+      PlanResult plan = Planner.planRuns(List.of(folder), options);
+      List<Path> files = PlanWriters.writeAll(plan, folder.resolve("plan"));
+      out.print(PlanMarkdown.tierTable(plan));
+      out.println("capkit: plan: " + files.stream().map(p -> p.toAbsolutePath().toString()).collect(java.util.stream.Collectors.joining(", ")));
+      return files.stream().filter(p -> p.getFileName().toString().equals("plan.json")).findFirst().orElse(null);
+    } catch (RuntimeException | IOException e) {
+      out.println("capkit: plan: not made: " + e.getMessage());
+      return null;
+    }
+  }
+
+  private void report(Path planJson, PrintStream out) {
+    Path html = run.writer().folder().resolve("report.html");
+    try {
+      HtmlReport.write(List.of(run.writer().folder()), planJson, null, html);
+      out.println("capkit: report: " + html.toAbsolutePath());
+    } catch (RuntimeException | dev.capkit.reports.ReportException e) {
+      out.println("capkit: report: not written: " + e.getMessage());
+    }
   }
 
   static String brokenObjectives(List<dev.capkit.core.results.StepSummary> steps) {
@@ -348,6 +421,11 @@ public final class RunSetup implements AutoCloseable {
 
   @Override
   public void close() {
+    try {
+      scraper.close();
+    } catch (RuntimeException e) {
+      // the samples written so far stay in the run folder
+    }
     client.close();
     closeQuietly(netem);
     closeQuietly(emulator);

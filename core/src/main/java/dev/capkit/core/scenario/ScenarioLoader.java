@@ -381,7 +381,7 @@ public final class ScenarioLoader {
   public static Map<String, String> overridesFrom(java.util.Properties props) {
     Map<String, String> out = new TreeMap<>();
     List<String> runLevel = List.of("scenario", "target", "apiKey", "resultsDir", "scenariosDir", "catalogDir", "baseline",
-        "slowdown", "brokenStreams", "gatlingResultsDir", "simulation", "networkProfiles");
+        "slowdown", "brokenStreams", "gatlingResultsDir", "simulation", "networkProfiles", "targetQps");
     for (String key : props.stringPropertyNames()) {
       if (key.startsWith("capkit.")) {
         String k = key.substring("capkit.".length());
