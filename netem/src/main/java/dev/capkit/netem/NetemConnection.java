@@ -38,6 +38,10 @@ final class NetemConnection {
     this.random = new SplittableRandom(seed);
   }
 
+  java.util.function.LongConsumer latenessProbe() {
+    return proxy.latenessProbe();
+  }
+
   Channel frontend() {
     return frontend;
   }

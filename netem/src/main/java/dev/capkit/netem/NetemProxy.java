@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,7 @@ public final class NetemProxy implements AutoCloseable {
   private volatile InetSocketAddress listen;
   private volatile boolean enabled;
   private volatile boolean closed;
+  private volatile LongConsumer latenessProbe;
   private Channel server;
   private ScheduledFuture<?> outageCheck;
 
@@ -87,6 +89,19 @@ public final class NetemProxy implements AutoCloseable {
 
   Transport transport() {
     return transport;
+  }
+
+  /**
+   * Measures this proxy's own delay error: {@code probe} receives, for every delayed chunk, how late it
+   * was written relative to its due time (nanoseconds, from the worker threads concurrently); null
+   * stops it. For benchmarks; costs one call per delayed chunk while set.
+   */
+  public void setLatenessProbe(LongConsumer probe) {
+    latenessProbe = probe;
+  }
+
+  LongConsumer latenessProbe() {
+    return latenessProbe;
   }
 
   /** Enables (binds the listener) or disables (closes it and resets open connections). */

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 
 /**
  * One direction of one connection: reads from {@code source}, runs each chunk through the toxic
@@ -181,9 +182,13 @@ final class Pipe implements ToxicContext {
     timer = null;
     long now = System.nanoTime();
     Segment head;
+    LongConsumer lateness = connection.latenessProbe();
     while (!finished && (head = queue.peek()) != null && head.due() - now <= 0) {
       queue.poll();
       queueBytes -= head.length();
+      if (lateness != null) {
+        lateness.accept(now - head.due());
+      }
       deliver(head);
     }
     if (!finished) {

@@ -6,6 +6,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
@@ -19,6 +22,7 @@ public final class EchoServer implements AutoCloseable {
   private final EventLoopGroup group;
   private final Channel channel;
   private final AtomicInteger open = new AtomicInteger();
+  private final ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
   public EchoServer(int threads) {
     group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
@@ -27,6 +31,7 @@ public final class EchoServer implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             open.incrementAndGet();
+            children.add(ch);
             ch.closeFuture().addListener(f -> open.decrementAndGet());
             ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
               @Override
@@ -64,6 +69,8 @@ public final class EchoServer implements AutoCloseable {
   @Override
   public void close() {
     channel.close().syncUninterruptibly();
+    // Event-loop shutdown alone does not promise a FIN on accepted sockets: close them explicitly.
+    children.close().awaitUninterruptibly();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }
