@@ -227,14 +227,16 @@ public final class RunSetup implements AutoCloseable {
    * Ends the run: waits for every step to close, writes the final run.json, prints where results
    * are and the verdict of every objective on every step. Returns the broken objectives as one
    * line (empty when all held).
+   *
+   * @param simulationClass simple name of the Gatling simulation (its report folder's prefix)
    */
-  public String finish(PrintStream out) {
+  public String finish(PrintStream out, String simulationClass) {
     List<dev.capkit.core.results.StepSummary> steps;
     String broken;
     try {
       steps = run.awaitSteps(maxRunTime());
       broken = brokenObjectives(steps);
-      run.complete(gatlingReport(), true);
+      run.complete(gatlingReport(simulationClass), true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while closing steps; results so far are in " + run.writer().folder());
@@ -323,18 +325,30 @@ public final class RunSetup implements AutoCloseable {
     return String.join("; ", broken);
   }
 
-  private String gatlingReport() {
-    // Gatling writes its HTML report after after(); its folder already exists (simulation.log).
+  /**
+   * Gatling's report folder of this run: {@code <simulation>-<yyyyMMddHHmmssSSS>} in the results
+   * folder, the one of this simulation class whose timestamp is closest to this run's start (runs of
+   * other simulations, or earlier and concurrent runs, sit in the same folder). Gatling writes its
+   * HTML after {@code after()}, but the folder already exists.
+   */
+  private String gatlingReport(String simulationClass) {
     String dir = System.getProperty("capkit.gatlingResultsDir");
-    if (dir == null) {
+    if (dir == null || simulationClass == null) {
       return null;
     }
+    String prefix = simulationClass.toLowerCase(java.util.Locale.ROOT) + "-";
+    long start = java.time.Instant.parse(run.writer().manifest().startedAt()).toEpochMilli();
+    var stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmssSSS");
     try (var folders = java.nio.file.Files.list(Path.of(dir))) {
       return folders.filter(java.nio.file.Files::isDirectory)
-          .max(java.util.Comparator.comparing(p -> p.toFile().lastModified()))
+          .filter(p -> p.getFileName().toString().startsWith(prefix))
+          .filter(p -> p.getFileName().toString().substring(prefix.length()).matches("\\d{17}"))
+          .min(java.util.Comparator.comparingLong(p -> Math.abs(java.time.LocalDateTime
+              .parse(p.getFileName().toString().substring(prefix.length()), stamp)
+              .atZone(java.time.ZoneId.systemDefault()).toInstant().toEpochMilli() - start)))
           .map(p -> p.resolve("index.html").toAbsolutePath().toString())
           .orElse(null);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       return null;
     }
   }

@@ -142,6 +142,6 @@ public class CapkitSimulation extends Simulation {
 
   @Override
   public void after() {
-    setup.finish(System.out);
+    setup.finish(System.out, getClass().getSimpleName());
   }
 }
