@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,8 +82,7 @@ public final class NetworkProfiles {
       throw new NetworkProfileException(origin + ": field 'profiles': expected an object of named profiles, found " + list);
     }
     Map<String, NetworkProfile> out = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = list.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : list.properties()) {
       out.put(e.getKey(), profile(origin, e.getKey(), e.getValue()));
     }
     return new NetworkProfiles(origin, out);
