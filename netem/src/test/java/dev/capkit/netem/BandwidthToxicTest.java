@@ -21,8 +21,8 @@ class BandwidthToxicTest {
         byte[] back = p.in.readNBytes(data.length);
         long ms = ToxicTests.ms(t0);
         assertArrayEquals(data, back);
-        // 50 kB at 100 kB/s = 500 ms; tolerance -5% .. +50% (scheduling, loopback echo)
-        assertTrue(ms >= 475 && ms < 750, "took " + ms + " ms");
+        // 50 kB at 100 kB/s = 500 ms; tolerance -5% .. +100% (scheduling, loopback echo, loaded CI)
+        assertTrue(ms >= 475 && ms < 1000, "took " + ms + " ms");
       }
     }
   }

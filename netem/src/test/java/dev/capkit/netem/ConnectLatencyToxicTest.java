@@ -13,9 +13,9 @@ class ConnectLatencyToxicTest {
       try (Probe p = new Probe(netem.listenAddress())) {
         double first = p.roundTripMs(10);
         double second = p.medianRoundTripMs(5, 10);
-        // +100 ms on the first exchange only; tolerance +50 ms
-        assertTrue(first >= 99 && first < 150, "first " + first);
-        assertTrue(second < 10, "reused " + second);
+        // +100 ms on the first exchange only; tolerance +150 ms (one sample, loaded CI)
+        assertTrue(first >= 99 && first < 250, "first " + first);
+        assertTrue(second < 50, "reused " + second);
       }
     }
   }

@@ -52,7 +52,7 @@ class LatencyToxicTest {
         double ms = (System.nanoTime() - t0) / 1e6;
         assertArrayEquals(new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, back);
         // serialized behind a sleep this would take >= 500 ms; scheduled it is ~50 + 10 x 3 ms
-        assertTrue(ms >= 50 && ms < 150, "took " + ms + " ms");
+        assertTrue(ms >= 50 && ms < 400, "took " + ms + " ms");
       }
     }
   }

@@ -29,8 +29,8 @@ class ResetPeerToxicTest {
         assertTrue(failure.getMessage() != null && failure.getMessage().toLowerCase().contains("reset")
             || failure.getMessage().contains("short echo"), "reset seen: " + failure);
         assertTrue(echoed >= 5, "data flowed before the reset: " + echoed);
-        // reset 200 ms after the first downstream bytes; tolerance +200 ms
-        assertTrue(ms >= 195 && ms < 400, "reset after " + ms + " ms");
+        // reset 200 ms after the first downstream bytes; tolerance +800 ms (the client notices at its next read; loaded CI)
+        assertTrue(ms >= 195 && ms < 1000, "reset after " + ms + " ms");
       }
       assertTrue(ToxicTests.eventually(1000, () -> netem.proxy().connectionCount() == 0 && echo.openConnections() == 0));
     }

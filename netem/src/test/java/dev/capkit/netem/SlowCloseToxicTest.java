@@ -20,8 +20,8 @@ class SlowCloseToxicTest {
       assertEquals(1, echo.openConnections(), "upstream still open 150 ms after the client closed");
       assertTrue(ToxicTests.eventually(1000, () -> echo.openConnections() == 0));
       long ms = ToxicTests.ms(t0);
-      // closed 300 ms late; tolerance +250 ms for polling and scheduling
-      assertTrue(ms >= 295 && ms < 550, "upstream closed after " + ms + " ms");
+      // closed 300 ms late; tolerance +500 ms for polling and scheduling on a loaded machine
+      assertTrue(ms >= 295 && ms < 800, "upstream closed after " + ms + " ms");
     }
   }
 }

@@ -19,8 +19,8 @@ class TimeoutToxicTest {
         p.out.flush();
         assertEquals(-1, p.in.read(), "nothing echoed, then end of stream");
         long ms = ToxicTests.ms(t0);
-        // closed 300 ms after the toxic reached the connection; tolerance +200 ms
-        assertTrue(ms >= 280 && ms < 500, "closed after " + ms + " ms");
+        // closed 300 ms after the toxic reached the connection; tolerance -20 .. +500 ms
+        assertTrue(ms >= 280 && ms < 800, "closed after " + ms + " ms");
       }
     }
   }
