@@ -31,6 +31,8 @@ public final class CapkitCli {
         dev.capkit.planner.PlanMain::run));
     COMMANDS.put("report", new Entry("capacity review page: run folders (+ plan.json, baseline) to one self-contained HTML file",
         dev.capkit.reports.ReportCommand::run));
+    COMMANDS.put("gate", new Entry("CI regression gate: a run against a baseline (p99s, errors, goodput), table + JUnit XML + Markdown, exit 0/1/2", dev.capkit.gate.GateMain::run));
+    COMMANDS.put("baseline", new Entry("baseline save <run folder> --out FILE: keep a run's histograms for the gate in one small file", dev.capkit.gate.BaselineMain::run));
     COMMANDS.put("netem", new Entry(
         "latency and fault injecting TCP proxy with a toxiproxy-compatible API (network profiles)",
         dev.capkit.netem.NetemMain::run));

@@ -1,0 +1,132 @@
+package dev.capkit.gate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.DataFormatException;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Reads a baseline file. This javadoc is the specification of <b>baseline format v1</b>; the file
+ * is written by {@link BaselineWriter} ({@code ./capkit baseline save}) and meant to be committed.
+ *
+ * <h2>Content</h2>
+ * One JSON object (UTF-8):
+ * <pre>
+ * {
+ *   "capkitBaseline": 1,                     format version (integer)
+ *   "runId": "quickstart-20250101-120000",   the run it was taken from
+ *   "scenario": { "name", "seed", "loadModel" (open|closed), "tier", "mix": { kind: weight } },
+ *   "histogramUnit": "microseconds",
+ *   "histogramEncoding": "hdrhistogram-compressed-base64",
+ *   "steps": [ {
+ *       "id", "offered", "unit" (qps|agents), "network", "durationSeconds",
+ *       "sent", "ok", "good",                 requests sent, succeeded, met every objective
+ *       "kinds": { kind: { "sent", "ok", "histograms": { "e2e"|"ttft"|"tpot": "HISTFAAA..." } } }
+ *   } ]
+ * }
+ * </pre>
+ * A histogram is HdrHistogram's compressed encoding ({@code Histogram.encodeIntoCompressedByteBuffer},
+ * the same as one line of an {@code .hlog} interval log) in base64: the whole step's values for
+ * that kind, in microseconds. A kind without a metric (TTFT of non-streamed requests) omits it.
+ * Readers ignore fields they do not know; adding a field keeps the version, removing or changing
+ * the meaning of one bumps it. Golden file: {@code gate/src/test/resources/golden/baseline-v1.json}.
+ *
+ * <pre>{@code
+ * RunFigures baseline = BaselineReader.read(Path.of("baselines/smoke.json"));
+ * }</pre>
+ */
+public final class BaselineReader {
+  public static final int FORMAT_VERSION = 1;
+  static final String ENCODING = "hdrhistogram-compressed-base64";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private BaselineReader() {}
+
+  /** Whether {@code path} looks like a baseline file rather than a run folder. */
+  public static boolean isBaselineFile(Path path) {
+    return Files.isRegularFile(path);
+  }
+
+  public static RunFigures read(Path file) throws IOException {
+    JsonNode root;
+    try {
+      root = JSON.readTree(Files.readAllBytes(file));
+    } catch (NoSuchFileException e) {
+      throw new IOException(file + ": no such baseline file");
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IOException(file + ": not JSON: " + e.getOriginalMessage());
+    }
+    JsonNode version = root.get("capkitBaseline");
+    if (version == null || !version.canConvertToInt()) {
+      throw new IOException(file + ": field 'capkitBaseline' missing: not a capkit baseline file");
+    }
+    if (version.asInt() != FORMAT_VERSION) {
+      throw new IOException(file + ": field 'capkitBaseline' is " + version.asInt() + "; this capkit reads version " + FORMAT_VERSION);
+    }
+    String unit = text(file, root, "histogramUnit");
+    if (!unit.equals("microseconds")) {
+      throw new IOException(file + ": field 'histogramUnit' is '" + unit + "'; expected 'microseconds'");
+    }
+    String encoding = text(file, root, "histogramEncoding");
+    if (!encoding.equals(ENCODING)) {
+      throw new IOException(file + ": field 'histogramEncoding' is '" + encoding + "'; expected '" + ENCODING + "'");
+    }
+    JsonNode s = required(file, root, "scenario");
+    Map<String, Double> mix = new LinkedHashMap<>();
+    required(file, s, "mix").fields().forEachRemaining(e -> mix.put(e.getKey(), e.getValue().asDouble()));
+    ScenarioIdentity scenario = new ScenarioIdentity(text(file, s, "name"), required(file, s, "seed").asLong(),
+        text(file, s, "loadModel"), mix, s.path("tier").asText("unknown"));
+    List<StepFigures> steps = new ArrayList<>();
+    int i = 0;
+    for (JsonNode step : required(file, root, "steps")) {
+      String where = "steps[" + i++ + "]";
+      Map<String, KindFigures> kinds = new LinkedHashMap<>();
+      var fields = required(file, step, "kinds").fields();
+      while (fields.hasNext()) {
+        var e = fields.next();
+        Map<String, Histogram> hs = new LinkedHashMap<>();
+        var hf = e.getValue().path("histograms").fields();
+        while (hf.hasNext()) {
+          var h = hf.next();
+          hs.put(h.getKey(), decode(file, where + ".kinds." + e.getKey() + ".histograms." + h.getKey(), h.getValue().asText()));
+        }
+        kinds.put(e.getKey(), new KindFigures(e.getValue().path("sent").asLong(), e.getValue().path("ok").asLong(), hs));
+      }
+      steps.add(new StepFigures(text(file, step, "id"), step.path("offered").asDouble(), step.path("unit").asText(),
+          step.path("network").asText("none"), step.path("durationSeconds").asDouble(), step.path("sent").asLong(),
+          step.path("ok").asLong(), step.path("good").asLong(), kinds));
+    }
+    return new RunFigures(file.toString(), root.path("runId").asText(""), scenario, false, steps);
+  }
+
+  static Histogram decode(Path file, String field, String base64) throws IOException {
+    try {
+      byte[] bytes = Base64.getDecoder().decode(base64);
+      return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(bytes), 0);
+    } catch (IllegalArgumentException | DataFormatException | java.nio.BufferUnderflowException e) {
+      throw new IOException(file + ": field '" + field + "': not a compressed HdrHistogram in base64 (" + e.getMessage() + ")");
+    }
+  }
+
+  private static JsonNode required(Path file, JsonNode node, String field) throws IOException {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      throw new IOException(file + ": field '" + field + "' missing");
+    }
+    return v;
+  }
+
+  private static String text(Path file, JsonNode node, String field) throws IOException {
+    return required(file, node, field).asText();
+  }
+}

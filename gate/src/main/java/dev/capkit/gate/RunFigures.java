@@ -1,0 +1,86 @@
+package dev.capkit.gate;
+
+import dev.capkit.core.results.KindSummary;
+import dev.capkit.core.results.Metric;
+import dev.capkit.core.results.RunReader;
+import dev.capkit.core.results.ScenarioInfo;
+import dev.capkit.core.results.StepSummary;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Everything the gate compares, from a run folder ({@link #ofRun}) or a baseline file
+ * ({@link BaselineReader}): the scenario's identity and, per finished step, counts and the E2E,
+ * TTFT and TPOT histograms per request kind.
+ *
+ * <pre>{@code
+ * RunFigures current = RunFigures.ofRun(Path.of("simulations/target/capkit-runs/quickstart-20250101-120000"));
+ * RunFigures baseline = BaselineReader.read(Path.of("baselines/smoke.json"));
+ * }</pre>
+ *
+ * @param source  where the figures came from (folder or file), for messages
+ * @param partial the run did not complete (killed, or still being written)
+ */
+public record RunFigures(String source, String runId, ScenarioIdentity scenario, boolean partial, List<StepFigures> steps) {
+
+  /** The metrics whose histograms the gate keeps. */
+  public static final List<Metric> METRICS = List.of(Metric.E2E, Metric.TTFT, Metric.TPOT);
+
+  public RunFigures {
+    steps = List.copyOf(steps);
+  }
+
+  public Optional<StepFigures> step(String id) {
+    return steps.stream().filter(s -> s.id().equals(id)).findFirst();
+  }
+
+  /** Reads a run folder (results format v1); errors name the folder and the problem. */
+  public static RunFigures ofRun(Path folder) throws IOException {
+    RunReader.Run run = RunReader.read(folder);
+    ScenarioInfo info = run.manifest().scenario();
+    if (info == null) {
+      throw new IOException(folder.resolve("run.json") + ": field 'scenario' missing");
+    }
+    List<StepFigures> steps = new ArrayList<>();
+    for (StepSummary s : run.steps()) {
+      Map<Metric, Map<String, Histogram>> byMetric = new LinkedHashMap<>();
+      for (Metric m : METRICS) {
+        byMetric.put(m, RunReader.histogram(folder, s.id(), m));
+      }
+      Map<String, KindFigures> kinds = new LinkedHashMap<>();
+      for (var e : s.kinds().entrySet()) {
+        KindSummary k = e.getValue();
+        Map<String, Histogram> hs = new LinkedHashMap<>();
+        for (Metric m : METRICS) {
+          Histogram h = byMetric.get(m).get(e.getKey());
+          if (h != null && h.getTotalCount() > 0) {
+            hs.put(m.key(), h);
+          }
+        }
+        kinds.put(e.getKey(), new KindFigures(k.sent(), k.ok(), hs));
+      }
+      long good = Math.round(s.goodputRps() * s.durationSeconds());
+      steps.add(new StepFigures(s.id(), s.offered(), s.unit(), s.network(), s.durationSeconds(), s.sent(), s.ok(), good, kinds));
+    }
+    return new RunFigures(folder.toString(), run.manifest().runId(), identity(info, run.manifest().target()), run.partial(), steps);
+  }
+
+  static ScenarioIdentity identity(ScenarioInfo info, dev.capkit.core.results.TargetInfo target) {
+    Map<String, Double> mix = new LinkedHashMap<>();
+    for (Map<String, Object> m : info.mix()) {
+      mix.put(String.valueOf(m.get("kind")), ((Number) m.get("weight")).doubleValue());
+    }
+    return new ScenarioIdentity(info.name(), info.seed(), info.loadModel(), mix, target == null ? "unknown" : target.tier());
+  }
+
+  /** A histogram like the run folder's: microseconds, 1 µs to 1 h, 3 significant digits. */
+  public static Histogram newHistogram() {
+    return new Histogram(1, 3_600_000_000L, 3);
+  }
+}

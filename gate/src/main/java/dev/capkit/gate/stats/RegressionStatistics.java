@@ -1,0 +1,44 @@
+package dev.capkit.gate.stats;
+
+/**
+ * The statistics the gate needs, behind one small interface so the numerical library stays an
+ * implementation detail. Every method answers {@link Estimate#undefined} with the reason when the
+ * samples are too few to support an interval, instead of a number that looks trustworthy.
+ *
+ * <pre>{@code
+ * RegressionStatistics stats = RegressionStatistics.standard();
+ * Estimate e2e = stats.quantileChange(baseE2e, currentE2e, 0.99, 0.95, 7);   // +0.23 [+0.11, +0.36]
+ * Estimate err = stats.proportionChange(2, 400, 9, 410, 0.95);             // +1.7 pp [...]
+ * }</pre>
+ */
+public interface RegressionStatistics {
+
+  /** Tail samples a quantile needs beyond it on each side: p99 needs n >= 3 / 0.01 = 300. */
+  int MIN_TAIL_SAMPLES = 3;
+  /** Requests a proportion needs on each side. */
+  int MIN_PROPORTION_SAMPLES = 30;
+
+  /** The implementation capkit ships (commons-math3 inside): 10,000 bootstrap resamples. */
+  static RegressionStatistics standard() {
+    return new HistogramBootstrap(10_000, MIN_TAIL_SAMPLES, MIN_PROPORTION_SAMPLES);
+  }
+
+  /** One line naming the methods, printed with every verdict. */
+  String method();
+
+  /**
+   * Relative change of the {@code q}-quantile, {@code current/baseline - 1}, with a two-sided
+   * interval at {@code confidence}. Undefined when either sample has fewer than
+   * {@link #MIN_TAIL_SAMPLES} values above the quantile.
+   *
+   * @param seed fixes the resampling so the same inputs always give the same interval
+   */
+  Estimate quantileChange(EmpiricalDistribution baseline, EmpiricalDistribution current, double q, double confidence, long seed);
+
+  /**
+   * Difference of two proportions, {@code currentEvents/currentN - baselineEvents/baselineN}, with a
+   * two-sided interval at {@code confidence}. Undefined when either side has fewer than
+   * {@link #MIN_PROPORTION_SAMPLES} trials.
+   */
+  Estimate proportionChange(long baselineEvents, long baselineN, long currentEvents, long currentN, double confidence);
+}

@@ -1,0 +1,125 @@
+package dev.capkit.gate;
+
+import dev.capkit.gate.stats.RegressionStatistics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
+
+/**
+ * Measures the gate on the emulator in virtual time: the false-alarm rate over pairs of runs of the
+ * same build (baseline seed {@code 2i-1} against current seed {@code 2i}: other arrivals and answers
+ * of the same load, a harder case than a rerun with the same seed) and the detection rate over pairs
+ * whose current run is slowed ({@code slowdown}, e.g. 1.2 = every emulated GPU step 20% slower).
+ *
+ * <pre>{@code
+ * GateCalibration.Result r = GateCalibration.measure("../baselines/smoke.scenario.json", Map.of(), 100, 1.2, tmp);
+ * r.falseAlarmRate()   // alarms / pairs at slowdown 1.0
+ * }</pre>
+ *
+ * Run with many pairs (the figures in gate/README.md):
+ * {@code mvn -q -pl gate -am -Pcalibrate -DskipTests test} (see the calibrate profile in gate/pom.xml).
+ */
+public final class GateCalibration {
+
+  /** Outcome counts: exit status to pairs, for same-build and slowed pairs, and what raised the alarms. */
+  public record Result(int pairs, Map<Integer, Integer> sameBuild, Map<Integer, Integer> slowed, Map<String, Integer> alarms,
+      Map<String, Integer> catches) {
+    public double falseAlarmRate() {
+      return (double) (pairs - sameBuild.getOrDefault(0, 0)) / pairs;
+    }
+
+    public double detectionRate() {
+      return (double) slowed.getOrDefault(1, 0) / pairs;
+    }
+
+    public String describe(double slowdown) {
+      return String.format(Locale.ROOT, "%d pairs: same build exit codes %s (false-alarm rate %.1f%%), slowdown %.2f exit codes %s"
+          + " (detection rate %.1f%%); alarms raised by %s; regressions caught by %s",
+          pairs, sameBuild, falseAlarmRate() * 100, slowdown, slowed, detectionRate() * 100, alarms, catches);
+    }
+  }
+
+  private GateCalibration() {}
+
+  public static Result measure(String scenario, Map<String, String> overrides, int pairs, double slowdown, Path tmp,
+      Tolerance tolerance, double confidence) {
+    RegressionGate gate = new RegressionGate(RegressionStatistics.standard(), tolerance, confidence);
+    List<int[]> outcomes = IntStream.range(0, pairs).parallel().mapToObj(i -> {
+      try {
+        long seed = 1000L + 2L * i;
+        RunFigures base = RunFigures.ofRun(VirtualRunFolder.write(tmp.resolve("b" + i), scenario, overrides, seed, 1.0));
+        RunFigures same = RunFigures.ofRun(VirtualRunFolder.write(tmp.resolve("s" + i), scenario, overrides, seed + 1, 1.0));
+        RunFigures slow = RunFigures.ofRun(VirtualRunFolder.write(tmp.resolve("x" + i), scenario, overrides, seed + 1, slowdown));
+        GateVerdict a = gate.judge(base, same);
+        GateVerdict b = gate.judge(base, slow);
+        synchronized (GateCalibration.class) {
+          ALARMS.add(a.regressions().stream().map(c -> c.kind() + " " + c.metric().key()).toList());
+          ALARMS.add(a.problems().stream().map(p -> "problem").toList());
+          CATCHES.add(b.regressions().stream().map(c -> c.kind() + " " + c.metric().key()).toList());
+        }
+        return new int[] {a.exitCode(), b.exitCode()};
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }).toList();
+    Map<Integer, Integer> same = new TreeMap<>();
+    Map<Integer, Integer> slow = new TreeMap<>();
+    for (int[] o : outcomes) {
+      same.merge(o[0], 1, Integer::sum);
+      slow.merge(o[1], 1, Integer::sum);
+    }
+    Map<String, Integer> alarms = count(ALARMS);
+    Map<String, Integer> catches = count(CATCHES);
+    ALARMS.clear();
+    CATCHES.clear();
+    return new Result(pairs, same, slow, alarms, catches);
+  }
+
+  private static final List<List<String>> ALARMS = new java.util.ArrayList<>();
+  private static final List<List<String>> CATCHES = new java.util.ArrayList<>();
+
+  private static Map<String, Integer> count(List<List<String>> lists) {
+    Map<String, Integer> out = new TreeMap<>();
+    for (List<String> l : lists) {
+      for (String s : new java.util.TreeSet<>(l)) {
+        out.merge(s, 1, Integer::sum);
+      }
+    }
+    return out;
+  }
+
+  /** {@code GateCalibration <scenario> <pairs> <slowdown> [key=value overrides...]}: prints the measured rates. */
+  public static void main(String[] args) throws IOException {
+    String scenario = args.length > 0 ? args[0] : "../baselines/smoke.scenario.json";
+    int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+    double slowdown = args.length > 2 ? Double.parseDouble(args[2]) : 1.2;
+    Map<String, String> overrides = new LinkedHashMap<>();
+    String tolerance = System.getProperty("gate.tolerance", Tolerance.DEFAULT);
+    double confidence = Double.parseDouble(System.getProperty("gate.confidence", Double.toString(GateMain.DEFAULT_CONFIDENCE)));
+    for (int i = 3; i < args.length; i++) {
+      String[] kv = args[i].split("=", 2);
+      overrides.put(kv[0], kv[1]);
+    }
+    Path tmp = Files.createTempDirectory("gate-calibration");
+    long t0 = System.nanoTime();
+    Result r = measure(scenario, overrides, pairs, slowdown, tmp, Tolerance.parse(tolerance), confidence);
+    System.out.printf(Locale.ROOT, "scenario %s %s, tolerance %s, confidence %s, virtual time (emulator engine, seeds 1000..%d): %s [%.0f s]%n",
+        scenario, overrides, tolerance, confidence, 1000 + 2 * pairs, r.describe(slowdown), (System.nanoTime() - t0) / 1e9);
+    deleteTree(tmp);
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
