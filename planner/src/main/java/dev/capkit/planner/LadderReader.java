@@ -194,11 +194,11 @@ public final class LadderReader {
   }
 
   private static LatencyQuantiles histogram(RunReader.Run run, StepSummary step, Metric metric) {
+    Path file = run.folder().resolve("steps").resolve(step.id()).resolve(metric.key() + ".hlog");
     try {
-      // Flattened at once: a full-range HdrHistogram is ~360 KB, and a plan may hold thousands of steps.
-      return LatencyQuantiles.ofMicros(RunReader.histogram(run.folder(), step.id(), metric).get("*"));
+      return HlogQuantiles.read(file);
     } catch (IOException e) {
-      throw new PlanException(run.folder().resolve("steps").resolve(step.id()).resolve(metric.key() + ".hlog") + ": " + e.getMessage(), e);
+      throw new PlanException(file + ": " + e.getMessage(), e);
     }
   }
 

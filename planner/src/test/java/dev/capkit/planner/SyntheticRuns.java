@@ -34,6 +34,14 @@ public final class SyntheticRuns {
 
   public static Path mmc(Path folder, String scenario, String tier, int servers, double mu, double[] rates, int requestsPerStep, long seed)
       throws IOException {
+    return mmc(folder, scenario, tier, servers, mu, rates, requestsPerStep, seed, false);
+  }
+
+  /**
+   * @param perSecond write one interval per simulated second, as a real run does (else one per step)
+   */
+  public static Path mmc(Path folder, String scenario, String tier, int servers, double mu, double[] rates, int requestsPerStep, long seed,
+      boolean perSecond) throws IOException {
     List<ScenarioInfo.PlannedStep> planned = new ArrayList<>();
     List<StepPlan> plans = new ArrayList<>();
     double offset = 0;
@@ -64,12 +72,28 @@ public final class SyntheticRuns {
     RunManifest manifest = new RunManifest(1, RunManifest.RUNNING, folder.getFileName().toString(), info,
         new TargetInfo("http://synthetic", "autoglm-phone-9b", "emulator", tier, emu), Map.of("capkit", "test"), "microseconds",
         "2026-01-01T00:00:00Z", null, List.of(), List.of(), null);
-    Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+    long[] now = {Instant.parse("2026-01-01T00:00:00Z").toEpochMilli()};
+    Clock clock = new Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return Instant.ofEpochMilli(now[0]);
+      }
+    };
     Random random = new Random(seed);
     try (RunWriter w = RunWriter.create(folder, manifest, clock, false)) {
       for (int i = 0; i < rates.length; i++) {
         StepRecorder step = w.startStep(plans.get(i), new SloSet(List.of(), 0.01, false));
-        simulate(step, servers, mu, rates[i], requestsPerStep, random, i);
+        simulate(step, servers, mu, rates[i], requestsPerStep, random, i, perSecond ? w : null, now);
         w.finishStep(step, requestsPerStep / rates[i], true);
       }
       w.complete(RunManifest.COMPLETE, null);
@@ -78,7 +102,10 @@ public final class SyntheticRuns {
   }
 
   /** One step from an empty system; the first 10% of requests warm it up and are not recorded. */
-  private static void simulate(StepRecorder step, int c, double mu, double lambda, int n, Random random, int stepIndex) {
+  private static void simulate(StepRecorder step, int c, double mu, double lambda, int n, Random random, int stepIndex, RunWriter flushEverySecond,
+      long[] clockMillis) {
+    double nextFlush = 1;
+    double firstT = -1;
     double[] free = new double[c];
     double t = 0;
     int warmup = n / 10;
@@ -95,6 +122,16 @@ public final class SyntheticRuns {
       free[server] = start + service;
       if (k < warmup) {
         continue;
+      }
+      if (firstT < 0) {
+        firstT = t;
+      }
+      // Requests are recorded at arrival (their latencies are known at once), so an interval holds the
+      // requests that arrived in that simulated second.
+      while (flushEverySecond != null && t - firstT >= nextFlush) {
+        clockMillis[0] += 1000;
+        flushEverySecond.flush();
+        nextFlush += 1;
       }
       long ttft = Math.round((start - t + 0.001) * 1e9);
       long e2e = ttft + Math.round(service * 1e9);

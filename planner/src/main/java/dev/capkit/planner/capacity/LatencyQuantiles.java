@@ -47,6 +47,21 @@ public final class LatencyQuantiles {
     return new LatencyQuantiles(Arrays.copyOf(values, n), Arrays.copyOf(cum, n), total);
   }
 
+  /**
+   * From bucket values (microseconds, highest equivalent value of each bucket, ascending) and their counts.
+   */
+  public static LatencyQuantiles ofMicroCounts(long[] valuesMicros, long[] counts) {
+    double[] values = new double[valuesMicros.length];
+    long[] cum = new long[valuesMicros.length];
+    long total = 0;
+    for (int i = 0; i < values.length; i++) {
+      total += counts[i];
+      values[i] = valuesMicros[i] / 1000.0;
+      cum[i] = total;
+    }
+    return new LatencyQuantiles(values, cum, total);
+  }
+
   /** The requests of several steps pooled: bucket values merged, counts added. */
   public static LatencyQuantiles merge(java.util.List<LatencyQuantiles> parts) {
     java.util.TreeMap<Double, Long> counts = new java.util.TreeMap<>();

@@ -19,8 +19,9 @@ import java.util.Random;
 
 /**
  * Benchmark, not a test: plans from {@code bench.runs} run folders (default 100) of {@code bench.steps}
- * steps each (default 20), written first through core's RunWriter (M/M/4 requests, 500 per step,
- * rates jittered per run so no two steps share a rate and every step stays its own ladder point),
+ * steps each (default 20), written first through core's RunWriter (M/M/4 requests, 150 per step,
+ * one interval per simulated second as a real run writes them, rates jittered per run so no two
+ * steps share a rate and every step stays its own ladder point),
  * spread over five tiers. Measures wall time, CPU time, bytes allocated by the planning thread and
  * peak heap, for planning without predictions (reading + statistics + outputs) and with them (adds
  * the virtual-time runs of the catalog's other tiers, whose cost does not grow with the folders).
@@ -29,6 +30,9 @@ import java.util.Random;
  */
 public final class PlannerBenchmark {
   private static final String[] TIERS = {"gn7e-c16g1.4xlarge", "gn7-c12g1.3xlarge", "gn8is.2xlarge", "gn8v.4xlarge", "gn7i-c16g1.4xlarge"};
+
+  /** About what a 60-s step of the capacity sweep holds at 1-2.5 req/s. */
+  static final int REQUESTS_PER_STEP = 150;
 
   private PlannerBenchmark() {}
 
@@ -46,14 +50,21 @@ public final class PlannerBenchmark {
         rates[s] = analytic * (0.3 + 0.9 * s / (steps - 1)) * (1 + 0.01 * jitter.nextDouble());
       }
       Path run = SyntheticRuns.mmc(dir.resolve(String.format(Locale.ROOT, "run-%03d", r)), "bench", TIERS[r % TIERS.length], 4, 1.0,
-          rates, 500, r);
+          rates, REQUESTS_PER_STEP, r, true);
       folders.add(run);
     }
     long bytes = Files.walk(dir).filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
     System.out.printf(Locale.ROOT, "machine: %d cores, max heap %d MiB, %s %s%n", Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.vm.name"), System.getProperty("java.version"));
-    System.out.printf(Locale.ROOT, "input: %d run folders x %d steps (%d requests each) on %d tiers, %.1f MB on disk, written in %.1f s%n",
-        runs, steps, 500, TIERS.length, bytes / 1e6, (System.nanoTime() - genStart) / 1e9);
+    long lines = 0;
+    try (var files = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".hlog"))::iterator) {
+        lines += Files.readAllLines(p).size();
+      }
+    }
+    System.out.printf(Locale.ROOT, "input: %d run folders x %d steps (%d requests each, one interval per second) on %d tiers, %.1f MB on disk,"
+        + " %,d interval-log lines, written in %.1f s%n", runs, steps, REQUESTS_PER_STEP, TIERS.length, bytes / 1e6, lines,
+        (System.nanoTime() - genStart) / 1e9);
     List<SloTarget> slos = SloTarget.parseList("e2e.p99=8s,ttft.p99=2s,errors=0.1%");
     for (boolean predict : new boolean[] {false, true}) {
       for (int i = 1; i <= 3; i++) {
