@@ -251,8 +251,38 @@ public final class RunSetup implements AutoCloseable {
     out.println("capkit: objectives " + (broken.isEmpty() ? "held on every step" : "BROKEN: " + broken));
     Path plan = plan(out);
     report(plan, out);
+    int gate = gate(out);
     out.flush();
-    return broken;
+    return gate == 0 ? broken : (broken.isEmpty() ? "" : broken + "; ") + "regression gate exit " + gate;
+  }
+
+  /**
+   * The CI regression gate (issue #7), only when {@code -Dcapkit.baseline=<baseline file or run folder>}
+   * is set (a relative path may be relative to the repository root): judges this run against it with
+   * the default tolerance, prints the table and writes gate.txt, junit.xml and summary.md to the run
+   * folder's {@code gate/}. Returns the gate's exit status (0 pass, 1 regression, 2 unusable input).
+   */
+  private int gate(PrintStream out) {
+    String baseline = props.getProperty("capkit.baseline");
+    if (baseline == null || baseline.isBlank()) {
+      return 0;
+    }
+    Path file = Path.of(baseline);
+    Path root = Path.of(props.getProperty("capkit.scenariosDir", "scenarios")).toAbsolutePath().getParent();
+    if (!file.isAbsolute() && !java.nio.file.Files.exists(file) && root != null) {
+      file = root.resolve(baseline);
+    }
+    Path folder = run.writer().folder();
+    out.println();
+    try {
+      dev.capkit.gate.GateVerdict verdict = dev.capkit.gate.GateMain.judge(file, folder, dev.capkit.gate.Tolerance.defaults(),
+          dev.capkit.gate.GateMain.DEFAULT_CONFIDENCE);
+      dev.capkit.gate.GateMain.write(verdict, folder.resolve("gate"), out);
+      return verdict.exitCode();
+    } catch (IOException | RuntimeException e) {
+      out.println("capkit gate: " + e.getMessage() + " (exit 2: unusable input)");
+      return dev.capkit.gate.GateVerdict.UNUSABLE;
+    }
   }
 
   /** Longest a run can take: all steps, the last requests' whole timeout, and a minute of slack. */

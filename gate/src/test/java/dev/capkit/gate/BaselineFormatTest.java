@@ -1,0 +1,104 @@
+package dev.capkit.gate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Baseline format v1: the golden file, a round trip through a real run folder, and errors naming file and field. */
+class BaselineFormatTest {
+  @TempDir
+  Path tmp;
+
+  /**
+   * The golden file reads back to the known figures, and writing those figures gives the same JSON.
+   * Histograms are compared by content, not bytes: the deflate stream inside may differ between zlib builds.
+   */
+  @Test
+  void goldenFileV1() throws IOException {
+    Path golden = Golden.DIR.resolve("baseline-v1.json");
+    String written = BaselineWriter.toJson(Fixtures.figures());
+    if (Boolean.getBoolean("golden.update")) {
+      Files.writeString(golden, written);
+    }
+    RunFigures read = BaselineReader.read(golden);
+    assertEquals("gate-smoke", read.scenario().name());
+    assertEquals(Map.of("chat", 0.9, "chat-blocking", 0.1), read.scenario().mix());
+    StepFigures s = read.steps().get(0);
+    assertEquals(350, s.sent());
+    assertEquals(345, s.good());
+    assertEquals(309, s.kinds().get("chat").histogram("e2e").getTotalCount());
+    assertEquals(3_060_000, s.kinds().get("chat").histogram("e2e").getValueAtPercentile(99), 3_060_000 * 0.001);
+    assertEquals(0, s.kinds().get("chat-blocking").histogram("ttft").getTotalCount(), "absent metric reads as empty");
+    assertEquals(decoded(Files.readString(golden)), decoded(written));
+  }
+
+  @Test
+  void roundTripOfARealRunFolderKeepsEveryCountAndPercentile() throws IOException {
+    Path run = VirtualRunFolder.write(tmp.resolve("run"), GateMainTest.SMOKE, Map.of(), 1000, 1.0);
+    RunFigures original = RunFigures.ofRun(run);
+    Path file = tmp.resolve("b.json");
+    BaselineWriter.write(original, file);
+    assertTrue(Files.size(file) < 64 * 1024, "small: " + Files.size(file) + " bytes");
+    RunFigures back = BaselineReader.read(file);
+    assertEquals(original.scenario(), back.scenario());
+    StepFigures a = original.steps().get(0);
+    StepFigures b = back.steps().get(0);
+    assertEquals(a.sent(), b.sent());
+    assertEquals(a.good(), b.good());
+    for (String kind : a.kinds().keySet()) {
+      for (String m : a.kinds().get(kind).histograms().keySet()) {
+        assertEquals(a.kinds().get(kind).histogram(m), b.kinds().get(kind).histogram(m), kind + " " + m);
+      }
+    }
+    var step = dev.capkit.core.results.RunReader.read(run).steps().get(0);
+    assertEquals(step.metric(dev.capkit.core.results.Metric.E2E).p99(),
+        b.allKinds().histogram("e2e").getValueAtPercentile(99) / 1000.0, 0.0015, "p99 equals run.json's");
+  }
+
+  @Test
+  void errorsNameTheFileAndField() throws IOException {
+    Path f = tmp.resolve("bad.json");
+    Files.writeString(f, "{}");
+    assertEquals(f + ": field 'capkitBaseline' missing: not a capkit baseline file",
+        assertThrows(IOException.class, () -> BaselineReader.read(f)).getMessage());
+    ObjectNode root = (ObjectNode) new ObjectMapper().readTree(BaselineWriter.toJson(Fixtures.figures()));
+    ((ObjectNode) root.get("steps").get(0).get("kinds").get("chat").get("histograms")).put("e2e", "not base64!");
+    Files.writeString(f, root.toString());
+    String message = assertThrows(IOException.class, () -> BaselineReader.read(f)).getMessage();
+    assertTrue(message.startsWith(f + ": field 'steps[0].kinds.chat.histograms.e2e': not a compressed HdrHistogram"), message);
+    root.put("histogramUnit", "milliseconds");
+    Files.writeString(f, root.toString());
+    assertEquals(f + ": field 'histogramUnit' is 'milliseconds'; expected 'microseconds'",
+        assertThrows(IOException.class, () -> BaselineReader.read(f)).getMessage());
+  }
+
+  /** The JSON with every histogram replaced by its recorded values and counts. */
+  private static JsonNode decoded(String json) throws IOException {
+    JsonNode root = new ObjectMapper().readTree(json);
+    for (JsonNode step : root.get("steps")) {
+      for (JsonNode kind : step.get("kinds")) {
+        ObjectNode hs = (ObjectNode) kind.get("histograms");
+        java.util.List<String> names = new java.util.ArrayList<>();
+        hs.fieldNames().forEachRemaining(names::add);
+        for (String name : names) {
+          Histogram h = BaselineReader.decode(Path.of("x"), name, hs.get(name).asText());
+          StringBuilder content = new StringBuilder();
+          h.recordedValues().forEach(v -> content.append(v.getValueIteratedTo()).append('x').append(v.getCountAtValueIteratedTo()).append(' '));
+          hs.put(name, content.toString());
+        }
+      }
+    }
+    return root;
+  }
+}

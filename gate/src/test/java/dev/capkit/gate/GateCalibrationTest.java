@@ -1,0 +1,30 @@
+package dev.capkit.gate;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fast, fixed-seed version of the gate's calibration (virtual time, the CI smoke scenario):
+ * pairs of runs of the same build must raise at most 5% false alarms, and a 20% slower emulator
+ * must be caught in at least 95% of pairs. The many-pair figures are in gate/README.md.
+ */
+class GateCalibrationTest {
+  static final int PAIRS = 100;
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void falseAlarmsAtMostFivePercentAndTwentyPercentSlowdownCaughtInNinetyFivePercent() {
+    GateCalibration.Result r = GateCalibration.measure(GateMainTest.SMOKE, Map.of(), PAIRS, 1.2, tmp, Tolerance.defaults(),
+        GateMain.DEFAULT_CONFIDENCE);
+    String figures = r.describe(1.2);
+    System.out.println("gate calibration (virtual time): " + figures);
+    assertTrue(r.falseAlarmRate() <= 0.05, figures);
+    assertTrue(r.detectionRate() >= 0.95, figures);
+  }
+}
