@@ -59,7 +59,8 @@ public final class PlanMarkdown {
         plan.prices().source(), plan.prices().date(), plan.prices().currency(), plan.prices().file()));
     b.append("Calibration of predicted rows: ").append(plan.calibration().note()).append(".\n\n");
     b.append("How to read it: *measured* rows come from the runs; *predicted* rows from the emulator's virtual-time engine"
-        + " (same continuous-batching and roofline model as the emulator) multiplied by the calibration factor. The sustainable"
+        + " (same continuous-batching and roofline model as the emulator), multiplied by the calibration factor when it is applied"
+        + " (see above). The sustainable"
         + " rate is where the first objective is crossed on the ladder, interpolated between steps; the interval is a 95%"
         + " bootstrap over the measured requests. Replicas = ceil(target / (sustainable x (1 - headroom))) + 1.\n\n");
     if (plan.pod() != null) {
