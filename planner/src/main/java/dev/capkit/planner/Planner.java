@@ -281,7 +281,7 @@ public final class Planner {
     List<TierRecommendation> out = new ArrayList<>();
     try {
       ServingPlan plan = ServingPlan.resolve(catalog, tier.id(), model.id(), dtype, 0);
-      out.add(analyze(predictor.predictAroundSaturation(plan), calibrated ? factor : 1.0, calibrated, slos, stats, catalog, model, options));
+      out.add(predicted(plan, predictor, factor, calibrated, slos, stats, catalog, model, options));
       return out;
     } catch (EmulatorStartException refused) {
       out.add(infeasible(tier, dtype, catalog, model, options));
@@ -293,7 +293,7 @@ public final class Planner {
         }
         try {
           ServingPlan plan = ServingPlan.resolve(catalog, tier.id(), model.id(), alt, 0);
-          out.add(analyze(predictor.predictAroundSaturation(plan), calibrated ? factor : 1.0, calibrated, slos, stats, catalog, model, options));
+          out.add(predicted(plan, predictor, factor, calibrated, slos, stats, catalog, model, options));
           break; // the first dtype that fits (bf16, fp8, int4: least quantized first)
         } catch (EmulatorStartException e) {
           // try the next, more quantized dtype
@@ -301,6 +301,22 @@ public final class Planner {
       }
     }
     return out;
+  }
+
+  /**
+   * A predicted row; when an objective is already crossed at the ladder's first step (a slow tier
+   * whose idle latency is near the limit), the ladder is moved 8x lower once before giving up.
+   */
+  private static TierRecommendation predicted(ServingPlan plan, TierPredictor predictor, double factor, boolean calibrated,
+      List<SloTarget> slos, Statistics stats, Catalog catalog, ModelArchitecture model, PlanOptions options) {
+    double f = calibrated ? factor : 1.0;
+    TierRecommendation row = analyze(predictor.predictAroundSaturation(plan), f, calibrated, slos, stats, catalog, model, options);
+    boolean firstStep = row.sustainable().crossings().stream().anyMatch(c -> !Double.isNaN(c.below()));
+    if (!firstStep) {
+      return row;
+    }
+    TierRecommendation lower = analyze(predictor.predictAroundSaturation(plan, 64), f, calibrated, slos, stats, catalog, model, options);
+    return lower.sustainable().defined() ? lower : row;
   }
 
   private static TierRecommendation infeasible(TierSpec tier, Dtype dtype, Catalog catalog, ModelArchitecture model, PlanOptions options) {

@@ -119,6 +119,19 @@ class PlanMainTest {
     assertTrue(md.contains("undefined, because ttft.p99 is crossed at the first step"), md);
   }
 
+  @Test
+  void stepsUnderAnotherNetworkProfileAreLeftOut() throws Exception {
+    Path other = copy(run, tmp.resolve("with-vpc"));
+    ObjectNode root = (ObjectNode) JSON.readTree(other.resolve("run.json").toFile());
+    ((ObjectNode) root.get("steps").get(1)).put("network", "vpc-20ms");
+    JSON.writeValue(other.resolve("run.json").toFile(), root);
+    Outcome o = plan(other.toString(), "--target-qps", "5", "--slo", "ttft.p99=2s", "--no-predict", "--out", tmp.resolve("n").toString());
+    assertEquals(0, o.status(), o.err());
+    assertTrue(o.out().contains("warning: planned from the steps under network profile 'none'; steps under vpc-20ms were left out"),
+        o.out());
+    assertEquals(3, JSON.readTree(tmp.resolve("n").resolve("plan.json").toFile()).get("tiers").get(0).get("steps").asInt());
+  }
+
   private static Path copy(Path from, Path to) throws Exception {
     try (var files = Files.walk(from)) {
       for (Path p : (Iterable<Path>) files::iterator) {

@@ -99,10 +99,18 @@ public record TierPredictor(ScenarioInfo scenario, long seed) {
 
   /** A ladder placed around the tier's own saturation: 12 steps from 1/8 to 1.5 times it. */
   public TierLadder predictAroundSaturation(ServingPlan plan) {
+    return predictAroundSaturation(plan, 8);
+  }
+
+  /**
+   * 12 steps from {@code 1/divisor} to {@code 12/divisor} of the tier's saturated throughput; the
+   * planner retries with a larger divisor when an objective is already crossed at the first step.
+   */
+  public TierLadder predictAroundSaturation(ServingPlan plan, double divisor) {
     double saturation = CapacityPredictions.of(plan, seed).sustainableStepsPerSecond();
     double[] rates = new double[12];
     for (int i = 0; i < rates.length; i++) {
-      rates[i] = saturation * (i + 1) / 8.0;
+      rates[i] = saturation * (i + 1) / divisor;
     }
     return predict(plan, rates, 60, true);
   }
