@@ -29,7 +29,7 @@ public final class PlanMain {
         --out DIR             where plan.json, plan.md, recommended-tier.yaml go (default: <first run folder>/plan)
         --dtype D             dtype of measured remote targets: bf16, fp8, int4 (default bf16; emulator runs record theirs)
         --catalog DIR         catalog directory with models/gpus/tiers/serving.json (default: the shipped one; prices live in tiers.json)
-        --tiers A,B           plan only these tier ids
+        --tiers A,B           predict only these catalog tiers (measured tiers are always planned)
         --no-predict          do not predict unmeasured tiers with the emulator's virtual-time engine
         --no-alt-dtypes       do not plan the dtype that fits for tiers where the planned one does not
         --sizing S            container sizing used in the Deployment: vpa (default) or simple; both are reported

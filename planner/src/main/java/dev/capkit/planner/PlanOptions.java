@@ -17,7 +17,7 @@ import java.util.List;
  * @param assumedDtype     dtype of measured remote targets (runs against the emulator record their own)
  * @param catalogDir       catalog directory, null = the shipped catalog
  * @param predict          predict catalog tiers nobody measured with the emulator's virtual-time engine
- * @param tiers            restrict the plan to these tier ids (empty = every catalog tier)
+ * @param tiers            predict only these catalog tiers (empty = every one); measured tiers are always planned
  * @param alternativeDtypes for a tier that does not fit in the planned dtype, also plan the dtype that fits
  * @param replicates       bootstrap replicates for confidence intervals
  * @param seed             seeds the bootstrap and the virtual runs
