@@ -84,19 +84,7 @@ public final class Planner {
     Statistics stats = Statistics.standard();
     List<SloTarget> slos = options.slos().isEmpty() ? SloTarget.fromScenario(scenario, "scenario " + scenario.name()) : options.slos();
     String sloSource = options.slos().isEmpty() ? "scenario " + scenario.name() + " (run.json scenario.slo, maxErrorRate)" : "--slo";
-    ModelArchitecture model;
-    try {
-      model = catalog.model(scenario.model());
-    } catch (CatalogException e) {
-      throw new PlanException("run.json: field 'scenario.model': " + e.getMessage());
-    }
-    for (String t : options.tiers()) {
-      try {
-        catalog.tier(t);
-      } catch (CatalogException e) {
-        throw new PlanException("--tiers: " + e.getMessage());
-      }
-    }
+    ModelArchitecture model = checkedModel(scenario, catalog, options);
     List<TierRecommendation> rows = new ArrayList<>();
     Set<String> covered = new LinkedHashSet<>();
     for (TierLadder ladder : measured) {
@@ -127,23 +115,54 @@ public final class Planner {
     }
     rows = rank(rows);
     TierRecommendation best = rows.stream().filter(r -> r.rank() == 1).findFirst().orElse(null);
-    String recommendation;
+    String recommendation = recommendationText(best, options);
     PodResources pod = null;
-    if (best == null) {
-      recommendation = "no recommendation: no tier is feasible with a defined replica count and a known price (see each row's reason)";
-    } else {
-      recommendation = String.format(Locale.ROOT, "%s (%s, %s, %s): %d replicas (%d for %.3g req/s at %.0f%% of %.3g req/s each, +1 for N+1),"
-              + " %.2f %s/h, %.3f %s per 1,000 requests",
-          best.tierId(), best.gpu(), best.dtype(), best.basis().key(), best.replicas().replicas(), best.replicas().base(),
-          options.targetQps(), (1 - options.headroom()) * 100, best.sustainable().defined() ? best.sustainable().rate()
-              : best.sustainable().atLeast(), best.replicas().costPerHour(), currency(catalog, options), best.replicas().costPer1000(),
-          currency(catalog, options));
-      if (best.basis() == Basis.PREDICTED) {
-        recommendation += "; PREDICTED, not measured: confirm with a capacity-sweep on " + best.tierId() + " before buying";
-      }
+    if (best != null) {
       pod = podResources(best, samples, catalog, options.sizing());
       warnings.addAll(pod.warnings());
     }
+    warnings.addAll(rowWarnings(rows));
+    String generatedAt = options.generatedAt() != null ? options.generatedAt() : Instant.now().toString();
+    LOG.debug("planned {} rows from {} measured ladders", rows.size(), measured.size());
+    return new PlanResult(generatedAt, scenario.name(), runIds, options.targetQps(), slos, sloSource, options.headroom(),
+        catalog.origin(), PriceSource.load(options.catalogDir()), calibration, rows, recommendation, pod, warnings);
+  }
+
+  /** The model the runs served, and the --tiers ids, checked against the catalog. */
+  private static ModelArchitecture checkedModel(ScenarioInfo scenario, Catalog catalog, PlanOptions options) {
+    for (String t : options.tiers()) {
+      try {
+        catalog.tier(t);
+      } catch (CatalogException e) {
+        throw new PlanException("--tiers: " + e.getMessage());
+      }
+    }
+    try {
+      return catalog.model(scenario.model());
+    } catch (CatalogException e) {
+      throw new PlanException("run.json: field 'scenario.model': " + e.getMessage());
+    }
+  }
+
+  private static String recommendationText(TierRecommendation best, PlanOptions options) {
+    if (best == null) {
+      return "no recommendation: no tier is feasible with a defined replica count and a known price (see each row's reason)";
+    }
+    String currency = PriceSource.load(options.catalogDir()).currency().split(" ")[0];
+    String text = String.format(Locale.ROOT, "%s (%s, %s, %s): %d replicas (%d for %.3g req/s at %.0f%% of %.3g req/s each, +1 for N+1),"
+            + " %.2f %s/h, %.3f %s per 1,000 requests",
+        best.tierId(), best.gpu(), best.dtype(), best.basis().key(), best.replicas().replicas(), best.replicas().base(),
+        options.targetQps(), (1 - options.headroom()) * 100, best.sustainable().defined() ? best.sustainable().rate()
+            : best.sustainable().atLeast(), best.replicas().costPerHour(), currency, best.replicas().costPer1000(), currency);
+    if (best.basis() == Basis.PREDICTED) {
+      text += "; PREDICTED, not measured: confirm with a capacity-sweep on " + best.tierId() + " before buying";
+    }
+    return text;
+  }
+
+  /** What the reader must not miss about the rows: noisy or small-sample crossings, replicas sized from a lower bound. */
+  private static List<String> rowWarnings(List<TierRecommendation> rows) {
+    List<String> warnings = new ArrayList<>();
     for (TierRecommendation r : rows) {
       for (SloCrossing c : r.sustainable().crossings()) {
         if (c.note() != null && r.basis() == Basis.MEASURED) {
@@ -155,15 +174,7 @@ public final class Planner {
             + " the real capacity is higher", r.tierId(), r.basis().key(), r.sustainable().atLeast()));
       }
     }
-    String generatedAt = options.generatedAt() != null ? options.generatedAt() : Instant.now().toString();
-    LOG.debug("planned {} rows from {} measured ladders", rows.size(), measured.size());
-    return new PlanResult(generatedAt, scenario.name(), runIds, options.targetQps(), slos, sloSource, options.headroom(),
-        catalog.origin(), PriceSource.load(options.catalogDir()), calibration, rows, recommendation, pod, warnings);
-  }
-
-  private static String currency(Catalog catalog, PlanOptions options) {
-    String c = PriceSource.load(options.catalogDir()).currency();
-    return c.split(" ")[0];
+    return warnings;
   }
 
   /** Everything derived from one ladder; {@code factor} scales predicted rates (1 for measured). */
