@@ -120,6 +120,13 @@ public final class Planner {
     if (best != null) {
       pod = podResources(best, samples, catalog, options.sizing());
       warnings.addAll(pod.warnings());
+      if (pod.measured()) {
+        // Host-side CPU and memory follow the request rate and mix, not the GPU, but say where they were taken.
+        String where = String.join(", ", measured.stream().map(TierLadder::tierId).distinct().toList());
+        warnings.add(String.format(Locale.ROOT, "container CPU/memory come from server samples taken while the runs offered %s..%s"
+                + " req/s on %s%s; the plan runs each replica at %.3g req/s", fmt(minRate(measured)), fmt(maxRate(measured)), where,
+            best.basis() == Basis.PREDICTED ? " (not the recommended tier)" : "", best.replicas().perReplicaRate()));
+      }
     }
     warnings.addAll(rowWarnings(rows));
     String generatedAt = options.generatedAt() != null ? options.generatedAt() : Instant.now().toString();
@@ -158,6 +165,18 @@ public final class Planner {
       text += "; PREDICTED, not measured: confirm with a capacity-sweep on " + best.tierId() + " before buying";
     }
     return text;
+  }
+
+  private static double minRate(List<TierLadder> ladders) {
+    return ladders.stream().flatMap(l -> l.points().stream()).mapToDouble(LadderPoint::rate).min().orElse(Double.NaN);
+  }
+
+  private static double maxRate(List<TierLadder> ladders) {
+    return ladders.stream().flatMap(l -> l.points().stream()).mapToDouble(LadderPoint::rate).max().orElse(Double.NaN);
+  }
+
+  private static String fmt(double v) {
+    return String.format(Locale.ROOT, "%.3g", v);
   }
 
   /** What the reader must not miss about the rows: noisy or small-sample crossings, replicas sized from a lower bound. */
