@@ -24,7 +24,7 @@ import java.util.stream.IntStream;
  * }</pre>
  *
  * Run with many pairs (the figures in gate/README.md):
- * {@code mvn -q -pl gate -am -Pcalibrate -DskipTests test} (see the calibrate profile in gate/pom.xml).
+ * {@code mvn -q -o -pl gate -am -Pcalibrate -DskipTests test -Dcalibrate.pairs=200} (profile in gate/pom.xml).
  */
 public final class GateCalibration {
 
