@@ -33,6 +33,7 @@ public final class CapkitCli {
         dev.capkit.reports.ReportCommand::run));
     COMMANDS.put("gate", new Entry("CI regression gate: a run against a baseline (p99s, errors, goodput), table + JUnit XML + Markdown, exit 0/1/2", dev.capkit.gate.GateMain::run));
     COMMANDS.put("baseline", new Entry("baseline save <run folder> --out FILE: keep a run's histograms for the gate in one small file", dev.capkit.gate.BaselineMain::run));
+    COMMANDS.put("merge", new Entry("merge <injector run folders...> --out DIR: one exact run from N injectors' runs of one scenario (exit 2 if refused)", dev.capkit.distributed.MergeCommand::run));
     COMMANDS.put("netem", new Entry(
         "latency and fault injecting TCP proxy with a toxiproxy-compatible API (network profiles)",
         dev.capkit.netem.NetemMain::run));
