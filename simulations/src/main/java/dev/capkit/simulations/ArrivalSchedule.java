@@ -34,6 +34,24 @@ public final class ArrivalSchedule {
 
   /** Plans the arrivals of an open-loop scenario. */
   public static ArrivalSchedule plan(Scenario scenario) {
+    return plan(scenario, InjectorShare.WHOLE);
+  }
+
+  /**
+   * Plans this injector's share of the arrivals: the whole plan is drawn with the scenario's seed,
+   * then only the arrivals whose sequence number the share keeps remain, with their sequence
+   * numbers (which seed request contents), times and kinds unchanged.
+   */
+  public static ArrivalSchedule plan(Scenario scenario, InjectorShare share) {
+    ArrivalSchedule whole = planWhole(scenario);
+    if (share.count() == 1) {
+      return whole;
+    }
+    List<Arrival> mine = whole.arrivals.stream().filter(a -> share.keeps(a.sequence())).toList();
+    return new ArrivalSchedule(mine, whole.usersPerSecond.length);
+  }
+
+  private static ArrivalSchedule planWhole(Scenario scenario) {
     if (!(scenario.load() instanceof LoadShape.Open open)) {
       throw new IllegalArgumentException("scenario " + scenario.name() + " is closed-loop; it has no arrival schedule");
     }

@@ -79,7 +79,8 @@ public final class RunSetup implements AutoCloseable {
     Path scenariosDir = Path.of(props.getProperty("capkit.scenariosDir", "scenarios"));
     Path file = ScenarioLoader.resolve(props.getProperty("capkit.scenario", "quickstart"), scenariosDir);
     Scenario scenario = ScenarioLoader.load(file, ScenarioLoader.overridesFrom(props));
-    ArrivalSchedule schedule = RequestSource.isOpen(scenario.load()) ? ArrivalSchedule.plan(scenario) : null;
+    ArrivalSchedule schedule = RequestSource.isOpen(scenario.load())
+        ? ArrivalSchedule.plan(scenario, InjectorShare.of(props)) : null; // distributed: -Dcapkit.injector=i/N
     if (schedule != null && schedule.size() == 0) {
       throw new ScenarioException(scenario.source(), "load", "the plan has no requests: every step's rate x duration"
           + " is too small for even one arrival (raise load.qps or load.stepDuration)");
@@ -183,6 +184,7 @@ public final class RunSetup implements AutoCloseable {
     PrometheusScraper scraper = PrometheusScraper.start(metrics, java.time.Duration.ofSeconds(2),
         ServerSamplesWriter.create(writer.folder(), metrics.toString(), 2.0));
     out.println("capkit: scraping " + metrics + " every 2 s into " + ServerSamplesReader.FILE_NAME);
+    StartInstant.await(props, out); // distributed: every injector's first request at -Dcapkit.startAt
     return new RunSetup(scenario, emulator, netem, scraper, props, client, run, schedule, source);
   }
 
