@@ -381,7 +381,8 @@ public final class ScenarioLoader {
   public static Map<String, String> overridesFrom(java.util.Properties props) {
     Map<String, String> out = new TreeMap<>();
     List<String> runLevel = List.of("scenario", "target", "apiKey", "resultsDir", "scenariosDir", "catalogDir", "baseline",
-        "slowdown", "brokenStreams", "gatlingResultsDir", "simulation", "networkProfiles", "targetQps");
+        "slowdown", "brokenStreams", "gatlingResultsDir", "simulation", "networkProfiles", "targetQps",
+        "injector", "startAt"); // distributed runs: read by simulations (InjectorShare, StartInstant)
     for (String key : props.stringPropertyNames()) {
       if (key.startsWith("capkit.")) {
         String k = key.substring("capkit.".length());
