@@ -19,7 +19,7 @@ import java.util.stream.IntStream;
  * whose current run is slowed ({@code slowdown}, e.g. 1.2 = every emulated GPU step 20% slower).
  *
  * <pre>{@code
- * GateCalibration.Result r = GateCalibration.measure("../baselines/smoke.scenario.json", Map.of(), 100, 1.2, tmp);
+ * GateCalibration.Result r = GateCalibration.measure("../scenarios/gate-smoke.json", Map.of(), 100, 1.2, tmp);
  * r.falseAlarmRate()   // alarms / pairs at slowdown 1.0
  * }</pre>
  *
@@ -97,7 +97,7 @@ public final class GateCalibration {
 
   /** {@code GateCalibration <scenario> <pairs> <slowdown> [key=value overrides...]}: prints the measured rates. */
   public static void main(String[] args) throws IOException {
-    String scenario = args.length > 0 ? args[0] : "../baselines/smoke.scenario.json";
+    String scenario = args.length > 0 ? args[0] : "../scenarios/gate-smoke.json";
     int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 100;
     double slowdown = args.length > 2 ? Double.parseDouble(args[2]) : 1.2;
     Map<String, String> overrides = new LinkedHashMap<>();

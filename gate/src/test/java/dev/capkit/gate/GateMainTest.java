@@ -21,7 +21,7 @@ import org.w3c.dom.NodeList;
 
 /** Every exit status of {@code ./capkit gate} and {@code ./capkit baseline save}, on run folders made in virtual time. */
 class GateMainTest {
-  static final String SMOKE = "../baselines/smoke.scenario.json";
+  static final String SMOKE = "../scenarios/gate-smoke.json";
 
   @TempDir
   static Path tmp;

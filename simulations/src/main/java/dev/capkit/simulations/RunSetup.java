@@ -233,12 +233,40 @@ public final class RunSetup implements AutoCloseable {
    * @param simulationClass simple name of the Gatling simulation (its report folder's prefix)
    */
   public String finish(PrintStream out, String simulationClass) {
-    List<dev.capkit.core.results.StepSummary> steps;
-    String broken;
+    Completion c = complete(simulationClass, out);
+    out.println();
+    out.println("capkit: " + c.steps() + " step(s) measured; results (format v" + RunReader.FORMAT_VERSION + "): "
+        + run.writer().folder().toAbsolutePath().resolve("run.json"));
+    out.println("capkit: objectives " + (c.broken().isEmpty() ? "held on every step" : "BROKEN: " + c.broken()));
+    if (c.gate() != 0) {
+      out.println("capkit: regression gate exit " + c.gate() + " (details above and in " + run.writer().folder().resolve("gate") + ")");
+    }
+    Path plan = plan(out);
+    report(plan, out);
+    out.flush();
+    return c.gate() == 0 ? c.broken() : (c.broken().isEmpty() ? "" : c.broken() + "; ") + "regression gate exit " + c.gate();
+  }
+
+  /** How a run ended: steps measured, broken objectives (one line, empty when all held), the gate's exit status. */
+  public record Completion(int steps, String broken, int gate) {}
+
+  private Completion completion;
+
+  /**
+   * Closes the measured part of the run, once: waits for every step, writes the final run.json,
+   * releases client, proxy, scraper and emulator, and runs the regression gate when
+   * {@code -Dcapkit.baseline} is set. The simulation calls it while Gatling's stats are still
+   * open, so the gate's verdict can fail the build as a Gatling assertion.
+   */
+  public synchronized Completion complete(String simulationClass, PrintStream out) {
+    if (completion != null) {
+      return completion;
+    }
     try {
-      steps = run.awaitSteps(maxRunTime());
-      broken = brokenObjectives(steps);
+      List<dev.capkit.core.results.StepSummary> steps = run.awaitSteps(maxRunTime());
+      String broken = brokenObjectives(steps);
       run.complete(gatlingReport(simulationClass), true);
+      completion = new Completion(steps.size(), broken, 0);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while closing steps; results so far are in " + run.writer().folder());
@@ -247,15 +275,14 @@ public final class RunSetup implements AutoCloseable {
     } finally {
       close();
     }
-    out.println();
-    out.println("capkit: " + steps.size() + " step(s) measured; results (format v" + RunReader.FORMAT_VERSION + "): "
-        + run.writer().folder().toAbsolutePath().resolve("run.json"));
-    out.println("capkit: objectives " + (broken.isEmpty() ? "held on every step" : "BROKEN: " + broken));
-    Path plan = plan(out);
-    report(plan, out);
-    int gate = gate(out);
-    out.flush();
-    return gate == 0 ? broken : (broken.isEmpty() ? "" : broken + "; ") + "regression gate exit " + gate;
+    completion = new Completion(completion.steps(), completion.broken(), gate(out));
+    return completion;
+  }
+
+  /** Whether a regression gate runs at the end ({@code -Dcapkit.baseline} is set). */
+  public boolean gated() {
+    String baseline = props.getProperty("capkit.baseline");
+    return baseline != null && !baseline.isBlank();
   }
 
   /**
@@ -265,10 +292,10 @@ public final class RunSetup implements AutoCloseable {
    * folder's {@code gate/}. Returns the gate's exit status (0 pass, 1 regression, 2 unusable input).
    */
   private int gate(PrintStream out) {
-    String baseline = props.getProperty("capkit.baseline");
-    if (baseline == null || baseline.isBlank()) {
+    if (!gated()) {
       return 0;
     }
+    String baseline = props.getProperty("capkit.baseline");
     Path file = Path.of(baseline);
     Path root = Path.of(props.getProperty("capkit.scenariosDir", "scenarios")).toAbsolutePath().getParent();
     if (!file.isAbsolute() && !java.nio.file.Files.exists(file) && root != null) {

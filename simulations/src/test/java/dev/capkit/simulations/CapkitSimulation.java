@@ -44,7 +44,7 @@ public class CapkitSimulation extends Simulation {
   private final JavaActionBuilder chat =
       new JavaActionBuilder((stats, next) -> new ChatAction("chat", setup.source(), stats, next));
   private final ScenarioBuilder closer = scenario("close steps")
-      .exec(new JavaActionBuilder((stats, next) -> new AwaitStepsAction(setup.run(), setup.maxRunTime(), next)));
+      .exec(new JavaActionBuilder((stats, next) -> new AwaitStepsAction(() -> completeRun(stats), next)));
 
   private final ScenarioBuilder openLoop = scenario("open-loop arrivals").exec(chat);
 
@@ -91,6 +91,9 @@ public class CapkitSimulation extends Simulation {
   private List<Assertion> assertions() {
     List<Assertion> out = new ArrayList<>();
     out.add(global().allRequests().count().gt(0L));
+    if (setup.gated()) {
+      out.add(details("regression gate").failedRequests().count().is(0L));
+    }
     if (!plan.slo().failBuild()) {
       return out;
     }
@@ -131,13 +134,34 @@ public class CapkitSimulation extends Simulation {
       return;
     }
     long now = System.currentTimeMillis();
-    String scenarioName = plan.load() instanceof LoadShape.Closed ? "phone agents" : "open-loop arrivals";
+    String scenarioName = scenarioName();
     for (SloVerdict v : step.slo()) {
       String message = step.id() + " " + StepTable.verdict(v);
       stats.logResponse(scenarioName, scala.collection.immutable.List$.MODULE$.empty(), "objective " + v.key(), now, now,
           v.met() ? io.gatling.commons.stats.OK$.MODULE$ : io.gatling.commons.stats.KO$.MODULE$,
           scala.Option.empty(), v.met() ? scala.Option.empty() : scala.Option.apply(message));
     }
+  }
+
+  /**
+   * Run by the closer user once load is over: completes the run and, when {@code -Dcapkit.baseline}
+   * is set, reports the regression gate's verdict to Gatling as the event {@code regression gate}
+   * (KO on a regression or unusable input), which an assertion turns into a failed build.
+   */
+  private void completeRun(io.gatling.core.stats.StatsEngine stats) {
+    RunSetup.Completion c = setup.complete(getClass().getSimpleName(), System.out);
+    if (setup.gated()) {
+      long now = System.currentTimeMillis();
+      String message = c.gate() == 1 ? "regression (exit 1): see gate/gate.txt in the run folder"
+          : "unusable input (exit 2): see the gate's message above";
+      stats.logResponse(scenarioName(), scala.collection.immutable.List$.MODULE$.empty(), "regression gate", now, now,
+          c.gate() == 0 ? io.gatling.commons.stats.OK$.MODULE$ : io.gatling.commons.stats.KO$.MODULE$,
+          scala.Option.empty(), c.gate() == 0 ? scala.Option.empty() : scala.Option.apply(message));
+    }
+  }
+
+  private String scenarioName() {
+    return plan.load() instanceof LoadShape.Closed ? "phone agents" : "open-loop arrivals";
   }
 
   @Override
