@@ -228,14 +228,14 @@ public final class ChatClient implements AutoCloseable {
 
   private FullHttpRequest httpRequest(Exchange exchange) {
     ChatRequest request = exchange.request();
-    // wrappedBuffer: the prebuilt body is written as is, never copied.
+    // wrappedBuffer over the shared segments: the prebuilt body is written as is, never copied.
     FullHttpRequest http = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, completionsPath,
-        Unpooled.wrappedBuffer(request.body()));
+        Unpooled.wrappedBuffer(request.segments()));
     HttpHeaders h = http.headers();
     h.set(HttpHeaderNames.HOST, hostHeader);
     h.set(HttpHeaderNames.USER_AGENT, USER_AGENT);
     h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
-    h.setInt(HttpHeaderNames.CONTENT_LENGTH, request.body().length);
+    h.setInt(HttpHeaderNames.CONTENT_LENGTH, request.length());
     h.set(HttpHeaderNames.ACCEPT, request.stream() ? HttpHeaderValues.TEXT_EVENT_STREAM : HttpHeaderValues.APPLICATION_JSON);
     if (authorization != null) {
       h.set(HttpHeaderNames.AUTHORIZATION, authorization);

@@ -187,7 +187,7 @@ public final class PhoneStepRequests {
     parts[p++] = priorTurns == 0 ? firstTurnWithImageSuffix[t] : laterTurnSuffixByTask[t];
     chars += priorTurns == 0 ? promptCharsFirst[t] : screenInfoChars[t];
     parts[p] = tail;
-    return new ChatRequest(kind, true, JsonSegments.concat(parts), 1, chars);
+    return new ChatRequest(kind, true, parts, 1, chars);
   }
 
   private static byte[] textPartAfterImage(String text) {
