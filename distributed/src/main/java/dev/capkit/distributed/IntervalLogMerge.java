@@ -2,8 +2,8 @@ package dev.capkit.distributed;
 
 import dev.capkit.core.results.Metric;
 import dev.capkit.core.results.RunReader;
+import dev.capkit.core.results.RunWriter;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,9 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramLogReader;
 import org.HdrHistogram.HistogramLogWriter;
 
 /**
@@ -46,29 +44,13 @@ final class IntervalLogMerge {
     Map<String, Histogram> totals = new TreeMap<>();
     for (Path run : inputs) {
       Path file = run.resolve("steps").resolve(stepId).resolve(metric.key() + ".hlog");
-      if (!Files.exists(file)) {
-        continue;
-      }
-      try (InputStream in = Files.newInputStream(file)) {
-        HistogramLogReader reader = new HistogramLogReader(in);
-        while (true) {
-          EncodableHistogram e;
-          try {
-            e = reader.nextIntervalHistogram();
-          } catch (RuntimeException truncated) {
-            break; // same tolerance as RunReader: a killed writer's half line ends the log
-          }
-          if (e == null) {
-            break;
-          }
-          Histogram h = (Histogram) e;
-          String tag = h.getTag() == null ? "untagged" : h.getTag();
-          long second = Math.floorDiv(h.getStartTimeStamp(), 1000L);
-          bySecond.computeIfAbsent(second, s -> new TreeMap<>()).computeIfAbsent(tag, t -> newHistogram()).add(h);
-          totals.computeIfAbsent(tag, t -> newHistogram()).add(h);
-          totals.computeIfAbsent("*", t -> newHistogram()).add(h);
-        }
-      }
+      RunReader.forEachInterval(file, h -> {
+        String tag = h.getTag() == null ? "untagged" : h.getTag();
+        long second = Math.floorDiv(h.getStartTimeStamp(), 1000L);
+        bySecond.computeIfAbsent(second, s -> new TreeMap<>()).computeIfAbsent(tag, t -> newHistogram()).add(h);
+        totals.computeIfAbsent(tag, t -> newHistogram()).add(h);
+        totals.computeIfAbsent("*", t -> newHistogram()).add(h);
+      });
     }
     write(out, metric, stepId, stepStartMillis, bySecond);
     return totals;
@@ -78,13 +60,7 @@ final class IntervalLogMerge {
       Map<Long, Map<String, Histogram>> bySecond) throws IOException {
     Files.createDirectories(file.getParent());
     try (PrintStream ps = new PrintStream(Files.newOutputStream(file), false, StandardCharsets.UTF_8)) {
-      HistogramLogWriter w = new HistogramLogWriter(ps);
-      w.outputComment("capkit results v" + RunReader.FORMAT_VERSION + " metric=" + metric.key()
-          + " step=" + stepId + " unit=microseconds tag=request-kind");
-      w.outputLogFormatVersion();
-      w.outputStartTime(startMillis);
-      w.setBaseTime(startMillis);
-      w.outputLegend();
+      HistogramLogWriter w = RunWriter.startIntervalLog(ps, metric, stepId, startMillis);
       for (var second : bySecond.entrySet()) {
         for (var tagged : second.getValue().entrySet()) {
           Histogram h = tagged.getValue();

@@ -1,15 +1,13 @@
 package dev.capkit.reports;
 
+import dev.capkit.core.results.RunReader;
 import dev.capkit.reports.chart.Series;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramLogReader;
 
 /**
  * What the page needs from one {@code <metric>.hlog} (results format v1, see core's {@code RunReader}),
@@ -32,29 +30,16 @@ record IntervalLog(Path file, boolean exists, long total, List<Series.Point> cur
       return new IntervalLog(file, false, 0, List.of(), List.of());
     }
     List<Count> counts = new ArrayList<>();
-    Histogram all = null;
-    try (InputStream in = Files.newInputStream(file)) {
-      HistogramLogReader reader = new HistogramLogReader(in);
-      while (true) {
-        EncodableHistogram e;
-        try {
-          e = reader.nextIntervalHistogram();
-        } catch (RuntimeException truncated) {
-          break; // a killed writer can leave half a line; everything before it is whole
-        }
-        if (e == null) {
-          break;
-        }
-        Histogram h = (Histogram) e;
-        counts.add(new Count(h.getStartTimeStamp() / 1000.0, h.getTotalCount()));
-        if (all == null) {
-          all = new Histogram(h.getNumberOfSignificantValueDigits()); // auto-resizing: holds whatever range the lines encode
-        }
-        all.add(h);
+    Histogram[] all = {null};
+    RunReader.forEachInterval(file, h -> {
+      counts.add(new Count(h.getStartTimeStamp() / 1000.0, h.getTotalCount()));
+      if (all[0] == null) {
+        all[0] = new Histogram(h.getNumberOfSignificantValueDigits()); // auto-resizing: holds whatever range the lines encode
       }
-    }
-    long total = all == null ? 0 : all.getTotalCount();
-    List<Series.Point> curve = total == 0 ? List.of() : PercentilePlot.points(all);
+      all[0].add(h);
+    });
+    long total = all[0] == null ? 0 : all[0].getTotalCount();
+    List<Series.Point> curve = total == 0 ? List.of() : PercentilePlot.points(all[0]);
     return new IntervalLog(file, true, total, curve, List.copyOf(counts));
   }
 

@@ -106,18 +106,16 @@ public final class RunReader {
   }
 
   /**
-   * Reads a step's interval log and returns the sum of its intervals per request kind (key
-   * {@code *} holds all kinds together). Values in microseconds. A missing file gives an empty map.
+   * Hands every interval histogram of one interval log to {@code action}, in file order (values in
+   * microseconds, tag = request kind, start/end timestamps in epoch milliseconds). A missing file
+   * has no intervals; a half-written last line (a killed writer) ends the log, everything before it
+   * is whole. The one place that knows how capkit's interval logs are read.
    */
-  public static Map<String, Histogram> histogram(Path runFolder, String stepId, Metric metric) throws IOException {
-    Path file = runFolder.resolve("steps").resolve(stepId).resolve(metric.key() + ".hlog");
-    Map<String, Histogram> out = new TreeMap<>();
-    if (!Files.exists(file)) {
-      return out;
+  public static void forEachInterval(Path hlogFile, java.util.function.Consumer<Histogram> action) throws IOException {
+    if (!Files.exists(hlogFile)) {
+      return;
     }
-    Histogram all = StepRecorder.newHistogram();
-    out.put("*", all);
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = Files.newInputStream(hlogFile)) {
       HistogramLogReader reader = new HistogramLogReader(in);
       while (true) {
         EncodableHistogram e;
@@ -129,12 +127,28 @@ public final class RunReader {
         if (e == null) {
           break;
         }
-        Histogram h = (Histogram) e;
-        String tag = h.getTag() == null ? "untagged" : h.getTag();
-        out.computeIfAbsent(tag, t -> StepRecorder.newHistogram()).add(h);
-        all.add(h);
+        action.accept((Histogram) e);
       }
     }
+  }
+
+  /**
+   * Reads a step's interval log and returns the sum of its intervals per request kind (key
+   * {@code *} holds all kinds together). Values in microseconds. A missing file gives an empty map.
+   */
+  public static Map<String, Histogram> histogram(Path runFolder, String stepId, Metric metric) throws IOException {
+    Path file = runFolder.resolve("steps").resolve(stepId).resolve(metric.key() + ".hlog");
+    Map<String, Histogram> out = new TreeMap<>();
+    if (!Files.exists(file)) {
+      return out;
+    }
+    Histogram all = StepRecorder.newHistogram();
+    out.put("*", all);
+    forEachInterval(file, h -> {
+      String tag = h.getTag() == null ? "untagged" : h.getTag();
+      out.computeIfAbsent(tag, t -> StepRecorder.newHistogram()).add(h);
+      all.add(h);
+    });
     return out;
   }
 }

@@ -189,6 +189,22 @@ public final class RunWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes the header of one interval log as format v1 specifies it (see {@link RunReader}) and
+   * returns the writer for its interval lines, timestamps relative to {@code startMillis}. The one
+   * place that writes the header (the run writer, and tools that write merged runs).
+   */
+  public static HistogramLogWriter startIntervalLog(PrintStream out, Metric metric, String stepId, long startMillis) {
+    HistogramLogWriter w = new HistogramLogWriter(out);
+    w.outputComment("capkit results v" + RunReader.FORMAT_VERSION + " metric=" + metric.key()
+        + " step=" + stepId + " unit=microseconds tag=request-kind");
+    w.outputLogFormatVersion();
+    w.outputStartTime(startMillis);
+    w.setBaseTime(startMillis);
+    w.outputLegend();
+    return w;
+  }
+
   private static final class OpenStep {
     final Map<Metric, LogFile> logs;
     final String startedAt;
@@ -215,13 +231,7 @@ public final class RunWriter implements AutoCloseable {
     static LogFile open(Path file, Metric metric, String stepId, long startMillis) throws IOException {
       OutputStream os = Files.newOutputStream(file);
       PrintStream ps = new PrintStream(os, false, StandardCharsets.UTF_8);
-      HistogramLogWriter w = new HistogramLogWriter(ps);
-      w.outputComment("capkit results v" + RunReader.FORMAT_VERSION + " metric=" + metric.key()
-          + " step=" + stepId + " unit=microseconds tag=request-kind");
-      w.outputLogFormatVersion();
-      w.outputStartTime(startMillis);
-      w.setBaseTime(startMillis);
-      w.outputLegend();
+      HistogramLogWriter w = startIntervalLog(ps, metric, stepId, startMillis);
       ps.flush();
       return new LogFile(ps, w);
     }
