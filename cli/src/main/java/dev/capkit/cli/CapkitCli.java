@@ -69,6 +69,8 @@ public final class CapkitCli {
     for (var e : COMMANDS.entrySet()) {
       out.printf("  %-10s %s%n", e.getKey(), e.getValue().summary());
     }
+    out.printf("  %-10s %s%n", "split", "N local injector JVMs on one scenario, then merge (the launcher runs distributed/local-split.sh):");
+    out.printf("  %-10s %s%n", "", "./capkit split --injectors 3 -- -Dcapkit.scenario=quickstart -Dcapkit.qps=30");
     out.println();
     out.println("The main job is Maven's: mvn gatling:test (see README.md).");
   }

@@ -19,11 +19,13 @@ public final class RequestSource {
   private final ArrivalSchedule schedule;
   private final RequestFactory factory;
   private final ChatClient client;
+  private final InjectorShare share;
 
   /** A request ready to go. */
   public record Planned(ChatRequest request, int step, long intendedNanoTime, boolean open) {}
 
-  public RequestSource(LoadRun run, ArrivalSchedule schedule, RequestFactory factory, ChatClient client) {
+  public RequestSource(LoadRun run, ArrivalSchedule schedule, RequestFactory factory, ChatClient client, InjectorShare share) {
+    this.share = share;
     this.run = run;
     this.schedule = schedule;
     this.factory = factory;
@@ -58,7 +60,9 @@ public final class RequestSource {
       return null;
     }
     run.register(step);
-    return new Planned(factory.forAgentTurn(userId, turn), step, now, false);
+    // Gatling numbers users from 1 in every JVM: injector i of N runs agents i, i+N, ... of the whole.
+    long agent = (userId - 1) * share.count() + share.index();
+    return new Planned(factory.forAgentTurn(agent, turn), step, now, false);
   }
 
   public ChatClient client() {

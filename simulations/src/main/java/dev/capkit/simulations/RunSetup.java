@@ -54,6 +54,7 @@ public final class RunSetup implements AutoCloseable {
   private final Scenario scenario;
   private final EmbeddedEmulator emulator;
   private final EmbeddedNetem netem;
+  private final InjectorShare share;
   private final PrometheusScraper scraper;
   private final Properties props;
   private final ChatClient client;
@@ -61,9 +62,10 @@ public final class RunSetup implements AutoCloseable {
   private final ArrivalSchedule schedule;
   private final RequestSource source;
 
-  private RunSetup(Scenario scenario, EmbeddedEmulator emulator, EmbeddedNetem netem, PrometheusScraper scraper,
+  private RunSetup(Scenario scenario, InjectorShare share, EmbeddedEmulator emulator, EmbeddedNetem netem, PrometheusScraper scraper,
       Properties props, ChatClient client, LoadRun run, ArrivalSchedule schedule, RequestSource source) {
     this.scenario = scenario;
+    this.share = share;
     this.scraper = scraper;
     this.props = props;
     this.emulator = emulator;
@@ -79,13 +81,25 @@ public final class RunSetup implements AutoCloseable {
     Path scenariosDir = Path.of(props.getProperty("capkit.scenariosDir", "scenarios"));
     Path file = ScenarioLoader.resolve(props.getProperty("capkit.scenario", "quickstart"), scenariosDir);
     Scenario scenario = ScenarioLoader.load(file, ScenarioLoader.overridesFrom(props));
+    InjectorShare share;
+    try {
+      share = InjectorShare.of(props);
+    } catch (IllegalArgumentException e) {
+      throw new ScenarioException("-D" + InjectorShare.PROPERTY, "", e.getMessage());
+    }
     ArrivalSchedule schedule = RequestSource.isOpen(scenario.load())
-        ? ArrivalSchedule.plan(scenario, InjectorShare.of(props)) : null; // distributed: -Dcapkit.injector=i/N
+        ? ArrivalSchedule.plan(scenario, share) : null; // distributed: -Dcapkit.injector=i/N
     if (schedule != null && schedule.size() == 0) {
       throw new ScenarioException(scenario.source(), "load", "the plan has no requests: every step's rate x duration"
           + " is too small for even one arrival (raise load.qps or load.stepDuration)");
     }
 
+    for (StepPlan step : scenario.steps()) {
+      if (step.unit().equals("agents") && share.agents((int) step.offered()) == 0) {
+        throw new ScenarioException("-D" + InjectorShare.PROPERTY, "", "injector " + share + " gets none of the "
+            + (int) step.offered() + " agents of step " + step.id() + ": use at most " + (int) step.offered() + " injectors");
+      }
+    }
     Map<String, NetworkProfile> profiles = networkProfiles(scenario, scenariosDir, props);
 
     String targetProp = props.getProperty("capkit.target");
@@ -147,6 +161,11 @@ public final class RunSetup implements AutoCloseable {
     Path resultsDir = Path.of(props.getProperty("capkit.resultsDir", "target/capkit-runs"));
     String runId = scenario.name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     List<String> notes = new ArrayList<>();
+    if (share.count() > 1) {
+      notes.add("injector " + share + ": this run holds one share of the load (open loop: planned arrivals whose sequence % "
+          + share.count() + " == " + share.index() + "; closed loop: agents " + share.index() + ", " + (share.index() + share.count())
+          + ", ...); merge the injectors' runs with ./capkit merge");
+    }
     for (NetworkProfile p : profiles.values()) {
       notes.add("network profile '" + p.name() + "' injected by netem between client and target: " + p.description()
           + " (source: " + p.source() + ")");
@@ -169,7 +188,7 @@ public final class RunSetup implements AutoCloseable {
       run.onStepStart(step -> proxy.applyProfile(profiles.get(step.network())));
     }
     RequestFactory factory = new RequestFactory(scenario);
-    RequestSource source = new RequestSource(run, schedule, factory, client);
+    RequestSource source = new RequestSource(run, schedule, factory, client, share);
     out.println("capkit: scenario " + scenario.name() + " (" + scenario.source() + "): " + scenario.steps().size()
         + " step(s), " + dev.capkit.core.scenario.Durations.format(scenario.loadDuration()) + " of load"
         + (schedule == null ? ", closed loop" : ", " + schedule.size() + " planned requests"));
@@ -185,7 +204,7 @@ public final class RunSetup implements AutoCloseable {
         ServerSamplesWriter.create(writer.folder(), metrics.toString(), 2.0));
     out.println("capkit: scraping " + metrics + " every 2 s into " + ServerSamplesReader.FILE_NAME);
     StartInstant.await(props, out); // distributed: every injector's first request at -Dcapkit.startAt
-    return new RunSetup(scenario, emulator, netem, scraper, props, client, run, schedule, source);
+    return new RunSetup(scenario, share, emulator, netem, scraper, props, client, run, schedule, source);
   }
 
   /**
@@ -485,6 +504,11 @@ public final class RunSetup implements AutoCloseable {
 
   public ChatClient client() {
     return client;
+  }
+
+  /** This injector's share of the load ({@link InjectorShare#WHOLE} unless {@code -Dcapkit.injector=i/N}). */
+  public InjectorShare share() {
+    return share;
   }
 
   /** The embedded emulator, or null when the run has a real target. */

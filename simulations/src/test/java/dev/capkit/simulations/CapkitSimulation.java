@@ -79,7 +79,8 @@ public class CapkitSimulation extends Simulation {
   private ClosedInjectionStep[] closedSteps(LoadShape.Closed closed) {
     List<ClosedInjectionStep> steps = new ArrayList<>();
     for (StepPlan s : plan.steps()) {
-      steps.add(constantConcurrentUsers((int) s.offered()).during(s.duration()));
+      // all of them unless -Dcapkit.injector=i/N (RunSetup refuses a share with no agents)
+      steps.add(constantConcurrentUsers(setup.share().agents((int) s.offered())).during(s.duration()));
     }
     return steps.toArray(ClosedInjectionStep[]::new);
   }
