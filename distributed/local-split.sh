@@ -36,13 +36,22 @@ if [ -z "$target" ]; then
     sleep 0.5
   done
 fi
-# Compile once; the N injectors then only run the gatling:test goal (no concurrent builds of target/).
-(cd "$root" && mvn -q -o -pl simulations -am test-compile -DskipTests) >"$out/build.log" 2>&1
+# Build once, then run every injector as a plain JVM on the same class path: N concurrent
+# `mvn gatling:test` would each re-run the compile phases in the same target/ folders and race
+# (an injector then fails with ClassNotFoundException). The JVM flags are the ones the simulations
+# pom gives Gatling.
+cp_file="$root/simulations/target/split-classpath.txt"
+(cd "$root" && mvn -q -o -B -Dstyle.color=never -pl simulations -am test-compile dependency:build-classpath \
+    -Dmdep.outputFile=target/split-classpath.txt -Dmdep.includeScope=test) >"$out/build.log" 2>&1
+classpath="$root/simulations/target/test-classes:$root/simulations/target/classes:$(cat "$cp_file")"
 start_at=$(( $(date +%s%3N) + lead * 1000 ))
 pids=()
 for i in $(seq 0 $((n - 1))); do
-  (cd "$root" && mvn -q -o gatling:test -pl simulations -am -Dcapkit.target="$target" -Dcapkit.injector="$i/$n" \
-      -Dcapkit.startAt="$start_at" -Dcapkit.resultsDir="$out/injector-$i" "$@") >"$out/injector-$i.log" 2>&1 &
+  (cd "$root" && java -Xmx2G -XX:+ExitOnOutOfMemoryError --add-opens=java.base/java.lang=ALL-UNNAMED \
+      -Dcapkit.scenariosDir="$root/scenarios" -Dcapkit.target="$target" -Dcapkit.injector="$i/$n" \
+      -Dcapkit.startAt="$start_at" -Dcapkit.resultsDir="$out/injector-$i" \
+      -Dcapkit.gatlingResultsDir="$out/gatling-$i" "$@" -cp "$classpath" \
+      io.gatling.app.Gatling -s dev.capkit.simulations.CapkitSimulation -rf "$out/gatling-$i") >"$out/injector-$i.log" 2>&1 &
   pids+=($!)
 done
 failed=0
