@@ -469,7 +469,7 @@ public final class RunSetup implements AutoCloseable {
 
   private static Map<String, String> software() {
     Map<String, String> s = new LinkedHashMap<>();
-    s.put("capkit", String.valueOf(RunSetup.class.getPackage().getImplementationVersion()));
+    s.put("capkit", dev.capkit.core.CapkitVersion.get());
     s.put("java", System.getProperty("java.version"));
     s.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     s.put("cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
