@@ -1,11 +1,11 @@
 package dev.capkit.emulator;
 
+import dev.capkit.core.ServeUntilStopped;
 import dev.capkit.emulator.physics.Dtype;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Standalone emulator: {@code capkit emulator --tier <id> [--model autoglm-phone-9b] [--dtype bf16|fp8|int4]
@@ -62,16 +62,7 @@ public final class EmulatorMain {
       emulator.close();
       return 0;
     }
-    CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      emulator.close();
-      stop.countDown();
-    }, "capkit-emulator-shutdown"));
-    try {
-      stop.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    ServeUntilStopped.await(emulator, "capkit-emulator-shutdown");
     return 0;
   }
 

@@ -1,10 +1,10 @@
 package dev.capkit.netem;
 
+import dev.capkit.core.ServeUntilStopped;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Standalone netem: {@code capkit netem --listen 127.0.0.1:PORT --upstream HOST:PORT
@@ -84,16 +84,7 @@ public final class NetemMain {
       netem.close();
       return 0;
     }
-    CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      netem.close();
-      stop.countDown();
-    }, "capkit-netem-shutdown"));
-    try {
-      stop.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    ServeUntilStopped.await(netem, "capkit-netem-shutdown");
     return 0;
   }
 

@@ -25,8 +25,8 @@ final class EmulatorSettingsMapping {
         .withProfile(Profile.parse(scenario.emulator().profile()))
         .withSeed(scenario.seed())
         .withApiKey(apiKey);
-    o = o.withSlowdown(positive(props, "slowdown", 1.0, 100));
-    o = o.withBrokenStreamFraction(positive(props, "brokenStreams", 0.0, 1));
+    o = o.withSlowdown(number(props, "slowdown", 1.0, 100));
+    o = o.withBrokenStreamFraction(number(props, "brokenStreams", 0.0, 1));
     String catalog = props.getProperty("capkit.catalogDir");
     if (catalog != null) {
       o = o.withCatalogDir(Path.of(catalog));
@@ -34,7 +34,7 @@ final class EmulatorSettingsMapping {
     return o;
   }
 
-  private static double positive(Properties props, String key, double fallback, double max) {
+  private static double number(Properties props, String key, double fallback, double max) {
     String v = props.getProperty("capkit." + key);
     if (v == null) {
       return fallback;
