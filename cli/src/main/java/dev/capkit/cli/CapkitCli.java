@@ -34,6 +34,8 @@ public final class CapkitCli {
     COMMANDS.put("gate", new Entry("CI regression gate: a run against a baseline (p99s, errors, goodput), table + JUnit XML + Markdown, exit 0/1/2", dev.capkit.gate.GateMain::run));
     COMMANDS.put("baseline", new Entry("baseline save <run folder> --out FILE: keep a run's histograms for the gate in one small file", dev.capkit.gate.BaselineMain::run));
     COMMANDS.put("merge", new Entry("merge <injector run folders...> --out DIR: one exact run from N injectors' runs of one scenario (exit 2 if refused)", dev.capkit.distributed.MergeCommand::run));
+    COMMANDS.put("split", new Entry("--injectors N -- -Dcapkit.scenario=...: N local injector JVMs on one scenario from one start instant, merged, planned, reported",
+        SplitCommand::run));
     COMMANDS.put("netem", new Entry(
         "latency and fault injecting TCP proxy with a toxiproxy-compatible API (network profiles)",
         dev.capkit.netem.NetemMain::run));
@@ -69,8 +71,6 @@ public final class CapkitCli {
     for (var e : COMMANDS.entrySet()) {
       out.printf("  %-10s %s%n", e.getKey(), e.getValue().summary());
     }
-    out.printf("  %-10s %s%n", "split", "N local injector JVMs on one scenario, then merge (the launcher runs distributed/local-split.sh):");
-    out.printf("  %-10s %s%n", "", "./capkit split --injectors 3 -- -Dcapkit.scenario=quickstart -Dcapkit.qps=30");
     out.println();
     out.println("The main job is Maven's: mvn gatling:test (see README.md).");
   }

@@ -50,11 +50,20 @@ public final class MergeCommand {
       return 2;
     }
     out.printf("merged %d runs into %s (status %s)%n", inputs.size(), target, m.status());
-    out.printf("%-22s %8s %8s %10s %10s %10s%n", "step", "sent", "ok", "ok/s", "ttft p50", "ttft p99");
-    for (StepSummary s : m.steps()) {
-      out.printf("%-22s %8d %8d %10.3f %10.1f %10.1f%n", s.id(), s.sent(), s.ok(), s.achievedQps(),
-          s.metric(dev.capkit.core.results.Metric.TTFT).p50(), s.metric(dev.capkit.core.results.Metric.TTFT).p99());
-    }
+    printSteps(m, out);
     return 0;
+  }
+
+  /** The merged run's steps, one row each: counts, achieved rate, TTFT and E2E percentiles (measured, merged histograms). */
+  public static void printSteps(RunManifest m, PrintStream out) {
+    out.printf("%-22s %8s %8s %6s %9s %15s %15s%n", "step", "sent", "ok", "err", "ok/s", "ttft p50/p99 ms", "e2e p50/p99 ms");
+    for (StepSummary s : m.steps()) {
+      var ttft = s.metric(dev.capkit.core.results.Metric.TTFT);
+      var e2e = s.metric(dev.capkit.core.results.Metric.E2E);
+      out.printf(java.util.Locale.ROOT, "%-22s %8d %8d %6d %9.3f %15s %15s%s%n", s.id(), s.sent(), s.ok(), s.sent() - s.ok(),
+          s.achievedQps(), String.format(java.util.Locale.ROOT, "%.1f/%.1f", ttft.p50(), ttft.p99()),
+          String.format(java.util.Locale.ROOT, "%.1f/%.1f", e2e.p50(), e2e.p99()),
+          s.errors().isEmpty() ? "" : "  " + s.errors());
+    }
   }
 }

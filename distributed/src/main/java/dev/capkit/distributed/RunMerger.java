@@ -142,13 +142,23 @@ public final class RunMerger {
 
   private static List<String> mergedNotes(List<RunReader.Run> runs, List<String> own) {
     Set<String> notes = new LinkedHashSet<>();
-    notes.add("merged from " + runs.size() + " injector runs: "
-        + String.join(", ", runs.stream().map(r -> r.manifest().runId()).toList()));
+    List<String> shares = new ArrayList<>();
     for (RunReader.Run r : runs) {
-      notes.addAll(r.manifest().notes());
+      for (String n : r.manifest().notes()) {
+        // "injector i/N: this run holds one share of the load ...": true of the input, not of the merge
+        if (n.startsWith("injector ") && n.contains("holds one share")) {
+          shares.add(n.substring("injector ".length(), n.indexOf(':')));
+        } else {
+          notes.add(n);
+        }
+      }
     }
-    notes.addAll(own);
-    return List.copyOf(notes);
+    List<String> all = new ArrayList<>();
+    all.add("merged from " + runs.size() + " injector runs" + (shares.isEmpty() ? "" : " (shares " + String.join(", ", shares) + ")")
+        + ": " + String.join(", ", runs.stream().map(r -> r.manifest().runId()).toList()));
+    all.addAll(notes);
+    all.addAll(own);
+    return List.copyOf(new LinkedHashSet<>(all));
   }
 
   /** Server scrapes describe the one target, not an injector: the first input's are kept. */

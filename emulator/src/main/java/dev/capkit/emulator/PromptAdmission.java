@@ -45,7 +45,7 @@ public final class PromptAdmission {
   }
 
   /**
-   * @param key         stable request key (X-Request-Id or arrival id): seeds the answer
+   * @param key         stable request key (X-Capkit-Plan-Key, else X-Request-Id, else arrival number): seeds the answer
    * @param textTokens  prompt text tokens including chat-template tokens
    * @param maxTokens   requested max_tokens, or null for "up to max_model_len"
    * @param attachment  the driver's handle (a TokenSink in real time)

@@ -54,6 +54,33 @@ class ServerEndpointsTest {
     }
   }
 
+  private static String answer(EmbeddedEmulator emu, String requestId, String planKey) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(emu.baseUri() + "/v1/chat/completions"))
+        .header("X-Request-Id", requestId)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"autoglm-phone-9b\","
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}"));
+    if (planKey != null) {
+      b.header("X-Capkit-Plan-Key", planKey);
+    }
+    String body = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString()).body();
+    int from = body.indexOf("\"content\":");
+    return body.substring(from, body.indexOf("\"usage\"", from));
+  }
+
+  @Test
+  void planKeySeedsTheAnswerSoRunsOfOnePlanArePaired() throws Exception {
+    try (EmbeddedEmulator emu = EmbeddedEmulator.start(EmulatorOptions.defaults().withProfile(Profile.INSTANT))) {
+      // Without a plan key the request id seeds the answer; with one, the request id does not matter.
+      assertFalse(answer(emu, "run1-a", null).equals(answer(emu, "run2-a", null))
+          && answer(emu, "run1-b", null).equals(answer(emu, "run2-b", null)), "request ids seed answers");
+      for (String key : new String[] {"s42-a0", "s42-a1", "s42-a2"}) {
+        assertEquals(answer(emu, "run1-" + key, key), answer(emu, "run2-" + key, key), key);
+      }
+      assertFalse(answer(emu, "x", "s42-a0").equals(answer(emu, "x", "s42-a1"))
+          && answer(emu, "x", "s42-a1").equals(answer(emu, "x", "s42-a2")), "plan keys seed different answers");
+    }
+  }
+
   @Test
   void malformedJsonIs400() throws Exception {
     try (EmbeddedEmulator emu = EmbeddedEmulator.start(EmulatorOptions.defaults())) {

@@ -70,6 +70,8 @@ public final class ChatClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ChatClient.class);
   private static final AsciiString TRACEPARENT = AsciiString.cached("traceparent");
   private static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+  /** Which planned request this is (see {@link ChatRequest#planKey()}); servers other than capkit's emulator ignore it. */
+  public static final AsciiString X_CAPKIT_PLAN_KEY = AsciiString.cached("x-capkit-plan-key");
   private static final AsciiString USER_AGENT = AsciiString.cached("capkit-loadgen/0.1");
 
   private final ChatEndpoint endpoint;
@@ -242,6 +244,9 @@ public final class ChatClient implements AutoCloseable {
     }
     h.set(X_REQUEST_ID, exchange.ids().requestId());
     h.set(TRACEPARENT, exchange.ids().traceparent());
+    if (request.planKey() != null) {
+      h.set(X_CAPKIT_PLAN_KEY, request.planKey());
+    }
     return http;
   }
 

@@ -23,8 +23,13 @@ import java.util.Objects;
  * @param imageCount        images in the body (0 for text chat)
  * @param approxPromptChars characters of prompt text in the body, images excluded (for sanity checks
  *                          against {@code usage.prompt_tokens})
+ * @param planKey           which planned request this is, the same in every run of one scenario and
+ *                          seed whichever injector sends it (e.g. {@code s42-a17}: seed 42, arrival 17),
+ *                          or null; sent as {@code X-Capkit-Plan-Key}, which capkit's emulator uses to
+ *                          seed the answer, so that runs of one plan get the same answers (paired runs)
  */
-public record ChatRequest(String kind, boolean stream, byte[][] segments, int imageCount, int approxPromptChars) {
+public record ChatRequest(String kind, boolean stream, byte[][] segments, int imageCount, int approxPromptChars,
+    String planKey) {
 
   public ChatRequest {
     Objects.requireNonNull(kind, "kind");
@@ -45,9 +50,19 @@ public record ChatRequest(String kind, boolean stream, byte[][] segments, int im
     }
   }
 
+  /** A request with no plan key. */
+  public ChatRequest(String kind, boolean stream, byte[][] segments, int imageCount, int approxPromptChars) {
+    this(kind, stream, segments, imageCount, approxPromptChars, null);
+  }
+
   /** A request whose body is one array of JSON bytes. */
   public ChatRequest(String kind, boolean stream, byte[] body, int imageCount, int approxPromptChars) {
-    this(kind, stream, new byte[][] {body}, imageCount, approxPromptChars);
+    this(kind, stream, new byte[][] {body}, imageCount, approxPromptChars, null);
+  }
+
+  /** The same request (sharing the body segments) marked as the planned request {@code key}. */
+  public ChatRequest withPlanKey(String key) {
+    return new ChatRequest(kind, stream, segments, imageCount, approxPromptChars, key);
   }
 
   /** A request whose body is known only as JSON bytes. */
@@ -72,6 +87,6 @@ public record ChatRequest(String kind, boolean stream, byte[][] segments, int im
   @Override
   public String toString() {
     return "ChatRequest[kind=" + kind + ", stream=" + stream + ", bodyBytes=" + length()
-        + ", images=" + imageCount + ", promptChars=" + approxPromptChars + "]";
+        + ", images=" + imageCount + ", promptChars=" + approxPromptChars + (planKey == null ? "" : ", planKey=" + planKey) + "]";
   }
 }

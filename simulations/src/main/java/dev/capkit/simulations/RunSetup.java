@@ -109,7 +109,7 @@ public final class RunSetup implements AutoCloseable {
     String tier;
     Map<String, String> emulatorInfo = new LinkedHashMap<>();
     if (targetProp == null || targetProp.isBlank()) {
-      EmulatorOptions options = EmulatorSettingsMapping.options(scenario, apiKey, props);
+      EmulatorOptions options = dev.capkit.emulator.ScenarioEmulatorOptions.options(scenario, apiKey, props);
       try {
         emulator = EmbeddedEmulator.start(options);
       } catch (dev.capkit.emulator.EmulatorStartException | RuntimeException e) {
@@ -130,6 +130,14 @@ public final class RunSetup implements AutoCloseable {
         throw new ScenarioException("-Dcapkit.target", "", "'" + targetProp + "' is not a URL (use http://host:port)");
       }
       tier = props.getProperty("capkit.tier", "unlabelled");
+      if ("emulator".equals(props.getProperty("capkit.targetKind"))) {
+        // ./capkit split: a standalone emulator started from this scenario's emulator settings
+        tier = props.getProperty("capkit.tier", scenario.emulator().tier());
+        emulatorInfo.put("tier", tier);
+        emulatorInfo.put("dtype", scenario.emulator().dtype());
+        emulatorInfo.put("profile", scenario.emulator().profile());
+        emulatorInfo.put("description", "standalone emulator shared by the injectors of ./capkit split");
+      }
     }
     EmbeddedNetem netem = null;
     URI direct = base;
@@ -171,7 +179,7 @@ public final class RunSetup implements AutoCloseable {
           + " (source: " + p.source() + ")");
     }
     RunManifest manifest = new RunManifest(RunReader.FORMAT_VERSION, RunManifest.RUNNING, runId, ScenarioInfo.of(scenario),
-        new TargetInfo(direct.toString(), scenario.model(), emulator == null ? "remote" : "emulator", tier, emulatorInfo),
+        new TargetInfo(direct.toString(), scenario.model(), emulatorInfo.isEmpty() ? "remote" : "emulator", tier, emulatorInfo),
         software(), "microseconds", java.time.Instant.now().toString(), null, List.of(), notes, null);
     RunWriter writer = RunWriter.create(resultsDir.resolve(runId), manifest, Clock.systemUTC(), true);
 
@@ -260,8 +268,14 @@ public final class RunSetup implements AutoCloseable {
     if (c.gate() != 0) {
       out.println("capkit: regression gate exit " + c.gate() + " (details above and in " + run.writer().folder().resolve("gate") + ")");
     }
-    Path plan = plan(out);
-    report(plan, out);
+    if (share.count() > 1) {
+      // A plan from 1/N of the load would undercount it N times: plan and report the merged run.
+      out.println("capkit: plan and report skipped: injector " + share + " holds one share of the load; "
+          + "./capkit merge the injectors' runs, then ./capkit plan and ./capkit report the merged run "
+          + "(./capkit split does all of it)");
+    } else {
+      report(plan(out), out);
+    }
     out.flush();
     return c.gate() == 0 ? c.broken() : (c.broken().isEmpty() ? "" : c.broken() + "; ") + "regression gate exit " + c.gate();
   }

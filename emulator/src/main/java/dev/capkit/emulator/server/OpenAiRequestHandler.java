@@ -29,6 +29,13 @@ import org.slf4j.LoggerFactory;
 @ChannelHandler.Sharable
 final class OpenAiRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   static final AsciiString REQUEST_ID = AsciiString.cached("x-request-id");
+  /**
+   * Sent by capkit's load generator: which planned request this is, the same in every run of one
+   * plan whichever injector sends it. When present it seeds the answer instead of X-Request-Id, so
+   * runs of one plan (one injector or several, one network profile or another) get the same answers,
+   * as a server sampling at temperature 0 would give the same prompt the same answer.
+   */
+  static final AsciiString PLAN_KEY = AsciiString.cached("x-capkit-plan-key");
   private static final Logger LOG = LoggerFactory.getLogger(OpenAiRequestHandler.class);
 
   private final ServerContext context;
@@ -101,7 +108,9 @@ final class OpenAiRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
           "The model `" + call.model() + "` does not exist.");
     }
     long n = sequence.incrementAndGet();
-    String key = requestId != null && !requestId.isBlank() ? requestId : "req-" + n;
+    String planKey = request.headers().get(PLAN_KEY);
+    String key = planKey != null && !planKey.isBlank() ? planKey
+        : requestId != null && !requestId.isBlank() ? requestId : "req-" + n;
     String completionId = "chatcmpl-" + Long.toHexString(context.seed() * 31 + n) + Long.toHexString(arrival & 0xFFFFFF);
     ChatResponder responder = new ChatResponder(ctx, context.metrics(), completionId, context.modelName(), call.stream(),
         call.includeUsage(), keepAlive, requestId, arrival);

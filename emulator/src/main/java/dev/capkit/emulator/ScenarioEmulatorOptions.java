@@ -1,9 +1,7 @@
-package dev.capkit.simulations;
+package dev.capkit.emulator;
 
 import dev.capkit.core.scenario.Scenario;
 import dev.capkit.core.scenario.ScenarioException;
-import dev.capkit.emulator.EmulatorOptions;
-import dev.capkit.emulator.Profile;
 import dev.capkit.emulator.physics.Dtype;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -12,12 +10,13 @@ import java.util.Properties;
  * Turns a scenario's {@code emulator} settings and the run-level emulator properties into the
  * embedded emulator's options: {@code -Dcapkit.slowdown=1.2} (every engine step 20% slower, for
  * testing regression gates), {@code -Dcapkit.brokenStreams=0.1} (cut 10% of streams mid-way, for
- * testing fault counting), {@code -Dcapkit.catalogDir=DIR} (edited catalogs).
+ * testing fault counting), {@code -Dcapkit.catalogDir=DIR} (edited catalogs). The main job's embedded
+ * emulator and the one {@code ./capkit split} starts for its injectors are configured the same way.
  */
-final class EmulatorSettingsMapping {
-  private EmulatorSettingsMapping() {}
+public final class ScenarioEmulatorOptions {
+  private ScenarioEmulatorOptions() {}
 
-  static EmulatorOptions options(Scenario scenario, String apiKey, Properties props) {
+  public static EmulatorOptions options(Scenario scenario, String apiKey, Properties props) {
     EmulatorOptions o = EmulatorOptions.defaults()
         .withTier(scenario.emulator().tier())
         .withModel(scenario.model())

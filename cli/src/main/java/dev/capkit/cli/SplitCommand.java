@@ -1,0 +1,218 @@
+package dev.capkit.cli;
+
+import dev.capkit.core.scenario.Scenario;
+import dev.capkit.core.scenario.ScenarioException;
+import dev.capkit.core.scenario.ScenarioLoader;
+import dev.capkit.distributed.LocalSplit;
+import dev.capkit.distributed.MergeRefusedException;
+import dev.capkit.emulator.EmbeddedEmulator;
+import dev.capkit.emulator.ScenarioEmulatorOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * {@code ./capkit split --injectors N [options] -- -Dcapkit.scenario=... [-Dcapkit.*=...]}: the local
+ * distributed mode. Loads the scenario (bad input stops here, exit 2), starts one standalone emulator
+ * from the scenario's emulator settings unless {@code --target} is given, runs N injector JVMs on
+ * the simulations' class path from one common start instant ({@link LocalSplit}), merges their runs,
+ * then plans and reports the merged run as the main job does for a single injector.
+ *
+ * <p>Exit status: 0 merged and every injector's assertions held; 1 an injector failed or an
+ * assertion broke (the merged run is still written when every injector wrote a run); 2 bad input or
+ * runs that cannot be merged. The launcher passes {@code --classpath-file} (built by Maven) and
+ * {@code --scenarios}.
+ */
+final class SplitCommand {
+  private SplitCommand() {}
+
+  static int run(String[] args) throws Exception {
+    return run(args, System.out, System.err);
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    int injectors = 2;
+    String target = null;
+    long leadSeconds = -1;
+    long timeoutMinutes = 60;
+    String heap = "2G";
+    Path outDir = null;
+    Path classpathFile = null;
+    Path scenarios = Path.of("scenarios");
+    String targetQps = null;
+    List<String> jvm = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--")) {
+        for (int j = i + 1; j < args.length; j++) {
+          if (!args[j].startsWith("-D") && !args[j].startsWith("-X")) {
+            err.println("capkit split: '" + args[j] + "' after --: only -Dcapkit.*=... and JVM -X options are passed to the injectors");
+            return 2;
+          }
+          jvm.add(args[j]);
+        }
+        break;
+      }
+      if (a.equals("--help") || a.equals("-h")) {
+        usage(out);
+        return 0;
+      }
+      if (i + 1 >= args.length) {
+        err.println("capkit split: " + a + " needs a value (./capkit split --help)");
+        return 2;
+      }
+      String v = args[++i];
+      try {
+        switch (a) {
+          case "--injectors" -> injectors = Integer.parseInt(v);
+          case "--target" -> target = v;
+          case "--lead-seconds" -> leadSeconds = Long.parseLong(v);
+          case "--timeout-minutes" -> timeoutMinutes = Long.parseLong(v);
+          case "--heap" -> heap = v;
+          case "--out" -> outDir = Path.of(v);
+          case "--target-qps" -> targetQps = Double.toString(Double.parseDouble(v));
+          case "--classpath-file" -> classpathFile = Path.of(v);
+          case "--scenarios" -> scenarios = Path.of(v);
+          default -> {
+            err.println("capkit split: unknown option '" + a + "' (./capkit split --help)");
+            return 2;
+          }
+        }
+      } catch (NumberFormatException e) {
+        err.println("capkit split: " + a + " '" + v + "' is not a number");
+        return 2;
+      }
+    }
+    if (injectors < 1 || injectors > 64) {
+      err.println("capkit split: --injectors " + injectors + ": need 1 to 64");
+      return 2;
+    }
+    if (classpathFile == null || !Files.isRegularFile(classpathFile)) {
+      err.println("capkit split: --classpath-file " + classpathFile + ": no injector class path (run it as ./capkit split, which builds it)");
+      return 2;
+    }
+    Properties props = new Properties();
+    for (String o : jvm) {
+      if (o.startsWith("-D")) {
+        int eq = o.indexOf('=');
+        props.setProperty(eq < 0 ? o.substring(2) : o.substring(2, eq), eq < 0 ? "" : o.substring(eq + 1));
+      }
+    }
+    if (!props.containsKey("capkit.scenariosDir")) {
+      jvm.add("-Dcapkit.scenariosDir=" + scenarios.toAbsolutePath());
+    }
+    Scenario scenario;
+    try {
+      Path dir = Path.of(props.getProperty("capkit.scenariosDir", scenarios.toString()));
+      scenario = ScenarioLoader.load(ScenarioLoader.resolve(props.getProperty("capkit.scenario", "quickstart"), dir),
+          ScenarioLoader.overridesFrom(props));
+    } catch (ScenarioException e) {
+      err.println("capkit split: error: " + e.getMessage());
+      return 2;
+    }
+    if (outDir == null) {
+      outDir = Path.of("target", "capkit-split",
+          scenario.name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    }
+    if (Files.exists(outDir.resolve("merged"))) {
+      err.println("capkit split: --out " + outDir + " already holds a merged run; choose a new folder");
+      return 2;
+    }
+    String classpath = Files.readString(classpathFile, StandardCharsets.UTF_8).trim();
+    Duration lead = Duration.ofSeconds(leadSeconds >= 0 ? leadSeconds : 10 + 5L * injectors);
+    EmbeddedEmulator emulator = null;
+    try {
+      if (target == null) {
+        String apiKey = props.getProperty("capkit.apiKey", System.getenv("CAPKIT_API_KEY"));
+        try {
+          emulator = EmbeddedEmulator.start(ScenarioEmulatorOptions.options(scenario, apiKey, props));
+        } catch (ScenarioException e) {
+          err.println("capkit split: error: " + e.getMessage());
+          return 2;
+        } catch (Exception e) {
+          err.println("capkit split: error: " + scenario.source() + ": field 'emulator': " + e.getMessage());
+          return 2;
+        }
+        target = emulator.baseUri().toString();
+        jvm.add("-Dcapkit.targetKind=emulator");
+        out.println("capkit split: started one emulator for all injectors at " + target + ": " + emulator.describe());
+      }
+      LocalSplit.Result result;
+      try {
+        result = LocalSplit.run(new LocalSplit.Options(injectors, classpath, target, jvm, outDir, lead,
+            Duration.ofMinutes(timeoutMinutes), heap), out);
+      } catch (IllegalArgumentException e) {
+        err.println("capkit split: " + e.getMessage());
+        return 2;
+      } catch (MergeRefusedException e) {
+        err.println("capkit split: not merged: " + e.getMessage());
+        return 2;
+      }
+      printMerged(result, out);
+      if (result.manifest().steps().isEmpty()) {
+        out.println("capkit split: no step was measured by every injector: nothing to plan; see the injectors' logs in " + outDir);
+        return 1;
+      }
+      planAndReport(result.merged(), scenario, targetQps, out);
+      if (!result.late().isEmpty()) {
+        out.println("capkit split: late injectors " + result.late() + ": the merged run's shares did not all start on time");
+      }
+      out.println("capkit split: merged run " + result.merged().toAbsolutePath().resolve("run.json"));
+      return result.exitCode() == 0 && result.late().isEmpty() ? 0 : 1;
+    } finally {
+      if (emulator != null) {
+        emulator.close();
+      }
+    }
+  }
+
+  private static void printMerged(LocalSplit.Result r, PrintStream out) {
+    out.println();
+    out.println("capkit split: merged run of " + r.injectors().size() + " injector(s), measured:");
+    dev.capkit.distributed.MergeCommand.printSteps(r.manifest(), out);
+  }
+
+  /** Plans and reports the merged run through the plan and report commands, as the main job does. */
+  private static void planAndReport(Path merged, Scenario scenario, String targetQps, PrintStream out) throws Exception {
+    String qps = targetQps;
+    String why = "--target-qps";
+    if (qps == null) {
+      qps = Double.toString(scenario.steps().stream().filter(s -> s.unit().equals("qps"))
+          .mapToDouble(dev.capkit.core.scenario.StepPlan::offered).max().orElse(1.0));
+      why = "the run's highest offered rate; set --target-qps";
+    }
+    out.printf(Locale.ROOT, "%ncapkit split: planning for %s req/s (%s)...%n", qps, why);
+    Path plan = merged.resolve("plan");
+    int planned = dev.capkit.planner.PlanMain.run(new String[] {merged.toString(), "--target-qps", qps, "--out", plan.toString()});
+    List<String> report = new ArrayList<>(List.of(merged.toString(), "--out", merged.resolve("report.html").toString()));
+    if (planned == 0 && Files.exists(plan.resolve("plan.json"))) {
+      report.addAll(List.of("--plan", plan.resolve("plan.json").toString()));
+    } else {
+      out.println("capkit split: plan not made (exit " + planned + "); the report shows the measured run only");
+    }
+    int reported = dev.capkit.reports.ReportCommand.run(report.toArray(String[]::new));
+    out.println("capkit split: report " + (reported == 0 ? merged.resolve("report.html").toAbsolutePath() : "not written (exit " + reported + ")"));
+  }
+
+  static void usage(PrintStream out) {
+    out.println("usage: ./capkit split --injectors N [options] -- -Dcapkit.scenario=NAME [-Dcapkit.qps=...] [-Dcapkit.*=...]");
+    out.println("  N injector JVMs on this machine, each sending its share of the scenario (every N-th planned arrival,");
+    out.println("  or agents i, i+N, ...) from one common start instant; then one merged run, its plan and report.");
+    out.println("  --injectors N        injector JVMs (default 2)");
+    out.println("  --target URL         send to this endpoint (default: one emulator started from the scenario's settings)");
+    out.println("  --lead-seconds S     launch-to-start time for the JVMs to get ready (default 10 + 5 x N)");
+    out.println("  --timeout-minutes M  stop injectors still running M minutes after the start (default 60)");
+    out.println("  --heap SIZE          each injector's -Xmx (default 2G)");
+    out.println("  --target-qps X       rate to plan for (default: the run's highest offered rate)");
+    out.println("  --out DIR            logs, injector runs, merged run (default target/capkit-split/<scenario>-<time>)");
+  }
+}
