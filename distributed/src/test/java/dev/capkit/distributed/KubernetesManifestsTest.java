@@ -17,10 +17,12 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * Schema check of {@code k8s/} (no cluster here, so kubectl cannot validate): each manifest is
- * rendered as {@code envsubst} would, parsed, and checked for the required fields and types of
- * {@code batch/v1 Job} and {@code v1 PersistentVolumeClaim}, plus the distributed-run contract
- * (Indexed completion mode, the index passed as {@code -Dcapkit.injector}, one shared claim).
+ * The distributed-run contract of {@code k8s/}: each manifest is rendered as {@code envsubst} would,
+ * parsed, and checked for Indexed completion mode, the index passed as {@code -Dcapkit.injector},
+ * the merge reading every injector's run, and one shared claim, with a few required fields and types
+ * of {@code batch/v1 Job} and {@code v1 PersistentVolumeClaim} that hold even where node is missing.
+ * The full schema check (the official Kubernetes OpenAPI schemas, unknown fields rejected) is
+ * {@link KubernetesSchemaCheckTest}.
  */
 class KubernetesManifestsTest {
   private static final Path K8S = Path.of("../k8s");

@@ -130,6 +130,12 @@ public final class LadderReader {
     } catch (CatalogException e) {
       throw new PlanException(file + ": field 'target.tier': " + e.getMessage());
     }
+    Map<String, String> emu = m.target().emulator();
+    if (emu != null && "instant".equals(emu.get("profile"))) {
+      throw new PlanException(file + ": field 'target.emulator.profile' is 'instant': that emulator answers without"
+          + " modelled GPU time, so the run measures capkit's load path, not tier " + m.target().tier()
+          + "; plan from runs against a real endpoint or the emulator's physics profile");
+    }
     if (!earlier.isEmpty()) {
       RunReader.Run first = earlier.get(0);
       String a = first.manifest().scenario().name();

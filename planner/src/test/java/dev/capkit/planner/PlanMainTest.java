@@ -86,6 +86,17 @@ class PlanMainTest {
   }
 
   @Test
+  void runsAgainstTheInstantEmulatorAreNotCapacityMeasurements() throws Exception {
+    Path instant = copy(run, tmp.resolve("instant"));
+    ObjectNode root = (ObjectNode) JSON.readTree(instant.resolve("run.json").toFile());
+    ((ObjectNode) root.get("target").get("emulator")).put("profile", "instant");
+    JSON.writeValue(instant.resolve("run.json").toFile(), root);
+    Outcome o = plan(instant.toString(), "--target-qps", "5", "--no-predict");
+    assertEquals(2, o.status());
+    assertTrue(o.err().contains("field 'target.emulator.profile' is 'instant'"), o.err());
+  }
+
+  @Test
   void mixedScenariosAreRefusedAndPartialRunsWarned() throws Exception {
     Path other = copy(run, tmp.resolve("other-scenario"));
     ObjectNode root = (ObjectNode) JSON.readTree(other.resolve("run.json").toFile());
