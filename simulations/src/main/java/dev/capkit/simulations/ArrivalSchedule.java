@@ -5,7 +5,9 @@ import dev.capkit.core.scenario.RequestMix;
 import dev.capkit.core.scenario.Scenario;
 import dev.capkit.core.scenario.StepPlan;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -13,7 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The seeded open-loop arrival plan of a whole run: for each step, Poisson (exponential gaps) or
  * evenly spaced send times at the step's rate, each with a request kind drawn by the mix weights.
  * The same scenario and seed give the same arrivals, so a run can be replayed in the emulator's
- * virtual time and two runs differ only by what the target did.
+ * virtual time and two runs differ only by what the target did. A step that repeats an earlier
+ * step's rate and duration under another network profile replays that step's arrivals (times
+ * relative to the step start, kinds, contents: {@link Arrival#contentKey()}), so network profiles
+ * are compared on the same requests (paired steps) rather than on fresh draws.
  *
  * <p>Gatling injects users second by second ({@link #usersPerSecond()}); each user takes the next
  * arrival ({@link #take()}) and is sent at its intended time, so the schedule lag (actual minus
@@ -58,15 +63,30 @@ public final class ArrivalSchedule {
     SplittableRandom rng = new SplittableRandom(scenario.seed());
     double[] cumulative = cumulativeWeights(scenario.mix());
     List<Arrival> out = new ArrayList<>();
+    // Steps of one level (rate and duration) under different network profiles replay the level's
+    // first draw: same send times relative to the step start, same kinds, same contents.
+    Map<String, List<Arrival>> levels = new HashMap<>();
     for (StepPlan step : scenario.steps()) {
       long start = step.start().toNanos();
       long end = step.end().toNanos();
+      String level = step.offered() + "/" + step.duration().toNanos();
+      List<Arrival> twin = levels.get(level);
+      if (twin != null) {
+        for (Arrival a : twin) {
+          out.add(new Arrival(out.size(), step.index(), start + a.offsetNanos(), a.mixIndex(), a.contentKey()));
+        }
+        continue;
+      }
+      List<Arrival> drawn = new ArrayList<>();
       double meanGap = 1e9 / step.offered();
       double t = open.poisson() ? exponential(rng, meanGap) : meanGap / 2;
       while (start + t < end) {
-        out.add(new Arrival(out.size(), step.index(), start + (long) t, pick(rng, cumulative)));
+        Arrival a = new Arrival(out.size(), step.index(), start + (long) t, pick(rng, cumulative), out.size());
+        out.add(a);
+        drawn.add(new Arrival(a.sequence(), a.step(), (long) t, a.mixIndex(), a.contentKey()));
         t += open.poisson() ? exponential(rng, meanGap) : meanGap;
       }
+      levels.put(level, drawn);
     }
     int seconds = (int) Math.ceil(scenario.loadDuration().toNanos() / 1e9);
     return new ArrivalSchedule(out, Math.max(1, seconds));

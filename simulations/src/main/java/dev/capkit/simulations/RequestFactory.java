@@ -44,15 +44,16 @@ public final class RequestFactory {
   }
 
   /**
-   * The request of a planned open-loop arrival, marked with its plan key {@code s<seed>-a<sequence>}
+   * The request of a planned open-loop arrival, marked with its plan key {@code s<seed>-a<content key>}
    * (the same whichever injector sends it, so capkit's emulator gives it the same answer in every
-   * run of this plan: paired runs). Closed-loop turns get no plan key: when they are sent depends on
+   * run of this plan, and in every step that repeats a level under another network profile: paired
+   * runs and paired steps). Closed-loop turns get no plan key: when they are sent depends on
    * the answers before them, so runs cannot be paired request by request.
    */
   public ChatRequest forArrival(Arrival a) {
-    SplittableRandom rng = new SplittableRandom(scenario.seed() * 0x9E3779B97F4A7C15L + a.sequence());
-    return builders.get(a.mixIndex()).apply(rng, new long[] {a.sequence(), -1})
-        .withPlanKey("s" + scenario.seed() + "-a" + a.sequence());
+    SplittableRandom rng = new SplittableRandom(scenario.seed() * 0x9E3779B97F4A7C15L + a.contentKey());
+    return builders.get(a.mixIndex()).apply(rng, new long[] {a.contentKey(), -1})
+        .withPlanKey("s" + scenario.seed() + "-a" + a.contentKey());
   }
 
   /** The request of a closed-loop agent's turn: the conversation grows by one turn per step. */

@@ -45,6 +45,40 @@ class ArrivalScheduleTest {
   }
 
   @Test
+  void stepsRepeatingALevelUnderAnotherNetworkReplayItsRequests() {
+    Scenario sc = quickstart(Map.of("qps", "5", "duration", "20s", "network", "none,vpc-20ms,vpc-50ms"));
+    ArrivalSchedule s = ArrivalSchedule.plan(sc);
+    List<List<Arrival>> steps = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      int step = i;
+      steps.add(s.arrivals().stream().filter(a -> a.step() == step).toList());
+    }
+    assertTrue(steps.get(0).size() > 50, "about 100 arrivals per step: " + steps.get(0).size());
+    for (int i = 1; i < 3; i++) {
+      assertEquals(steps.get(0).size(), steps.get(i).size(), "step " + i + " replays step 0");
+      long shift = sc.steps().get(i).start().toNanos();
+      for (int k = 0; k < steps.get(0).size(); k++) {
+        Arrival first = steps.get(0).get(k);
+        Arrival twin = steps.get(i).get(k);
+        assertEquals(first.offsetNanos() + shift, twin.offsetNanos());
+        assertEquals(first.mixIndex(), twin.mixIndex());
+        assertEquals(first.sequence(), twin.contentKey(), "same content and plan key as its twin");
+        assertEquals(first.contentKey(), first.sequence());
+      }
+    }
+    // Requests are built from the content key: the twins are the same request, with the same plan key.
+    RequestFactory factory = new RequestFactory(sc);
+    Arrival first = steps.get(0).get(3);
+    Arrival twin = steps.get(2).get(3);
+    assertEquals(factory.forArrival(first).planKey(), factory.forArrival(twin).planKey());
+    assertTrue(java.util.Arrays.equals(factory.forArrival(first).body(), factory.forArrival(twin).body()));
+    // Sequences stay distinct (injector shares split by them); a ladder of distinct rates draws afresh.
+    assertEquals(s.size(), s.arrivals().stream().mapToLong(Arrival::sequence).distinct().count());
+    ArrivalSchedule ladder = ArrivalSchedule.plan(quickstart(Map.of()));
+    assertTrue(ladder.arrivals().stream().allMatch(a -> a.contentKey() == a.sequence()));
+  }
+
+  @Test
   void usersPerSecondCoverEveryArrivalInOrder() {
     ArrivalSchedule s = ArrivalSchedule.plan(quickstart(Map.of()));
     int[] perSecond = s.usersPerSecond();
