@@ -21,15 +21,15 @@ RUN mvn -B -ntp gatling:test -pl simulations -am \
         -Dcapkit.duration=3s -Dcapkit.qps=1 -Dcapkit.profile=instant \
  && rm -rf simulations/target/capkit-runs simulations/target/gatling
 
-# 2. The injector class path (Gatling, the simulations, their dependencies) in a file, as
-#    distributed/local-split.sh builds it to run injectors as plain JVMs without Maven.
-RUN mvn -B -ntp -q -pl simulations -am test-compile dependency:build-classpath \
-        -Dmdep.outputFile=target/split-classpath.txt -Dmdep.includeScope=test
+# 2. The launcher: its first call builds the cli module and caches its class path
+#    (cli/target/capkit-classpath.txt); `split` also builds the injectors' class path (Gatling, the
+#    simulations, their dependencies: simulations/target/split-classpath.txt) that `./capkit split`
+#    runs plain injector JVMs on. `./capkit split --help` builds both and starts no load.
+RUN ./capkit split --help >/dev/null
 
-# 3. The launcher builds the cli module on first use and caches its class path
-#    (cli/target/capkit-classpath.txt): do that now, then prove a second call does not rebuild
-#    (it would print "capkit: building" on stderr), so `./capkit merge` in a pod starts at once.
-RUN ./capkit help >/dev/null \
- && test -z "$(./capkit help 2>&1 >/dev/null)"
+# 3. Later calls must not rebuild (the launcher would print "capkit: building ..." on stderr), so
+#    that `./capkit merge` in the merge pod starts at once, offline.
+RUN test -z "$(./capkit help 2>&1 >/dev/null)" \
+ && test -z "$(./capkit split --help 2>&1 >/dev/null)"
 
 CMD ["./capkit", "help"]
