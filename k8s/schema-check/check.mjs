@@ -44,6 +44,7 @@ const SAMPLE_VARS = {
   SCENARIO: "quickstart",
   IMAGE: "registry.example.com/capkit:dev",
   CAPKIT_ARGS: "-Dcapkit.qps=30 -Dcapkit.duration=2m",
+  TARGET_QPS: "30",
 };
 
 const USAGE = `usage: node k8s/schema-check/check.mjs [FILE|-]...

@@ -27,7 +27,7 @@ import org.yaml.snakeyaml.Yaml;
 class KubernetesManifestsTest {
   private static final Path K8S = Path.of("../k8s");
   private static final Map<String, String> VARS = Map.of("RUN", "r1", "INJECTORS", "3", "START_AT", "1767225600000",
-      "TARGET", "http://vllm:8000", "SCENARIO", "quickstart", "IMAGE", "capkit:dev", "CAPKIT_ARGS", "-Dcapkit.qps=30");
+      "TARGET", "http://vllm:8000", "SCENARIO", "quickstart", "IMAGE", "capkit:dev", "CAPKIT_ARGS", "-Dcapkit.qps=30", "TARGET_QPS", "30");
 
   @Test
   void injectorsAreAnIndexedJobPassingTheIndexAsTheInjectorShare() throws IOException {
@@ -47,6 +47,8 @@ class KubernetesManifestsTest {
     Map<String, Object> spec = checkJob(render("merge-job.yaml"), "merge-job.yaml");
     String args = String.join(" ", strings(container(spec).get("args")));
     assertTrue(args.contains("./capkit merge /results/r1/injector-*/*/ --out /results/r1/merged"), args);
+    assertTrue(args.contains("./capkit plan /results/r1/merged --target-qps 30"), args);
+    assertTrue(args.contains("--plan /results/r1/merged/plan/plan.json --out /results/r1/merged/report.html"), args);
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * The seeded open-loop arrival plan of a whole run: for each step, Poisson (exponential gaps) or
@@ -25,12 +26,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * intended send time) is measured against this plan, not against Gatling's injector.
  */
 public final class ArrivalSchedule {
+  private static final int PLANNED = 0;
+  private static final int CLAIMED = 1;
+  private static final int ABANDONED = 2;
+
   private final List<Arrival> arrivals;
   private final int[] usersPerSecond;
   private final AtomicInteger cursor = new AtomicInteger();
+  /** Per arrival: planned, claimed for sending, or abandoned because its step closed first. */
+  private final AtomicIntegerArray state;
 
   private ArrivalSchedule(List<Arrival> arrivals, int seconds) {
     this.arrivals = List.copyOf(arrivals);
+    this.state = new AtomicIntegerArray(arrivals.size());
     this.usersPerSecond = new int[seconds];
     for (Arrival a : arrivals) {
       usersPerSecond[(int) (a.offsetNanos() / 1_000_000_000L)]++;
@@ -113,6 +121,48 @@ public final class ArrivalSchedule {
   public Arrival take() {
     int i = cursor.getAndIncrement();
     return i < arrivals.size() ? arrivals.get(i) : null;
+  }
+
+  /**
+   * Claims a taken arrival for sending. False when its step has already closed without it
+   * ({@link #abandon}): the arrival must then not be sent, it is already counted as not sent.
+   */
+  public boolean claim(Arrival a) {
+    int i = indexOf(a);
+    return state.compareAndSet(i, PLANNED, CLAIMED);
+  }
+
+  /**
+   * Gives up the arrivals of {@code step} that no sender has claimed (the load generator fell so
+   * far behind that the step closed first) and returns them; a later {@link #claim} of one fails.
+   * Each arrival is either claimed or abandoned, never both.
+   */
+  public List<Arrival> abandon(int step) {
+    List<Arrival> out = new ArrayList<>();
+    for (int i = 0; i < arrivals.size(); i++) {
+      Arrival a = arrivals.get(i);
+      if (a.step() == step && state.compareAndSet(i, PLANNED, ABANDONED)) {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  private int indexOf(Arrival a) {
+    int lo = 0;
+    int hi = arrivals.size() - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      long seq = arrivals.get(mid).sequence();
+      if (seq < a.sequence()) {
+        lo = mid + 1;
+      } else if (seq > a.sequence()) {
+        hi = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    throw new IllegalArgumentException("arrival " + a.sequence() + " is not in this schedule");
   }
 
   private static double exponential(SplittableRandom rng, double mean) {

@@ -47,6 +47,7 @@ public final class LoadRun {
   private volatile RuntimeException failure;
   private volatile java.util.function.Consumer<StepSummary> onStepClosed = s -> { };
   private volatile java.util.function.Consumer<StepPlan> onStepStart = s -> { };
+  private volatile java.util.function.IntConsumer onStepClosing = s -> { };
   private volatile java.util.function.BiConsumer<Integer, RequestRecord> recordTap = (step, r) -> { };
 
   /**
@@ -99,6 +100,14 @@ public final class LoadRun {
   /** Called on the supervisor thread when each step after the first opens (e.g. to switch network profile). */
   public void onStepStart(java.util.function.Consumer<StepPlan> listener) {
     this.onStepStart = listener;
+  }
+
+  /**
+   * Called on the supervisor thread when a step's drain time is over, just before its figures are
+   * computed (to record planned requests that were never sent).
+   */
+  public void onStepClosing(java.util.function.IntConsumer listener) {
+    this.onStepClosing = listener;
   }
 
   /** Called on the supervisor thread after each step is written and printed. */
@@ -159,6 +168,7 @@ public final class LoadRun {
         while (!drained(step.index()) && System.nanoTime() < deadline) {
           LockSupport.parkNanos(20_000_000L);
         }
+        onStepClosing.accept(step.index());
         writer.flush();
         StepSummary summary = writer.finishStep(recorder(step.index()), step.duration().toNanos() / 1e9,
             networkApplied || "none".equals(step.network()));

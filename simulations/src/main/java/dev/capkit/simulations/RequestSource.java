@@ -51,6 +51,9 @@ public final class RequestSource {
       }
       // Users of second k are injected at origin + k s; the first one fixes the origin.
       long origin = run.startAt(now - (a.offsetNanos() / 1_000_000_000L) * 1_000_000_000L);
+      if (!schedule.claim(a)) {
+        return null; // its step closed before this injector got to it: counted there as not sent
+      }
       run.register(a.step());
       return new Planned(factory.forArrival(a), a.step(), origin + a.offsetNanos(), true);
     }
@@ -71,6 +74,22 @@ public final class RequestSource {
 
   public LoadRun run() {
     return run;
+  }
+
+  /**
+   * Gives up the planned arrivals of {@code step} that were never sent (the load generator fell
+   * behind by more than the step's drain time) and records each as {@link Outcome#NOT_SENT}, so
+   * the step's requests still add up to the plan. Called as the step closes.
+   */
+  public void abandonUnsent(int step) {
+    if (schedule == null) {
+      return;
+    }
+    for (Arrival a : schedule.abandon(step)) {
+      String kind = run.scenario().mix().get(a.mixIndex()).kind();
+      run.record(step, new RequestRecord("not-sent-a" + a.sequence(), "", kind, System.currentTimeMillis() * 1000, -1, -1, -1,
+          new long[0], -1, -1, Outcome.NOT_SENT, 0, "planned but not sent before step " + step + " closed"));
+    }
   }
 
   /** A record for a request whose client future failed unexpectedly (a capkit bug, counted not hidden). */

@@ -197,6 +197,7 @@ public final class RunSetup implements AutoCloseable {
     }
     RequestFactory factory = new RequestFactory(scenario);
     RequestSource source = new RequestSource(run, schedule, factory, client, share);
+    run.onStepClosing(source::abandonUnsent);
     out.println("capkit: scenario " + scenario.name() + " (" + scenario.source() + "): " + scenario.steps().size()
         + " step(s), " + dev.capkit.core.scenario.Durations.format(scenario.loadDuration()) + " of load"
         + (schedule == null ? ", closed loop" : ", " + schedule.size() + " planned requests"));

@@ -23,7 +23,13 @@ public enum Outcome {
   /** The response body ended cleanly but the stream never finished ({@code [DONE]} and finish_reason missing). */
   UNFINISHED_STREAM,
   /** A 200 response whose body was not the expected JSON or SSE. */
-  INVALID_RESPONSE;
+  INVALID_RESPONSE,
+  /**
+   * Planned (open loop) but never sent: the load generator fell so far behind that the request's
+   * step closed first (it waits the whole-request timeout for late sends). Counted as a failed
+   * request of its step, so a step's requests add up to the plan; a sign the injector is overloaded.
+   */
+  NOT_SENT;
 
   /** Lower-case name used in files, e.g. {@code broken_stream}. */
   public String key() {

@@ -49,6 +49,11 @@ public final class StepRecorder {
   public void record(RequestRecord r) {
     KindState k = kinds.computeIfAbsent(r.kind(), KindState::new);
     k.sent.increment();
+    if (r.outcome() == Outcome.NOT_SENT) {
+      // never on the wire: no latency, no schedule lag to record, not among the slowest
+      k.errors.computeIfAbsent(r.outcome().key(), x -> new LongAdder()).increment();
+      return;
+    }
     if (r.ok()) {
       k.ok.increment();
       if (r.promptTokens() > 0) k.promptTokens.add(r.promptTokens());

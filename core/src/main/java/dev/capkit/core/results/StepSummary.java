@@ -8,7 +8,9 @@ import java.util.Map;
  * which they were sent. Rates divide by the step's measured window ({@code durationSeconds}).
  *
  * @param offered           offered load in {@code unit} ({@code qps} or {@code agents})
- * @param sent              requests sent in the step
+ * @param sent              requests of the step: those sent, plus (open loop) planned ones the load
+ *                          generator fell too far behind to send before the step closed, which count
+ *                          as errors {@code not_sent}; so an open-loop step's {@code sent} is its plan
  * @param ok                of those, completed successfully
  * @param errors            failed requests by {@link Outcome#key()} (HTTP errors as {@code http_<status>})
  * @param achievedQps       successful completions per second
