@@ -25,11 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
  * naming the file, the field and the value.
  *
  * <p>Needs {@code node} on the PATH and {@code npm ci --prefix k8s/schema-check}. Without them the
- * tests are skipped, unless {@code -Dcapkit.requireK8sSchema=true} (as {@code .ci/run} runs
+ * tests are skipped, unless {@code -Dci.requireK8sSchema=true} (as {@code .ci/run} runs
  * {@code mvn verify}) turns the missing tool into a failure.
  */
 class KubernetesSchemaCheckTest {
-  static final String REQUIRE_PROPERTY = "capkit.requireK8sSchema";
+  static final String REQUIRE_PROPERTY = "ci.requireK8sSchema";
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final Path CHECK = ROOT.resolve("k8s/schema-check/check.mjs");
   private static final Path MODELS = ROOT.resolve("k8s/schema-check/node_modules/kubernetes-models/package.json");
