@@ -127,6 +127,10 @@ final class SplitCommand {
       err.println("capkit split: --out " + outDir + " already holds a merged run; choose a new folder");
       return 2;
     }
+    if (target != null && !props.containsKey("capkit.tier")) {
+      out.println("capkit split: note: no -Dcapkit.tier given for --target " + target + ": the runs record the tier"
+          + " 'unlabelled', which the planner refuses; the merged run is still written and reported");
+    }
     String classpath = Files.readString(classpathFile, StandardCharsets.UTF_8).trim();
     Duration lead = Duration.ofSeconds(leadSeconds >= 0 ? leadSeconds : 10 + 5L * injectors);
     EmbeddedEmulator emulator = null;
