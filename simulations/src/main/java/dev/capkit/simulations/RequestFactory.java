@@ -47,8 +47,7 @@ public final class RequestFactory {
    * The request of a planned open-loop arrival, marked with its plan key {@code s<seed>-a<content key>}
    * (the same whichever injector sends it, so capkit's emulator gives it the same answer in every
    * run of this plan, and in every step that repeats a level under another network profile: paired
-   * runs and paired steps). Closed-loop turns get no plan key: when they are sent depends on
-   * the answers before them, so runs cannot be paired request by request.
+   * runs and paired steps).
    */
   public ChatRequest forArrival(Arrival a) {
     SplittableRandom rng = new SplittableRandom(scenario.seed() * 0x9E3779B97F4A7C15L + a.contentKey());
@@ -56,10 +55,17 @@ public final class RequestFactory {
         .withPlanKey("s" + scenario.seed() + "-a" + a.contentKey());
   }
 
-  /** The request of a closed-loop agent's turn: the conversation grows by one turn per step. */
+  /**
+   * The request of a closed-loop agent's turn: the conversation grows by one turn per step. Its
+   * plan key {@code s<seed>-g<agent>-t<turn>} is the same whichever injector runs the agent (agents
+   * are numbered across injectors), so the k-th task instance gets the same answers from capkit's
+   * emulator in a run split over N injectors as in one; when each turn is sent still depends on
+   * the answers before it.
+   */
   public ChatRequest forAgentTurn(long agent, int turn) {
     SplittableRandom rng = new SplittableRandom(scenario.seed() * 0x9E3779B97F4A7C15L + agent * 1_000_003L + turn);
     int mix = ArrivalSchedule.pick(rng, cumulative);
-    return builders.get(mix).apply(rng, new long[] {agent, turn});
+    return builders.get(mix).apply(rng, new long[] {agent, turn})
+        .withPlanKey("s" + scenario.seed() + "-g" + agent + "-t" + turn);
   }
 }

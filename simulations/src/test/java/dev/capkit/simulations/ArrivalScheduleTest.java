@@ -72,6 +72,10 @@ class ArrivalScheduleTest {
     Arrival twin = steps.get(2).get(3);
     assertEquals(factory.forArrival(first).planKey(), factory.forArrival(twin).planKey());
     assertTrue(java.util.Arrays.equals(factory.forArrival(first).body(), factory.forArrival(twin).body()));
+    // Closed loop: an agent's turn has one key whichever injector (factory) builds it.
+    assertEquals("s" + sc.seed() + "-g7-t2", factory.forAgentTurn(7, 2).planKey());
+    assertEquals(new RequestFactory(sc).forAgentTurn(7, 2).planKey(), factory.forAgentTurn(7, 2).planKey());
+    assertTrue(!factory.forAgentTurn(7, 2).planKey().equals(factory.forAgentTurn(8, 2).planKey()));
     // Sequences stay distinct (injector shares split by them); a ladder of distinct rates draws afresh.
     assertEquals(s.size(), s.arrivals().stream().mapToLong(Arrival::sequence).distinct().count());
     ArrivalSchedule ladder = ArrivalSchedule.plan(quickstart(Map.of()));
