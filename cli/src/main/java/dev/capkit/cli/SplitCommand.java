@@ -1,5 +1,6 @@
 package dev.capkit.cli;
 
+import dev.capkit.core.cli.CommandLine;
 import dev.capkit.core.scenario.Scenario;
 import dev.capkit.core.scenario.ScenarioException;
 import dev.capkit.core.scenario.ScenarioLoader;
@@ -40,58 +41,40 @@ final class SplitCommand {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    int injectors = 2;
-    String target = null;
-    long leadSeconds = -1;
-    long timeoutMinutes = 60;
-    String heap = "2G";
-    Path outDir = null;
-    Path classpathFile = null;
-    Path scenarios = Path.of("scenarios");
-    String targetQps = null;
-    List<String> jvm = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--")) {
-        for (int j = i + 1; j < args.length; j++) {
-          if (!args[j].startsWith("-D") && !args[j].startsWith("-X")) {
-            err.println("capkit split: '" + args[j] + "' after --: only -Dcapkit.*=... and JVM -X options are passed to the injectors");
-            return 2;
-          }
-          jvm.add(args[j]);
-        }
-        break;
-      }
-      if (a.equals("--help") || a.equals("-h")) {
+    CommandLine cl;
+    long injectors;
+    long leadSeconds;
+    long timeoutMinutes;
+    try {
+      cl = CommandLine.parse(args, List.of("--injectors", "--target", "--lead-seconds", "--timeout-minutes", "--heap", "--out",
+          "--target-qps", "--classpath-file", "--scenarios"), List.of());
+      if (cl.help()) {
         usage(out);
         return 0;
       }
-      if (i + 1 >= args.length) {
-        err.println("capkit split: " + a + " needs a value (./capkit split --help)");
-        return 2;
+      if (!cl.positional().isEmpty()) {
+        throw new CommandLine.UsageException("unexpected argument '" + cl.positional().get(0) + "': JVM options go after --");
       }
-      String v = args[++i];
-      try {
-        switch (a) {
-          case "--injectors" -> injectors = Integer.parseInt(v);
-          case "--target" -> target = v;
-          case "--lead-seconds" -> leadSeconds = Long.parseLong(v);
-          case "--timeout-minutes" -> timeoutMinutes = Long.parseLong(v);
-          case "--heap" -> heap = v;
-          case "--out" -> outDir = Path.of(v);
-          case "--target-qps" -> targetQps = Double.toString(Double.parseDouble(v));
-          case "--classpath-file" -> classpathFile = Path.of(v);
-          case "--scenarios" -> scenarios = Path.of(v);
-          default -> {
-            err.println("capkit split: unknown option '" + a + "' (./capkit split --help)");
-            return 2;
-          }
+      for (String o : cl.passthrough()) {
+        if (!o.startsWith("-D") && !o.startsWith("-X")) {
+          throw new CommandLine.UsageException("'" + o + "' after --: only -Dcapkit.*=... and JVM -X options are passed to the injectors");
         }
-      } catch (NumberFormatException e) {
-        err.println("capkit split: " + a + " '" + v + "' is not a number");
-        return 2;
       }
+      injectors = cl.whole("--injectors", 2);
+      leadSeconds = cl.whole("--lead-seconds", -1);
+      timeoutMinutes = cl.whole("--timeout-minutes", 60);
+      cl.number("--target-qps", 0); // checked here, passed on as given
+    } catch (CommandLine.UsageException e) {
+      err.println("capkit split: " + e.getMessage() + " (./capkit split --help)");
+      return 2;
     }
+    String target = cl.value("--target").orElse(null);
+    String heap = cl.value("--heap").orElse("2G");
+    Path outDir = cl.path("--out").orElse(null);
+    Path classpathFile = cl.path("--classpath-file").orElse(null);
+    Path scenarios = cl.path("--scenarios").orElse(Path.of("scenarios"));
+    String targetQps = cl.value("--target-qps").orElse(null);
+    List<String> jvm = new ArrayList<>(cl.passthrough());
     if (injectors < 1 || injectors > 64) {
       err.println("capkit split: --injectors " + injectors + ": need 1 to 64");
       return 2;
@@ -152,7 +135,7 @@ final class SplitCommand {
       }
       LocalSplit.Result result;
       try {
-        result = LocalSplit.run(new LocalSplit.Options(injectors, classpath, target, jvm, outDir, lead,
+        result = LocalSplit.run(new LocalSplit.Options((int) injectors, classpath, target, jvm, outDir, lead,
             Duration.ofMinutes(timeoutMinutes), heap), out);
       } catch (IllegalArgumentException e) {
         err.println("capkit split: " + e.getMessage());

@@ -50,7 +50,7 @@ class SplitCommandTest {
     assertEquals(2, split("--injectors", "0"));
     assertTrue(err().contains("--injectors 0"), err());
     assertEquals(2, split("--injectors", "two"));
-    assertTrue(err().contains("'two' is not a number"), err());
+    assertTrue(err().contains("--injectors 'two' is not a whole number"), err());
     assertEquals(2, split("--", "quickstart"));
     assertTrue(err().contains("'quickstart' after --"), err());
   }

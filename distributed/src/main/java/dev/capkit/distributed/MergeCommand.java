@@ -1,10 +1,10 @@
 package dev.capkit.distributed;
 
+import dev.capkit.core.cli.CommandLine;
 import dev.capkit.core.results.RunManifest;
 import dev.capkit.core.results.StepSummary;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,27 +19,22 @@ public final class MergeCommand {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) throws java.io.IOException {
-    List<Path> inputs = new ArrayList<>();
-    Path target = null;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--help", "-h" -> {
-          out.println("usage: ./capkit merge <run folder> <run folder>... --out <new run folder>");
-          out.println("  adds the injectors' HdrHistogram interval logs exactly, sums counts, recomputes rates and summaries");
-          return 0;
-        }
-        case "--out" -> {
-          if (i + 1 >= args.length) {
-            err.println("capkit merge: --out needs a folder");
-            return 2;
-          }
-          target = Path.of(args[++i]);
-        }
-        default -> inputs.add(Path.of(args[i]));
+    List<Path> inputs;
+    Path target;
+    try {
+      CommandLine cl = CommandLine.parse(args, List.of("--out"), List.of());
+      if (cl.help()) {
+        out.println("usage: ./capkit merge <run folder> <run folder>... --out <new run folder>");
+        out.println("  adds the injectors' HdrHistogram interval logs exactly, sums counts, recomputes rates and summaries");
+        return 0;
       }
-    }
-    if (target == null || inputs.isEmpty()) {
-      err.println("capkit merge: usage: ./capkit merge <run folders...> --out <run folder>");
+      target = Path.of(cl.require("--out", "the new run folder"));
+      inputs = cl.positional().stream().map(Path::of).toList();
+      if (inputs.isEmpty()) {
+        throw new CommandLine.UsageException("no run folder given");
+      }
+    } catch (CommandLine.UsageException e) {
+      err.println("capkit merge: " + e.getMessage() + " (usage: ./capkit merge <run folders...> --out <run folder>)");
       return 2;
     }
     RunManifest m;

@@ -1,11 +1,13 @@
 package dev.capkit.gate;
 
+import dev.capkit.core.cli.CommandLine;
 import dev.capkit.gate.stats.RegressionStatistics;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -40,28 +42,13 @@ public final class BaselineMain {
       if (!args[0].equals("save")) {
         throw new IllegalArgumentException("unknown subcommand '" + args[0] + "' (known: save)");
       }
-      Path run = null;
-      Path file = null;
-      for (int i = 1; i < args.length; i++) {
-        if (args[i].equals("--out")) {
-          if (i + 1 >= args.length) {
-            throw new IllegalArgumentException("--out: missing value");
-          }
-          file = Path.of(args[++i]);
-        } else if (args[i].startsWith("--")) {
-          throw new IllegalArgumentException(args[i] + ": unknown flag (known: --out)");
-        } else if (run == null) {
-          run = Path.of(args[i]);
-        } else {
-          throw new IllegalArgumentException("expected one run folder, got also '" + args[i] + "'");
-        }
+      CommandLine cl = CommandLine.parse(java.util.Arrays.copyOfRange(args, 1, args.length), List.of("--out"), List.of());
+      if (cl.positional().size() != 1) {
+        throw new IllegalArgumentException(cl.positional().isEmpty() ? "missing the run folder to save"
+            : "expected one run folder, got " + cl.positional().size() + ": " + cl.positional());
       }
-      if (run == null) {
-        throw new IllegalArgumentException("missing the run folder to save");
-      }
-      if (file == null) {
-        throw new IllegalArgumentException("--out: missing (e.g. --out baselines/" + run.getFileName() + ".json)");
-      }
+      Path run = Path.of(cl.positional().get(0));
+      Path file = Path.of(cl.require("--out", "e.g. --out baselines/" + run.getFileName() + ".json"));
       if (Files.isDirectory(file)) {
         throw new IllegalArgumentException("--out: '" + file + "' is a directory; give a file name such as " + file.resolve("smoke.json"));
       }

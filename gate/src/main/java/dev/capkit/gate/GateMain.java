@@ -1,5 +1,6 @@
 package dev.capkit.gate;
 
+import dev.capkit.core.cli.CommandLine;
 import dev.capkit.gate.output.VerdictFormat;
 import dev.capkit.gate.output.VerdictTable;
 import dev.capkit.gate.stats.RegressionStatistics;
@@ -51,33 +52,13 @@ public final class GateMain {
       out.print(USAGE);
       return args.length == 0 ? GateVerdict.UNUSABLE : GateVerdict.PASS;
     }
-    Path baseline = null;
-    Path outDir = null;
-    Tolerance tolerance = Tolerance.defaults();
-    double confidence = DEFAULT_CONFIDENCE;
-    List<Path> runs = new ArrayList<>();
     try {
-      for (int i = 0; i < args.length; i++) {
-        String a = args[i];
-        if (a.startsWith("--")) {
-          if (i + 1 >= args.length) {
-            throw new IllegalArgumentException(a + ": missing value");
-          }
-          String v = args[++i];
-          switch (a) {
-            case "--baseline" -> baseline = Path.of(v);
-            case "--out" -> outDir = Path.of(v);
-            case "--tolerance" -> tolerance = Tolerance.parse(v);
-            case "--confidence" -> confidence = confidence(v);
-            default -> throw new IllegalArgumentException(a + ": unknown flag (known: --baseline, --tolerance, --confidence, --out)");
-          }
-        } else {
-          runs.add(Path.of(a));
-        }
-      }
-      if (baseline == null) {
-        throw new IllegalArgumentException("--baseline: missing (a run folder or a baseline file)");
-      }
+      CommandLine cl = CommandLine.parse(args, List.of("--baseline", "--out", "--tolerance", "--confidence"), List.of());
+      Path baseline = Path.of(cl.require("--baseline", "a run folder or a baseline file"));
+      Path outDir = cl.path("--out").orElse(null);
+      Tolerance tolerance = cl.value("--tolerance").map(Tolerance::parse).orElse(Tolerance.defaults());
+      double confidence = cl.value("--confidence").map(GateMain::confidence).orElse(DEFAULT_CONFIDENCE);
+      List<Path> runs = cl.positional().stream().map(Path::of).toList();
       if (runs.size() != 1) {
         throw new IllegalArgumentException("expected exactly one run folder to judge, got " + runs.size() + ": " + runs);
       }

@@ -123,7 +123,7 @@ class GateMainTest {
   void exit2OnBadInputWithOneLineNamingTheFlagOrFile() {
     Result noBaseline = gate(same.toString());
     assertEquals(2, noBaseline.status());
-    assertEquals("capkit gate: --baseline: missing (a run folder or a baseline file)\n", noBaseline.err());
+    assertEquals("capkit gate: --baseline is required (a run folder or a baseline file)\n", noBaseline.err());
     Result badTolerance = gate("--baseline", base.toString(), same.toString(), "--tolerance", "errors=5%");
     assertEquals(2, badTolerance.status());
     assertTrue(badTolerance.err().contains("'errors=5%': a rate tolerance is in percentage points such as 0.5pp"), badTolerance.err());
@@ -141,7 +141,9 @@ class GateMainTest {
     assertEquals(2, badFile.status());
     assertTrue(badFile.err().contains("junk.json: field 'capkitBaseline' is 9; this capkit reads version 1"), badFile.err());
     assertEquals(2, gate("--baseline", base.toString(), same.toString(), "--confidence", "2").status());
-    assertEquals(2, gate("--baseline", base.toString(), same.toString(), "--frobnicate", "1").status());
+    Result unknown = gate("--baseline", base.toString(), same.toString(), "--frobnicate", "1");
+    assertEquals(2, unknown.status());
+    assertTrue(unknown.err().contains("unknown option '--frobnicate' (known: --baseline, --confidence, --out, --tolerance)"), unknown.err());
   }
 
   @Test
@@ -152,7 +154,7 @@ class GateMainTest {
     assertEquals(2, BaselineMain.run(new String[] {"keep", base.toString()}, System.out, e));
     assertEquals(2, BaselineMain.run(new String[] {"save", tmp.resolve("nowhere").toString(), "--out", tmp.resolve("x.json").toString()}, System.out, e));
     String text = err.toString(StandardCharsets.UTF_8);
-    assertTrue(text.contains("--out: missing"), text);
+    assertTrue(text.contains("--out is required (e.g. --out baselines/"), text);
     assertTrue(text.contains("unknown subcommand 'keep' (known: save)"), text);
   }
 

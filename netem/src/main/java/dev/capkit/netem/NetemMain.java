@@ -1,10 +1,12 @@
 package dev.capkit.netem;
 
+import dev.capkit.core.cli.CommandLine;
 import dev.capkit.core.ServeUntilStopped;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Standalone netem: {@code capkit netem --listen 127.0.0.1:PORT --upstream HOST:PORT
@@ -90,55 +92,34 @@ public final class NetemMain {
 
   /** Null for --help. */
   static Options parse(String[] args) {
-    InetSocketAddress listen = null;
-    InetSocketAddress upstream = null;
-    InetSocketAddress api = null;
-    boolean apiOff = false;
-    String profile = null;
-    Path profiles = null;
-    long seed = 1;
-    for (int i = 0; i < args.length; i++) {
-      String flag = args[i];
-      if (flag.equals("--help") || flag.equals("-h")) {
-        return null;
-      }
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(flag.startsWith("--") ? flag + ": missing value" : "unexpected argument '" + flag + "'");
-      }
-      String value = args[++i];
-      try {
-        switch (flag) {
-          case "--listen" -> listen = HostPort.parse(value).resolve();
-          case "--upstream" -> upstream = HostPort.parse(value).resolve();
-          case "--api" -> {
-            apiOff = value.equals("off");
-            api = apiOff ? null : HostPort.parse(value).resolve();
-          }
-          case "--profile" -> profile = value;
-          case "--profiles" -> {
-            profiles = Path.of(value);
-            if (!Files.isRegularFile(profiles)) {
-              throw new IllegalArgumentException("no such file");
-            }
-          }
-          case "--seed" -> seed = Long.parseLong(value);
-          default -> throw new IllegalArgumentException("unknown flag");
-        }
-      } catch (IllegalArgumentException e) {
-        String why = e instanceof NumberFormatException ? "not a number" : e.getMessage();
-        throw new IllegalArgumentException(flag + " '" + value + "': " + why, e);
-      }
+    CommandLine cl = CommandLine.parse(args, List.of("--listen", "--upstream", "--api", "--profile", "--profiles", "--seed"), List.of());
+    if (cl.help()) {
+      return null;
     }
-    if (listen == null) {
-      throw new IllegalArgumentException("--listen is required (e.g. --listen 127.0.0.1:9000)");
+    if (!cl.positional().isEmpty()) {
+      throw new IllegalArgumentException("unexpected argument '" + cl.positional().get(0) + "'");
     }
-    if (upstream == null) {
-      throw new IllegalArgumentException("--upstream is required (e.g. --upstream 127.0.0.1:8000)");
+    InetSocketAddress listen = address(cl, "--listen", "e.g. --listen 127.0.0.1:9000");
+    InetSocketAddress upstream = address(cl, "--upstream", "e.g. --upstream 127.0.0.1:8000");
+    String apiValue = cl.value("--api").orElse(ControlApi.DEFAULT_ADDRESS);
+    InetSocketAddress api = apiValue.equals("off") ? null : address("--api", apiValue);
+    Path profiles = cl.path("--profiles").orElse(null);
+    if (profiles != null && !Files.isRegularFile(profiles)) {
+      throw new IllegalArgumentException("--profiles '" + profiles + "': no such file");
     }
-    if (api == null && !apiOff) {
-      api = HostPort.parse(ControlApi.DEFAULT_ADDRESS).resolve();
+    return new Options(listen, upstream, api, cl.value("--profile").orElse(null), profiles, cl.whole("--seed", 1));
+  }
+
+  private static InetSocketAddress address(CommandLine cl, String option, String hint) {
+    return address(option, cl.require(option, hint));
+  }
+
+  private static InetSocketAddress address(String option, String value) {
+    try {
+      return HostPort.parse(value).resolve();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(option + " '" + value + "': " + e.getMessage(), e);
     }
-    return new Options(listen, upstream, api, profile, profiles, seed);
   }
 
   static String usage() {

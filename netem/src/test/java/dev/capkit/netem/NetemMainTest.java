@@ -38,7 +38,7 @@ class NetemMainTest {
     assertTrue(err.toString().contains("no network profile 'vpc-7ms' (known: none, vpc-5ms"), err.toString());
     err.reset();
     assertEquals(2, run("--bogus", "1"));
-    assertTrue(err.toString().startsWith("capkit netem: --bogus '1': unknown flag"), err.toString());
+    assertTrue(err.toString().startsWith("capkit netem: unknown option '--bogus' (known: --api, --listen"), err.toString());
     assertEquals(0, run("--help"));
   }
 }

@@ -1,5 +1,6 @@
 package dev.capkit.planner;
 
+import dev.capkit.core.cli.CommandLine;
 import dev.capkit.planner.output.PlanMarkdown;
 import dev.capkit.planner.output.PlanWriters;
 import java.io.IOException;
@@ -51,72 +52,48 @@ public final class PlanMain {
       out.print(USAGE);
       return args.length == 0 ? 2 : 0;
     }
-    List<Path> runs = new ArrayList<>();
-    Double target = null;
+    List<Path> runs;
     PlanOptions options;
-    Path outDir = null;
+    Path outDir;
     try {
-      List<String> rest = new ArrayList<>();
-      for (int i = 0; i < args.length; i++) {
-        String a = args[i];
-        if (a.startsWith("--")) {
-          if (a.equals("--no-predict") || a.equals("--no-alt-dtypes")) {
-            rest.add(a);
-            continue;
-          }
-          if (i + 1 >= args.length) {
-            throw new PlanException(a + ": missing value");
-          }
-          String v = args[++i];
-          if (a.equals("--target-qps")) {
-            target = number(a, v);
-          } else if (a.equals("--out")) {
-            outDir = Path.of(v);
-          } else {
-            rest.add(a);
-            rest.add(v);
-          }
-        } else {
-          runs.add(Path.of(a));
-        }
+      CommandLine cl = CommandLine.parse(args, List.of("--target-qps", "--out", "--slo", "--headroom", "--dtype", "--catalog",
+          "--tiers", "--seed", "--sizing"), List.of("--no-predict", "--no-alt-dtypes"));
+      double target = cl.number("--target-qps", Double.NaN);
+      if (Double.isNaN(target)) {
+        cl.require("--target-qps", "the fleet-wide requests/s to plan for");
       }
-      if (target == null) {
-        throw new PlanException("--target-qps: missing (the fleet-wide requests/s to plan for)");
-      }
+      runs = cl.positional().stream().map(Path::of).toList();
       if (runs.isEmpty()) {
         throw new PlanException("no run folder given");
       }
-      options = PlanOptions.defaults(target);
-      for (int i = 0; i < rest.size(); i++) {
-        String flag = rest.get(i);
-        switch (flag) {
-          case "--no-predict" -> options = options.withPredict(false);
-          case "--no-alt-dtypes" -> options = options.withAlternativeDtypes(false);
-          case "--slo" -> options = options.withSlos(SloTarget.parseList(rest.get(++i)));
-          case "--headroom" -> options = options.withHeadroom(number(flag, rest.get(++i)));
-          case "--dtype" -> {
-            String v = rest.get(++i);
-            try {
-              options = options.withAssumedDtype(dev.capkit.emulator.physics.Dtype.parse(v).key());
-            } catch (IllegalArgumentException e) {
-              throw new PlanException("--dtype: " + e.getMessage());
-            }
-          }
-          case "--catalog" -> options = options.withCatalogDir(Path.of(rest.get(++i)));
-          case "--tiers" -> options = options.withTiers(List.of(rest.get(++i).split(",")));
-          case "--seed" -> options = options.withSeed((long) number(flag, rest.get(++i)));
-          case "--sizing" -> {
-            String v = rest.get(++i);
-            try {
-              options = options.withSizing(options.sizing().withStrategy(v));
-            } catch (IllegalArgumentException e) {
-              throw new PlanException("--sizing: " + e.getMessage());
-            }
-          }
-          default -> throw new PlanException("unknown flag '" + flag + "' (capkit plan --help lists them)");
+      outDir = cl.path("--out").orElse(null);
+      options = PlanOptions.defaults(target).withPredict(!cl.has("--no-predict")).withAlternativeDtypes(!cl.has("--no-alt-dtypes"));
+      if (cl.value("--slo").isPresent()) {
+        options = options.withSlos(SloTarget.parseList(cl.value("--slo").get()));
+      }
+      options = options.withHeadroom(cl.number("--headroom", options.headroom()));
+      if (cl.value("--dtype").isPresent()) {
+        try {
+          options = options.withAssumedDtype(dev.capkit.emulator.physics.Dtype.parse(cl.value("--dtype").get()).key());
+        } catch (IllegalArgumentException e) {
+          throw new PlanException("--dtype: " + e.getMessage());
         }
       }
-    } catch (PlanException e) {
+      if (cl.path("--catalog").isPresent()) {
+        options = options.withCatalogDir(cl.path("--catalog").get());
+      }
+      if (cl.value("--tiers").isPresent()) {
+        options = options.withTiers(List.of(cl.value("--tiers").get().split(",")));
+      }
+      options = options.withSeed(cl.whole("--seed", options.seed()));
+      if (cl.value("--sizing").isPresent()) {
+        try {
+          options = options.withSizing(options.sizing().withStrategy(cl.value("--sizing").get()));
+        } catch (IllegalArgumentException e) {
+          throw new PlanException("--sizing: " + e.getMessage());
+        }
+      }
+    } catch (PlanException | CommandLine.UsageException e) {
       err.println("capkit plan: error: " + e.getMessage());
       return 2;
     }
@@ -147,14 +124,6 @@ public final class PlanMain {
     } catch (IOException e) {
       err.println("capkit plan: error: cannot write the plan: " + e.getMessage());
       return 2;
-    }
-  }
-
-  private static double number(String flag, String v) {
-    try {
-      return Double.parseDouble(v);
-    } catch (NumberFormatException e) {
-      throw new PlanException(flag + ": expected a number, got '" + v + "'");
     }
   }
 }

@@ -57,7 +57,13 @@ class PlanMainTest {
     assertTrue(missing.err().contains("nope: run folder does not exist"), missing.err());
     Outcome noTarget = plan(run.toString());
     assertEquals(2, noTarget.status());
-    assertTrue(noTarget.err().contains("--target-qps: missing"), noTarget.err());
+    assertTrue(noTarget.err().contains("--target-qps is required"), noTarget.err());
+    Outcome badNumber = plan(run.toString(), "--target-qps", "lots");
+    assertEquals(2, badNumber.status());
+    assertTrue(badNumber.err().contains("--target-qps 'lots' is not a number"), badNumber.err());
+    Outcome typo = plan(run.toString(), "--target-qps", "5", "--headrom", "0.2");
+    assertEquals(2, typo.status());
+    assertTrue(typo.err().contains("unknown option '--headrom' (known: --catalog, --dtype, --headroom"), typo.err());
     Outcome badSlo = plan(run.toString(), "--target-qps", "5", "--slo", "e2e.p99=fast");
     assertEquals(2, badSlo.status());
     assertTrue(badSlo.err().contains("objective 'e2e.p99': 'fast' is not a duration"), badSlo.err());

@@ -1,8 +1,8 @@
 package dev.capkit.reports;
 
+import dev.capkit.core.cli.CommandLine;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,49 +28,26 @@ public final class ReportCommand {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
-    List<Path> runs = new ArrayList<>();
-    Path plan = null;
-    Path baseline = null;
-    Path target = null;
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      switch (a) {
-        case "-h", "--help" -> {
-          out.println(USAGE);
-          out.println("Writes one self-contained HTML page (inline CSS and SVG, nothing fetched) for a capacity review.");
-          return 0;
-        }
-        case "--plan", "--baseline", "--out" -> {
-          if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
-            err.println("capkit report: option " + a + " needs a value\n" + USAGE);
-            return 2;
-          }
-          Path v = Path.of(args[++i]);
-          if (a.equals("--plan")) {
-            plan = v;
-          } else if (a.equals("--baseline")) {
-            baseline = v;
-          } else {
-            target = v;
-          }
-        }
-        default -> {
-          if (a.startsWith("--")) {
-            err.println("capkit report: unknown option '" + a + "' (known: --plan, --baseline, --out)\n" + USAGE);
-            return 2;
-          }
-          runs.add(Path.of(a));
-        }
+    CommandLine cl;
+    Path target;
+    try {
+      cl = CommandLine.parse(args, List.of("--plan", "--baseline", "--out"), List.of());
+      if (cl.help()) {
+        out.println(USAGE);
+        out.println("Writes one self-contained HTML page (inline CSS and SVG, nothing fetched) for a capacity review.");
+        return 0;
       }
-    }
-    if (target == null) {
-      err.println("capkit report: --out is required\n" + USAGE);
+      target = Path.of(cl.require("--out", "the HTML file to write"));
+      if (cl.positional().isEmpty()) {
+        throw new CommandLine.UsageException("no run folder given");
+      }
+    } catch (CommandLine.UsageException e) {
+      err.println("capkit report: " + e.getMessage() + "\n" + USAGE);
       return 2;
     }
-    if (runs.isEmpty()) {
-      err.println("capkit report: no run folder given\n" + USAGE);
-      return 2;
-    }
+    List<Path> runs = cl.positional().stream().map(Path::of).toList();
+    Path plan = cl.path("--plan").orElse(null);
+    Path baseline = cl.path("--baseline").orElse(null);
     try {
       HtmlReport.write(runs, plan, baseline, target);
     } catch (ReportException e) {
