@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class RunMerger {
   private static final Logger LOG = LoggerFactory.getLogger(RunMerger.class);
   static final String SERVER_METRICS = "server-metrics.jsonl";
+  /** Injectors' starts of one step further apart than this get a note in the merged run. */
+  static final long MAX_START_SKEW_MS = 1_000;
 
   private RunMerger() {}
 
@@ -78,6 +80,12 @@ public final class RunMerger {
           continue;
         }
         long stepStart = parts.stream().mapToLong(p -> Instant.parse(p.startedAt()).toEpochMilli()).min().orElseThrow();
+        long skew = parts.stream().mapToLong(p -> Instant.parse(p.startedAt()).toEpochMilli()).max().orElseThrow() - stepStart;
+        if (skew > MAX_START_SKEW_MS) {
+          notes.add(String.format(java.util.Locale.ROOT, "step %s: the injectors started it %.1f s apart (a missed common start"
+              + " instant?): its rates are over the union of their windows, so they understate the offered load's peak",
+              step.id(), skew / 1000.0));
+        }
         Map<Metric, Map<String, Histogram>> byMetric = new EnumMap<>(Metric.class);
         for (Metric m : Metric.values()) {
           byMetric.put(m, IntervalLogMerge.merge(inputs, step.id(), m, stepStart,

@@ -97,6 +97,22 @@ class RunMergerTest {
     assertEquals(expected, actual);
     assertEquals(all.size(), merged.steps().get(0).sent());
     assertEquals(SECONDS + 0.274, merged.steps().get(0).durationSeconds(), 1e-9, "window spans all injectors");
+    assertTrue(merged.notes().stream().noneMatch(n -> n.contains("apart")), "sub-second phases are normal: " + merged.notes());
+  }
+
+  @Test
+  void aStepStartedSecondsApartIsMergedWithANote() throws IOException {
+    Scenario scenario = InjectorRuns.scenario(PLAN);
+    SplittableRandom rng = new SplittableRandom(8);
+    List<InjectorRuns.Timed> all = InjectorRuns.records(rng, 200, SECONDS);
+    List<List<InjectorRuns.Timed>> parts = InjectorRuns.split(all, 2, rng);
+    List<Path> injectors = List.of(InjectorRuns.write(dir.resolve("on-time"), scenario, parts.get(0), 0, 1000, SECONDS),
+        InjectorRuns.write(dir.resolve("late"), scenario, parts.get(1), 2_500, 1000, SECONDS));
+    RunManifest merged = RunMerger.merge(injectors, dir.resolve("merged"));
+    assertEquals(all.size(), merged.steps().get(0).sent());
+    String id = scenario.steps().get(0).id();
+    assertTrue(merged.notes().contains("step " + id + ": the injectors started it 2.5 s apart (a missed common start instant?):"
+        + " its rates are over the union of their windows, so they understate the offered load's peak"), merged.notes().toString());
   }
 
   @Test
