@@ -8,6 +8,7 @@ import dev.capkit.emulator.runtime.EngineMetrics;
 import dev.capkit.emulator.runtime.RealTimeEngine;
 import dev.capkit.emulator.server.OpenAiHttpServer;
 import dev.capkit.emulator.server.ServerContext;
+import dev.capkit.emulator.server.ServerTransport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -123,6 +124,11 @@ public final class EmbeddedEmulator implements AutoCloseable {
 
   public EngineMetrics metrics() {
     return metrics;
+  }
+
+  /** The Netty transport the server runs on (epoll where available, else NIO). */
+  public ServerTransport transport() {
+    return server.transport();
   }
 
   public EmulatorOptions options() {

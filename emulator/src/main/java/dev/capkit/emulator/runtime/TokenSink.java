@@ -11,6 +11,16 @@ public interface TokenSink {
   /** Thread that performs the writes; one task per step per executor. */
   Executor executor();
 
+  /**
+   * True when {@link #executor()} is a {@link java.util.concurrent.ScheduledExecutorService} whose
+   * tasks start within tens of microseconds of their deadline (a Netty epoll event loop, woken by a
+   * timerfd). The engine then schedules each delivery just before the step's end instead of handing
+   * it over early to spin; false (the default) keeps the spin.
+   */
+  default boolean preciseSchedule() {
+    return false;
+  }
+
   /** {@link System#nanoTime()} when the request arrived, for TTFT / E2E metrics. */
   long arrivalNanos();
 

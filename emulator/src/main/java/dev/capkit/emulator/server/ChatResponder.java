@@ -90,6 +90,11 @@ final class ChatResponder implements TokenSink {
   }
 
   @Override
+  public boolean preciseSchedule() {
+    return ServerTransport.of(ctx.channel()).preciseTimers();
+  }
+
+  @Override
   public long arrivalNanos() {
     return arrivalNanos;
   }

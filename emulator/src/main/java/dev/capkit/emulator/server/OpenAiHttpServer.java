@@ -6,15 +6,13 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
 
 /**
- * The emulator's HTTP/1.1 server: Netty NIO, one acceptor thread and {@code workers} event loops,
+ * The emulator's HTTP/1.1 server: Netty ({@link ServerTransport}: native epoll where available, else NIO), one acceptor thread and {@code workers} event loops,
  * each connection's pipeline {@code HttpServerCodec -> HttpObjectAggregator (64 MiB, room for ten
  * base64 screenshots) -> OpenAiRequestHandler}.
  */
@@ -25,22 +23,25 @@ public final class OpenAiHttpServer implements AutoCloseable {
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final Channel channel;
+  private final ServerTransport transport;
 
-  private OpenAiHttpServer(EventLoopGroup boss, EventLoopGroup workers, Channel channel) {
+  private OpenAiHttpServer(EventLoopGroup boss, EventLoopGroup workers, Channel channel, ServerTransport transport) {
     this.boss = boss;
     this.workers = workers;
     this.channel = channel;
+    this.transport = transport;
   }
 
   public static OpenAiHttpServer bind(ServerContext context, String host, int port, int workerThreads)
       throws InterruptedException {
-    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(workerThreads, NioIoHandler.newFactory());
+    ServerTransport transport = ServerTransport.best();
+    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(workerThreads, transport.ioHandlerFactory());
     OpenAiRequestHandler handler = new OpenAiRequestHandler(context);
     try {
       Channel channel = new ServerBootstrap()
           .group(boss, workers)
-          .channel(NioServerSocketChannel.class)
+          .channel(transport.serverChannel())
           .option(ChannelOption.SO_BACKLOG, 4096)
           .childOption(ChannelOption.TCP_NODELAY, true)
           .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -50,12 +51,17 @@ public final class OpenAiHttpServer implements AutoCloseable {
             }
           })
           .bind(host, port).sync().channel();
-      return new OpenAiHttpServer(boss, workers, channel);
+      return new OpenAiHttpServer(boss, workers, channel, transport);
     } catch (InterruptedException | RuntimeException e) {
       boss.shutdownGracefully();
       workers.shutdownGracefully();
       throw e;
     }
+  }
+
+  /** The transport the server's event loops use. */
+  public ServerTransport transport() {
+    return transport;
   }
 
   public int port() {

@@ -9,36 +9,19 @@ import dev.capkit.emulator.ServingPlan;
 import dev.capkit.emulator.VirtualRun;
 import dev.capkit.emulator.catalog.Catalog;
 import dev.capkit.emulator.physics.Dtype;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -46,15 +29,18 @@ import org.HdrHistogram.Histogram;
  *
  * <ol>
  *   <li><b>Concurrent streams</b>: N streaming chat requests held open at once against the embedded
- *       emulator (physics profile, default tier, {@code max_num_seqs} raised to N so every stream is
- *       decoding), consumed by a one-thread Netty client in the same JVM on this machine; reports
- *       the token-timing error = time the event loop wrote a token minus the end of the engine step
- *       that sampled it (p50/p99/p99.9/max), and process CPU.
+ *       emulator (physics profile, default tier; vLLM's default {@code max_num_seqs}, then
+ *       {@code max_num_seqs} = N), consumed by {@link StreamingLoadClient} (one Netty thread) in the
+ *       same JVM ({@code -Dbench.client=jvm}, the default) or in its own JVM process
+ *       ({@code -Dbench.client=process}, as users run a load against {@code ./capkit emulator});
+ *       reports the token-timing error = time the event loop wrote a token minus the end of the
+ *       engine step that sampled it (p50/p99/p99.9/max), and CPU.
  *   <li><b>Virtual-time speed</b>: one simulated hour of Poisson arrivals at R requests/s through
  *       {@link VirtualRun}; reports wall time and simulated request-seconds (sum of E2E) per wall second.
  * </ol>
  *
- * Run: {@code mvn -q -pl emulator -am -Pbench -DskipTests test} (args via -Dbench.streams=5000 -Dbench.qps=100).
+ * Run: {@code mvn -q -pl emulator -am -Pbench -DskipTests test} (args via -Dbench.streams=5000 -Dbench.qps=100
+ * -Dbench.client=jvm|process -Dbench.cases=default,all,virtual).
  */
 public final class EmulatorBenchmark {
   private EmulatorBenchmark() {}
@@ -64,90 +50,91 @@ public final class EmulatorBenchmark {
     int qps = Integer.getInteger("bench.qps", 100);
     System.out.printf(Locale.ROOT, "machine: %d cores, max heap %d MiB, %s %s%n", Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.vm.name"), System.getProperty("java.version"));
+    String cases = System.getProperty("bench.cases", "default,all,virtual");
+    boolean clientProcess = switch (System.getProperty("bench.client", "jvm")) {
+      case "process" -> true;
+      case "jvm" -> false;
+      default -> throw new IllegalArgumentException("-Dbench.client=" + System.getProperty("bench.client") + ": expected process or jvm");
+    };
     virtualSpeed(qps, 60); // warm-up of the JIT, not reported
-    concurrentStreams(streams, 0); // vLLM default max_num_seqs (256): all streams held, 256 decoding at a time
-    concurrentStreams(streams, streams); // worst case: every stream decoding in every step's token budget
-    virtualSpeed(qps, 3600);
+    if (cases.contains("default")) {
+      concurrentStreams(streams, 0, clientProcess); // vLLM default max_num_seqs (256): all streams held, 256 decoding at a time
+    }
+    if (cases.contains("all")) {
+      concurrentStreams(streams, streams, clientProcess); // worst case: every stream decoding in every step's token budget
+    }
+    if (cases.contains("virtual")) {
+      virtualSpeed(qps, 3600);
+    }
   }
 
-  /** @param maxNumSeqs override of max_num_seqs, 0 = the catalog's vLLM default */
-  static void concurrentStreams(int n, int maxNumSeqs) throws Exception {
+  /**
+   * @param maxNumSeqs override of max_num_seqs, 0 = the catalog's vLLM default
+   * @param clientProcess run the load client as its own JVM process instead of in this JVM
+   */
+  static void concurrentStreams(int n, int maxNumSeqs, boolean clientProcess) throws Exception {
     EmulatorOptions options = EmulatorOptions.defaults().withMaxNumSeqs(maxNumSeqs).withMaxWaiting(2 * n).withSeed(5);
     try (EmbeddedEmulator emu = EmbeddedEmulator.start(options)) {
-      System.out.println(emu.describe());
+      System.out.println(emu.describe() + ", transport " + emu.transport().name().toLowerCase(Locale.ROOT)
+          + ", client " + (clientProcess ? "in its own process" : "in this JVM"));
       emu.metrics().takeEmitLateness(); // reset
       emu.metrics().takeHandoffLateness();
-      EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-      AtomicInteger open = new AtomicInteger();
-      AtomicInteger maxOpen = new AtomicInteger();
-      AtomicInteger completed = new AtomicInteger();
-      AtomicInteger failed = new AtomicInteger();
-      AtomicLong chunks = new AtomicLong();
-      CountDownLatch done = new CountDownLatch(n);
-      byte[] body = ("{\"model\":\"autoglm-phone-9b\",\"stream\":true,\"max_tokens\":40,"
-          + "\"messages\":[{\"role\":\"user\",\"content\":\"Describe the current screen of the phone in one sentence.\"}]}")
-          .getBytes(StandardCharsets.UTF_8);
+      String host = emu.baseUri().getHost();
+      int port = emu.baseUri().getPort();
       long cpu0 = processCpuNanos();
       long t0 = System.nanoTime();
-      try {
-        Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class).handler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(new HttpClientCodec(), new SimpleChannelInboundHandler<HttpObject>() {
-              private boolean finished;
-
-              @Override
-              protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
-                if (msg instanceof HttpContent c) {
-                  chunks.incrementAndGet();
-                  if (msg instanceof LastHttpContent) {
-                    finished = true;
-                    completed.incrementAndGet();
-                    ctx.close();
-                  }
-                }
-              }
-
-              @Override
-              public void channelInactive(ChannelHandlerContext ctx) {
-                if (!finished) {
-                  failed.incrementAndGet();
-                }
-                open.decrementAndGet();
-                done.countDown();
-              }
-            });
-          }
-        });
-        for (int i = 0; i < n; i++) {
-          Channel ch = b.connect(emu.baseUri().getHost(), emu.baseUri().getPort()).sync().channel();
-          maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
-          ByteBuf content = Unpooled.wrappedBuffer(body);
-          DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/chat/completions", content);
-          req.headers().set(HttpHeaderNames.HOST, "emulator").set(HttpHeaderNames.CONTENT_TYPE, "application/json")
-              .set(HttpHeaderNames.CONTENT_LENGTH, body.length).set("X-Request-Id", "bench-" + i);
-          ch.writeAndFlush(req);
-        }
-        int peakRunning = 0;
-        while (!done.await(200, TimeUnit.MILLISECONDS)) {
+      int peakRunning = 0;
+      StreamingLoadClient.Result result;
+      String clientCpu;
+      if (clientProcess) {
+        Process client = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xms512m", "-Xmx512m", "-XX:+UseG1GC", "-cp", System.getProperty("java.class.path"),
+            StreamingLoadClient.class.getName(), host, String.valueOf(port), String.valueOf(n))
+            .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(client));
+        while (!client.waitFor(200, TimeUnit.MILLISECONDS)) {
           peakRunning = Math.max(peakRunning, emu.metrics().running());
-          maxOpen.accumulateAndGet(open.get(), Math::max);
         }
-        double wall = (System.nanoTime() - t0) / 1e9;
-        double cpu = (processCpuNanos() - cpu0) / 1e9;
-        Histogram h = emu.metrics().takeEmitLateness();
-        Histogram handoff = emu.metrics().takeHandoffLateness();
-        System.out.printf(Locale.ROOT, "concurrent streams: %d requested, %d open at peak, %d decoding at peak (vllm:num_requests_running), "
-                + "%d completed, %d failed, %d tokens in %.1f s wall%n",
-            n, maxOpen.get(), peakRunning, completed.get(), failed.get(), h.getTotalCount(), wall);
-        System.out.printf(Locale.ROOT, "token-timing error (write time - step end): p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%n",
-            h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6, h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6);
-        System.out.printf(Locale.ROOT, "  of which hand-off to the event loop (delivery task start - step end): p50 %.3f ms, p99 %.3f ms%n",
-            handoff.getValueAtPercentile(50) / 1e6, handoff.getValueAtPercentile(99) / 1e6);
-        System.out.printf(Locale.ROOT, "process CPU %.1f s over %.1f s wall = %.2f cores (server + client in one JVM)%n", cpu, wall, cpu / wall);
-      } finally {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        Matcher m = RESULT.matcher(out.get());
+        if (client.exitValue() != 0 || !m.find()) {
+          throw new IllegalStateException("load client exited " + client.exitValue() + " without a result line: " + out.get());
+        }
+        result = new StreamingLoadClient.Result(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+            Integer.parseInt(m.group(3)), Long.parseLong(m.group(4)));
+        clientCpu = m.group(5) + " s in the client process";
+      } else {
+        try (StreamingLoadClient client = new StreamingLoadClient()) {
+          client.start(host, port, n);
+          while (!client.await(200)) {
+            peakRunning = Math.max(peakRunning, emu.metrics().running());
+          }
+          result = client.result();
+        }
+        clientCpu = "included";
       }
+      double wall = (System.nanoTime() - t0) / 1e9;
+      double cpu = (processCpuNanos() - cpu0) / 1e9;
+      Histogram h = emu.metrics().takeEmitLateness();
+      Histogram handoff = emu.metrics().takeHandoffLateness();
+      System.out.printf(Locale.ROOT, "concurrent streams: %d requested, %d open at peak, %d decoding at peak (vllm:num_requests_running), "
+              + "%d completed, %d failed, %d tokens in %.1f s wall%n",
+          n, result.maxOpen(), peakRunning, result.completed(), result.failed(), h.getTotalCount(), wall);
+      System.out.printf(Locale.ROOT, "token-timing error (write time - step end): p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%n",
+          h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6, h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6);
+      System.out.printf(Locale.ROOT, "  of which hand-off to the event loop (delivery task start - step end): p50 %.3f ms, p99 %.3f ms%n",
+          handoff.getValueAtPercentile(50) / 1e6, handoff.getValueAtPercentile(99) / 1e6);
+      System.out.printf(Locale.ROOT, "emulator JVM CPU %.1f s over %.1f s wall = %.2f cores (client CPU: %s)%n", cpu, wall, cpu / wall, clientCpu);
+    }
+  }
+
+  private static final Pattern RESULT = Pattern.compile(
+      "result maxOpen=(\\d+) completed=(\\d+) failed=(\\d+) chunks=(\\d+) cpuSeconds=([0-9.]+)");
+
+  private static String readAll(Process p) {
+    try {
+      return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
