@@ -1,11 +1,13 @@
 package dev.capkit.emulator;
 
 import dev.capkit.core.ServeUntilStopped;
+import dev.capkit.core.cli.CommandLine;
 import dev.capkit.emulator.physics.Dtype;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Standalone emulator: {@code capkit emulator --tier <id> [--model autoglm-phone-9b] [--dtype bf16|fp8|int4]
@@ -66,53 +68,56 @@ public final class EmulatorMain {
     return 0;
   }
 
+  private static final List<String> OPTIONS = List.of("--tier", "--model", "--dtype", "--port", "--seed", "--profile",
+      "--slowdown", "--api-key", "--host", "--max-waiting", "--loading-seconds", "--catalog");
+
   /** Null for --help. Standalone defaults differ from embedded ones: port 8000, a 3 s loading period. */
   static EmulatorOptions parse(String[] args) {
-    EmulatorOptions o = EmulatorOptions.defaults().withPort(8000).withLoading(Duration.ofSeconds(3));
-    boolean tierGiven = false;
-    for (int i = 0; i < args.length; i++) {
-      String flag = args[i];
-      if (flag.equals("--help") || flag.equals("-h")) {
-        return null;
-      }
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(flag.startsWith("--") ? flag + ": missing value" : "unexpected argument '" + flag + "'");
-      }
-      String value = args[++i];
-      try {
-        switch (flag) {
-          case "--tier" -> {
-            o = o.withTier(value);
-            tierGiven = true;
-          }
-          case "--model" -> o = o.withModel(value);
-          case "--dtype" -> o = o.withDtype(Dtype.parse(value));
-          case "--port" -> o = o.withPort(Integer.parseInt(value));
-          case "--seed" -> o = o.withSeed(Long.parseLong(value));
-          case "--profile" -> o = o.withProfile(Profile.parse(value));
-          case "--slowdown" -> o = o.withSlowdown(Double.parseDouble(value));
-          case "--api-key" -> o = o.withApiKey(value);
-          case "--host" -> o = o.withHost(value);
-          case "--max-waiting" -> o = o.withMaxWaiting(Integer.parseInt(value));
-          case "--loading-seconds" -> o = o.withLoading(Duration.ofMillis(Math.round(Double.parseDouble(value) * 1000)));
-          case "--catalog" -> {
-            Path dir = Path.of(value);
-            if (!Files.isDirectory(dir)) {
-              throw new IllegalArgumentException("not a directory");
-            }
-            o = o.withCatalogDir(dir);
-          }
-          default -> throw new IllegalArgumentException("unknown flag");
-        }
-      } catch (IllegalArgumentException e) {
-        String why = e instanceof NumberFormatException ? "not a number" : e.getMessage();
-        throw new IllegalArgumentException(flag + " '" + value + "': " + why, e);
-      }
+    CommandLine cl = CommandLine.parse(args, OPTIONS, List.of());
+    if (cl.help()) {
+      return null;
     }
-    if (!tierGiven) {
-      throw new IllegalArgumentException("--tier is required (e.g. --tier " + EmulatorOptions.DEFAULT_TIER + ")");
+    if (!cl.positional().isEmpty()) {
+      throw new IllegalArgumentException("unexpected argument '" + cl.positional().get(0) + "'");
+    }
+    cl.require("--tier", "e.g. --tier " + EmulatorOptions.DEFAULT_TIER);
+    EmulatorOptions o = EmulatorOptions.defaults().withPort(8000).withLoading(Duration.ofSeconds(3));
+    for (String flag : OPTIONS) {
+      String value = cl.value(flag).orElse(null);
+      if (value != null) {
+        try {
+          o = apply(o, flag, value);
+        } catch (IllegalArgumentException e) {
+          String why = e instanceof NumberFormatException ? "not a number" : e.getMessage();
+          throw new IllegalArgumentException(flag + " '" + value + "': " + why, e);
+        }
+      }
     }
     return o;
+  }
+
+  private static EmulatorOptions apply(EmulatorOptions o, String flag, String value) {
+    return switch (flag) {
+      case "--tier" -> o.withTier(value);
+      case "--model" -> o.withModel(value);
+      case "--dtype" -> o.withDtype(Dtype.parse(value));
+      case "--port" -> o.withPort(Integer.parseInt(value));
+      case "--seed" -> o.withSeed(Long.parseLong(value));
+      case "--profile" -> o.withProfile(Profile.parse(value));
+      case "--slowdown" -> o.withSlowdown(Double.parseDouble(value));
+      case "--api-key" -> o.withApiKey(value);
+      case "--host" -> o.withHost(value);
+      case "--max-waiting" -> o.withMaxWaiting(Integer.parseInt(value));
+      case "--loading-seconds" -> o.withLoading(Duration.ofMillis(Math.round(Double.parseDouble(value) * 1000)));
+      case "--catalog" -> {
+        Path dir = Path.of(value);
+        if (!Files.isDirectory(dir)) {
+          throw new IllegalArgumentException("not a directory");
+        }
+        yield o.withCatalogDir(dir);
+      }
+      default -> throw new IllegalStateException("option " + flag + " listed but not applied");
+    };
   }
 
   static String usage() {

@@ -47,6 +47,10 @@ class EmulatorMainTest {
     assertTrue(err().contains("--port 'eighty': not a number"), err());
     assertEquals(2, run("--tier", "gn8is.2xlarge", "--dtype", "fp4"));
     assertTrue(err().contains("--dtype 'fp4': unknown dtype 'fp4' (expected bf16, fp8 or int4)"), err());
+    assertEquals(2, run("--tier", "gn8is.2xlarge", "--prot", "8000"));
+    assertTrue(err().contains("unknown option '--prot' (known: --api-key, --catalog"), err());
+    assertEquals(2, run("--port", "8000"));
+    assertTrue(err().contains("--tier is required (e.g. --tier "), err());
   }
 
   @Test

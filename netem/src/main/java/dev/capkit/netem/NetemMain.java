@@ -1,7 +1,7 @@
 package dev.capkit.netem;
 
-import dev.capkit.core.cli.CommandLine;
 import dev.capkit.core.ServeUntilStopped;
+import dev.capkit.core.cli.CommandLine;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
