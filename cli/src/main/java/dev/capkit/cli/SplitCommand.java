@@ -173,9 +173,11 @@ final class SplitCommand {
     String qps = targetQps;
     String why = "--target-qps";
     if (qps == null) {
-      qps = Double.toString(scenario.steps().stream().filter(s -> s.unit().equals("qps"))
-          .mapToDouble(dev.capkit.core.scenario.StepPlan::offered).max().orElse(1.0));
-      why = "the run's highest offered rate; set --target-qps";
+      var rates = scenario.steps().stream().filter(s -> s.unit().equals("qps"))
+          .mapToDouble(dev.capkit.core.scenario.StepPlan::offered).max();
+      qps = Double.toString(rates.orElse(1.0));
+      why = rates.isPresent() ? "the run's highest offered rate; set --target-qps"
+          : "no offered rate in a closed-loop run: 1 req/s; set --target-qps";
     }
     out.printf(Locale.ROOT, "%ncapkit split: planning for %s req/s (%s)...%n", qps, why);
     Path plan = merged.resolve("plan");
@@ -199,7 +201,7 @@ final class SplitCommand {
     out.println("  --lead-seconds S     launch-to-start time for the JVMs to get ready (default 10 + 5 x N)");
     out.println("  --timeout-minutes M  stop injectors still running M minutes after the start (default 60)");
     out.println("  --heap SIZE          each injector's -Xmx (default 2G)");
-    out.println("  --target-qps X       rate to plan for (default: the run's highest offered rate)");
+    out.println("  --target-qps X       rate to plan for (default: the run's highest offered rate; 1 req/s for closed loop)");
     out.println("  --out DIR            logs, injector runs, merged run (default target/capkit-split/<scenario>-<time>)");
   }
 }
