@@ -173,11 +173,9 @@ final class SplitCommand {
     String qps = targetQps;
     String why = "--target-qps";
     if (qps == null) {
-      var rates = scenario.steps().stream().filter(s -> s.unit().equals("qps"))
-          .mapToDouble(dev.capkit.core.scenario.StepPlan::offered).max();
-      qps = Double.toString(rates.orElse(1.0));
-      why = rates.isPresent() ? "the run's highest offered rate; set --target-qps"
-          : "no offered rate in a closed-loop run: 1 req/s; set --target-qps";
+      Scenario.PlanTarget fallback = scenario.defaultPlanTarget("--target-qps");
+      qps = Double.toString(fallback.qps());
+      why = fallback.why();
     }
     out.printf(Locale.ROOT, "%ncapkit split: planning for %s req/s (%s)...%n", qps, why);
     Path plan = merged.resolve("plan");

@@ -4,6 +4,7 @@ import dev.capkit.core.results.Metric;
 import dev.capkit.core.results.RunManifest;
 import dev.capkit.core.results.RunReader;
 import dev.capkit.core.results.RunWriter;
+import dev.capkit.core.results.ShareNote;
 import dev.capkit.core.results.StepSummary;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -153,12 +154,7 @@ public final class RunMerger {
     List<String> shares = new ArrayList<>();
     for (RunReader.Run r : runs) {
       for (String n : r.manifest().notes()) {
-        // "injector i/N: this run holds one share of the load ...": true of the input, not of the merge
-        if (n.startsWith("injector ") && n.contains("holds one share")) {
-          shares.add(n.substring("injector ".length(), n.indexOf(':')));
-        } else {
-          notes.add(n);
-        }
+        ShareNote.share(n).ifPresentOrElse(shares::add, () -> notes.add(n)); // true of the input, not of the merge
       }
     }
     List<String> all = new ArrayList<>();

@@ -170,9 +170,9 @@ public final class RunSetup implements AutoCloseable {
     String runId = scenario.name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     List<String> notes = new ArrayList<>();
     if (share.count() > 1) {
-      notes.add("injector " + share + ": this run holds one share of the load (open loop: planned arrivals whose sequence % "
+      notes.add(dev.capkit.core.results.ShareNote.of(share.toString(), "open loop: planned arrivals whose sequence % "
           + share.count() + " == " + share.index() + "; closed loop: agents " + share.index() + ", " + (share.index() + share.count())
-          + ", ...); merge the injectors' runs with ./capkit merge");
+          + ", ..."));
     }
     for (NetworkProfile p : profiles.values()) {
       notes.add("network profile '" + p.name() + "' injected by netem between client and target: " + p.description()
@@ -372,8 +372,9 @@ public final class RunSetup implements AutoCloseable {
       }
       why = "-Dcapkit.targetQps";
     } else {
-      target = scenario.steps().stream().filter(s -> s.unit().equals("qps")).mapToDouble(StepPlan::offered).max().orElse(1.0);
-      why = RequestSource.isOpen(scenario.load()) ? "the run's highest offered rate; set -Dcapkit.targetQps" : "no offered rate in a closed-loop run: 1 req/s; set -Dcapkit.targetQps";
+      Scenario.PlanTarget fallback = scenario.defaultPlanTarget("-Dcapkit.targetQps");
+      target = fallback.qps();
+      why = fallback.why();
     }
     out.println();
     out.printf(java.util.Locale.ROOT, "capkit: planning for %.2f req/s (%s)...%n", target, why);

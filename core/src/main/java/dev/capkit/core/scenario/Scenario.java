@@ -59,6 +59,20 @@ public record Scenario(
     return load.stepDuration().multipliedBy((long) load.levels() * networks.size());
   }
 
+  /** The rate a plan is made for when none is given, and why (for the line that announces it). */
+  public record PlanTarget(double qps, String why) {}
+
+  /**
+   * The run's highest offered rate, or 1 req/s for a closed-loop run, which offers none;
+   * {@code flag} names the setting that chooses another rate.
+   */
+  public PlanTarget defaultPlanTarget(String flag) {
+    var highest = steps().stream().filter(s -> s.unit().equals("qps")).mapToDouble(StepPlan::offered).max();
+    return highest.isPresent()
+        ? new PlanTarget(highest.getAsDouble(), "the run's highest offered rate; set " + flag)
+        : new PlanTarget(1.0, "no offered rate in a closed-loop run: 1 req/s; set " + flag);
+  }
+
   static String number(double d) {
     return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
   }

@@ -1,7 +1,6 @@
 package dev.capkit.netem.toxic;
 
 import io.netty.buffer.ByteBuf;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -31,9 +30,7 @@ public record BandwidthToxic(long rate) implements Toxic {
 
   @Override
   public Map<String, Object> attributes() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("rate", rate);
-    return m;
+    return Map.of("rate", rate);
   }
 
   /** Nanoseconds to send {@code bytes} at this rate. */

@@ -1,6 +1,5 @@
 package dev.capkit.netem.toxic;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -30,9 +29,7 @@ public record LimitDataToxic(long bytes) implements Toxic {
 
   @Override
   public Map<String, Object> attributes() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("bytes", bytes);
-    return m;
+    return Map.of("bytes", bytes);
   }
 
   @Override

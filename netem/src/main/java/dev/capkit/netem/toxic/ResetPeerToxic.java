@@ -1,6 +1,5 @@
 package dev.capkit.netem.toxic;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -30,9 +29,7 @@ public record ResetPeerToxic(long timeout) implements Toxic {
 
   @Override
   public Map<String, Object> attributes() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("timeout", timeout);
-    return m;
+    return Map.of("timeout", timeout);
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.capkit.netem.toxic;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,9 +25,7 @@ public record SlowCloseToxic(long delay) implements Toxic {
 
   @Override
   public Map<String, Object> attributes() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("delay", delay);
-    return m;
+    return Map.of("delay", delay);
   }
 
   @Override
