@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /** Paths of the test fixtures, relative to the module directory (where surefire runs) so rendered pages are the same on every machine. */
-final class Fixtures {
+public final class Fixtures {
   static final Path RUN = Path.of("src/test/resources/fixture/run-quickstart");
   static final Path BASELINE = Path.of("src/test/resources/fixture/run-baseline");
   static final Path PLAN = Path.of("src/test/resources/fixture/plan/plan.json");
@@ -19,7 +19,7 @@ final class Fixtures {
     return HtmlReport.render(java.util.List.of(RUN), PLAN, BASELINE, OUT_DIR);
   }
 
-  static void copyTree(Path from, Path to) throws IOException {
+  public static void copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> files = Files.walk(from)) {
       for (Path p : (Iterable<Path>) files::iterator) {
         Path t = to.resolve(from.relativize(p).toString());

@@ -1,5 +1,6 @@
 package dev.capkit.reports.bench;
 
+import dev.capkit.reports.Fixtures;
 import dev.capkit.reports.HtmlReport;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ public final class ReportBenchmark {
     String runId = runJson.replaceAll("(?s).*?\"runId\" : \"([^\"]+)\".*", "$1");
     for (int i = 0; i < n; i++) {
       Path copy = dir.resolve(String.format(Locale.ROOT, "run-%02d", i));
-      copyTree(source, copy);
+      Fixtures.copyTree(source, copy);
       Files.writeString(copy.resolve("run.json"), runJson.replace("\"runId\" : \"" + runId + "\"", "\"runId\" : \"" + runId + "-" + i + "\""));
       runs.add(copy);
     }
@@ -58,19 +59,6 @@ public final class ReportBenchmark {
   private static long countSteps(Path run) throws IOException {
     try (Stream<Path> s = Files.list(run.resolve("steps"))) {
       return s.count();
-    }
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        Path t = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(t);
-        } else {
-          Files.copy(p, t);
-        }
-      }
     }
   }
 }
