@@ -1,9 +1,13 @@
 package dev.capkit.emulator;
 
+import dev.capkit.twin.CapacityPredictions;
+import dev.capkit.twin.PromptAdmission;
+import dev.capkit.twin.ServingPlan;
+import dev.capkit.twin.ServingRefusedException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.capkit.emulator.catalog.Catalog;
-import dev.capkit.emulator.catalog.CatalogException;
-import dev.capkit.emulator.engine.ContinuousBatchingEngine;
+import dev.capkit.twin.catalog.Catalog;
+import dev.capkit.twin.catalog.CatalogException;
+import dev.capkit.twin.engine.ContinuousBatchingEngine;
 import dev.capkit.emulator.runtime.EngineMetrics;
 import dev.capkit.emulator.runtime.RealTimeEngine;
 import dev.capkit.emulator.server.OpenAiHttpServer;
@@ -50,12 +54,12 @@ public final class EmbeddedEmulator implements AutoCloseable {
   }
 
   /** Resolves the plan (refusing infeasible configs), binds, and returns once the server answers HTTP. */
-  public static EmbeddedEmulator start(EmulatorOptions options) throws EmulatorStartException {
+  public static EmbeddedEmulator start(EmulatorOptions options) throws ServingRefusedException {
     Catalog catalog;
     try {
       catalog = Catalog.load(options.catalogDir());
     } catch (CatalogException e) {
-      throw new EmulatorStartException(e.getMessage(), e);
+      throw new ServingRefusedException(e.getMessage(), e);
     }
     ServingPlan plan = ServingPlan.resolve(catalog, options.tierId(), options.model(), options.dtype(), options.maxNumSeqs());
     EngineMetrics metrics = new EngineMetrics(plan.serving().host());
@@ -70,17 +74,17 @@ public final class EmbeddedEmulator implements AutoCloseable {
     } catch (InterruptedException e) {
       engine.close();
       Thread.currentThread().interrupt();
-      throw new EmulatorStartException("interrupted while binding " + options.host() + ":" + options.port(), e);
+      throw new ServingRefusedException("interrupted while binding " + options.host() + ":" + options.port(), e);
     } catch (RuntimeException e) {
       engine.close();
-      throw new EmulatorStartException("cannot bind " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
+      throw new ServingRefusedException("cannot bind " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
     }
     EmbeddedEmulator emulator = new EmbeddedEmulator(options, plan, metrics, engine, server);
     emulator.awaitAnswering();
     return emulator;
   }
 
-  private void awaitAnswering() throws EmulatorStartException {
+  private void awaitAnswering() throws ServingRefusedException {
     long deadline = System.nanoTime() + 5_000_000_000L;
     IOException last = null;
     while (System.nanoTime() < deadline) {
@@ -106,7 +110,7 @@ public final class EmbeddedEmulator implements AutoCloseable {
       }
     }
     close();
-    throw new EmulatorStartException("emulator bound " + baseUri + " but did not answer within 5 s"
+    throw new ServingRefusedException("emulator bound " + baseUri + " but did not answer within 5 s"
         + (last == null ? "" : ": " + last.getMessage()), last);
   }
 

@@ -1,8 +1,10 @@
 package dev.capkit.emulator;
 
+import dev.capkit.twin.Profile;
+import dev.capkit.twin.ServingRefusedException;
 import dev.capkit.core.ServeUntilStopped;
 import dev.capkit.core.cli.CommandLine;
-import dev.capkit.emulator.physics.Dtype;
+import dev.capkit.twin.physics.Dtype;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +55,7 @@ public final class EmulatorMain {
     EmbeddedEmulator emulator;
     try {
       emulator = EmbeddedEmulator.start(options);
-    } catch (EmulatorStartException e) {
+    } catch (ServingRefusedException e) {
       err.println("capkit emulator: " + e.getMessage());
       return USAGE;
     }

@@ -1,6 +1,7 @@
 package dev.capkit.emulator;
 
-import dev.capkit.emulator.physics.Dtype;
+import dev.capkit.twin.Profile;
+import dev.capkit.twin.physics.Dtype;
 import java.nio.file.Path;
 import java.time.Duration;
 

@@ -1,8 +1,9 @@
 package dev.capkit.emulator;
 
+import dev.capkit.twin.Profile;
 import dev.capkit.core.scenario.Scenario;
 import dev.capkit.core.scenario.ScenarioException;
-import dev.capkit.emulator.physics.Dtype;
+import dev.capkit.twin.physics.Dtype;
 import java.nio.file.Path;
 import java.util.Properties;
 

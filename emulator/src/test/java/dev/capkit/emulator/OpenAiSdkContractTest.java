@@ -1,5 +1,6 @@
 package dev.capkit.emulator;
 
+import dev.capkit.twin.Profile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,10 +1,13 @@
 package dev.capkit.emulator;
 
+import dev.capkit.twin.Arrival;
+import dev.capkit.twin.Profile;
+import dev.capkit.twin.VirtualRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.capkit.core.results.RequestRecord;
-import dev.capkit.emulator.physics.TextTokenEstimate;
+import dev.capkit.twin.physics.TextTokenEstimate;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;

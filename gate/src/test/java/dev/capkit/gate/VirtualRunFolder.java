@@ -10,12 +10,12 @@ import dev.capkit.core.results.TargetInfo;
 import dev.capkit.core.scenario.Scenario;
 import dev.capkit.core.scenario.ScenarioLoader;
 import dev.capkit.core.scenario.StepPlan;
-import dev.capkit.emulator.Arrival;
-import dev.capkit.emulator.Profile;
-import dev.capkit.emulator.ServingPlan;
-import dev.capkit.emulator.VirtualRun;
-import dev.capkit.emulator.catalog.Catalog;
-import dev.capkit.emulator.physics.Dtype;
+import dev.capkit.twin.Arrival;
+import dev.capkit.twin.Profile;
+import dev.capkit.twin.ServingPlan;
+import dev.capkit.twin.VirtualRun;
+import dev.capkit.twin.catalog.Catalog;
+import dev.capkit.twin.physics.Dtype;
 import dev.capkit.planner.predict.TierPredictor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -59,7 +59,7 @@ public final class VirtualRunFolder {
     ServingPlan plan;
     try {
       plan = ServingPlan.resolve(CATALOG, s.emulator().tier(), s.model(), Dtype.parse(s.emulator().dtype()), 0);
-    } catch (dev.capkit.emulator.EmulatorStartException e) {
+    } catch (dev.capkit.twin.ServingRefusedException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
     List<RequestRecord> records = new VirtualRun(plan, seed, slowdown, Profile.parse(s.emulator().profile()), 256).run(arrivals, 0);

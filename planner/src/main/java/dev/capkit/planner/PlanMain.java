@@ -74,7 +74,7 @@ public final class PlanMain {
       options = options.withHeadroom(cl.number("--headroom", options.headroom()));
       if (cl.value("--dtype").isPresent()) {
         try {
-          options = options.withAssumedDtype(dev.capkit.emulator.physics.Dtype.parse(cl.value("--dtype").get()).key());
+          options = options.withAssumedDtype(dev.capkit.twin.physics.Dtype.parse(cl.value("--dtype").get()).key());
         } catch (IllegalArgumentException e) {
           throw new PlanException("--dtype: " + e.getMessage());
         }

@@ -4,14 +4,14 @@ import dev.capkit.core.results.RunReader;
 import dev.capkit.core.results.ScenarioInfo;
 import dev.capkit.core.results.ServerSample;
 import dev.capkit.core.results.ServerSamplesReader;
-import dev.capkit.emulator.EmulatorStartException;
-import dev.capkit.emulator.ServingPlan;
-import dev.capkit.emulator.catalog.Catalog;
-import dev.capkit.emulator.catalog.CatalogException;
-import dev.capkit.emulator.catalog.GpuSpec;
-import dev.capkit.emulator.catalog.ModelArchitecture;
-import dev.capkit.emulator.catalog.TierSpec;
-import dev.capkit.emulator.physics.Dtype;
+import dev.capkit.twin.ServingRefusedException;
+import dev.capkit.twin.ServingPlan;
+import dev.capkit.twin.catalog.Catalog;
+import dev.capkit.twin.catalog.CatalogException;
+import dev.capkit.twin.catalog.GpuSpec;
+import dev.capkit.twin.catalog.ModelArchitecture;
+import dev.capkit.twin.catalog.TierSpec;
+import dev.capkit.twin.physics.Dtype;
 import dev.capkit.planner.capacity.Knee;
 import dev.capkit.planner.capacity.KneeFinder;
 import dev.capkit.planner.capacity.ReplicaPlan;
@@ -257,7 +257,7 @@ public final class Planner {
       ServingPlan plan;
       try {
         plan = ServingPlan.resolve(catalog, ladder.tierId(), model.id(), Dtype.parse(ladder.dtype()), 0);
-      } catch (EmulatorStartException e) {
+      } catch (ServingRefusedException e) {
         continue;
       }
       // A ladder pooled from many runs is thinned to at most CALIBRATION_STEPS evenly spread steps:
@@ -313,7 +313,7 @@ public final class Planner {
       ServingPlan plan = ServingPlan.resolve(catalog, tier.id(), model.id(), dtype, 0);
       out.add(predicted(plan, predictor, factor, calibrated, slos, stats, catalog, model, options));
       return out;
-    } catch (EmulatorStartException refused) {
+    } catch (ServingRefusedException refused) {
       out.add(infeasible(tier, dtype, catalog, model, options));
     }
     if (options.alternativeDtypes()) {
@@ -325,7 +325,7 @@ public final class Planner {
           ServingPlan plan = ServingPlan.resolve(catalog, tier.id(), model.id(), alt, 0);
           out.add(predicted(plan, predictor, factor, calibrated, slos, stats, catalog, model, options));
           break; // the first dtype that fits (bf16, fp8, int4: least quantized first)
-        } catch (EmulatorStartException e) {
+        } catch (ServingRefusedException e) {
           // try the next, more quantized dtype
         }
       }

@@ -2,7 +2,7 @@ package dev.capkit.planner;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.capkit.emulator.catalog.Catalog;
+import dev.capkit.twin.catalog.Catalog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.capkit.planner.capacity.ErlangC;
 import dev.capkit.planner.capacity.SustainableRate;
-import dev.capkit.emulator.catalog.Catalog;
+import dev.capkit.twin.catalog.Catalog;
 import dev.capkit.planner.stats.Statistics;
 import java.nio.file.Path;
 import java.util.List;

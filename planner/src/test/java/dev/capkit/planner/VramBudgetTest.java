@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.capkit.emulator.catalog.Catalog;
-import dev.capkit.emulator.physics.Dtype;
+import dev.capkit.twin.catalog.Catalog;
+import dev.capkit.twin.physics.Dtype;
 import dev.capkit.planner.capacity.ReplicaPlan;
 import dev.capkit.planner.capacity.VramBudget;
 import java.util.List;

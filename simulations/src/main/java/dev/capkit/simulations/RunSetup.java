@@ -112,7 +112,7 @@ public final class RunSetup implements AutoCloseable {
       EmulatorOptions options = dev.capkit.emulator.ScenarioEmulatorOptions.options(scenario, apiKey, props);
       try {
         emulator = EmbeddedEmulator.start(options);
-      } catch (dev.capkit.emulator.EmulatorStartException | RuntimeException e) {
+      } catch (dev.capkit.twin.ServingRefusedException | RuntimeException e) {
         throw new ScenarioException(scenario.source(), "emulator", e.getMessage());
       }
       base = emulator.baseUri();

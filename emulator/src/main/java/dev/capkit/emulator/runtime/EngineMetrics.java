@@ -1,6 +1,6 @@
 package dev.capkit.emulator.runtime;
 
-import dev.capkit.emulator.catalog.HostProfile;
+import dev.capkit.twin.catalog.HostProfile;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;

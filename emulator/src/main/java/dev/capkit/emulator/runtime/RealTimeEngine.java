@@ -1,9 +1,9 @@
 package dev.capkit.emulator.runtime;
 
-import dev.capkit.emulator.engine.ContinuousBatchingEngine;
-import dev.capkit.emulator.engine.EngineRequest;
-import dev.capkit.emulator.engine.EngineStep;
-import dev.capkit.emulator.engine.Emission;
+import dev.capkit.twin.engine.ContinuousBatchingEngine;
+import dev.capkit.twin.engine.EngineRequest;
+import dev.capkit.twin.engine.EngineStep;
+import dev.capkit.twin.engine.Emission;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;

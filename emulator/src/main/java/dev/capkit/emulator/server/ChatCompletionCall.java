@@ -3,8 +3,8 @@ package dev.capkit.emulator.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.capkit.emulator.PromptAdmission.ImageSize;
-import dev.capkit.emulator.physics.TextTokenEstimate;
+import dev.capkit.twin.PromptAdmission.ImageSize;
+import dev.capkit.twin.physics.TextTokenEstimate;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.capkit.emulator.server;
 
-import dev.capkit.emulator.answers.Answer;
+import dev.capkit.twin.answers.Answer;
 import dev.capkit.emulator.runtime.EngineMetrics;
 import dev.capkit.emulator.runtime.TokenSink;
 import io.netty.buffer.ByteBuf;

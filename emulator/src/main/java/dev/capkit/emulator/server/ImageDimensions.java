@@ -1,6 +1,6 @@
 package dev.capkit.emulator.server;
 
-import dev.capkit.emulator.PromptAdmission.ImageSize;
+import dev.capkit.twin.PromptAdmission.ImageSize;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 

@@ -1,7 +1,7 @@
 package dev.capkit.emulator.server;
 
-import dev.capkit.emulator.PromptAdmission;
-import dev.capkit.emulator.engine.EngineRequest;
+import dev.capkit.twin.PromptAdmission;
+import dev.capkit.twin.engine.EngineRequest;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;

@@ -1,8 +1,8 @@
 package dev.capkit.emulator.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.capkit.emulator.PromptAdmission;
-import dev.capkit.emulator.ServingPlan;
+import dev.capkit.twin.PromptAdmission;
+import dev.capkit.twin.ServingPlan;
 import dev.capkit.emulator.runtime.EngineMetrics;
 import dev.capkit.emulator.runtime.RealTimeEngine;
 

@@ -1,14 +1,14 @@
 package dev.capkit.emulator.bench;
 
 import dev.capkit.core.results.RequestRecord;
-import dev.capkit.emulator.Arrival;
+import dev.capkit.twin.Arrival;
 import dev.capkit.emulator.EmbeddedEmulator;
 import dev.capkit.emulator.EmulatorOptions;
-import dev.capkit.emulator.Profile;
-import dev.capkit.emulator.ServingPlan;
-import dev.capkit.emulator.VirtualRun;
-import dev.capkit.emulator.catalog.Catalog;
-import dev.capkit.emulator.physics.Dtype;
+import dev.capkit.twin.Profile;
+import dev.capkit.twin.ServingPlan;
+import dev.capkit.twin.VirtualRun;
+import dev.capkit.twin.catalog.Catalog;
+import dev.capkit.twin.physics.Dtype;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;

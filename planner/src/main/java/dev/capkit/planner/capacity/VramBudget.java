@@ -1,10 +1,10 @@
 package dev.capkit.planner.capacity;
 
-import dev.capkit.emulator.catalog.GpuSpec;
-import dev.capkit.emulator.catalog.ModelArchitecture;
-import dev.capkit.emulator.catalog.ServingConfig;
-import dev.capkit.emulator.physics.Dtype;
-import dev.capkit.emulator.physics.KvCacheBudget;
+import dev.capkit.twin.catalog.GpuSpec;
+import dev.capkit.twin.catalog.ModelArchitecture;
+import dev.capkit.twin.catalog.ServingConfig;
+import dev.capkit.twin.physics.Dtype;
+import dev.capkit.twin.physics.KvCacheBudget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,0 +1,88 @@
+package dev.capkit.twin;
+
+import dev.capkit.twin.catalog.Catalog;
+import dev.capkit.twin.catalog.GpuSpec;
+import dev.capkit.twin.catalog.ModelArchitecture;
+import dev.capkit.twin.catalog.ServingConfig;
+import dev.capkit.twin.catalog.TierSpec;
+import dev.capkit.twin.engine.ContinuousBatchingEngine;
+import dev.capkit.twin.physics.Dtype;
+import dev.capkit.twin.physics.ImageTokenRule;
+import dev.capkit.twin.physics.KvCacheBudget;
+import dev.capkit.twin.physics.StepCostModel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A model served in one dtype on one tier, checked like vLLM's start-up: the catalog entries, the
+ * KV budget and the step-cost model. {@link #resolve} refuses what vLLM would refuse.
+ *
+ * <pre>{@code
+ * ServingPlan plan = ServingPlan.resolve(Catalog.load(null), "gn6i-c4g1.xlarge", "autoglm-phone-9b", Dtype.BF16, 0);
+ * // ServingRefusedException: cannot serve autoglm-phone-9b in bf16 on gn6i-c4g1.xlarge (T4): weights 19.2 GiB ...
+ * }</pre>
+ */
+public record ServingPlan(
+    TierSpec tier, GpuSpec gpu, ModelArchitecture model, Dtype dtype, ServingConfig serving, KvCacheBudget budget) {
+
+  public static ServingPlan resolve(Catalog catalog, String tierId, String modelId, Dtype dtype, int maxNumSeqs)
+      throws ServingRefusedException {
+    try {
+      TierSpec tier = catalog.tier(tierId);
+      GpuSpec gpu = catalog.gpu(tier.gpuId());
+      ModelArchitecture model = catalog.model(modelId);
+      ServingConfig serving = maxNumSeqs > 0 ? catalog.serving().withMaxNumSeqs(maxNumSeqs) : catalog.serving();
+      String where = "cannot serve " + model.id() + " in " + dtype.key() + " on " + tier.id() + " (" + gpu.id() + "): ";
+      String unsupported = dtype.unsupportedReason(gpu);
+      if (unsupported != null) {
+        throw new ServingRefusedException(where + unsupported + "; " + alternatives(model, gpu, serving));
+      }
+      KvCacheBudget budget = KvCacheBudget.of(model, gpu, dtype, serving);
+      if (!budget.fits()) {
+        throw new ServingRefusedException(where + budget.refusal() + "; " + alternatives(model, gpu, serving));
+      }
+      return new ServingPlan(tier, gpu, model, dtype, serving, budget);
+    } catch (dev.capkit.twin.catalog.CatalogException e) {
+      throw new ServingRefusedException(e.getMessage(), e);
+    }
+  }
+
+  private static String alternatives(ModelArchitecture model, GpuSpec gpu, ServingConfig serving) {
+    List<String> fits = new ArrayList<>();
+    for (Dtype d : Dtype.values()) {
+      KvCacheBudget b = KvCacheBudget.of(model, gpu, d, serving);
+      if (d.unsupportedReason(gpu) == null && b.fits()) {
+        fits.add(String.format("%s (weights %.1f GiB, KV room %,d tokens)", d.key(), b.weightBytes() / (1L << 30), b.tokens()));
+      }
+    }
+    return fits.isEmpty()
+        ? "no dtype (bf16, fp8, int4) fits this GPU with max_model_len " + serving.maxModelLen() + "; choose a larger tier"
+        : "would fit: " + String.join(", ", fits);
+  }
+
+  public StepCostModel costModel() {
+    return new StepCostModel(model, gpu, dtype, serving);
+  }
+
+  public ImageTokenRule imageRule() {
+    return new ImageTokenRule(model.images());
+  }
+
+  /** A fresh engine for this plan. */
+  public ContinuousBatchingEngine newEngine(double slowdown, Profile profile) {
+    return new ContinuousBatchingEngine(serving, costModel(), budget.numBlocks(), slowdown, profile == Profile.INSTANT);
+  }
+
+  /** Largest number of sequences of {@code tokensPerSequence} tokens that fit in KV and max_num_seqs together. */
+  public long maxConcurrentSequences(int tokensPerSequence) {
+    long blocksPer = (tokensPerSequence + serving.blockSize() - 1) / serving.blockSize();
+    return Math.min(serving.maxNumSeqs(), budget.numBlocks() / blocksPer);
+  }
+
+  /** One line: tier, GPU, dtype, KV capacity. */
+  public String summary() {
+    return String.format("%s (%s %.0f GiB, %d vCPU) serving %s in %s: KV cache %,d tokens (%,d blocks of %d), max_num_seqs %d",
+        tier.id(), gpu.id(), gpu.vramGib(), tier.vcpu(), model.servedModelName(), dtype.key(), budget.tokens(),
+        budget.numBlocks(), serving.blockSize(), serving.maxNumSeqs());
+  }
+}

@@ -1,0 +1,128 @@
+package dev.capkit.twin;
+
+import dev.capkit.core.results.Outcome;
+import dev.capkit.core.results.RequestRecord;
+import dev.capkit.twin.engine.ContinuousBatchingEngine;
+import dev.capkit.twin.engine.EngineStep;
+import dev.capkit.twin.engine.Emission;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Replays a load shape through the same {@link ContinuousBatchingEngine} the HTTP server uses, on a
+ * simulated clock: no sockets, no sleeping. Returns one {@link RequestRecord} per arrival, in
+ * arrival order, timed in simulated seconds exactly as the engine would deliver tokens in real time
+ * (schedule lag 0, as for an ideal client). Same plan, seed and arrivals give identical records.
+ *
+ * <pre>{@code
+ * VirtualRun run = new VirtualRun(plan, 42, 1.0, Profile.PHYSICS, 256);
+ * List<RequestRecord> records = run.run(arrivals, 0);
+ * }</pre>
+ *
+ * @param maxWaiting arrivals finding this many requests waiting are refused (HTTP_ERROR 429), as the server does
+ */
+public record VirtualRun(ServingPlan plan, long seed, double slowdown, Profile profile, int maxWaiting) {
+
+  /** Per-request timing while the run goes. */
+  private static final class Track {
+    final Arrival arrival;
+    PromptAdmission.Admitted admitted;
+    double first = -1;
+    double previous;
+    double last;
+    long[] itl;
+    int status = 200;
+    String error = "";
+
+    Track(Arrival arrival) {
+      this.arrival = arrival;
+    }
+  }
+
+  /**
+   * @param startEpochMicros wall-clock time the run's offset 0 stands for (goes into {@code startEpochMicros})
+   */
+  public List<RequestRecord> run(List<Arrival> arrivals, long startEpochMicros) {
+    Track[] tracks = new Track[arrivals.size()];
+    for (int i = 0; i < tracks.length; i++) {
+      tracks[i] = new Track(arrivals.get(i));
+    }
+    Track[] order = tracks.clone();
+    Arrays.sort(order, Comparator.comparingDouble(t -> t.arrival.offsetSeconds())); // stable: ties keep input order
+    PromptAdmission admission = new PromptAdmission(plan, seed);
+    ContinuousBatchingEngine engine = plan.newEngine(slowdown, profile);
+
+    double now = 0;
+    int next = 0;
+    while (next < order.length || engine.hasWork()) {
+      if (!engine.hasWork() && order[next].arrival.offsetSeconds() > now) {
+        now = order[next].arrival.offsetSeconds();
+      }
+      while (next < order.length && order[next].arrival.offsetSeconds() <= now) {
+        admit(order[next++], admission, engine);
+      }
+      if (!engine.hasWork()) {
+        continue;
+      }
+      EngineStep step = engine.step();
+      now += step.seconds();
+      for (Emission e : step.emissions()) {
+        record((Track) e.request().attachment(), e, now);
+      }
+    }
+    List<RequestRecord> out = new ArrayList<>(tracks.length);
+    for (Track t : tracks) {
+      out.add(toRecord(t, startEpochMicros));
+    }
+    return out;
+  }
+
+  private void admit(Track t, PromptAdmission admission, ContinuousBatchingEngine engine) {
+    Arrival a = t.arrival;
+    List<PromptAdmission.ImageSize> images = a.hasImage()
+        ? List.of(new PromptAdmission.ImageSize(a.imageWidth(), a.imageHeight())) : List.of();
+    try {
+      t.admitted = admission.admit(a.id(), a.promptTextTokens(), 0, images, a.maxTokens(), t);
+    } catch (PromptAdmission.Refusal r) {
+      t.status = 400;
+      t.error = r.getMessage();
+      return;
+    }
+    if (engine.waitingCount() >= maxWaiting) {
+      t.status = 429;
+      t.error = "waiting queue full (" + maxWaiting + ")";
+      t.admitted = null;
+      return;
+    }
+    engine.add(t.admitted.request());
+  }
+
+  private static void record(Track t, Emission e, double now) {
+    double since = now - t.arrival.offsetSeconds();
+    if (e.tokenIndex() == 0) {
+      t.first = since;
+      t.itl = new long[Math.max(0, t.admitted.answer().tokens() - 1)];
+    } else {
+      t.itl[e.tokenIndex() - 1] = Math.round((since - t.previous) * 1e9);
+    }
+    t.previous = since;
+    t.last = since;
+  }
+
+  private static RequestRecord toRecord(Track t, long startEpochMicros) {
+    Arrival a = t.arrival;
+    long start = startEpochMicros + Math.round(a.offsetSeconds() * 1e6);
+    if (t.status != 200) {
+      return new RequestRecord(a.id(), "", a.kind(), start, 0, -1, 0, new long[0], -1, -1, Outcome.HTTP_ERROR,
+          t.status, t.error);
+    }
+    boolean stream = a.stream();
+    return new RequestRecord(a.id(), "", a.kind(), start, 0,
+        stream ? Math.round(t.first * 1e9) : -1,
+        Math.round(t.last * 1e9),
+        stream ? t.itl : new long[0],
+        t.admitted.promptTokens(), t.admitted.answer().tokens(), Outcome.OK, 200, "");
+  }
+}

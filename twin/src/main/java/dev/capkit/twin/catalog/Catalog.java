@@ -1,0 +1,177 @@
+package dev.capkit.twin.catalog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The four editable data files the emulator (and the planner) read: {@code models.json},
+ * {@code gpus.json}, {@code tiers.json}, {@code serving.json}. They live in
+ * {@code scenarios/catalog/} of the repository and are shipped on the classpath under
+ * {@code capkit/catalog/}; a directory given with {@code --catalog DIR} replaces them (all four
+ * files must be there).
+ *
+ * <p>Format (version 1, named in each file's {@code "format"} field, e.g. {@code capkit.catalog.gpus/1}):
+ * objects with snake_case fields; every number is either bare or {@code {"value": n, "source": "..."}}.
+ *
+ * <pre>{@code
+ * Catalog catalog = Catalog.load(null);                 // the shipped catalogs
+ * TierSpec tier = catalog.tier("gn7i-c8g1.2xlarge");   // CatalogException listing known ids if unknown
+ * GpuSpec gpu = catalog.gpu(tier.gpuId());
+ * }</pre>
+ */
+public record Catalog(
+    Map<String, ModelArchitecture> models,
+    Map<String, GpuSpec> gpus,
+    Map<String, TierSpec> tiers,
+    ServingConfig serving,
+    String origin) {
+
+  public static final String CLASSPATH_DIR = "capkit/catalog/";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  public Catalog {
+    models = Collections.unmodifiableMap(new LinkedHashMap<>(models));
+    gpus = Collections.unmodifiableMap(new LinkedHashMap<>(gpus));
+    tiers = Collections.unmodifiableMap(new LinkedHashMap<>(tiers));
+  }
+
+  /** Loads from {@code dir}, or from the classpath copy when {@code dir} is null. */
+  public static Catalog load(Path dir) {
+    JsonNode models = read(dir, "models.json");
+    JsonNode gpus = read(dir, "gpus.json");
+    JsonNode tiers = read(dir, "tiers.json");
+    JsonNode serving = read(dir, "serving.json");
+    Map<String, GpuSpec> gpuMap = parseGpus(new CatalogNode("gpus.json", "", gpus));
+    Map<String, TierSpec> tierMap = parseTiers(new CatalogNode("tiers.json", "", tiers), gpuMap);
+    return new Catalog(
+        parseModels(new CatalogNode("models.json", "", models)),
+        gpuMap,
+        tierMap,
+        parseServing(new CatalogNode("serving.json", "", serving)),
+        dir == null ? "classpath:" + CLASSPATH_DIR : dir.toAbsolutePath().toString());
+  }
+
+  public TierSpec tier(String id) {
+    return lookup(tiers, id, "tier", "tiers.json");
+  }
+
+  public GpuSpec gpu(String id) {
+    return lookup(gpus, id, "GPU", "gpus.json");
+  }
+
+  public ModelArchitecture model(String id) {
+    return lookup(models, id, "model", "models.json");
+  }
+
+  private static <T> T lookup(Map<String, T> map, String id, String what, String file) {
+    T value = map.get(id);
+    if (value == null) {
+      throw new CatalogException("unknown " + what + " '" + id + "' (" + file + " knows: " + String.join(", ", map.keySet()) + ")");
+    }
+    return value;
+  }
+
+  private static JsonNode read(Path dir, String name) {
+    try {
+      if (dir != null) {
+        Path file = dir.resolve(name);
+        if (!Files.isRegularFile(file)) {
+          throw new CatalogException(file + ": catalog file not found (a catalog directory needs models.json, gpus.json, tiers.json, serving.json)");
+        }
+        return JSON.readTree(file.toFile());
+      }
+      try (InputStream in = Catalog.class.getClassLoader().getResourceAsStream(CLASSPATH_DIR + name)) {
+        if (in == null) {
+          throw new CatalogException("classpath:" + CLASSPATH_DIR + name + ": catalog resource missing from the emulator jar");
+        }
+        return JSON.readTree(in);
+      }
+    } catch (IOException e) {
+      throw new CatalogException((dir == null ? "classpath:" + CLASSPATH_DIR : dir + "/") + name + ": not valid JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private static Map<String, ModelArchitecture> parseModels(CatalogNode root) {
+    Map<String, ModelArchitecture> out = new LinkedHashMap<>();
+    for (CatalogNode m : root.array("models")) {
+      CatalogNode text = m.child("text");
+      CatalogNode vision = m.child("vision");
+      CatalogNode images = m.child("images");
+      ModelArchitecture.ImageTokenSpec imageSpec = new ModelArchitecture.ImageTokenSpec(
+          vision.positiveInt("patch_size"), vision.positiveInt("spatial_merge_size"),
+          images.positiveLong("min_pixels"), images.positiveLong("max_pixels"),
+          images.positiveInt("pixels_per_token"), (int) images.nonNegative("extra_tokens_per_image"));
+      ModelArchitecture model = new ModelArchitecture(
+          m.text("id"), m.text("served_model_name"), m.text("hf_id"),
+          text.positiveInt("layers"), text.positiveInt("hidden_size"), text.positiveInt("attention_heads"),
+          text.positiveInt("kv_heads"), text.positiveInt("head_dim"), text.positiveInt("intermediate_size"),
+          text.positiveInt("vocab_size"), text.bool("tied_embeddings"),
+          vision.positiveInt("depth"), vision.positiveInt("hidden_size"),
+          vision.positiveLong("tower_params"), vision.positiveLong("merger_params"), imageSpec);
+      out.put(model.id(), model);
+    }
+    return out;
+  }
+
+  private static Map<String, GpuSpec> parseGpus(CatalogNode root) {
+    Map<String, GpuSpec> out = new LinkedHashMap<>();
+    for (CatalogNode g : root.array("gpus")) {
+      GpuSpec gpu = new GpuSpec(g.text("id"), g.text("name"), g.positive("vram_gib"), g.positive("mem_bandwidth_gbps"),
+          g.positive("fp16_tflops"), g.nonNegative("bf16_tflops"), g.nonNegative("fp8_tflops"),
+          g.positive("compute_capability"));
+      out.put(gpu.id(), gpu);
+    }
+    return out;
+  }
+
+  private static Map<String, TierSpec> parseTiers(CatalogNode root, Map<String, GpuSpec> gpus) {
+    Map<String, TierSpec> out = new LinkedHashMap<>();
+    List<CatalogNode> items = root.array("tiers");
+    for (CatalogNode t : items) {
+      String gpu = t.text("gpu");
+      if (!gpus.containsKey(gpu)) {
+        throw new CatalogException("tiers.json: " + t.path() + ".gpu: unknown GPU '" + gpu + "' (gpus.json knows: "
+            + String.join(", ", gpus.keySet()) + ")");
+      }
+      double price = t.optional("price_per_hour");
+      if (!Double.isNaN(price) && price < 0) {
+        throw t.error("price_per_hour", "expected a number >= 0 or null", t.node().get("price_per_hour"));
+      }
+      TierSpec tier = new TierSpec(t.text("id"), t.text("family"), gpu, t.positiveInt("gpus"), t.positiveInt("vcpu"),
+          t.positive("memory_gib"), price);
+      out.put(tier.id(), tier);
+    }
+    return out;
+  }
+
+  private static ServingConfig parseServing(CatalogNode root) {
+    CatalogNode v = root.child("vllm");
+    CatalogNode e = root.child("efficiency");
+    CatalogNode h = root.child("host");
+    double utilization = v.positive("gpu_memory_utilization");
+    if (utilization > 1) {
+      throw v.error("gpu_memory_utilization", "expected a fraction in (0, 1]", v.node().get("gpu_memory_utilization"));
+    }
+    for (String factor : List.of("mfu", "mbu")) {
+      if (e.positive(factor) > 1) {
+        throw e.error(factor, "expected a fraction in (0, 1]", e.node().get(factor));
+      }
+    }
+    HostProfile host = new HostProfile(h.nonNegative("base_rss_gib"), h.nonNegative("rss_per_image_request_mib"),
+        h.nonNegative("rss_per_text_request_mib"), h.nonNegative("tokenize_us_per_char"),
+        h.nonNegative("image_preprocess_ms_per_megapixel"), h.nonNegative("scheduler_us_per_step"),
+        h.nonNegative("scheduler_us_per_seq"), h.nonNegative("detokenize_us_per_token"));
+    return new ServingConfig(utilization, v.positiveInt("block_size"), v.positiveInt("max_num_seqs"),
+        v.positiveInt("max_num_batched_tokens"), v.positiveInt("max_model_len"), v.positiveInt("max_images_per_prompt"),
+        e.positive("mfu"), e.positive("mbu"), e.nonNegative("step_overhead_ms") / 1000.0,
+        e.nonNegative("non_kv_overhead_gib"), host);
+  }
+}

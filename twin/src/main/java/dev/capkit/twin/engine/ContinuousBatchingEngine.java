@@ -1,0 +1,205 @@
+package dev.capkit.twin.engine;
+
+import dev.capkit.twin.catalog.ServingConfig;
+import dev.capkit.twin.physics.StepCostModel;
+import dev.capkit.twin.physics.StepWork;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A continuous-batching engine shaped like vLLM V1's scheduler, with no clock of its own: the
+ * caller asks for one {@link #step()} at a time and decides when that step's tokens are delivered
+ * (in real time behind the HTTP server, or on a virtual clock in {@code VirtualRun}).
+ *
+ * <p>Each step, as vLLM does: (1) running sequences in admission order get their pending tokens
+ * (1 for decode, a chunk for prefill or recompute) within the {@code max_num_batched_tokens} budget,
+ * allocating KV blocks; when blocks run out the most recently admitted running sequence is
+ * preempted (blocks freed, put back at the head of the waiting queue, recomputed later);
+ * (2) if nothing was preempted, waiting sequences are admitted in FIFO order while budget,
+ * {@code max_num_seqs} and blocks allow, their prompt chunked to the remaining budget. A sequence's
+ * images go through the vision encoder in the step that starts its prefill. Step time comes from
+ * {@link StepCostModel} x slowdown. Not thread-safe: one thread drives it.
+ */
+public final class ContinuousBatchingEngine {
+  private final ServingConfig serving;
+  private final StepCostModel cost;
+  private final double slowdown;
+  private final boolean instant;
+  private final KvBlockPool pool;
+  private final ArrayDeque<EngineRequest> waiting = new ArrayDeque<>();
+  private final ArrayList<EngineRequest> running = new ArrayList<>();
+  private long steps;
+  private long preemptions;
+
+  /**
+   * @param slowdown multiplies every step time (1.0 = as modelled)
+   * @param instant  steps take no time (the {@code instant} profile)
+   */
+  public ContinuousBatchingEngine(ServingConfig serving, StepCostModel cost, long kvBlocks, double slowdown, boolean instant) {
+    if (!(slowdown > 0)) {
+      throw new IllegalArgumentException("slowdown must be > 0, got " + slowdown);
+    }
+    this.serving = serving;
+    this.cost = cost;
+    this.slowdown = slowdown;
+    this.instant = instant;
+    this.pool = new KvBlockPool(kvBlocks, serving.blockSize());
+  }
+
+  /** Queues a request at the tail of the waiting queue. */
+  public void add(EngineRequest r) {
+    if (r.promptTokens() + r.outputTokens() > serving.maxModelLen() + 1) {
+      throw new IllegalArgumentException("request " + r.id() + ": prompt " + r.promptTokens() + " + output "
+          + r.outputTokens() + " exceeds max_model_len " + serving.maxModelLen());
+    }
+    waiting.addLast(r);
+  }
+
+  /** Removes a request wherever it is (client went away); frees its KV blocks. */
+  public void abort(EngineRequest r) {
+    if (r.finished || r.aborted) {
+      return;
+    }
+    r.aborted = true;
+    if (r.running) {
+      running.remove(r);
+      r.running = false;
+    } else {
+      waiting.remove(r);
+    }
+    pool.release(r.blocks);
+    r.blocks = 0;
+  }
+
+  public boolean hasWork() {
+    return !running.isEmpty() || !waiting.isEmpty();
+  }
+
+  /** Plans and commits one step; its tokens count as sampled at the step's end. */
+  public EngineStep step() {
+    int budget = serving.maxNumBatchedTokens();
+    List<EngineRequest> scheduled = new ArrayList<>();
+    int preemptedNow = 0;
+
+    for (int i = 0; i < running.size() && budget > 0; i++) {
+      EngineRequest r = running.get(i);
+      int n = Math.min(r.pending(), budget);
+      boolean placed = false;
+      while (true) {
+        int extra = pool.blocksFor((long) r.computed + n) - r.blocks;
+        if (pool.tryAllocate(extra)) {
+          r.blocks += extra;
+          placed = true;
+          break;
+        }
+        EngineRequest victim = running.remove(running.size() - 1);
+        if (victim.scheduledThisStep > 0) {
+          budget += victim.scheduledThisStep;
+          scheduled.remove(victim);
+          victim.scheduledThisStep = 0;
+        }
+        preempt(victim);
+        preemptedNow++;
+        if (victim == r) {
+          break;
+        }
+      }
+      if (!placed) {
+        break;
+      }
+      r.scheduledThisStep = n;
+      scheduled.add(r);
+      budget -= n;
+    }
+
+    if (preemptedNow == 0) {
+      while (!waiting.isEmpty() && budget > 0 && running.size() < serving.maxNumSeqs()) {
+        EngineRequest r = waiting.peekFirst();
+        int n = Math.min(r.pending(), budget);
+        int need = pool.blocksFor((long) r.computed + n) - r.blocks;
+        if (!pool.tryAllocate(need)) {
+          break;
+        }
+        waiting.pollFirst();
+        r.blocks += need;
+        r.running = true;
+        running.add(r);
+        r.scheduledThisStep = n;
+        scheduled.add(r);
+        budget -= n;
+      }
+    }
+    return commit(scheduled, preemptedNow);
+  }
+
+  private void preempt(EngineRequest victim) {
+    pool.release(victim.blocks);
+    victim.blocks = 0;
+    victim.computed = 0;
+    victim.encoded = false; // the encoder cache entry is gone with it; re-encode on resume
+    victim.running = false;
+    victim.preemptions++;
+    preemptions++;
+    waiting.addFirst(victim);
+  }
+
+  private EngineStep commit(List<EngineRequest> scheduled, int preemptedNow) {
+    StepWork work = StepWork.EMPTY;
+    List<Emission> emissions = new ArrayList<>(scheduled.size());
+    for (EngineRequest r : scheduled) {
+      int n = r.scheduledThisStep;
+      r.scheduledThisStep = 0;
+      boolean samples = r.computed + n == r.promptTokens() + r.generated;
+      if (r.generated > 0 && r.computed == r.promptTokens() + r.generated - 1) {
+        work = work.plus(StepWork.decode(r.computed));
+      } else {
+        work = work.plus(StepWork.prefill(r.computed, n, samples));
+      }
+      if (!r.encoded && r.imagePatches() > 0) {
+        work = work.plus(new StepWork(0, 0, 0, 0, r.imagePatches(), r.imagePatchesSquared()));
+        r.encoded = true;
+      }
+      r.computed += n;
+      if (samples) {
+        int index = r.generated++;
+        boolean last = r.generated >= r.outputTokens();
+        emissions.add(new Emission(r, index, last));
+        if (last) {
+          finish(r);
+        }
+      }
+    }
+    steps++;
+    double seconds = instant ? 0 : cost.seconds(work) * slowdown;
+    return new EngineStep(seconds, emissions, work, preemptedNow, running.size(), waiting.size(), pool.usage());
+  }
+
+  private void finish(EngineRequest r) {
+    r.finished = true;
+    r.running = false;
+    running.remove(r);
+    pool.release(r.blocks);
+    r.blocks = 0;
+  }
+
+  public int runningCount() {
+    return running.size();
+  }
+
+  public int waitingCount() {
+    return waiting.size();
+  }
+
+  public KvBlockPool kvPool() {
+    return pool;
+  }
+
+  public long steps() {
+    return steps;
+  }
+
+  public long preemptions() {
+    return preemptions;
+  }
+}

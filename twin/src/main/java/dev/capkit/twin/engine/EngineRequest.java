@@ -1,0 +1,109 @@
+package dev.capkit.twin.engine;
+
+/**
+ * One request inside the engine: its prompt (text + image tokens), the number of output tokens it
+ * will produce (decided up front by the answer generator, capped by {@code max_tokens} and
+ * {@code max_model_len}), and its scheduling state. Mutable and owned by one engine; only the
+ * engine's thread touches the state fields.
+ *
+ * <p>Token accounting follows vLLM V1: {@code computed} tokens have KV in cache; the sequence holds
+ * {@code promptTokens + generated} tokens; a step schedules {@code promptTokens + generated - computed}
+ * of them (a prefill chunk, a recompute after preemption, or 1 for decode) and samples the next
+ * token when it catches up.
+ */
+public final class EngineRequest {
+  private final String id;
+  private final int promptTokens;
+  private final long imagePatches;
+  private final double imagePatchesSquared;
+  private final int imageCount;
+  private final int outputTokens;
+  private final long promptChars;
+  private final long imagePixels;
+  private final Object attachment;
+
+  int computed;
+  int generated;
+  int blocks;
+  boolean encoded;
+  boolean running;
+  boolean finished;
+  boolean aborted;
+  int preemptions;
+  int scheduledThisStep;
+
+  /**
+   * @param imagePatches total vision patches of the request's images (0 for text-only)
+   * @param imagePatchesSquared sum over images of patches^2 (vision attention cost)
+   * @param attachment the driver's handle for this request (the HTTP stream, a record index), or null
+   */
+  public EngineRequest(String id, int promptTokens, int imageCount, long imagePatches, double imagePatchesSquared,
+      int outputTokens, long promptChars, long imagePixels, Object attachment) {
+    if (promptTokens < 1 || outputTokens < 1) {
+      throw new IllegalArgumentException("request " + id + ": prompt and output need >= 1 token, got "
+          + promptTokens + " and " + outputTokens);
+    }
+    this.id = id;
+    this.promptTokens = promptTokens;
+    this.imageCount = imageCount;
+    this.imagePatches = imagePatches;
+    this.imagePatchesSquared = imagePatchesSquared;
+    this.outputTokens = outputTokens;
+    this.promptChars = promptChars;
+    this.imagePixels = imagePixels;
+    this.attachment = attachment;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public int promptTokens() {
+    return promptTokens;
+  }
+
+  public int outputTokens() {
+    return outputTokens;
+  }
+
+  public int imageCount() {
+    return imageCount;
+  }
+
+  public long imagePatches() {
+    return imagePatches;
+  }
+
+  double imagePatchesSquared() {
+    return imagePatchesSquared;
+  }
+
+  public long promptChars() {
+    return promptChars;
+  }
+
+  public long imagePixels() {
+    return imagePixels;
+  }
+
+  public Object attachment() {
+    return attachment;
+  }
+
+  /** Output tokens produced so far. */
+  public int generated() {
+    return generated;
+  }
+
+  public int preemptions() {
+    return preemptions;
+  }
+
+  public boolean isFinished() {
+    return finished;
+  }
+
+  int pending() {
+    return promptTokens + generated - computed;
+  }
+}

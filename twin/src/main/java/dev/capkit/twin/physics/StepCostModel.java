@@ -1,0 +1,96 @@
+package dev.capkit.twin.physics;
+
+import dev.capkit.twin.catalog.GpuSpec;
+import dev.capkit.twin.catalog.ModelArchitecture;
+import dev.capkit.twin.catalog.ServingConfig;
+
+/**
+ * Roofline time of one engine step: {@code max(FLOPs / (peak x MFU), bytes / (bandwidth x MBU)) +
+ * step overhead}. A pure function of the step's {@link StepWork}.
+ *
+ * <ul>
+ *   <li>FLOPs = 2 x decoder linear params x tokens + 2 x lm_head params x sampled
+ *       + 4 x layers x (heads x head_dim) x attention pairs (QK^T and AV)
+ *       + vision: 2 x tower params x patches + 2 x merger params x patches / merge^2
+ *       + 4 x vision depth x vision hidden x patches^2 (full attention over an image's patches).
+ *   <li>bytes = decoder weights + lm_head (once per step, shared by the whole batch)
+ *       + vision weights when an image is encoded + KV entries touched x KV bytes per token.
+ * </ul>
+ *
+ * <pre>{@code
+ * StepCostModel cost = new StepCostModel(model, gpu, Dtype.BF16, serving);
+ * double s = cost.seconds(StepWork.decode(3_500)); // A100-80GB: 17.7 GB / (1935 GB/s x 0.75) + 4 ms = 16.2 ms
+ * }</pre>
+ */
+public final class StepCostModel {
+  private final ModelArchitecture model;
+  private final double peakFlops;
+  private final double bandwidth;
+  private final double mfu;
+  private final double mbu;
+  private final double overheadSeconds;
+  private final double decoderPassBytes;
+  private final double visionWeightBytes;
+  private final long kvBytesPerToken;
+
+  public StepCostModel(ModelArchitecture model, GpuSpec gpu, Dtype dtype, ServingConfig serving) {
+    this.model = model;
+    this.peakFlops = dtype.peakFlops(gpu);
+    this.bandwidth = gpu.memBandwidthBytesPerSecond();
+    this.mfu = serving.mfu();
+    this.mbu = serving.mbu();
+    this.overheadSeconds = serving.stepOverheadSeconds();
+    this.decoderPassBytes = dtype.decoderPassBytes(model);
+    this.visionWeightBytes = (double) model.visionParams() * Dtype.HALF_BYTES;
+    this.kvBytesPerToken = model.kvBytesPerToken(Dtype.HALF_BYTES);
+  }
+
+  public double flops(StepWork w) {
+    int merge2 = model.images().spatialMerge() * model.images().spatialMerge();
+    return 2.0 * model.decoderLinearParams() * w.tokens()
+        + 2.0 * model.lmHeadParams() * w.sampled()
+        + 4.0 * model.layers() * model.queryWidth() * w.attentionPairs()
+        + 2.0 * model.visionTowerParams() * w.visionPatches()
+        + 2.0 * model.visionMergerParams() * w.visionPatches() / merge2
+        + 4.0 * model.visionDepth() * model.visionHidden() * w.visionPatchesSquared();
+  }
+
+  public double bytes(StepWork w) {
+    if (w.tokens() == 0 && w.visionPatches() == 0) {
+      return 0;
+    }
+    return decoderPassBytes + (w.visionPatches() > 0 ? visionWeightBytes : 0) + (double) w.kvTokensTouched() * kvBytesPerToken;
+  }
+
+  public double computeSeconds(StepWork w) {
+    return flops(w) / (peakFlops * mfu);
+  }
+
+  public double memorySeconds(StepWork w) {
+    return bytes(w) / (bandwidth * mbu);
+  }
+
+  /** Step time in seconds (0 for an empty step). */
+  public double seconds(StepWork w) {
+    if (w.tokens() == 0 && w.visionPatches() == 0) {
+      return 0;
+    }
+    return Math.max(computeSeconds(w), memorySeconds(w)) + overheadSeconds;
+  }
+
+  public double overheadSeconds() {
+    return overheadSeconds;
+  }
+
+  public double decoderPassBytes() {
+    return decoderPassBytes;
+  }
+
+  public double peakFlops() {
+    return peakFlops;
+  }
+
+  public double bandwidth() {
+    return bandwidth;
+  }
+}

@@ -1,0 +1,35 @@
+package dev.capkit.twin.physics;
+
+/**
+ * What one engine step computes, summed over its sequences: {@code tokens} pushed through the
+ * decoder (prefill chunks + one per decoding sequence), {@code sampled} sequences that produce a
+ * token (run lm_head), {@code attentionPairs} (query, key) pairs attended, {@code kvTokensTouched}
+ * KV entries read or written, and the vision-encoder work of images encoded in this step
+ * ({@code visionPatches} and the sum of each image's patches squared, for its full attention).
+ */
+public record StepWork(
+    long tokens, int sampled, double attentionPairs, long kvTokensTouched, long visionPatches, double visionPatchesSquared) {
+
+  public static final StepWork EMPTY = new StepWork(0, 0, 0, 0, 0, 0);
+
+  /** One decoding sequence whose KV already holds {@code context} tokens. */
+  public static StepWork decode(long context) {
+    return new StepWork(1, 1, context + 1, context + 1, 0, 0);
+  }
+
+  /** A prefill chunk of {@code chunk} tokens after {@code context} cached ones; samples if it ends the prompt. */
+  public static StepWork prefill(long context, long chunk, boolean samples) {
+    double pairs = (double) chunk * context + (double) chunk * (chunk + 1) / 2.0;
+    return new StepWork(chunk, samples ? 1 : 0, pairs, context + chunk, 0, 0);
+  }
+
+  /** One image through the vision tower. */
+  public static StepWork image(long patches) {
+    return new StepWork(0, 0, 0, 0, patches, (double) patches * patches);
+  }
+
+  public StepWork plus(StepWork o) {
+    return new StepWork(tokens + o.tokens, sampled + o.sampled, attentionPairs + o.attentionPairs,
+        kvTokensTouched + o.kvTokensTouched, visionPatches + o.visionPatches, visionPatchesSquared + o.visionPatchesSquared);
+  }
+}
