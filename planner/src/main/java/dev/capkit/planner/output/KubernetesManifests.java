@@ -4,7 +4,6 @@ import dev.capkit.planner.PlanResult;
 import dev.capkit.planner.SloTarget;
 import dev.capkit.planner.TierRecommendation;
 import dev.capkit.planner.sizing.PodResources;
-import java.util.Locale;
 
 /**
  * Kubernetes YAML for the recommended tier, three documents:
@@ -16,9 +15,10 @@ import java.util.Locale;
  *       {@code vllm:num_requests_waiting} (exposed to the HPA as {@code vllm_num_requests_waiting} by a
  *       Prometheus Adapter rule), min = the planned replicas, target from Little's law: the queue a
  *       replica may hold = its planned rate x half the TTFT (else E2E) objective;
- *   <li>a {@code PrometheusRule} alerting on each objective for 2 minutes, p99-based where the seed
- *       article alerted on "latency > 500 ms for 2 m": {@code histogram_quantile} over vLLM's
- *       latency histograms, and the error share from the API server's {@code http_requests_total}.
+ *   <li>a {@code PrometheusRule} alerting on each objective for 2 minutes (where the seed article
+ *       alerted on "latency > 500 ms for 2 m"): the group of {@link SloAlertRules}, the share of
+ *       requests above the objective's limit in vLLM's latency histograms, and the error share from
+ *       the API server's {@code http_requests_total}.
  * </ol>
  * Every string is double-quoted, so the output is valid YAML whatever the values hold.
  *
@@ -103,32 +103,8 @@ public final class KubernetesManifests {
     y.append("---\napiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n");
     y.append("  name: ").append(q(app + "-slo")).append('\n');
     labels(y, "  ", app, r);
-    y.append("spec:\n  groups:\n    - name: \"capkit-slo\"\n      rules:\n");
-    for (SloTarget s : plan.slos()) {
-      String expr;
-      String name;
-      if (s.isErrors()) {
-        name = "ErrorShareAboveSlo";
-        expr = String.format(Locale.ROOT, "sum(rate(http_requests_total{handler=\"/v1/chat/completions\",status=~\"5..|5xx|429\"}[5m]))"
-            + " / sum(rate(http_requests_total{handler=\"/v1/chat/completions\"}[5m])) > %s", num(s.limit()));
-      } else {
-        String histogram = switch (s.metric()) {
-          case "ttft" -> "vllm:time_to_first_token_seconds_bucket";
-          case "tpot" -> "vllm:time_per_output_token_seconds_bucket";
-          case "itl" -> "vllm:inter_token_latency_seconds_bucket";
-          default -> "vllm:e2e_request_latency_seconds_bucket";
-        };
-        name = s.metric().substring(0, 1).toUpperCase(Locale.ROOT) + s.metric().substring(1) + "P"
-            + s.key().substring(s.key().indexOf(".p") + 2).replace(".", "") + "AboveSlo";
-        expr = String.format(Locale.ROOT, "histogram_quantile(%s, sum by (le) (rate(%s[5m]))) > %s", num(s.percentile() / 100),
-            histogram, num(s.limit() / 1000));
-      }
-      y.append("        - alert: ").append(q(name)).append('\n');
-      y.append("          expr: ").append(q(expr)).append('\n');
-      y.append("          for: \"2m\"\n          labels:\n            severity: \"page\"\n");
-      y.append("          annotations:\n            summary: ").append(q(s.key() + " above " + s.limitText() + " for 2 minutes ("
-          + r.tierId() + ", planned at " + PlanMarkdown.fmt(r.replicas().perReplicaRate()) + " req/s per replica)")).append('\n');
-    }
+    y.append("spec:\n  groups:\n");
+    y.append(SloAlertRules.group(SloAlertRules.of(plan.slos(), r.tierId(), r.replicas().perReplicaRate()), "    "));
     return y.toString();
   }
 
@@ -155,10 +131,6 @@ public final class KubernetesManifests {
 
   static String mebibytes(double bytes) {
     return (long) Math.ceil(bytes / MIB) + "Mi";
-  }
-
-  private static String num(double v) {
-    return PlanMarkdown.fmt(v);
   }
 
   /** A YAML double-quoted scalar (JSON string escaping is valid YAML). */
