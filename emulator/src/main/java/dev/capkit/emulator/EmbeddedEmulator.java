@@ -62,7 +62,7 @@ public final class EmbeddedEmulator implements AutoCloseable {
       throw new ServingRefusedException(e.getMessage(), e);
     }
     ServingPlan plan = ServingPlan.resolve(catalog, options.tierId(), options.model(), options.dtype(), options.maxNumSeqs());
-    EngineMetrics metrics = new EngineMetrics(plan.serving().host());
+    EngineMetrics metrics = new EngineMetrics(plan.serving().host(), plan.coefficients());
     ContinuousBatchingEngine core = plan.newEngine(options.slowdown(), options.profile());
     RealTimeEngine engine = new RealTimeEngine(core, metrics, options.maxWaiting());
     ServerContext context = new ServerContext(plan, new PromptAdmission(plan, options.seed()), engine, metrics,

@@ -10,6 +10,7 @@ import dev.capkit.twin.physics.Dtype;
 import dev.capkit.twin.physics.ImageTokenRule;
 import dev.capkit.twin.physics.KvCacheBudget;
 import dev.capkit.twin.physics.StepCostModel;
+import dev.capkit.twin.physics.TwinCoefficients;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,19 +18,36 @@ import java.util.List;
  * A model served in one dtype on one tier, checked like vLLM's start-up: the catalog entries, the
  * KV budget and the step-cost model. {@link #resolve} refuses what vLLM would refuse.
  *
+ * <p>Timing uses {@link #coefficients()}: the catalog's for the GPU ({@code Catalog#coefficients}),
+ * or an override such as a calibration profile applied to them
+ * ({@code CalibrationProfile#applyTo}); {@code coefficients().source()} names which, so every
+ * prediction made with the plan can say what it rests on.
+ *
  * <pre>{@code
  * ServingPlan plan = ServingPlan.resolve(Catalog.load(null), "gn6i-c4g1.xlarge", "autoglm-phone-9b", Dtype.BF16, 0);
  * // ServingRefusedException: cannot serve autoglm-phone-9b in bf16 on gn6i-c4g1.xlarge (T4): weights 19.2 GiB ...
  * }</pre>
  */
 public record ServingPlan(
-    TierSpec tier, GpuSpec gpu, ModelArchitecture model, Dtype dtype, ServingConfig serving, KvCacheBudget budget) {
+    TierSpec tier, GpuSpec gpu, ModelArchitecture model, Dtype dtype, ServingConfig serving, KvCacheBudget budget,
+    TwinCoefficients coefficients) {
 
+  /** Resolves with the catalog's coefficients for the tier's GPU. */
   public static ServingPlan resolve(Catalog catalog, String tierId, String modelId, Dtype dtype, int maxNumSeqs)
       throws ServingRefusedException {
+    return resolve(catalog, tierId, modelId, dtype, maxNumSeqs, null);
+  }
+
+  /**
+   * @param maxNumSeqs   overrides {@code max_num_seqs} when > 0
+   * @param coefficients timing coefficients to use instead of the catalog's for the tier's GPU; null = the catalog's
+   */
+  public static ServingPlan resolve(Catalog catalog, String tierId, String modelId, Dtype dtype, int maxNumSeqs,
+      TwinCoefficients coefficients) throws ServingRefusedException {
     try {
       TierSpec tier = catalog.tier(tierId);
       GpuSpec gpu = catalog.gpu(tier.gpuId());
+      TwinCoefficients timing = coefficients != null ? coefficients : catalog.coefficients(gpu.id());
       ModelArchitecture model = catalog.model(modelId);
       ServingConfig serving = maxNumSeqs > 0 ? catalog.serving().withMaxNumSeqs(maxNumSeqs) : catalog.serving();
       String where = "cannot serve " + model.id() + " in " + dtype.key() + " on " + tier.id() + " (" + gpu.id() + "): ";
@@ -41,7 +59,7 @@ public record ServingPlan(
       if (!budget.fits()) {
         throw new ServingRefusedException(where + budget.refusal() + "; " + alternatives(model, gpu, serving));
       }
-      return new ServingPlan(tier, gpu, model, dtype, serving, budget);
+      return new ServingPlan(tier, gpu, model, dtype, serving, budget, timing);
     } catch (dev.capkit.twin.catalog.CatalogException e) {
       throw new ServingRefusedException(e.getMessage(), e);
     }
@@ -61,7 +79,7 @@ public record ServingPlan(
   }
 
   public StepCostModel costModel() {
-    return new StepCostModel(model, gpu, dtype, serving);
+    return new StepCostModel(model, gpu, dtype, coefficients);
   }
 
   public ImageTokenRule imageRule() {
@@ -79,10 +97,11 @@ public record ServingPlan(
     return Math.min(serving.maxNumSeqs(), budget.numBlocks() / blocksPer);
   }
 
-  /** One line: tier, GPU, dtype, KV capacity. */
+  /** One line: tier, GPU, dtype, KV capacity, and where the timing coefficients come from. */
   public String summary() {
-    return String.format("%s (%s %.0f GiB, %d vCPU) serving %s in %s: KV cache %,d tokens (%,d blocks of %d), max_num_seqs %d",
+    return String.format("%s (%s %.0f GiB, %d vCPU) serving %s in %s: KV cache %,d tokens (%,d blocks of %d), max_num_seqs %d;"
+        + " timing coefficients: %s",
         tier.id(), gpu.id(), gpu.vramGib(), tier.vcpu(), model.servedModelName(), dtype.key(), budget.tokens(),
-        budget.numBlocks(), serving.blockSize(), serving.maxNumSeqs());
+        budget.numBlocks(), serving.blockSize(), serving.maxNumSeqs(), coefficients.source());
   }
 }

@@ -1,6 +1,7 @@
 package dev.capkit.emulator.runtime;
 
 import dev.capkit.twin.catalog.HostProfile;
+import dev.capkit.twin.physics.TwinCoefficients;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
@@ -23,6 +24,7 @@ public final class EngineMetrics {
   private static final double GIB = 1L << 30;
 
   private final HostProfile host;
+  private final TwinCoefficients coefficients;
   private volatile int running;
   private volatile int waiting;
   private volatile double kvUsage;
@@ -45,8 +47,9 @@ public final class EngineMetrics {
 
   private volatile java.util.function.BiConsumer<String, Long> firstContentListener = (id, nanos) -> { };
 
-  public EngineMetrics(HostProfile host) {
+  public EngineMetrics(HostProfile host, TwinCoefficients coefficients) {
     this.host = host;
+    this.coefficients = coefficients;
   }
 
   void gauges(int running, int waiting, double kvUsage) {
@@ -58,7 +61,7 @@ public final class EngineMetrics {
   /** A request was admitted: tokenization and image preprocessing cost host CPU; its buffers cost memory. */
   void admitted(long promptChars, long imagePixels) {
     cpuSeconds.add(promptChars * host.tokenizeMicrosPerChar() / 1e6
-        + imagePixels / 1e6 * host.imagePreprocessMillisPerMegapixel() / 1e3);
+        + coefficients.imagePreprocessSeconds(imagePixels));
     (imagePixels > 0 ? imageRequestsInFlight : textRequestsInFlight).incrementAndGet();
   }
 
@@ -67,8 +70,8 @@ public final class EngineMetrics {
   }
 
   void step(int sequences, int emitted, int preempted) {
-    cpuSeconds.add((host.schedulerMicrosPerStep() + sequences * host.schedulerMicrosPerSeq()
-        + emitted * host.detokenizeMicrosPerToken()) / 1e6);
+    cpuSeconds.add((host.schedulerMicrosPerStep() + sequences * host.schedulerMicrosPerSeq()) / 1e6
+        + emitted * coefficients.detokenizeSecondsPerToken());
     generationTokens.add(emitted);
     preemptions.add(preempted);
   }

@@ -2,6 +2,7 @@ package dev.capkit.twin.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.capkit.twin.physics.TwinCoefficients;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -32,6 +33,7 @@ public record Catalog(
     Map<String, GpuSpec> gpus,
     Map<String, TierSpec> tiers,
     ServingConfig serving,
+    Map<String, TwinCoefficients> coefficients,
     String origin) {
 
   public static final String CLASSPATH_DIR = "capkit/catalog/";
@@ -41,6 +43,7 @@ public record Catalog(
     models = Collections.unmodifiableMap(new LinkedHashMap<>(models));
     gpus = Collections.unmodifiableMap(new LinkedHashMap<>(gpus));
     tiers = Collections.unmodifiableMap(new LinkedHashMap<>(tiers));
+    coefficients = Collections.unmodifiableMap(new LinkedHashMap<>(coefficients));
   }
 
   /** Loads from {@code dir}, or from the classpath copy when {@code dir} is null. */
@@ -49,14 +52,36 @@ public record Catalog(
     JsonNode gpus = read(dir, "gpus.json");
     JsonNode tiers = read(dir, "tiers.json");
     JsonNode serving = read(dir, "serving.json");
+    String origin = dir == null ? "classpath:" + CLASSPATH_DIR : dir.toAbsolutePath().toString();
     Map<String, GpuSpec> gpuMap = parseGpus(new CatalogNode("gpus.json", "", gpus));
     Map<String, TierSpec> tierMap = parseTiers(new CatalogNode("tiers.json", "", tiers), gpuMap);
+    CatalogNode servingNode = new CatalogNode("serving.json", "", serving);
+    TwinCoefficients defaults = CoefficientsReader.read(servingNode.child("efficiency"), servingNode.child("host"),
+        null, "catalog " + origin + ": serving.json defaults");
+    Map<String, TwinCoefficients> perGpu = new LinkedHashMap<>();
+    for (CatalogNode g : new CatalogNode("gpus.json", "", gpus).array("gpus")) {
+      String id = g.text("id");
+      perGpu.put(id, g.node().has("coefficients")
+          ? CoefficientsReader.read(g.child("coefficients"), g.child("coefficients"), defaults,
+              "catalog " + origin + ": gpus.json " + id + " coefficients over serving.json defaults")
+          : defaults);
+    }
     return new Catalog(
         parseModels(new CatalogNode("models.json", "", models)),
         gpuMap,
         tierMap,
-        parseServing(new CatalogNode("serving.json", "", serving)),
-        dir == null ? "classpath:" + CLASSPATH_DIR : dir.toAbsolutePath().toString());
+        parseServing(servingNode),
+        perGpu,
+        origin);
+  }
+
+  /**
+   * The serving model's coefficients for one GPU: {@code serving.json}'s {@code efficiency} and
+   * {@code host} defaults, with whatever the GPU's {@code coefficients} object in {@code gpus.json}
+   * sets. A calibration profile can override them ({@link CalibrationProfile#applyTo}).
+   */
+  public TwinCoefficients coefficients(String gpuId) {
+    return lookup(coefficients, gpuId, "GPU", "gpus.json");
   }
 
   public TierSpec tier(String id) {
@@ -160,18 +185,11 @@ public record Catalog(
     if (utilization > 1) {
       throw v.error("gpu_memory_utilization", "expected a fraction in (0, 1]", v.node().get("gpu_memory_utilization"));
     }
-    for (String factor : List.of("mfu", "mbu")) {
-      if (e.positive(factor) > 1) {
-        throw e.error(factor, "expected a fraction in (0, 1]", e.node().get(factor));
-      }
-    }
     HostProfile host = new HostProfile(h.nonNegative("base_rss_gib"), h.nonNegative("rss_per_image_request_mib"),
         h.nonNegative("rss_per_text_request_mib"), h.nonNegative("tokenize_us_per_char"),
-        h.nonNegative("image_preprocess_ms_per_megapixel"), h.nonNegative("scheduler_us_per_step"),
-        h.nonNegative("scheduler_us_per_seq"), h.nonNegative("detokenize_us_per_token"));
+        h.nonNegative("scheduler_us_per_step"), h.nonNegative("scheduler_us_per_seq"));
     return new ServingConfig(utilization, v.positiveInt("block_size"), v.positiveInt("max_num_seqs"),
         v.positiveInt("max_num_batched_tokens"), v.positiveInt("max_model_len"), v.positiveInt("max_images_per_prompt"),
-        e.positive("mfu"), e.positive("mbu"), e.nonNegative("step_overhead_ms") / 1000.0,
         e.nonNegative("non_kv_overhead_gib"), host);
   }
 }

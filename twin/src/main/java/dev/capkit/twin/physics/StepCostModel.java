@@ -2,11 +2,11 @@ package dev.capkit.twin.physics;
 
 import dev.capkit.twin.catalog.GpuSpec;
 import dev.capkit.twin.catalog.ModelArchitecture;
-import dev.capkit.twin.catalog.ServingConfig;
 
 /**
  * Roofline time of one engine step: {@code max(FLOPs / (peak x MFU), bytes / (bandwidth x MBU)) +
- * step overhead}. A pure function of the step's {@link StepWork}.
+ * step overhead}. A pure function of the step's {@link StepWork}; MFU, MBU and the overhead are the
+ * plan's {@link TwinCoefficients} (their source: {@link #coefficients()}).
  *
  * <ul>
  *   <li>FLOPs = 2 x decoder linear params x tokens + 2 x lm_head params x sampled
@@ -18,7 +18,7 @@ import dev.capkit.twin.catalog.ServingConfig;
  * </ul>
  *
  * <pre>{@code
- * StepCostModel cost = new StepCostModel(model, gpu, Dtype.BF16, serving);
+ * StepCostModel cost = new StepCostModel(model, gpu, Dtype.BF16, catalog.coefficients(gpu.id()));
  * double s = cost.seconds(StepWork.decode(3_500)); // A100-80GB: 17.7 GB / (1935 GB/s x 0.75) + 4 ms = 16.2 ms
  * }</pre>
  */
@@ -32,14 +32,16 @@ public final class StepCostModel {
   private final double decoderPassBytes;
   private final double visionWeightBytes;
   private final long kvBytesPerToken;
+  private final TwinCoefficients coefficients;
 
-  public StepCostModel(ModelArchitecture model, GpuSpec gpu, Dtype dtype, ServingConfig serving) {
+  public StepCostModel(ModelArchitecture model, GpuSpec gpu, Dtype dtype, TwinCoefficients coefficients) {
     this.model = model;
+    this.coefficients = coefficients;
     this.peakFlops = dtype.peakFlops(gpu);
     this.bandwidth = gpu.memBandwidthBytesPerSecond();
-    this.mfu = serving.mfu();
-    this.mbu = serving.mbu();
-    this.overheadSeconds = serving.stepOverheadSeconds();
+    this.mfu = coefficients.prefillMfu();
+    this.mbu = coefficients.decodeMbu();
+    this.overheadSeconds = coefficients.stepOverheadSeconds();
     this.decoderPassBytes = dtype.decoderPassBytes(model);
     this.visionWeightBytes = (double) model.visionParams() * Dtype.HALF_BYTES;
     this.kvBytesPerToken = model.kvBytesPerToken(Dtype.HALF_BYTES);
@@ -76,6 +78,11 @@ public final class StepCostModel {
       return 0;
     }
     return Math.max(computeSeconds(w), memorySeconds(w)) + overheadSeconds;
+  }
+
+  /** The coefficients (and their source) this model uses. */
+  public TwinCoefficients coefficients() {
+    return coefficients;
   }
 
   public double overheadSeconds() {

@@ -1,0 +1,196 @@
+package dev.capkit.twin.catalog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.capkit.twin.physics.TwinCoefficients;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A calibration profile: fitted values for some or all of the serving model's
+ * {@link TwinCoefficients}, read from (and written to) a small JSON file. Applied on top of the
+ * catalog's coefficients for a GPU, it replaces the values it names and keeps the rest.
+ *
+ * <p>Format {@code capkit.calibration/1} (golden file: {@code twin/src/test/resources/calibration/profile-v1.json}):
+ * <pre>{@code
+ * {
+ *   "format": "capkit.calibration/1",          // required, exactly this string
+ *   "name": "llamacpp-ci-cpu",                 // required: short name quoted next to every prediction
+ *   "gpu": "A10",                              // optional: the catalog GPU id it was fitted on; applying it
+ *                                              //   to another GPU is refused. Omit or null: any GPU.
+ *   "created": "2026-12-02T05:10:00Z",         // optional, free text (ISO-8601 suggested)
+ *   "about": "fitted to 6 measured runs ...",  // optional, free text
+ *   "coefficients": {                          // required object; any subset of the six names below
+ *     "step_overhead_ms": 3.1,                 // ms per engine step (>= 0)
+ *     "mfu": {"value": 0.42, "source": "..."}, // fraction of dense tensor peak in (0, 1]
+ *     "mbu": 0.81,                             // fraction of peak DRAM bandwidth in (0, 1]
+ *     "host_request_ms": 2.0,                  // ms of API-server CPU per request (>= 0)
+ *     "image_preprocess_ms_per_megapixel": 9,  // ms of API-server CPU per input megapixel (>= 0)
+ *     "detokenize_us_per_token": 20            // us of API-server CPU per output token (>= 0)
+ *   }
+ * }
+ * }</pre>
+ * Each value is a bare number or {@code {"value": n, "source": "..."}} (the source is kept and
+ * written back). Unknown coefficient names, a wrong format string or an out-of-range value are
+ * refused with a {@link CatalogException} naming file, field and value.
+ *
+ * <pre>{@code
+ * CalibrationProfile p = CalibrationProfile.read(Path.of("calibration.json"));
+ * TwinCoefficients c = p.applyTo(catalog.coefficients("A10"), "A10");
+ * ServingPlan plan = ServingPlan.resolve(catalog, "gn7i-c8g1.2xlarge", "autoglm-phone-9b", Dtype.FP8, 0, c);
+ * new CalibrationProfile("fit-1", "A10", "2026-12-02", null, Map.of("mbu", 0.8), Map.of(), "memory").write(path);
+ * }</pre>
+ *
+ * @param values  coefficient name -> value in the JSON unit (ms, us or fraction), in file order
+ * @param sources coefficient name -> its source text, for values written sourced
+ * @param origin  where it was read from (a path, or "memory")
+ */
+public record CalibrationProfile(
+    String name, String gpu, String created, String about, Map<String, Double> values, Map<String, String> sources,
+    String origin) {
+
+  public static final String FORMAT = "capkit.calibration/1";
+  /** The coefficient names a profile may set, in the order they are written. */
+  public static final List<String> NAMES = List.of("step_overhead_ms", "mfu", "mbu", "host_request_ms",
+      "image_preprocess_ms_per_megapixel", "detokenize_us_per_token");
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public CalibrationProfile {
+    if (name == null || name.isBlank()) {
+      throw new CatalogException(origin + ": name: expected a non-empty string");
+    }
+    for (String key : values.keySet()) {
+      if (!NAMES.contains(key)) {
+        throw new CatalogException(origin + ": coefficients." + key + ": unknown coefficient (known: " + String.join(", ", NAMES) + ")");
+      }
+    }
+    values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
+  }
+
+  /** Reads and validates a profile file. */
+  public static CalibrationProfile read(Path file) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new CatalogException(file + ": cannot read calibration profile: " + e.getMessage(), e);
+    }
+    String where = file.toString();
+    if (root == null || !root.isObject()) {
+      throw new CatalogException(where + ": expected a JSON object (format " + FORMAT + ")");
+    }
+    CatalogNode node = new CatalogNode(where, "", root);
+    JsonNode format = root.get("format");
+    if (format == null || !FORMAT.equals(format.asText())) {
+      throw node.error("format", "expected \"" + FORMAT + "\"", format);
+    }
+    CatalogNode coefficients = node.child("coefficients");
+    Map<String, Double> values = new LinkedHashMap<>();
+    Map<String, String> sources = new LinkedHashMap<>();
+    var fields = root.get("coefficients").fields();
+    while (fields.hasNext()) {
+      var field = fields.next();
+      String key = field.getKey();
+      if (!NAMES.contains(key)) {
+        throw coefficients.error(key, "unknown coefficient (known: " + String.join(", ", NAMES) + ")", field.getValue());
+      }
+      double v = coefficients.nonNegative(key);
+      if ((key.equals("mfu") || key.equals("mbu")) && !(v > 0 && v <= 1)) {
+        throw coefficients.error(key, "expected a fraction in (0, 1]", field.getValue());
+      }
+      values.put(key, v);
+      JsonNode source = field.getValue().get("source");
+      if (field.getValue().isObject() && source != null && source.isTextual()) {
+        sources.put(key, source.asText());
+      }
+    }
+    return new CalibrationProfile(node.text("name"), optionalText(root, "gpu"), optionalText(root, "created"),
+        optionalText(root, "about"), values, sources, where);
+  }
+
+  /**
+   * The base coefficients with this profile's values substituted; the result's source names the
+   * profile, the values it set and the base source for the rest.
+   *
+   * @param gpuId the catalog GPU the plan runs on; refused if the profile was fitted on another GPU
+   */
+  public TwinCoefficients applyTo(TwinCoefficients base, String gpuId) {
+    if (gpu != null && !gpu.equals(gpuId)) {
+      throw new CatalogException(origin + ": gpu: profile '" + name + "' was fitted on GPU '" + gpu
+          + "', not on '" + gpuId + "' (omit \"gpu\" to apply it to any GPU)");
+    }
+    String source = "calibration profile '" + name + "' (" + origin + (gpu == null ? "" : ", fitted on " + gpu) + ")"
+        + (values.isEmpty() ? " sets nothing" : " sets " + String.join(", ", values.keySet()))
+        + (values.size() == NAMES.size() ? "" : "; others from " + base.source());
+    return new TwinCoefficients(source,
+        ms(values.get("step_overhead_ms"), base.stepOverheadSeconds()),
+        plain(values.get("mfu"), base.prefillMfu()),
+        plain(values.get("mbu"), base.decodeMbu()),
+        ms(values.get("host_request_ms"), base.hostRequestSeconds()),
+        ms(values.get("image_preprocess_ms_per_megapixel"), base.imagePreprocessSecondsPerMegapixel()),
+        us(values.get("detokenize_us_per_token"), base.detokenizeSecondsPerToken()));
+  }
+
+  /** The profile as {@code capkit.calibration/1} JSON text (2-space indent, trailing newline). */
+  public String toJson() {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("format", FORMAT);
+    root.put("name", name);
+    if (gpu != null) {
+      root.put("gpu", gpu);
+    }
+    if (created != null) {
+      root.put("created", created);
+    }
+    if (about != null) {
+      root.put("about", about);
+    }
+    ObjectNode c = root.putObject("coefficients");
+    for (String key : NAMES) {
+      Double v = values.get(key);
+      if (v == null) {
+        continue;
+      }
+      if (sources.containsKey(key)) {
+        c.putObject(key).put("value", v).put("source", sources.get(key));
+      } else {
+        c.put(key, v);
+      }
+    }
+    try {
+      return JSON.writeValueAsString(root).replace("\r\n", "\n") + "\n";
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public void write(Path file) throws IOException {
+    Files.writeString(file, toJson(), StandardCharsets.UTF_8);
+  }
+
+  private static String optionalText(JsonNode root, String field) {
+    JsonNode v = root.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+
+  private static double ms(Double v, double fallbackSeconds) {
+    return v == null ? fallbackSeconds : v / 1e3;
+  }
+
+  private static double us(Double v, double fallbackSeconds) {
+    return v == null ? fallbackSeconds : v / 1e6;
+  }
+
+  private static double plain(Double v, double fallback) {
+    return v == null ? fallback : v;
+  }
+}

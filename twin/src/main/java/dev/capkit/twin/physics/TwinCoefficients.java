@@ -1,0 +1,96 @@
+package dev.capkit.twin.physics;
+
+/**
+ * The fitted coefficients of the serving model: the numbers that turn hardware peaks and work
+ * counts into seconds. Everything else the twin computes (FLOPs, bytes, KV blocks, image tokens)
+ * follows from the model architecture and the GPU's datasheet; these are the only free parameters,
+ * so they are exactly what a calibration fits.
+ *
+ * <table>
+ *   <caption>coefficients, their JSON names (catalog and calibration profile) and where they act</caption>
+ *   <tr><th>component</th><th>JSON name</th><th>unit</th><th>acts on</th></tr>
+ *   <tr><td>{@link #stepOverheadSeconds}</td><td>{@code step_overhead_ms}</td><td>ms per engine step</td>
+ *       <td>added to every non-empty step: {@code t = max(FLOPs / (peak x mfu), bytes / (BW x mbu)) + overhead}</td></tr>
+ *   <tr><td>{@link #prefillMfu}</td><td>{@code mfu}</td><td>fraction of dense tensor peak, (0, 1]</td>
+ *       <td>compute-bound work (prefill chunks, vision encoder)</td></tr>
+ *   <tr><td>{@link #decodeMbu}</td><td>{@code mbu}</td><td>fraction of peak DRAM bandwidth, (0, 1]</td>
+ *       <td>memory-bound work (decode: weights + KV read once per step)</td></tr>
+ *   <tr><td>{@link #hostRequestSeconds}</td><td>{@code host_request_ms}</td><td>ms per request</td>
+ *       <td>API-server CPU before the engine sees a request (HTTP parse, chat template, tokenization);
+ *       part of TTFT and of the modelled process CPU</td></tr>
+ *   <tr><td>{@link #imagePreprocessSecondsPerMegapixel}</td><td>{@code image_preprocess_ms_per_megapixel}</td>
+ *       <td>ms per megapixel of input image</td>
+ *       <td>API-server CPU per image (decode, resize to the processor grid, normalize, patchify);
+ *       part of TTFT and of the modelled process CPU</td></tr>
+ *   <tr><td>{@link #detokenizeSecondsPerToken}</td><td>{@code detokenize_us_per_token}</td><td>us per output token</td>
+ *       <td>API-server CPU per streamed token (incremental detokenization, SSE chunk)</td></tr>
+ * </table>
+ *
+ * <p>Where they come from ({@link #source} names it, and every prediction made with a plan can
+ * quote it): the catalog's defaults ({@code serving.json} {@code efficiency} and {@code host}),
+ * overridden per GPU by a {@code coefficients} object in {@code gpus.json}
+ * ({@code Catalog#coefficients(String)}); or a calibration profile applied on top of those
+ * ({@code CalibrationProfile#applyTo}). Pass the result to {@code ServingPlan.resolve(..., coefficients)}.
+ *
+ * <pre>{@code
+ * TwinCoefficients base = catalog.coefficients("A10");           // source "catalog: serving.json defaults, gpus.json A10"
+ * TwinCoefficients fitted = CalibrationProfile.read(file).applyTo(base, "A10");
+ * ServingPlan plan = ServingPlan.resolve(catalog, "gn7i-c8g1.2xlarge", "autoglm-phone-9b", Dtype.FP8, 0, fitted);
+ * plan.coefficients().source();                                  // "calibration profile 'x' (file), ..."
+ * }</pre>
+ *
+ * @param source human-readable origin of these values, quoted next to predictions made with them
+ */
+public record TwinCoefficients(
+    String source,
+    double stepOverheadSeconds,
+    double prefillMfu,
+    double decodeMbu,
+    double hostRequestSeconds,
+    double imagePreprocessSecondsPerMegapixel,
+    double detokenizeSecondsPerToken) {
+
+  public TwinCoefficients {
+    if (source == null || source.isBlank()) {
+      throw new IllegalArgumentException("coefficients need a source");
+    }
+    requireFraction("mfu", prefillMfu);
+    requireFraction("mbu", decodeMbu);
+    requireNonNegative("step_overhead_ms", stepOverheadSeconds);
+    requireNonNegative("host_request_ms", hostRequestSeconds);
+    requireNonNegative("image_preprocess_ms_per_megapixel", imagePreprocessSecondsPerMegapixel);
+    requireNonNegative("detokenize_us_per_token", detokenizeSecondsPerToken);
+  }
+
+  /** Host-side CPU seconds spent on one request's images before the engine can schedule it. */
+  public double imagePreprocessSeconds(long imagePixels) {
+    return imagePixels / 1e6 * imagePreprocessSecondsPerMegapixel;
+  }
+
+  /** Same values, another source text. */
+  public TwinCoefficients withSource(String value) {
+    return new TwinCoefficients(value, stepOverheadSeconds, prefillMfu, decodeMbu, hostRequestSeconds,
+        imagePreprocessSecondsPerMegapixel, detokenizeSecondsPerToken);
+  }
+
+  /** One line: the values in their JSON units, then the source. */
+  public String describe() {
+    return String.format(java.util.Locale.ROOT,
+        "step_overhead_ms %.2f, mfu %.3f, mbu %.3f, host_request_ms %.2f, image_preprocess_ms_per_megapixel %.1f,"
+            + " detokenize_us_per_token %.1f (%s)",
+        stepOverheadSeconds * 1e3, prefillMfu, decodeMbu, hostRequestSeconds * 1e3,
+        imagePreprocessSecondsPerMegapixel * 1e3, detokenizeSecondsPerToken * 1e6, source);
+  }
+
+  private static void requireFraction(String name, double v) {
+    if (!(v > 0 && v <= 1)) {
+      throw new IllegalArgumentException(name + ": expected a fraction in (0, 1], got " + v);
+    }
+  }
+
+  private static void requireNonNegative(String name, double v) {
+    if (!(v >= 0) || Double.isInfinite(v)) {
+      throw new IllegalArgumentException(name + ": expected a finite number >= 0, got " + v);
+    }
+  }
+}
