@@ -49,6 +49,7 @@ public final class LoadRun {
   private volatile java.util.function.Consumer<StepPlan> onStepStart = s -> { };
   private volatile java.util.function.IntConsumer onStepClosing = s -> { };
   private volatile java.util.function.BiConsumer<Integer, RequestRecord> recordTap = (step, r) -> { };
+  private volatile dev.capkit.loadgen.live.LiveMetrics live; // -Dcapkit.metricsPort: served while the run goes
 
   /**
    * @param expectedPerStep for open loop, the planned arrivals per step (the step closes only after
@@ -123,12 +124,30 @@ public final class LoadRun {
   /** A request of {@code step} is about to be sent (or scheduled). */
   public void register(int step) {
     registered.incrementAndGet(step);
+    if (live != null) {
+      live.planned(step);
+    }
+  }
+
+  /** A registered request of {@code step} is being sent (feeds the live in-flight count). */
+  public void sending(int step) {
+    if (live != null) {
+      live.sent(step);
+    }
+  }
+
+  /** Also feeds every planned, sent and ended request to {@code metrics}. */
+  public void feed(dev.capkit.loadgen.live.LiveMetrics metrics) {
+    this.live = metrics;
   }
 
   /** A registered request of {@code step} ended with {@code record}. */
   public void record(int step, RequestRecord record) {
     recorder(step).record(record);
     recordTap.accept(step, record);
+    if (live != null) {
+      live.ended(step, record);
+    }
     finished.incrementAndGet(step);
   }
 

@@ -61,6 +61,7 @@ public final class RunSetup implements AutoCloseable {
   private final LoadRun run;
   private final ArrivalSchedule schedule;
   private final RequestSource source;
+  private dev.capkit.loadgen.live.MetricsEndpoint liveEndpoint;
 
   private RunSetup(Scenario scenario, InjectorShare share, EmbeddedEmulator emulator, EmbeddedNetem netem, PrometheusScraper scraper,
       Properties props, ChatClient client, LoadRun run, ArrivalSchedule schedule, RequestSource source) {
@@ -212,8 +213,10 @@ public final class RunSetup implements AutoCloseable {
     PrometheusScraper scraper = PrometheusScraper.start(metrics, java.time.Duration.ofSeconds(2),
         ServerSamplesWriter.create(writer.folder(), metrics.toString(), 2.0));
     out.println("capkit: scraping " + metrics + " every 2 s into " + ServerSamplesReader.FILE_NAME);
+    RunSetup setup = new RunSetup(scenario, share, emulator, netem, scraper, props, client, run, schedule, source);
+    setup.liveEndpoint = LiveMetricsOption.start(props, run, out);
     StartInstant.await(props, out); // distributed: every injector's first request at -Dcapkit.startAt
-    return new RunSetup(scenario, share, emulator, netem, scraper, props, client, run, schedule, source);
+    return setup;
   }
 
   /**
@@ -307,6 +310,7 @@ public final class RunSetup implements AutoCloseable {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("writing run.json failed in " + run.writer().folder(), e);
     } finally {
+      LiveMetricsOption.stop(liveEndpoint);
       close();
     }
     completion = new Completion(completion.steps(), completion.broken(), gate(out));

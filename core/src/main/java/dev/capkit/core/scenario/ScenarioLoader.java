@@ -382,7 +382,7 @@ public final class ScenarioLoader {
     Map<String, String> out = new TreeMap<>();
     List<String> runLevel = List.of("scenario", "target", "apiKey", "resultsDir", "scenariosDir", "catalogDir", "baseline",
         "slowdown", "brokenStreams", "gatlingResultsDir", "simulation", "networkProfiles", "targetQps",
-        "injector", "startAt", "targetKind"); // distributed runs: read by simulations (InjectorShare, StartInstant, RunSetup)
+        "injector", "startAt", "targetKind", "metricsPort"); // distributed runs: read by simulations (InjectorShare, StartInstant, RunSetup)
     for (String key : props.stringPropertyNames()) {
       if (key.startsWith("capkit.")) {
         String k = key.substring("capkit.".length());

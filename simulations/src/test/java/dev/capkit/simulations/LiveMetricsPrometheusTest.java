@@ -1,0 +1,93 @@
+package dev.capkit.simulations;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.capkit.core.results.Metric;
+import dev.capkit.core.results.RunReader;
+import dev.capkit.core.results.StepSummary;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Live metrics read back through a real Prometheus: the test starts Prometheus (scraping every
+ * second) on loopback, runs the main job in process against the embedded emulator with
+ * {@code -Dcapkit.metricsPort}, two 5-second steps of short chats at 4 and 8 requests/s (instant
+ * profile), then asks Prometheus' HTTP API for capkit's series and compares them with the run folder
+ * written by the same run.
+ */
+class LiveMetricsPrometheusTest {
+  @TempDir
+  Path dir;
+
+  private final Properties saved = (Properties) System.getProperties().clone();
+
+  @AfterEach
+  void restoreProperties() {
+    System.setProperties(saved);
+  }
+
+  private static final String SCENARIO = """
+      {
+        "capkitScenario": 1,
+        "name": "live-metrics",
+        "description": "LiveMetricsPrometheusTest: two short open-loop steps of short chats against the instant emulator",
+        "seed": 17,
+        "model": "autoglm-phone-9b",
+        "emulator": { "tier": "gn7e-c16g1.4xlarge", "dtype": "bf16", "profile": "instant" },
+        "mix": [
+          { "kind": "chat", "weight": 0.8, "type": "chat", "stream": true, "promptTokens": { "median": 100, "p90": 200 }, "maxTokens": 32 },
+          { "kind": "chat-blocking", "weight": 0.2, "type": "chat", "stream": false, "promptTokens": { "median": 100, "p90": 200 }, "maxTokens": 16 }
+        ],
+        "load": { "model": "open", "qps": [4, 8], "stepDuration": "5s", "arrivals": "poisson" },
+        "network": ["none"],
+        "slo": { "e2e.p99": "30s", "ttft.p99": "10s", "errors": "1%", "failBuild": false },
+        "timeouts": { "connect": "2s", "firstByte": "30s", "total": "60s" }
+      }
+      """;
+
+  @Test
+  void prometheusScrapesALiveRunAndItsSeriesMatchTheRunFolder() throws Exception {
+    LocalPrometheus.requireBinary();
+    int port = LocalPrometheus.freePort();
+    try (LocalPrometheus prometheus = LocalPrometheus.start(dir, List.of("127.0.0.1:" + port))) {
+      System.setProperty("capkit.scenariosDir", Path.of("../scenarios").toAbsolutePath().toString());
+      System.setProperty("capkit.resultsDir", dir.resolve("runs").toString());
+      System.setProperty("capkit.gatlingResultsDir", dir.resolve("gatling").toString());
+      Path scenario = Files.writeString(dir.resolve("live.json"), SCENARIO);
+      Map.of("capkit.scenario", scenario.toString(), "capkit.metricsPort", Integer.toString(port)).forEach(System::setProperty);
+      int status = io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {
+          "-s", CapkitSimulation.class.getName(), "-rf", dir.resolve("gatling").toString(), "-nr"});
+      assertEquals(0, status);
+      RunReader.Run run;
+      try (var runs = Files.list(dir.resolve("runs"))) {
+        run = RunReader.read(runs.toList().get(0));
+      }
+      assertEquals(2, run.steps().size());
+      assertTrue(prometheus.single("max_over_time(up{job=\"capkit\"}[5m])") == 1, "Prometheus scraped capkit");
+      for (StepSummary step : run.steps()) {
+        String s = "step=\"" + step.id() + "\"";
+        assertEquals(step.ok(), prometheus.single("sum(last_over_time(capkit_requests_total{" + s + ",outcome=\"ok\"}[5m]))"), step.id());
+        assertEquals(step.sent(), prometheus.single("sum(last_over_time(capkit_requests_total{" + s + "}[5m]))"), step.id());
+        assertEquals(step.sent(), prometheus.single("last_over_time(capkit_requests_sent_total{" + s + "}[5m])"), step.id());
+        assertEquals(step.metric(Metric.TTFT).count(), prometheus.single("sum(last_over_time(capkit_ttft_seconds_count{" + s + "}[5m]))"), step.id());
+        assertEquals(step.ok(), prometheus.single("sum(last_over_time(capkit_e2e_seconds_count{" + s + "}[5m]))"), step.id());
+        assertEquals(step.achievedQps(), prometheus.single("last_over_time(capkit_step_achieved_rate{" + s + "}[5m])"), 1e-9, step.id());
+        assertEquals(step.offered(), prometheus.single("last_over_time(capkit_step_offered_rate{" + s + "}[5m])"), 1e-9, step.id());
+        assertEquals(0, prometheus.single("last_over_time(capkit_requests_in_flight{" + s + "}[5m])"), step.id());
+        assertTrue(prometheus.single("sum(last_over_time(capkit_itl_seconds_count{" + s + "}[5m]))") > 0, step.id());
+        assertEquals(step.sent(), prometheus.single("sum(last_over_time(capkit_schedule_lag_seconds_count{" + s + "}[5m]))"), step.id());
+      }
+      // While the run went: the second step's count grew over several scrapes, not in one final jump.
+      String second = run.steps().get(1).id();
+      assertTrue(prometheus.single("count_over_time(capkit_requests_total{step=\"" + second + "\",outcome=\"ok\",kind=\"chat\"}[5m])") >= 3,
+          "several scrapes during the step");
+    }
+  }
+}
