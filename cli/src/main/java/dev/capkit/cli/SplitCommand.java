@@ -1,13 +1,16 @@
 package dev.capkit.cli;
 
 import dev.capkit.core.cli.CommandLine;
+import dev.capkit.core.results.RunLayout;
+import dev.capkit.core.run.AfterRunOptions;
+import dev.capkit.core.run.RunOptions;
 import dev.capkit.core.scenario.Scenario;
 import dev.capkit.core.scenario.ScenarioException;
-import dev.capkit.core.scenario.ScenarioLoader;
 import dev.capkit.distributed.LocalSplit;
 import dev.capkit.distributed.MergeRefusedException;
 import dev.capkit.emulator.EmbeddedEmulator;
 import dev.capkit.emulator.ScenarioEmulatorOptions;
+import dev.capkit.pipeline.AfterRun;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +21,6 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Properties;
 
 /**
@@ -26,10 +28,12 @@ import java.util.Properties;
  * distributed mode. Loads the scenario (bad input stops here, exit 2), starts one standalone emulator
  * from the scenario's emulator settings unless {@code --target} is given, runs N injector JVMs on
  * the simulations' class path from one common start instant ({@link LocalSplit}), merges their runs,
- * then plans and reports the merged run as the main job does for a single injector.
+ * then runs the after-run pipeline ({@link AfterRun}: the gate with {@code -Dcapkit.baseline}, plan, report)
+ * on the merged run, as the main job does on a single injector's run.
  *
  * <p>Exit status: 0 merged and every injector's assertions held; 1 an injector failed or an
- * assertion broke (the merged run is still written when every injector wrote a run); 2 bad input or
+ * assertion broke, or the gate found a regression (the merged run is still written when every injector
+ * wrote a run); 2 bad input or
  * runs that cannot be merged. The launcher passes {@code --classpath-file} (built by Maven) and
  * {@code --scenarios}.
  */
@@ -92,12 +96,13 @@ final class SplitCommand {
     }
     if (!props.containsKey("capkit.scenariosDir")) {
       jvm.add("-Dcapkit.scenariosDir=" + scenarios.toAbsolutePath());
+      props.setProperty("capkit.scenariosDir", scenarios.toString());
     }
+    RunOptions options;
     Scenario scenario;
     try {
-      Path dir = Path.of(props.getProperty("capkit.scenariosDir", scenarios.toString()));
-      scenario = ScenarioLoader.load(ScenarioLoader.resolve(props.getProperty("capkit.scenario", "quickstart"), dir),
-          ScenarioLoader.overridesFrom(props));
+      options = RunOptions.parse(props, System.getenv());
+      scenario = options.loadScenario();
     } catch (ScenarioException e) {
       err.println("capkit split: error: " + e.getMessage());
       return 2;
@@ -110,7 +115,7 @@ final class SplitCommand {
       err.println("capkit split: --out " + outDir + " already holds a merged run; choose a new folder");
       return 2;
     }
-    if (target != null && !props.containsKey("capkit.tier")) {
+    if (target != null && options.target().tier() == null) {
       out.println("capkit split: note: no -Dcapkit.tier given for --target " + target + ": the runs record the tier"
           + " 'unlabelled', which the planner refuses; the merged run is still written and reported");
     }
@@ -119,9 +124,8 @@ final class SplitCommand {
     EmbeddedEmulator emulator = null;
     try {
       if (target == null) {
-        String apiKey = props.getProperty("capkit.apiKey", System.getenv("CAPKIT_API_KEY"));
         try {
-          emulator = EmbeddedEmulator.start(ScenarioEmulatorOptions.options(scenario, apiKey, props));
+          emulator = EmbeddedEmulator.start(ScenarioEmulatorOptions.options(scenario, options));
         } catch (ScenarioException e) {
           err.println("capkit split: error: " + e.getMessage());
           return 2;
@@ -149,12 +153,18 @@ final class SplitCommand {
         out.println("capkit split: no step was measured by every injector: nothing to plan; see the injectors' logs in " + outDir);
         return 1;
       }
-      planAndReport(result.merged(), scenario, targetQps, out);
+      AfterRunOptions afterRun = options.afterRun().withTargetQps(
+          targetQps == null ? options.afterRun().targetQps() : Double.valueOf(targetQps), "--target-qps");
+      AfterRun.Result after = AfterRun.run(result.merged(), scenario, afterRun, out);
       if (!result.late().isEmpty()) {
         out.println("capkit split: late injectors " + result.late() + ": the merged run's shares did not all start on time");
       }
-      out.println("capkit split: merged run " + result.merged().toAbsolutePath().resolve("run.json"));
-      return result.exitCode() == 0 && result.late().isEmpty() ? 0 : 1;
+      out.println("capkit split: merged run " + RunLayout.of(result.merged()).manifest().toAbsolutePath());
+      if (after.gate() != 0) {
+        out.println("capkit split: regression gate exit " + after.gate() + " on the merged run (details above and in "
+            + RunLayout.of(result.merged()).gateDir() + ")");
+      }
+      return result.exitCode() == 0 && result.late().isEmpty() && after.gate() == 0 ? 0 : 1;
     } finally {
       if (emulator != null) {
         emulator.close();
@@ -166,28 +176,6 @@ final class SplitCommand {
     out.println();
     out.println("capkit split: merged run of " + r.injectors().size() + " injector(s), measured:");
     dev.capkit.distributed.MergeCommand.printSteps(r.manifest(), out);
-  }
-
-  /** Plans and reports the merged run through the plan and report commands, as the main job does. */
-  private static void planAndReport(Path merged, Scenario scenario, String targetQps, PrintStream out) throws Exception {
-    String qps = targetQps;
-    String why = "--target-qps";
-    if (qps == null) {
-      Scenario.PlanTarget fallback = scenario.defaultPlanTarget("--target-qps");
-      qps = Double.toString(fallback.qps());
-      why = fallback.why();
-    }
-    out.printf(Locale.ROOT, "%ncapkit split: planning for %s req/s (%s)...%n", qps, why);
-    Path plan = merged.resolve("plan");
-    int planned = dev.capkit.planner.PlanMain.run(new String[] {merged.toString(), "--target-qps", qps, "--out", plan.toString()});
-    List<String> report = new ArrayList<>(List.of(merged.toString(), "--out", merged.resolve("report.html").toString()));
-    if (planned == 0 && Files.exists(plan.resolve("plan.json"))) {
-      report.addAll(List.of("--plan", plan.resolve("plan.json").toString()));
-    } else {
-      out.println("capkit split: plan not made (exit " + planned + "); the report shows the measured run only");
-    }
-    int reported = dev.capkit.reports.ReportCommand.run(report.toArray(String[]::new));
-    out.println("capkit split: report " + (reported == 0 ? merged.resolve("report.html").toAbsolutePath() : "not written (exit " + reported + ")"));
   }
 
   static void usage(PrintStream out) {

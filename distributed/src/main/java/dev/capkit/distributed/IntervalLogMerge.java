@@ -43,7 +43,7 @@ final class IntervalLogMerge {
     Map<Long, Map<String, Histogram>> bySecond = new TreeMap<>();
     Map<String, Histogram> totals = new TreeMap<>();
     for (Path run : inputs) {
-      Path file = run.resolve("steps").resolve(stepId).resolve(metric.key() + ".hlog");
+      Path file = dev.capkit.core.results.RunLayout.of(run).hlog(stepId, metric);
       RunReader.forEachInterval(file, h -> {
         String tag = h.getTag() == null ? "untagged" : h.getTag();
         long second = Math.floorDiv(h.getStartTimeStamp(), 1000L);

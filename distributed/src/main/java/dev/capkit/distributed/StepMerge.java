@@ -106,12 +106,7 @@ final class StepMerge {
       int dot = v.key().indexOf(".p");
       String metric = v.key().substring(0, dot);
       double percentile = Double.parseDouble(v.key().substring(dot + 2));
-      Metric m = switch (metric) {
-        case "e2e" -> open ? Metric.E2E_INTENDED : Metric.E2E;
-        case "ttft" -> open ? Metric.TTFT_INTENDED : Metric.TTFT;
-        case "tpot" -> Metric.TPOT;
-        default -> Metric.ITL;
-      };
+      Metric m = Metric.judging(metric, open);
       Histogram h = histograms.getOrDefault(m, Map.of()).get("*");
       double actual = h == null || h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1000.0;
       out.add(new SloVerdict(v.key(), v.limit(), actual, actual <= v.limit()));

@@ -63,7 +63,7 @@ public final class GateMain {
         throw new IllegalArgumentException("expected exactly one run folder to judge, got " + runs.size() + ": " + runs);
       }
       GateVerdict v = judge(baseline, runs.get(0), tolerance, confidence);
-      write(v, outDir != null ? outDir : runs.get(0).resolve("gate"), out);
+      write(v, outDir != null ? outDir : dev.capkit.core.results.RunLayout.of(runs.get(0)).gateDir(), out);
       return v.exitCode();
     } catch (IllegalArgumentException | IOException e) {
       err.println("capkit gate: " + e.getMessage());

@@ -178,12 +178,7 @@ public final class LadderReader {
     Map<String, LatencyQuantiles> latency = new LinkedHashMap<>();
     for (String m : List.of("e2e", "ttft", "tpot", "itl")) {
       if (metrics.contains(m)) {
-        latency.put(m, histogram(run, step, switch (m) {
-          case "e2e" -> open ? Metric.E2E_INTENDED : Metric.E2E;
-          case "ttft" -> open ? Metric.TTFT_INTENDED : Metric.TTFT;
-          case "tpot" -> Metric.TPOT;
-          default -> Metric.ITL;
-        }));
+        latency.put(m, histogram(run, step, Metric.judging(m, open)));
       }
     }
     long prompt = 0;
@@ -200,7 +195,7 @@ public final class LadderReader {
   }
 
   private static LatencyQuantiles histogram(RunReader.Run run, StepSummary step, Metric metric) {
-    Path file = run.folder().resolve("steps").resolve(step.id()).resolve(metric.key() + ".hlog");
+    Path file = dev.capkit.core.results.RunLayout.of(run.folder()).hlog(step.id(), metric);
     try {
       return HlogQuantiles.read(file);
     } catch (IOException e) {

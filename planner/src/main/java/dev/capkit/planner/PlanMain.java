@@ -99,7 +99,7 @@ public final class PlanMain {
     }
     try {
       PlanResult plan = Planner.planRuns(runs, options);
-      Path dir = outDir != null ? outDir : runs.get(0).resolve("plan");
+      Path dir = outDir != null ? outDir : dev.capkit.core.results.RunLayout.of(runs.get(0)).planDir();
       List<Path> written = PlanWriters.writeAll(plan, dir);
       out.print(PlanMarkdown.tierTable(plan));
       out.println();

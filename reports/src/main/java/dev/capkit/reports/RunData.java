@@ -43,7 +43,7 @@ record RunData(RunReader.Run run, Map<String, Map<Metric, IntervalLog>> logs, Li
     for (StepSummary s : run.steps()) {
       Map<Metric, IntervalLog> byMetric = new LinkedHashMap<>();
       for (Metric m : READ) {
-        Path file = folder.resolve("steps").resolve(s.id()).resolve(m.key() + ".hlog");
+        Path file = dev.capkit.core.results.RunLayout.of(folder).hlog(s.id(), m);
         try {
           IntervalLog log = IntervalLog.read(file);
           if (!log.exists() && m != Metric.SCHEDULE_LAG && s.ok() > 0) {

@@ -1,5 +1,7 @@
 package dev.capkit.simulations;
 
+import dev.capkit.core.run.InjectorShare;
+
 import dev.capkit.core.scenario.LoadShape;
 import dev.capkit.core.scenario.RequestMix;
 import dev.capkit.core.scenario.Scenario;

@@ -6,7 +6,6 @@ import dev.capkit.loadgen.live.MetricsEndpoint;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.Properties;
 
 /**
  * {@code -Dcapkit.metricsPort=N}: serve the run's live figures ({@link LiveMetrics}) on
@@ -20,20 +19,10 @@ final class LiveMetricsOption {
 
   private LiveMetricsOption() {}
 
-  /** The endpoint, or null when the option is unset. Bad values fail before any load. */
-  static MetricsEndpoint start(Properties props, LoadRun run, PrintStream out) throws IOException {
-    String value = props.getProperty(PROPERTY);
-    if (value == null || value.isBlank()) {
+  /** The endpoint, or null when the option is unset ({@link dev.capkit.core.run.RunOptions#metricsPort()} validated it). */
+  static MetricsEndpoint start(Integer port, LoadRun run, PrintStream out) {
+    if (port == null) {
       return null;
-    }
-    int port;
-    try {
-      port = Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      port = -1;
-    }
-    if (port < 0 || port > 65535) {
-      throw new ScenarioException("-D" + PROPERTY, "", "'" + value + "' is not a port (0..65535; 0 picks a free one)");
     }
     LiveMetrics live = new LiveMetrics(run.scenario().steps(), run::origin);
     MetricsEndpoint endpoint;

@@ -1,5 +1,7 @@
 package dev.capkit.simulations;
 
+import dev.capkit.core.run.InjectorShare;
+
 import dev.capkit.core.results.Outcome;
 import dev.capkit.core.results.RequestRecord;
 import dev.capkit.core.scenario.LoadShape;

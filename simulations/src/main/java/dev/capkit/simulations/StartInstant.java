@@ -1,12 +1,10 @@
 package dev.capkit.simulations;
 
-import dev.capkit.core.scenario.ScenarioException;
 import java.io.PrintStream;
-import java.util.Properties;
 
 /**
  * The common wall-clock instant at which every injector of a distributed run sends its first
- * request: {@code -Dcapkit.startAt=<epoch milliseconds>}. Each injector prepares (emulator, netem,
+ * request: {@code -Dcapkit.startAt=<epoch milliseconds>} (read by {@link dev.capkit.core.run.RunOptions}). Each injector prepares (emulator, netem,
  * run folder) and then waits until that instant, so injectors' steps line up in absolute time and
  * their runs can be merged. Absent: start at once.
  */
@@ -15,17 +13,10 @@ public final class StartInstant {
 
   private StartInstant() {}
 
-  /** Sleeps until {@code capkit.startAt}; returns the milliseconds waited (0 when absent or past). */
-  public static long await(Properties props, PrintStream out) {
-    String v = props.getProperty(PROPERTY);
-    if (v == null || v.isBlank()) {
+  /** Sleeps until {@code at} (epoch milliseconds); returns the milliseconds waited (0 when null or past). */
+  public static long await(Long at, PrintStream out) {
+    if (at == null) {
       return 0;
-    }
-    long at;
-    try {
-      at = Long.parseLong(v.trim());
-    } catch (NumberFormatException e) {
-      throw new ScenarioException("-D" + PROPERTY, "", "'" + v + "' is not epoch milliseconds");
     }
     long wait = at - System.currentTimeMillis();
     if (wait <= 0) {

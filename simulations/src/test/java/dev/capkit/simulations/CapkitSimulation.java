@@ -40,6 +40,7 @@ import java.util.List;
  */
 public class CapkitSimulation extends Simulation {
   protected final RunSetup setup = RunSetup.prepareOrExplain(System.getProperties(), System.getenv(), System.out);
+  private final MainJob job = new MainJob(setup);
   private final Scenario plan = setup.scenario();
   private final JavaActionBuilder chat =
       new JavaActionBuilder((stats, next) -> new ChatAction("chat", setup.source(), stats, next));
@@ -92,14 +93,14 @@ public class CapkitSimulation extends Simulation {
   private List<Assertion> assertions() {
     List<Assertion> out = new ArrayList<>();
     out.add(global().allRequests().count().gt(0L));
-    if (setup.gated()) {
+    if (job.gated()) {
       out.add(details("regression gate").failedRequests().count().is(0L));
     }
     if (!plan.slo().failBuild()) {
       return out;
     }
     for (RequestMix kind : plan.mix()) {
-      if (!setup.expectsRequestsOf(kind.kind())) {
+      if (!job.expectsRequestsOf(kind.kind())) {
         continue;
       }
       for (Slo slo : plan.slo().latency()) {
@@ -150,8 +151,8 @@ public class CapkitSimulation extends Simulation {
    * (KO on a regression or unusable input), which an assertion turns into a failed build.
    */
   private void completeRun(io.gatling.core.stats.StatsEngine stats) {
-    RunSetup.Completion c = setup.complete(getClass().getSimpleName(), System.out);
-    if (setup.gated()) {
+    MainJob.Completion c = job.complete(getClass().getSimpleName(), System.out);
+    if (job.gated()) {
       long now = System.currentTimeMillis();
       String message = c.gate() == 1 ? "regression (exit 1): see gate/gate.txt in the run folder"
           : "unusable input (exit 2): see the gate's message above";
@@ -167,6 +168,6 @@ public class CapkitSimulation extends Simulation {
 
   @Override
   public void after() {
-    setup.finish(System.out, getClass().getSimpleName());
+    job.finish(System.out, getClass().getSimpleName());
   }
 }

@@ -1,5 +1,7 @@
 package dev.capkit.simulations;
 
+import dev.capkit.core.run.InjectorShare;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -61,7 +61,7 @@ class LocalSplitAgreementTest {
     List<String> jvm = List.of("-Dcapkit.scenariosDir=" + scenarios, "-Dcapkit.scenario=split-check",
         "-Dcapkit.targetKind=emulator");
 
-    try (EmbeddedEmulator emulator = EmbeddedEmulator.start(ScenarioEmulatorOptions.options(scenario, null, props))) {
+    try (EmbeddedEmulator emulator = EmbeddedEmulator.start(ScenarioEmulatorOptions.options(scenario, dev.capkit.core.run.RunOptions.parse(props, Map.of())))) {
       String target = emulator.baseUri().toString();
       StepSummary one = runAndCheck(1, classpath, target, jvm, planned);
       StepSummary three = runAndCheck(3, classpath, target, jvm, planned);

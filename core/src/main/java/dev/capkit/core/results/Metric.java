@@ -27,6 +27,22 @@ public enum Metric {
     return key;
   }
 
+  /**
+   * The histogram that judges a latency objective on {@code objectiveMetric} ({@code e2e}, {@code ttft},
+   * {@code tpot}, {@code itl}): the one place that decides it. Open-loop objectives on E2E and TTFT are
+   * judged from the intended send time (coordinated-omission corrected); closed loop has no intended
+   * time other than the actual one. TPOT and ITL do not depend on when the request was sent.
+   */
+  public static Metric judging(String objectiveMetric, boolean openLoop) {
+    return switch (objectiveMetric) {
+      case "e2e" -> openLoop ? E2E_INTENDED : E2E;
+      case "ttft" -> openLoop ? TTFT_INTENDED : TTFT;
+      case "tpot" -> TPOT;
+      case "itl" -> ITL;
+      default -> throw new IllegalArgumentException("'" + objectiveMetric + "' is not an objective metric (known: e2e, ttft, tpot, itl)");
+    };
+  }
+
   public static Metric ofKey(String key) {
     for (Metric m : values()) {
       if (m.key.equals(key)) {

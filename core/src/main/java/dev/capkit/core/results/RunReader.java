@@ -77,7 +77,7 @@ public final class RunReader {
 
   /** Reads {@code folder/run.json}; errors name the folder and the problem. */
   public static Run read(Path folder) throws IOException {
-    Path file = folder.resolve("run.json");
+    Path file = RunLayout.of(folder).manifest();
     JsonNode root;
     try {
       root = JSON.readTree(Files.readAllBytes(file));
@@ -137,7 +137,7 @@ public final class RunReader {
    * {@code *} holds all kinds together). Values in microseconds. A missing file gives an empty map.
    */
   public static Map<String, Histogram> histogram(Path runFolder, String stepId, Metric metric) throws IOException {
-    Path file = runFolder.resolve("steps").resolve(stepId).resolve(metric.key() + ".hlog");
+    Path file = RunLayout.of(runFolder).hlog(stepId, metric);
     Map<String, Histogram> out = new TreeMap<>();
     if (!Files.exists(file)) {
       return out;

@@ -88,12 +88,12 @@ public final class RunWriter implements AutoCloseable {
   /** Opens the step's interval logs and returns the recorder to feed. */
   public StepRecorder startStep(dev.capkit.core.scenario.StepPlan plan, dev.capkit.core.scenario.SloSet slo) throws IOException {
     StepRecorder recorder = new StepRecorder(plan, slo);
-    Path dir = folder.resolve("steps").resolve(plan.id());
+    Path dir = RunLayout.of(folder).stepDir(plan.id());
     Files.createDirectories(dir);
     long now = clock.millis();
     Map<Metric, LogFile> logs = new EnumMap<>(Metric.class);
     for (Metric m : Metric.values()) {
-      logs.put(m, LogFile.open(dir.resolve(m.key() + ".hlog"), m, plan.id(), now));
+      logs.put(m, LogFile.open(RunLayout.of(folder).hlog(plan.id(), m), m, plan.id(), now));
     }
     open.put(recorder, new OpenStep(logs, now, Instant.ofEpochMilli(now).toString()));
     return recorder;
@@ -170,9 +170,9 @@ public final class RunWriter implements AutoCloseable {
     Path tmp = folder.resolve("run.json.tmp");
     Files.write(tmp, JSON.writeValueAsBytes(manifest));
     try {
-      Files.move(tmp, folder.resolve("run.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(tmp, RunLayout.of(folder).manifest(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, folder.resolve("run.json"), StandardCopyOption.REPLACE_EXISTING);
+      Files.move(tmp, RunLayout.of(folder).manifest(), StandardCopyOption.REPLACE_EXISTING);
     }
   }
 

@@ -58,7 +58,7 @@ public final class ServerSamplesReader {
 
   /** Empty when the run folder has no {@code server-metrics.jsonl}; errors name the file, line and problem. */
   public static Optional<Samples> read(Path runFolder) throws IOException {
-    Path file = runFolder.resolve(FILE_NAME);
+    Path file = RunLayout.of(runFolder).serverSamples();
     if (!Files.exists(file)) {
       return Optional.empty();
     }

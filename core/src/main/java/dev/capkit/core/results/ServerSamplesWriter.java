@@ -31,7 +31,7 @@ public final class ServerSamplesWriter implements AutoCloseable {
 
   /** Creates {@code runFolder/server-metrics.jsonl} (refusing to overwrite one) and writes its header line. */
   public static ServerSamplesWriter create(Path runFolder, String source, double intervalSeconds) throws IOException {
-    Path file = runFolder.resolve(ServerSamplesReader.FILE_NAME);
+    Path file = RunLayout.of(runFolder).serverSamples();
     BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     ObjectNode header = JSON.createObjectNode();
     header.put(ServerSamplesReader.VERSION_FIELD, ServerSamplesReader.FORMAT_VERSION);

@@ -168,13 +168,7 @@ public final class StepRecorder {
   private List<SloVerdict> judge(Map<Metric, Histogram> all, double errorRate, long sent) {
     List<SloVerdict> out = new ArrayList<>();
     for (Slo o : slo.latency()) {
-      // Objectives are judged from the intended send time when there is one (open loop).
-      Histogram h = switch (o.metric()) {
-        case "e2e" -> isOpenLoop() ? all.get(Metric.E2E_INTENDED) : all.get(Metric.E2E);
-        case "ttft" -> isOpenLoop() ? all.get(Metric.TTFT_INTENDED) : all.get(Metric.TTFT);
-        case "tpot" -> all.get(Metric.TPOT);
-        default -> all.get(Metric.ITL);
-      };
+      Histogram h = all.get(Metric.judging(o.metric(), isOpenLoop()));
       double actual = h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(o.percentile()) / 1000.0;
       double limit = o.threshold().toNanos() / 1e6;
       out.add(new SloVerdict(o.key(), limit, actual, actual <= limit));

@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads a scenario file and applies command-line overrides, validating everything before any load
- * is sent. Errors are {@link ScenarioException}s naming file, field and value.
+ * Reads a scenario file and applies command-line overrides (collected by
+ * {@link dev.capkit.core.run.RunOptions}), validating everything before any load is sent. Errors are {@link ScenarioException}s naming file, field and value.
  *
  * <p>Overrides (the {@code capkit.} prefix of system properties removed):
  * {@code qps=5} (one open-loop step at that rate), {@code agents=8} (one closed-loop step),
@@ -375,22 +375,5 @@ public final class ScenarioLoader {
     } catch (NumberFormatException e) {
       throw new ScenarioException("-Dcapkit." + key, "", "'" + o.get(key) + "' is not a whole number");
     }
-  }
-
-  /** Collects {@code capkit.*} system properties as overrides (prefix removed), skipping run-level ones. */
-  public static Map<String, String> overridesFrom(java.util.Properties props) {
-    Map<String, String> out = new TreeMap<>();
-    List<String> runLevel = List.of("scenario", "target", "apiKey", "resultsDir", "scenariosDir", "catalogDir", "baseline",
-        "slowdown", "brokenStreams", "gatlingResultsDir", "simulation", "networkProfiles", "targetQps",
-        "injector", "startAt", "targetKind", "metricsPort"); // distributed runs: read by simulations (InjectorShare, StartInstant, RunSetup)
-    for (String key : props.stringPropertyNames()) {
-      if (key.startsWith("capkit.")) {
-        String k = key.substring("capkit.".length());
-        if (!runLevel.contains(k)) {
-          out.put(k, props.getProperty(key));
-        }
-      }
-    }
-    return out;
   }
 }

@@ -1,7 +1,6 @@
-package dev.capkit.simulations;
+package dev.capkit.core.run;
 
 import dev.capkit.core.scenario.ScenarioException;
-import java.util.Properties;
 
 /**
  * Which share of a run this load generator (injector) sends: injector {@code index} of
@@ -13,7 +12,7 @@ import java.util.Properties;
  *
  * <pre>{@code
  * InjectorShare share = InjectorShare.parse("1/3");
- * ArrivalSchedule mine = ArrivalSchedule.plan(scenario, share); // arrivals 1, 4, 7, ...
+ * share.keeps(4); // true: this injector sends arrivals 1, 4, 7, ...
  * }</pre>
  */
 public record InjectorShare(int index, int count) {
@@ -37,12 +36,6 @@ public record InjectorShare(int index, int count) {
       // reported below with the property name
     }
     throw new ScenarioException("-D" + PROPERTY, "", "'" + value + "' is not an injector share i/N with 0 <= i < N");
-  }
-
-  /** The share set by {@code capkit.injector}, or {@link #WHOLE}. */
-  public static InjectorShare of(Properties props) {
-    String v = props.getProperty(PROPERTY);
-    return v == null || v.isBlank() ? WHOLE : parse(v);
   }
 
   /** Whether this injector sends the planned request with this sequence number. */

@@ -1,0 +1,207 @@
+package dev.capkit.core.run;
+
+import dev.capkit.core.scenario.Scenario;
+import dev.capkit.core.scenario.ScenarioException;
+import dev.capkit.core.scenario.ScenarioLoader;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * A load run's options, read once from the {@code capkit.*} system properties (as JMH's
+ * {@code Options}): the one place those properties are read and validated. A bad value fails here,
+ * before any load, with the property and the value in the message ({@link ScenarioException}, exit 2).
+ * Every {@code capkit.*} property that is not one of {@link #RUN_LEVEL} is a scenario override
+ * ({@link ScenarioLoader}), which rejects unknown names.
+ *
+ * <pre>{@code
+ * RunOptions o = RunOptions.parse(System.getProperties(), System.getenv());
+ * Scenario s = o.loadScenario();      // scenario file + overrides, validated
+ * if (o.target().embedded()) { ... }  // no -Dcapkit.target: the embedded emulator
+ * }</pre>
+ *
+ * @param scenario          {@code capkit.scenario}: scenario name or file (default {@code quickstart})
+ * @param scenariosDir      {@code capkit.scenariosDir}: where named scenarios are (default {@code scenarios})
+ * @param overrides         scenario overrides: every other {@code capkit.*} property, prefix removed
+ * @param target            {@code capkit.target}, {@code capkit.targetKind}, {@code capkit.apiKey}, {@code capkit.tier}
+ * @param resultsDir        {@code capkit.resultsDir}: where run folders are created (default {@code target/capkit-runs})
+ * @param gatlingResultsDir {@code capkit.gatlingResultsDir}: Gatling's report folder (to link it); may be null
+ * @param share             {@code capkit.injector=i/N}: this injector's share (default the whole run)
+ * @param startAtEpochMillis {@code capkit.startAt}: common first-request instant of a distributed run; may be null
+ * @param networkProfiles   {@code capkit.networkProfiles}: network profile catalog file; null: the default one
+ * @param slowdown          {@code capkit.slowdown}: embedded emulator's engine steps this many times slower (default 1)
+ * @param brokenStreams     {@code capkit.brokenStreams}: share of the embedded emulator's streams cut mid-way (default 0)
+ * @param metricsPort       {@code capkit.metricsPort}: serve live figures on this loopback port (0: a free one); null: off
+ * @param afterRun          {@code capkit.targetQps}, {@code capkit.catalogDir}, {@code capkit.baseline}
+ */
+public record RunOptions(
+    String scenario,
+    Path scenariosDir,
+    Map<String, String> overrides,
+    RunTarget target,
+    Path resultsDir,
+    Path gatlingResultsDir,
+    InjectorShare share,
+    Long startAtEpochMillis,
+    Path networkProfiles,
+    double slowdown,
+    double brokenStreams,
+    Integer metricsPort,
+    AfterRunOptions afterRun) {
+
+  /** The run-level properties (prefix {@code capkit.} removed) and what each sets. */
+  public static final Map<String, String> RUN_LEVEL = runLevel();
+
+  public RunOptions {
+    overrides = Map.copyOf(overrides);
+  }
+
+  private static Map<String, String> runLevel() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("scenario", "scenario name or file (default quickstart)");
+    m.put("scenariosDir", "folder of named scenarios (default scenarios)");
+    m.put("target", "endpoint URL (default: the embedded emulator)");
+    m.put("targetKind", "emulator: the target is ./capkit split's standalone emulator");
+    m.put("apiKey", "bearer token (default: environment CAPKIT_API_KEY)");
+    m.put("tier", "hardware tier of a real target");
+    m.put("resultsDir", "where run folders are created (default target/capkit-runs)");
+    m.put("gatlingResultsDir", "Gatling's report folder");
+    m.put("injector", "this injector's share i/N of a distributed run");
+    m.put("startAt", "epoch milliseconds of a distributed run's first request");
+    m.put("networkProfiles", "network profile catalog file");
+    m.put("slowdown", "embedded emulator: engine steps this many times slower (0..100, default 1)");
+    m.put("brokenStreams", "embedded emulator: share of streams cut mid-way (0..1, default 0)");
+    m.put("metricsPort", "serve the run's live figures in Prometheus text format on this loopback port");
+    m.put("targetQps", "rate the plan is made for (req/s)");
+    m.put("catalogDir", "edited tier and model catalogs");
+    m.put("baseline", "baseline file or run folder: run the regression gate");
+    m.put("simulation", "Gatling simulation class (Maven's gatling:test)");
+    m.put("netem.transport", "netem's socket transport (epoll or nio)");
+    return Map.copyOf(m);
+  }
+
+  /** Reads and validates the options; {@code env} supplies {@code CAPKIT_API_KEY}. */
+  public static RunOptions parse(Properties props, Map<String, String> env) {
+    Map<String, String> p = new TreeMap<>();
+    Map<String, String> overrides = new TreeMap<>();
+    for (String key : props.stringPropertyNames()) {
+      if (key.startsWith("capkit.")) {
+        String k = key.substring("capkit.".length());
+        (RUN_LEVEL.containsKey(k) ? p : overrides).put(k, props.getProperty(key));
+      }
+    }
+    Path scenariosDir = Path.of(p.getOrDefault("scenariosDir", "scenarios"));
+    String apiKey = p.containsKey("apiKey") ? p.get("apiKey") : env.get("CAPKIT_API_KEY");
+    String tier = blankToNull(p.get("tier"));
+    RunTarget target = new RunTarget(url(p.get("target")), p.getOrDefault("targetKind", "remote"), apiKey, tier);
+    if (!List.of("remote", "emulator").contains(target.kind())) {
+      throw bad("targetKind", "'" + target.kind() + "' is not a target kind (known: remote, emulator)");
+    }
+    String injector = blankToNull(p.get("injector"));
+    InjectorShare share = injector == null ? InjectorShare.WHOLE : InjectorShare.parse(injector);
+    String startAt = blankToNull(p.get("startAt"));
+    Long at = null;
+    if (startAt != null) {
+      try {
+        at = Long.parseLong(startAt.trim());
+      } catch (NumberFormatException e) {
+        throw bad("startAt", "'" + startAt + "' is not epoch milliseconds");
+      }
+    }
+    Double targetQps = p.containsKey("targetQps") ? number(p, "targetQps", Double.MIN_VALUE, 1e6) : null;
+    AfterRunOptions afterRun = new AfterRunOptions(targetQps, "-Dcapkit.targetQps", path(p.get("catalogDir")),
+        baseline(p.get("baseline"), scenariosDir));
+    return new RunOptions(p.getOrDefault("scenario", "quickstart"), scenariosDir, overrides, target,
+        Path.of(p.getOrDefault("resultsDir", "target/capkit-runs")), path(p.get("gatlingResultsDir")), share, at,
+        path(p.get("networkProfiles")),
+        p.containsKey("slowdown") ? number(p, "slowdown", 0, 100) : 1.0,
+        p.containsKey("brokenStreams") ? number(p, "brokenStreams", 0, 1) : 0.0, port(p.get("metricsPort")), afterRun);
+  }
+
+  /** The scenario file resolved in {@link #scenariosDir}, read and validated, overrides applied. */
+  public Scenario loadScenario() {
+    return ScenarioLoader.load(ScenarioLoader.resolve(scenario, scenariosDir), overrides);
+  }
+
+  /** Whether {@code capkit.<key>} overrides the scenario (e.g. {@code network}). */
+  public boolean overrides(String key) {
+    return overrides.containsKey(key);
+  }
+
+  private static URI url(String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      URI u = URI.create(value.trim().replaceAll("/+$", "").replaceAll("/v1$", ""));
+      if (u.getScheme() == null || u.getHost() == null) {
+        throw new IllegalArgumentException("no scheme or host");
+      }
+      return u;
+    } catch (IllegalArgumentException e) {
+      throw bad("target", "'" + value + "' is not a URL (use http://host:port)");
+    }
+  }
+
+  /** A relative baseline may be relative to the repository root (the parent of the scenarios folder). */
+  private static Path baseline(String value, Path scenariosDir) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    Path file = Path.of(value);
+    Path root = scenariosDir.toAbsolutePath().getParent();
+    if (!file.isAbsolute() && !Files.exists(file) && root != null) {
+      file = root.resolve(value);
+    }
+    return file;
+  }
+
+  private static double number(Map<String, String> p, String key, double min, double max) {
+    String v = p.get(key);
+    try {
+      double d = Double.parseDouble(v.trim());
+      if (!(d >= min && d <= max)) {
+        throw bad(key, "value " + v + " is out of range [" + (min == Double.MIN_VALUE ? "above 0" : trim(min)) + ", " + trim(max) + "]");
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw bad(key, "'" + v + "' is not a number");
+    }
+  }
+
+  private static String trim(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+
+  private static Integer port(String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      int port = Integer.parseInt(value.trim());
+      if (port >= 0 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw bad("metricsPort", "'" + value + "' is not a port (0..65535; 0 picks a free one)");
+  }
+
+  private static Path path(String value) {
+    return value == null || value.isBlank() ? null : Path.of(value);
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+
+  private static ScenarioException bad(String key, String problem) {
+    return new ScenarioException("-Dcapkit." + key, "", problem);
+  }
+}
