@@ -18,9 +18,11 @@ import java.util.Arrays;
  *   <li>an event is dispatched at the blank line that ends it; a payload of exactly
  *       {@code [DONE]} (OpenAI's end-of-stream sentinel) goes to {@link Listener#onDone()} instead.
  * </ul>
- * The parser never allocates per event once its buffers have grown to the largest line seen; the
- * payload handed to the listener is only valid during the callback. Not thread-safe: one parser
- * per response.
+ * The parser never allocates per event, and copies nothing when an event's one {@code data:} line
+ * lies within one read (the usual case): the payload handed to the listener is then a range of the
+ * caller's buffer. Only a line split across reads, or an event of several data lines, is copied into
+ * the parser's own buffers, which are allocated on first need. The payload is only valid during the
+ * callback. Not thread-safe: one parser per response.
  *
  * <pre>{@code
  * var parser = new SseEventParser(new SseEventParser.Listener() {
@@ -45,12 +47,20 @@ public final class SseEventParser {
   private static final byte LF = '\n';
   private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+  private static final int INITIAL_BUFFER = 512;
 
   private final Listener listener;
-  private byte[] line = new byte[512];
+  // A line split across reads is assembled here; allocated on first need.
+  private byte[] line;
   private int lineLength;
-  private byte[] data = new byte[512];
+  // Data of the event being read. Usually it is one data line inside the current read: then it is
+  // only referenced (pending*), never copied. It is copied into data when the read ends before the
+  // event does, or when the event has several data lines.
+  private byte[] data;
   private int dataLength;
+  private byte[] pendingBuf;
+  private int pendingOff;
+  private int pendingLen;
   private boolean hasData;
   private boolean lastWasCr;
   private long events;
@@ -72,21 +82,32 @@ public final class SseEventParser {
       while (eol < end && buf[eol] != LF && buf[eol] != CR) {
         eol++;
       }
-      appendLine(buf, i, eol - i);
       if (eol == end) {
-        return; // partial line: wait for more bytes
+        appendLine(buf, i, eol - i); // partial line: wait for more bytes
+        break;
       }
+      int next = eol + 1;
       if (buf[eol] == CR) {
-        if (eol + 1 < end) {
-          if (buf[eol + 1] == LF) {
-            eol++;
+        if (next < end) {
+          if (buf[next] == LF) {
+            next++;
           }
         } else {
           lastWasCr = true;
         }
       }
-      processLine();
-      i = eol + 1;
+      if (lineLength > 0) {
+        appendLine(buf, i, eol - i);
+        int n = lineLength;
+        lineLength = 0;
+        processLine(line, 0, n);
+      } else {
+        processLine(buf, i, eol - i);
+      }
+      i = next;
+    }
+    if (pendingBuf != null) {
+      materialize(); // buf is the caller's: keep the unfinished event's data past this call
     }
   }
 
@@ -107,70 +128,106 @@ public final class SseEventParser {
     if (len == 0) {
       return;
     }
-    if (lineLength + len > line.length) {
+    if (line == null) {
+      line = new byte[Math.max(INITIAL_BUFFER, len)];
+    } else if (lineLength + len > line.length) {
       line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + len));
     }
     System.arraycopy(buf, off, line, lineLength, len);
     lineLength += len;
   }
 
-  private void processLine() {
-    int len = lineLength;
-    lineLength = 0;
+  /** One complete line {@code src[from, from+len)}, line end excluded. */
+  private void processLine(byte[] src, int from, int len) {
     if (len == 0) {
       dispatch();
       return;
     }
-    if (line[0] == ':') {
+    if (src[from] == ':') {
       return; // comment, e.g. a keep-alive ping
     }
-    int colon = indexOfColon(len);
-    int nameLength = colon < 0 ? len : colon;
-    if (!isData(nameLength)) {
+    int colon = indexOfColon(src, from, from + len);
+    int nameLength = colon < 0 ? len : colon - from;
+    if (!isData(src, from, nameLength)) {
       return;
     }
-    int valueStart = colon < 0 ? len : colon + 1;
-    if (valueStart < len && line[valueStart] == ' ') {
+    int valueStart = colon < 0 ? from + len : colon + 1;
+    int valueEnd = from + len;
+    if (valueStart < valueEnd && src[valueStart] == ' ') {
       valueStart++;
     }
-    int valueLength = len - valueStart;
-    int needed = dataLength + valueLength + (hasData ? 1 : 0);
-    if (needed > data.length) {
-      data = Arrays.copyOf(data, Math.max(data.length * 2, needed));
+    int valueLength = valueEnd - valueStart;
+    if (!hasData && src != line) {
+      pendingBuf = src; // the usual case: referenced where it lies
+      pendingOff = valueStart;
+      pendingLen = valueLength;
+      hasData = true;
+      return;
     }
+    if (pendingBuf != null) {
+      materialize();
+    }
+    ensureData(dataLength + valueLength + (hasData ? 1 : 0));
     if (hasData) {
       data[dataLength++] = LF;
     }
-    System.arraycopy(line, valueStart, data, dataLength, valueLength);
+    System.arraycopy(src, valueStart, data, dataLength, valueLength);
     dataLength += valueLength;
     hasData = true;
   }
 
-  private int indexOfColon(int len) {
-    for (int i = 0; i < len; i++) {
-      if (line[i] == ':') {
+  private void materialize() {
+    ensureData(pendingLen);
+    System.arraycopy(pendingBuf, pendingOff, data, 0, pendingLen);
+    dataLength = pendingLen;
+    pendingBuf = null;
+  }
+
+  private void ensureData(int needed) {
+    if (data == null) {
+      data = new byte[Math.max(INITIAL_BUFFER, needed)];
+    } else if (needed > data.length) {
+      data = Arrays.copyOf(data, Math.max(data.length * 2, needed));
+    }
+  }
+
+  private static int indexOfColon(byte[] src, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (src[i] == ':') {
         return i;
       }
     }
     return -1;
   }
 
-  private boolean isData(int nameLength) {
-    return nameLength == DATA.length && Arrays.equals(line, 0, nameLength, DATA, 0, DATA.length);
+  private static boolean isData(byte[] src, int from, int nameLength) {
+    return nameLength == DATA.length && Arrays.equals(src, from, from + nameLength, DATA, 0, DATA.length);
   }
 
   private void dispatch() {
     if (!hasData) {
       return;
     }
-    int len = dataLength;
+    byte[] src;
+    int off;
+    int len;
+    if (pendingBuf != null) {
+      src = pendingBuf;
+      off = pendingOff;
+      len = pendingLen;
+      pendingBuf = null;
+    } else {
+      src = data;
+      off = 0;
+      len = dataLength;
+    }
     hasData = false;
     dataLength = 0;
     events++;
-    if (Arrays.equals(data, 0, len, DONE, 0, DONE.length)) {
+    if (Arrays.equals(src, off, off + len, DONE, 0, DONE.length)) {
       listener.onDone();
     } else {
-      listener.onData(data, 0, len);
+      listener.onData(src, off, len);
     }
   }
 }

@@ -70,7 +70,8 @@ public final class StreamTimings implements SseEventParser.Listener {
   private long lastReadNanos = -1;
   private long currentReadNanos;
   private long bodyBytes;
-  private final byte[] head = new byte[HEAD_BYTES];
+  // The body's first bytes, for error messages; allocated only when a message may need them.
+  private byte[] head;
   private int headLength;
   private byte[] whole; // non-streamed 2xx body
   private int wholeLength;
@@ -129,19 +130,31 @@ public final class StreamTimings implements SseEventParser.Listener {
     lastReadNanos = arrivalNanos;
     currentReadNanos = arrivalNanos;
     bodyBytes += len;
-    if (headLength < HEAD_BYTES) {
-      int n = Math.min(len, HEAD_BYTES - headLength);
-      System.arraycopy(buf, off, head, headLength, n);
-      headLength += n;
-    }
     if (!isSuccessStatus()) {
-      return; // error bodies: the head is all we keep
+      keepHead(buf, off, len); // error bodies: the head is all we keep
+      return;
     }
     if (streaming) {
       parser.feed(buf, off, len);
+      if (parser.events() == 0) {
+        keepHead(buf, off, len); // only a stream without any event quotes its head
+      }
     } else {
+      keepHead(buf, off, len);
       appendWhole(buf, off, len);
     }
+  }
+
+  private void keepHead(byte[] buf, int off, int len) {
+    if (headLength >= HEAD_BYTES) {
+      return;
+    }
+    if (head == null) {
+      head = new byte[HEAD_BYTES];
+    }
+    int n = Math.min(len, HEAD_BYTES - headLength);
+    System.arraycopy(buf, off, head, headLength, n);
+    headLength += n;
   }
 
   /** The body ended cleanly (end of chunked body, content-length reached, or clean EOF). */
@@ -352,7 +365,7 @@ public final class StreamTimings implements SseEventParser.Listener {
   }
 
   private String headText() {
-    return oneLine(new String(head, 0, headLength, StandardCharsets.UTF_8));
+    return head == null ? "" : oneLine(new String(head, 0, headLength, StandardCharsets.UTF_8));
   }
 
   private static String oneLine(String s) {

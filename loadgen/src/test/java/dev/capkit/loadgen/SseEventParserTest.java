@@ -116,4 +116,60 @@ class SseEventParserTest {
     String big = "x".repeat(100_000);
     assertEquals(List.of(big), parse("data: " + big + "\n\n", 3, 50_000));
   }
+
+  @Test
+  void dataReferencedInTheCallersBufferSurvivesTheBufferBeingReused() {
+    // The parser hands out ranges of the caller's buffer; an event left unfinished at the end of a
+    // read must be kept by the parser, because the caller reuses its buffer for the next read.
+    Events events = new Events();
+    SseEventParser parser = new SseEventParser(events);
+    byte[] reused = new byte[64];
+    byte[] first = "data: {\"a\":1}\n".getBytes(StandardCharsets.UTF_8);
+    System.arraycopy(first, 0, reused, 0, first.length);
+    parser.feed(reused, 0, first.length);
+    assertEquals(List.of(), events.seen);
+    java.util.Arrays.fill(reused, (byte) 'Z');
+    byte[] second = "\ndata: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
+    System.arraycopy(second, 0, reused, 0, second.length);
+    parser.feed(reused, 0, second.length);
+    assertEquals(List.of("{\"a\":1}", "<DONE>"), events.seen);
+  }
+
+  @Test
+  void multiLineDataSplitAcrossReadsIsJoined() {
+    String body = "data: one\r\ndata: two\r\n\r\n";
+    for (int cut = 0; cut <= body.length(); cut++) {
+      assertEquals(List.of("one\ntwo"), parse(body, cut), "cut at byte " + cut);
+    }
+  }
+
+  @Test
+  void manyEventsWithKeepAliveCommentsInOneReadAndAcrossReads() {
+    StringBuilder body = new StringBuilder();
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      body.append("data: {\"i\":").append(i).append("}\r\n\r\n");
+      expected.add("{\"i\":" + i + "}");
+      if (i % 7 == 0) {
+        body.append(": keep-alive ").append(i).append("\r\n\r\n");
+      }
+    }
+    body.append("data: [DONE]\n\n");
+    expected.add("<DONE>");
+    String text = body.toString();
+    assertEquals(expected, parse(text));
+    for (int step = 1; step < 40; step += 3) {
+      int[] cuts = new int[(text.length() - 1) / step];
+      for (int k = 0; k < cuts.length; k++) {
+        cuts[k] = (k + 1) * step;
+      }
+      assertEquals(expected, parse(text, cuts), "reads of " + step + " bytes");
+    }
+  }
+
+  @Test
+  void eventEndedByTheFirstByteOfTheNextRead() {
+    // data line complete in read 1, blank line in read 2: dispatched from the parser's own copy
+    assertEquals(List.of("x", "y"), parse("data: x\n\ndata: y\n\n", 8, 17));
+  }
 }

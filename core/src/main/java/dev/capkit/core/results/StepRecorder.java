@@ -19,7 +19,9 @@ import org.HdrHistogram.Recorder;
 
 /**
  * Records the requests of one step, from any thread, without locks on the hot path: one
- * HdrHistogram {@link Recorder} per (metric, request kind), counters per outcome. The run writer
+ * HdrHistogram {@link Recorder} per (metric, request kind), counters per outcome; a request takes
+ * the lock of the slowest-requests list only when it is slower than the fastest one kept, and ITL
+ * gaps that round to the same microsecond (bundled chunks) are recorded as one count. The run writer
  * drains interval histograms every second into the step's interval logs and folds them into
  * cumulative histograms, from which {@link #summarize} computes the step's figures.
  */
@@ -33,6 +35,9 @@ public final class StepRecorder {
   private final SloSet slo;
   private final Map<String, KindState> kinds = new ConcurrentHashMap<>();
   private final PriorityQueue<SlowRequest> slowest = new PriorityQueue<>(Comparator.comparingDouble(SlowRequest::e2eMs));
+  // The smallest E2E among the slowest kept once SLOWEST_KEPT are kept (-inf before): a request at or
+  // below it would be added and polled straight away, so it skips the lock.
+  private volatile double slowestFloorMs = Double.NEGATIVE_INFINITY;
   private final AtomicLong inFlightNanos = new AtomicLong();
   private final LongAdder goodCount = new LongAdder();
 
@@ -47,7 +52,10 @@ public final class StepRecorder {
 
   /** Records one finished request. Thread-safe; called from the load generator's threads. */
   public void record(RequestRecord r) {
-    KindState k = kinds.computeIfAbsent(r.kind(), KindState::new);
+    KindState k = kinds.get(r.kind());
+    if (k == null) {
+      k = kinds.computeIfAbsent(r.kind(), KindState::new);
+    }
     k.sent.increment();
     if (r.outcome() == Outcome.NOT_SENT) {
       // never on the wire: no latency, no schedule lag to record, not among the slowest
@@ -62,9 +70,7 @@ public final class StepRecorder {
       k.record(Metric.E2E, r.e2eNanos());
       k.record(Metric.TTFT, r.ttftNanos());
       k.record(Metric.TPOT, r.tpotNanos());
-      for (long gap : r.itlNanos()) {
-        k.record(Metric.ITL, gap);
-      }
+      k.recordAll(Metric.ITL, r.itlNanos());
       if (isOpenLoop()) {
         k.record(Metric.E2E_INTENDED, r.e2eFromIntendedNanos());
         k.record(Metric.TTFT_INTENDED, r.ttftFromIntendedNanos());
@@ -79,10 +85,16 @@ public final class StepRecorder {
     if (r.e2eNanos() > 0) {
       inFlightNanos.addAndGet(r.e2eNanos());
     }
-    synchronized (slowest) {
-      slowest.add(new SlowRequest(r.requestId(), r.traceId(), r.kind(), r.e2eNanos() / 1e6, r.outcome().key()));
-      if (slowest.size() > SLOWEST_KEPT) {
-        slowest.poll();
+    double e2eMs = r.e2eNanos() / 1e6;
+    if (e2eMs > slowestFloorMs) { // a volatile read, no lock, for the many requests that are not among the slowest
+      synchronized (slowest) {
+        slowest.add(new SlowRequest(r.requestId(), r.traceId(), r.kind(), e2eMs, r.outcome().key()));
+        if (slowest.size() > SLOWEST_KEPT) {
+          slowest.poll();
+        }
+        if (slowest.size() == SLOWEST_KEPT) {
+          slowestFloorMs = slowest.peek().e2eMs();
+        }
       }
     }
   }
@@ -208,8 +220,35 @@ public final class StepRecorder {
       if (nanos < 0) {
         return;
       }
-      long micros = Math.max(1, Math.min(MAX_MICROS, (nanos + 500) / 1000));
-      recorders.get(m).recordValue(micros);
+      recorders.get(m).recordValue(micros(nanos));
+    }
+
+    /** Records every value (negative ones skipped); runs of equal values are recorded as one count. */
+    void recordAll(Metric m, long[] nanos) {
+      Recorder recorder = recorders.get(m);
+      long run = -1;
+      long count = 0;
+      for (long n : nanos) {
+        if (n < 0) {
+          continue;
+        }
+        long micros = micros(n);
+        if (micros != run) {
+          if (count > 0) {
+            recorder.recordValueWithCount(run, count);
+          }
+          run = micros;
+          count = 0;
+        }
+        count++;
+      }
+      if (count > 0) {
+        recorder.recordValueWithCount(run, count);
+      }
+    }
+
+    private static long micros(long nanos) {
+      return Math.max(1, Math.min(MAX_MICROS, (nanos + 500) / 1000));
     }
   }
 }

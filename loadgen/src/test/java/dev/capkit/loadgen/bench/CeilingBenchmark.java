@@ -1,0 +1,199 @@
+package dev.capkit.loadgen.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Ceiling benchmark with the load generator and the emulator in separate JVM processes (the honest
+ * setup: each has its own JIT, GC and event loops, as when a user runs a load against
+ * {@code ./capkit emulator}).
+ *
+ * <p>One {@link CeilingServer} process (emulator, {@code instant} profile) lives for the whole run;
+ * for each rate a fresh {@link CeilingClient} process warms up and then offers the rate for the
+ * measured window. Per rate it reports:
+ * <ul>
+ *   <li><b>offered</b>: requests sent in the window / window; <b>achieved</b>: successful responses
+ *       completed inside the window / window (the definition of the in-JVM ceiling benchmark);
+ *       <b>sustained</b>: achieved within 1% of offered and at most 1% errors;
+ *   <li><b>CPU per 1,000 requests</b> of each process: utime + stime from {@code /proc/PID/stat}
+ *       over the window (JIT and GC threads included), divided by the requests sent in it;
+ *   <li><b>TTFT overhead</b> p50/p99: per request, client TTFT minus the emulator's TTFT (request
+ *       decoded to first content chunk written), both {@code System.nanoTime()} on one machine;
+ *   <li>the 1-minute load average before and after the window.
+ * </ul>
+ * With {@code -Dbench.baseline=<class path>} each rate runs a client from that class path first
+ * (label {@code baseline}) and then this build's ({@code this}), against the same server: an A/B in
+ * the same conditions. {@code -Dbench.clientJvmArg=...} adds one JVM argument to each client
+ * ({@code {label}} and {@code {rate}} are replaced), e.g. a profiler agent (loadgen/README.md).
+ */
+public final class CeilingBenchmark {
+
+  private static final long CLOCK_TICKS_PER_SECOND = clockTicks();
+
+  private CeilingBenchmark() {}
+
+  record Result(String label, double rate, long sent, long okInWindow, long failed, double clientCpu,
+      double serverCpu, double seconds, Histogram overhead, String loadBefore, String loadAfter) {}
+
+  public static void run(List<Double> rates, double warmup, double seconds, String baselineClasspath)
+      throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classpath = System.getProperty("java.class.path");
+    Path dir = Files.createTempDirectory("capkit-ceiling");
+    Process server = new ProcessBuilder(java, "-Xms1g", "-Xmx1g", "-XX:+UseG1GC",
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath, CeilingServer.class.getName())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    BufferedReader serverOut = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+    PrintWriter serverIn = new PrintWriter(server.getOutputStream(), true, StandardCharsets.UTF_8);
+    try {
+      String[] hello = expect(serverOut, "listening").split(" ");
+      String uri = hello[1];
+      String model = hello[2];
+      System.out.printf(Locale.ROOT, "ceiling: %d cores, emulator (instant profile) pid %d at %s; client: fresh JVM per rate,"
+          + " %.0f s warm-up then %.0f s measured; streamed chats, 300-token prompt, max_tokens 64%n",
+          Runtime.getRuntime().availableProcessors(), server.pid(), uri, warmup, seconds);
+      List<Result> results = new ArrayList<>();
+      for (double rate : rates) {
+        if (!baselineClasspath.isBlank()) {
+          results.add(runClient("baseline", baselineClasspath, java, uri, model, rate, warmup, seconds, server, serverOut,
+              serverIn, dir));
+        }
+        results.add(runClient("this", classpath, java, uri, model, rate, warmup, seconds, server, serverOut, serverIn, dir));
+      }
+      print(results);
+    } finally {
+      serverIn.println("quit");
+      server.waitFor(10, TimeUnit.SECONDS);
+      server.destroy();
+    }
+  }
+
+  private static Result runClient(String label, String classpath, String java, String uri, String model, double rate,
+      double warmup, double seconds, Process server, BufferedReader serverOut, PrintWriter serverIn, Path dir)
+      throws Exception {
+    Path records = dir.resolve(label + "-" + (long) rate + ".txt");
+    List<String> command = new ArrayList<>(List.of(java, "-Xms1g", "-Xmx1g", "-XX:+UseG1GC"));
+    String agent = System.getProperty("bench.clientJvmArg", "");
+    if (!agent.isBlank()) {
+      command.add(agent.replace("{label}", label).replace("{rate}", Long.toString((long) rate))); // e.g. a profiler agent
+    }
+    command.addAll(List.of("-cp", classpath, CeilingClient.class.getName(), uri, model, Double.toString(rate),
+        Double.toString(warmup), Double.toString(seconds), records.toString()));
+    Process client = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+    expect(out, "measure-start");
+    long client0 = cpuTicks(client.pid());
+    long server0 = cpuTicks(server.pid());
+    String loadBefore = loadAverage();
+    String end = expect(out, "measure-end");
+    long client1 = cpuTicks(client.pid());
+    long server1 = cpuTicks(server.pid());
+    String loadAfter = loadAverage();
+    long sent = Long.parseLong(end.substring(end.lastIndexOf(' ') + 1));
+    while (out.readLine() != null) {
+      // drain until the client exits
+    }
+    if (client.waitFor() != 0) {
+      throw new IllegalStateException(label + " client at " + rate + "/s exited with " + client.exitValue());
+    }
+    Path serverFile = dir.resolve("server-" + label + "-" + (long) rate + ".txt");
+    serverIn.println("dump " + serverFile);
+    expect(serverOut, "dumped");
+    Map<String, Long> serverTtft = new HashMap<>();
+    for (String line : Files.readAllLines(serverFile)) {
+      String[] f = line.split(" ");
+      serverTtft.put(f[0], Long.parseLong(f[1]));
+    }
+    Histogram overhead = new Histogram(3);
+    long okInWindow = 0;
+    long failed = 0;
+    for (String line : Files.readAllLines(records)) {
+      String[] f = line.split(" ");
+      boolean ok = f[1].equals("1");
+      long ttft = Long.parseLong(f[2]);
+      if (!ok) {
+        failed++;
+        continue;
+      }
+      if (f[3].equals("1")) {
+        okInWindow++;
+      }
+      Long s = serverTtft.get(f[0]);
+      if (s != null && ttft >= 0) {
+        overhead.recordValue(Math.max(0, ttft - s) / 100); // units of 0.1 us
+      }
+    }
+    failed += Math.max(0, sent - Files.readAllLines(records).size()); // never completed
+    double hz = CLOCK_TICKS_PER_SECOND;
+    Result r = new Result(label, rate, sent, okInWindow, failed, (client1 - client0) / hz, (server1 - server0) / hz,
+        seconds, overhead, loadBefore, loadAfter);
+    printRow(r);
+    return r;
+  }
+
+  private static void print(List<Result> results) {
+    System.out.println();
+    System.out.printf(Locale.ROOT, "%-9s %8s %9s %10s %7s %7s %14s %14s %9s %9s  %-10s %s%n", "client", "rate/s",
+        "offered/s", "achieved/s", "ratio", "errors", "client cpu-s/1k", "server cpu-s/1k", "ovh p50", "ovh p99",
+        "sustained", "load avg before -> after");
+    for (Result r : results) {
+      printRow(r);
+    }
+  }
+
+  private static void printRow(Result r) {
+    double offered = r.sent() / r.seconds();
+    double achieved = r.okInWindow() / r.seconds();
+    double ratio = offered == 0 ? Double.NaN : achieved / offered;
+    double errors = r.sent() == 0 ? 0 : (double) r.failed() / r.sent();
+    boolean sustained = ratio >= 0.99 && errors <= 0.01;
+    System.out.printf(Locale.ROOT, "%-9s %8.0f %9.1f %10.1f %7.4f %6.2f%% %15.3f %15.3f %7.3fms %7.3fms  %-10s %s -> %s%n",
+        r.label(), r.rate(), offered, achieved, ratio, errors * 100, r.clientCpu() * 1000 / Math.max(1, r.sent()),
+        r.serverCpu() * 1000 / Math.max(1, r.sent()), r.overhead().getValueAtPercentile(50) / 1e4,
+        r.overhead().getValueAtPercentile(99) / 1e4, sustained ? "yes" : "NO", r.loadBefore(), r.loadAfter());
+    System.out.flush();
+  }
+
+  private static String expect(BufferedReader in, String prefix) throws IOException {
+    String line;
+    while ((line = in.readLine()) != null) {
+      if (line.startsWith(prefix)) {
+        return line;
+      }
+    }
+    throw new IllegalStateException("process ended before printing '" + prefix + "'");
+  }
+
+  /** utime + stime of a process, in clock ticks (fields 14 and 15 of /proc/PID/stat). */
+  static long cpuTicks(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 3.. start at index 0: 14 -> 11, 15 -> 12
+  }
+
+  private static String loadAverage() throws IOException {
+    return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+  }
+
+  private static long clockTicks() {
+    try {
+      Process p = new ProcessBuilder("getconf", "CLK_TCK").start();
+      String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+      return p.waitFor() == 0 ? Long.parseLong(s) : 100;
+    } catch (IOException | InterruptedException | NumberFormatException e) {
+      return 100; // Linux's USER_HZ on every common configuration
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package dev.capkit.loadgen.bench;
+
+import dev.capkit.core.results.RequestRecord;
+import dev.capkit.core.results.StepRecorder;
+import dev.capkit.core.scenario.ClientTimeouts;
+import dev.capkit.core.scenario.SloSet;
+import dev.capkit.core.scenario.StepPlan;
+import dev.capkit.loadgen.ChatClient;
+import dev.capkit.loadgen.ChatEndpoint;
+import dev.capkit.loadgen.ChatRequest;
+import dev.capkit.loadgen.TextChatRequests;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The load-generator process of the ceiling benchmark: capkit's {@link ChatClient} sending streamed
+ * text chats (300-token prompt, {@code max_tokens} 64, usage included) open loop with Poisson
+ * arrivals at one rate, every record going into a core {@link StepRecorder} as in a run (HdrHistogram
+ * recorders per metric). No Gatling: this is the loadgen and recording path alone.
+ *
+ * <p>Phases: {@code warmup} seconds at the rate (exercising the path; not measured), then
+ * {@code seconds} measured. It prints {@code measure-start} and {@code measure-end sent <n>} when the measured
+ * window opens and closes (the launcher samples both processes' CPU then), waits up to 10 s for the
+ * stragglers, and writes one line per measured request to {@code out}:
+ * {@code <request id> <ok 0|1> <client ttft ns> <completed inside the window 0|1> <schedule lag ns>}.
+ *
+ * <p>Args: {@code <base uri> <model> <rate/s> <warmup s> <seconds> <out file>}.
+ */
+public final class CeilingClient {
+
+  private record Done(RequestRecord record, boolean inWindow) {}
+
+  private CeilingClient() {}
+
+  public static void main(String[] args) throws Exception {
+    URI base = URI.create(args[0]);
+    String model = args[1];
+    double rate = Double.parseDouble(args[2]);
+    long warmupNanos = (long) (Double.parseDouble(args[3]) * 1e9);
+    long measureNanos = (long) (Double.parseDouble(args[4]) * 1e9);
+    Path out = Path.of(args[5]);
+
+    ChatEndpoint endpoint = new ChatEndpoint(base, model, null,
+        new ClientTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(60)));
+    TextChatRequests chats = new TextChatRequests("chat", model, true, false);
+    StepRecorder warmRecorder = recorder(0, warmupNanos);
+    StepRecorder recorder = recorder(1, measureNanos);
+    ConcurrentLinkedQueue<Done> done = new ConcurrentLinkedQueue<>();
+    AtomicLong outstanding = new AtomicLong();
+    SplittableRandom random = new SplittableRandom(5);
+
+    try (ChatClient client = new ChatClient(endpoint)) {
+      long origin = System.nanoTime() + 100_000_000L;
+      long measureStart = origin + warmupNanos;
+      long measureEnd = measureStart + measureNanos;
+      long intended = origin;
+      boolean started = false;
+      long sent = 0;
+      while (intended < measureEnd) {
+        long now = System.nanoTime();
+        if (!started && now >= measureStart) {
+          started = true;
+          System.out.println("measure-start");
+          System.out.flush();
+        }
+        if (intended > now) {
+          LockSupport.parkNanos(intended - now);
+          continue;
+        }
+        boolean measured = intended >= measureStart;
+        if (measured) {
+          sent++;
+        }
+        ChatRequest request = chats.request(300, 64, random.nextLong());
+        long lag = Math.max(0, now - intended);
+        outstanding.incrementAndGet();
+        client.send(request, lag).whenComplete((r, e) -> {
+          if (measured) {
+            recorder.record(r);
+            long t = System.nanoTime();
+            done.add(new Done(r, t >= measureStart && t < measureEnd));
+          } else {
+            warmRecorder.record(r);
+          }
+          outstanding.decrementAndGet();
+        });
+        intended += (long) (-Math.log(1 - random.nextDouble()) / rate * 1e9);
+      }
+      LockSupport.parkNanos(Math.max(0, measureEnd - System.nanoTime()));
+      System.out.println("measure-end sent " + sent);
+      System.out.flush();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (outstanding.get() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+    }
+    try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8))) {
+      for (Done d : done) {
+        RequestRecord r = d.record();
+        w.println(r.requestId() + " " + (r.ok() ? 1 : 0) + " " + r.ttftNanos() + " " + (d.inWindow() ? 1 : 0)
+            + " " + r.scheduleLagNanos());
+      }
+    }
+  }
+
+  private static StepRecorder recorder(int index, long nanos) {
+    StepPlan plan = new StepPlan(index, "s" + index, 1, "qps", "none", Duration.ZERO, Duration.ofNanos(nanos));
+    return new StepRecorder(plan, new SloSet(List.of(), 0.01, false));
+  }
+}

@@ -1,0 +1,41 @@
+package dev.capkit.loadgen.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Entry point of {@code mvn -pl loadgen -am -Pbench -DskipTests test}: {@code -Dbench.run=jmh} (default)
+ * runs the JMH benchmarks of the per-chunk and per-request client path
+ * ({@code dev.capkit.loadgen.ClientPathBenchmark}, extra JMH arguments in {@code -Dbench.jmh});
+ * {@code -Dbench.run=ceiling} runs {@link CeilingBenchmark} at {@code -Dbench.rates} for
+ * {@code -Dbench.seconds} each after {@code -Dbench.warmup} seconds.
+ */
+public final class LoadgenBenchmarks {
+
+  private LoadgenBenchmarks() {}
+
+  public static void main(String[] args) throws Exception {
+    String run = System.getProperty("bench.run", "jmh");
+    switch (run) {
+      case "jmh" -> {
+        List<String> jmh = new ArrayList<>();
+        String extra = System.getProperty("bench.jmh", "").trim();
+        if (!extra.isEmpty()) {
+          jmh.addAll(Arrays.asList(extra.split("\\s+")));
+        }
+        jmh.add("dev.capkit.loadgen.ClientPathBenchmark");
+        org.openjdk.jmh.Main.main(jmh.toArray(String[]::new));
+      }
+      case "ceiling" -> {
+        List<Double> rates = new ArrayList<>();
+        for (String r : System.getProperty("bench.rates", "250,500,1000").split(",")) {
+          rates.add(Double.parseDouble(r.trim()));
+        }
+        CeilingBenchmark.run(rates, Double.parseDouble(System.getProperty("bench.warmup", "5")),
+            Double.parseDouble(System.getProperty("bench.seconds", "15")), System.getProperty("bench.baseline", ""));
+      }
+      default -> throw new IllegalArgumentException("-Dbench.run=" + run + ": expected jmh or ceiling");
+    }
+  }
+}
