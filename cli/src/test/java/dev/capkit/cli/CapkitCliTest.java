@@ -32,4 +32,9 @@ class CapkitCliTest {
   void badEmulatorTierIsStatus2() {
     assertEquals(2, run("emulator", "--tier", "gn99-nope"));
   }
+
+  @Test
+  void engineWithAMissingModelFileIsStatus2() {
+    assertEquals(2, run("engine", "--gguf", "target/no-such-model.gguf", "--port", "0"));
+  }
 }
