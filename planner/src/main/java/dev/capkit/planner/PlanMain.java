@@ -35,6 +35,11 @@ public final class PlanMain {
         --no-alt-dtypes       do not plan the dtype that fits for tiers where the planned one does not
         --sizing S            container sizing used in the Deployment: vpa (default) or simple; both are reported
         --seed N              seeds the bootstrap and virtual runs (default 42)
+        --prometheus URL      size the container from this Prometheus server's history instead of the runs' samples
+        --since D             with --prometheus: the window, ending now (e.g. 7d, 36h; default 7d)
+        --selector S          with --prometheus: label selector picking one container, e.g. '{namespace="llm",pod="vllm-0"}'
+        --series K            with --prometheus: process (process_cpu_seconds_total, process_resident_memory_bytes; default)
+                              or cadvisor (container_cpu_usage_seconds_total, container_memory_working_set_bytes)
       """;
 
   private PlanMain() {}
@@ -55,9 +60,10 @@ public final class PlanMain {
     List<Path> runs;
     PlanOptions options;
     Path outDir;
+    dev.capkit.core.prometheus.ServerHistory history;
     try {
       CommandLine cl = CommandLine.parse(args, List.of("--target-qps", "--out", "--slo", "--headroom", "--dtype", "--catalog",
-          "--tiers", "--seed", "--sizing"), List.of("--no-predict", "--no-alt-dtypes"));
+          "--tiers", "--seed", "--sizing", "--prometheus", "--since", "--selector", "--series"), List.of("--no-predict", "--no-alt-dtypes"));
       double target = cl.number("--target-qps", Double.NaN);
       if (Double.isNaN(target)) {
         cl.require("--target-qps", "the fleet-wide requests/s to plan for");
@@ -93,12 +99,13 @@ public final class PlanMain {
           throw new PlanException("--sizing: " + e.getMessage());
         }
       }
-    } catch (PlanException | CommandLine.UsageException e) {
+      history = PrometheusSizingOptions.history(cl);
+    } catch (PlanException | CommandLine.UsageException | dev.capkit.core.prometheus.PrometheusQueryException e) {
       err.println("capkit plan: error: " + e.getMessage());
       return 2;
     }
     try {
-      PlanResult plan = Planner.planRuns(runs, options);
+      PlanResult plan = history == null ? Planner.planRuns(runs, options) : Planner.planRuns(runs, options, history);
       Path dir = outDir != null ? outDir : dev.capkit.core.results.RunLayout.of(runs.get(0)).planDir();
       List<Path> written = PlanWriters.writeAll(plan, dir);
       out.print(PlanMarkdown.tierTable(plan));

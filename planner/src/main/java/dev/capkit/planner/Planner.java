@@ -53,10 +53,35 @@ public final class Planner {
   static final int CALIBRATION_SEEDS = 5;
   static final int CALIBRATION_STEPS = 24;
 
+  private static final String RUN_SAMPLES_WARNING = "container CPU/memory come from server samples";
+
   private Planner() {}
+
+  /**
+   * Plans as {@link #planRuns(List, PlanOptions)}, but sizes the container from {@code history} (server
+   * samples read from a Prometheus server, e.g. a week of production) instead of the runs' own
+   * samples; the plan's container basis records the history's queries and window.
+   */
+  public static PlanResult planRuns(List<Path> runFolders, PlanOptions options, dev.capkit.core.prometheus.ServerHistory history) {
+    PlanResult p = plan(runFolders, options, history.samples());
+    if (p.pod() == null) {
+      return p;
+    }
+    List<String> warnings = new ArrayList<>(p.warnings().stream().filter(w -> !w.startsWith(RUN_SAMPLES_WARNING)).toList());
+    if (p.pod().measured()) {
+      warnings.add("container CPU/memory come from Prometheus history, not from the runs: " + history.source());
+    }
+    return new PlanResult(p.generatedAt(), p.scenario(), p.runs(), p.targetQps(), p.slos(), p.sloSource(), p.headroom(),
+        p.catalog(), p.prices(), p.calibration(), p.rows(), p.recommendation(), p.pod().withSourceFirst("server samples: " + history.source()),
+        warnings);
+  }
 
   /** Reads the run folders and plans; {@link PlanException} (file, field, value) when the input cannot be planned from. */
   public static PlanResult planRuns(List<Path> runFolders, PlanOptions options) {
+    return plan(runFolders, options, null);
+  }
+
+  private static PlanResult plan(List<Path> runFolders, PlanOptions options, List<ServerSample> historySamples) {
     Catalog catalog;
     try {
       catalog = Catalog.load(options.catalogDir());
@@ -66,12 +91,15 @@ public final class Planner {
     LadderReader.Result read = LadderReader.read(runFolders, catalog, options.assumedDtype(), options.slos());
     List<ServerSample> samples = new ArrayList<>();
     List<String> warnings = new ArrayList<>(read.warnings());
-    for (RunReader.Run run : read.runs()) {
+    for (RunReader.Run run : historySamples != null ? List.<RunReader.Run>of() : read.runs()) {
       try {
         ServerSamplesReader.read(run.folder()).ifPresent(s -> samples.addAll(s.samples()));
       } catch (IOException e) {
         warnings.add("server samples ignored: " + e.getMessage());
       }
+    }
+    if (historySamples != null) {
+      samples.addAll(historySamples);
     }
     List<String> runIds = read.runs().stream().map(r -> r.manifest().runId()).toList();
     return plan(read.ladders(), read.runs().get(0).manifest().scenario(), runIds, samples, catalog, options, warnings);
@@ -123,7 +151,7 @@ public final class Planner {
       if (pod.measured()) {
         // Host-side CPU and memory follow the request rate and mix, not the GPU, but say where they were taken.
         String where = String.join(", ", measured.stream().map(TierLadder::tierId).distinct().toList());
-        warnings.add(String.format(Locale.ROOT, "container CPU/memory come from server samples taken while the runs offered %s..%s"
+        warnings.add(String.format(Locale.ROOT, RUN_SAMPLES_WARNING + " taken while the runs offered %s..%s"
                 + " req/s on %s%s; the plan runs each replica at %.3g req/s", fmt(minRate(measured)), fmt(maxRate(measured)), where,
             best.basis() == Basis.PREDICTED ? " (not the recommended tier)" : "", best.replicas().perReplicaRate()));
       }

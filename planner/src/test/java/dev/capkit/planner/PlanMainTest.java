@@ -76,6 +76,45 @@ class PlanMainTest {
   }
 
   @Test
+  void prometheusOptionsAreCheckedBeforePlanning() {
+    Outcome sinceAlone = plan(run.toString(), "--target-qps", "5", "--since", "7d");
+    assertEquals(2, sinceAlone.status());
+    assertTrue(sinceAlone.err().contains("--since: only used with --prometheus URL"), sinceAlone.err());
+    Outcome notHttp = plan(run.toString(), "--target-qps", "5", "--prometheus", "prometheus:9090");
+    assertEquals(2, notHttp.status());
+    assertTrue(notHttp.err().contains("--prometheus: 'prometheus:9090' is not an http(s) URL"), notHttp.err());
+    Outcome badWindow = plan(run.toString(), "--target-qps", "5", "--prometheus", "http://127.0.0.1:9", "--since", "a week");
+    assertEquals(2, badWindow.status());
+    assertTrue(badWindow.err().contains("--since: 'a week' is not a window (use e.g. 7d, 36h, 90m)"), badWindow.err());
+    Outcome badSeries = plan(run.toString(), "--target-qps", "5", "--prometheus", "http://127.0.0.1:9", "--series", "dcgm");
+    assertEquals(2, badSeries.status());
+    assertTrue(badSeries.err().contains("--series: unknown series source 'dcgm' (known: process, cadvisor)"), badSeries.err());
+    Outcome badSelector = plan(run.toString(), "--target-qps", "5", "--prometheus", "http://127.0.0.1:9", "--selector", "pod=x");
+    assertEquals(2, badSelector.status());
+    assertTrue(badSelector.err().contains("--selector: 'pod=x' is not a label selector"), badSelector.err());
+    Outcome unreachable = plan(run.toString(), "--target-qps", "5", "--prometheus", "http://127.0.0.1:9");
+    assertEquals(2, unreachable.status());
+    assertTrue(unreachable.err().contains("--prometheus: cannot query http://127.0.0.1:9 (process_cpu_seconds_total[604800s])"),
+        unreachable.err());
+  }
+
+  /** Sizing from a history: its source (queries, window) is the container basis' first line in plan.json. */
+  @Test
+  void historySizesTheContainerAndTheQueryIsRecorded() throws Exception {
+    java.util.List<dev.capkit.core.results.ServerSample> samples = ContainerSizingTest.fixed();
+    var history = new dev.capkit.core.prometheus.ServerHistory(samples,
+        "Prometheus http://prom:9090: process_cpu_seconds_total{pod=\"vllm-0\"}[604800s] and ... at 2026-12-01T00:00:00Z");
+    PlanResult p = Planner.planRuns(java.util.List.of(run), PlanOptions.defaults(5).withPredict(false)
+        .withSlos(SloTarget.parseList("ttft.p99=2s")), history);
+    assertTrue(p.pod().measured());
+    assertEquals("server samples: " + history.source(), p.pod().basis().get(0));
+    assertTrue(p.warnings().stream().anyMatch(w -> w.startsWith("container CPU/memory come from Prometheus history")), p.warnings().toString());
+    assertTrue(p.warnings().stream().noneMatch(w -> w.contains("taken while the runs offered")), p.warnings().toString());
+    String json = dev.capkit.planner.output.PlanJson.render(p);
+    assertTrue(json.contains("[604800s]"), json);
+  }
+
+  @Test
   void notARunFolderAndUnknownTierInRunJson() throws Exception {
     Path empty = Files.createDirectories(tmp.resolve("empty"));
     Outcome o = plan(empty.toString(), "--target-qps", "5");

@@ -51,6 +51,8 @@ public final class RunSetup implements AutoCloseable {
   private final ArrivalSchedule schedule;
   private final RequestSource source;
   private dev.capkit.loadgen.live.MetricsEndpoint liveEndpoint;
+  private final java.time.Instant prepared = java.time.Instant.now(); // start of the window read from -Dcapkit.prometheus
+  private PrintStream out;
 
   private RunSetup(RunOptions options, Scenario scenario, StartedTarget target, PrometheusScraper scraper, LoadRun run,
       ArrivalSchedule schedule, RequestSource source) {
@@ -100,10 +102,15 @@ public final class RunSetup implements AutoCloseable {
     // The target's own view (queue, KV, process CPU and memory) for container sizing: scraped
     // directly, never through netem, every 2 s into the run folder.
     URI metrics = target.direct().resolve("/metrics");
-    PrometheusScraper scraper = PrometheusScraper.start(metrics, Duration.ofSeconds(2),
-        ServerSamplesWriter.create(writer.folder(), metrics.toString(), 2.0));
-    out.println("capkit: scraping " + metrics + " every 2 s into " + ServerSamplesReader.FILE_NAME);
+    PrometheusScraper scraper = null;
+    if (options.prometheus() == null) {
+      scraper = PrometheusScraper.start(metrics, Duration.ofSeconds(2), ServerSamplesWriter.create(writer.folder(), metrics.toString(), 2.0));
+      out.println("capkit: scraping " + metrics + " every 2 s into " + ServerSamplesReader.FILE_NAME);
+    } else {
+      out.println("capkit: server samples will be read from Prometheus " + options.prometheus().url() + " at the end of the run");
+    }
     RunSetup setup = new RunSetup(options, scenario, target, scraper, run, schedule, source);
+    setup.out = out;
     setup.liveEndpoint = LiveMetricsOption.start(options.metricsPort(), run, out);
     StartInstant.await(options.startAtEpochMillis(), out); // distributed: every injector's first request at -Dcapkit.startAt
     return setup;
@@ -246,8 +253,13 @@ public final class RunSetup implements AutoCloseable {
   @Override
   public void close() {
     LiveMetricsOption.stop(liveEndpoint);
+    if (options.prometheus() != null) {
+      RunPrometheusOption.writeHistory(options.prometheus(), run.writer().folder(), prepared, out);
+    }
     try {
-      scraper.close();
+      if (scraper != null) {
+        scraper.close();
+      }
     } catch (RuntimeException e) {
       // the samples written so far stay in the run folder
     }

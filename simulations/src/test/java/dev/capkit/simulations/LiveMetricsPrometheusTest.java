@@ -5,7 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.capkit.core.results.Metric;
 import dev.capkit.core.results.RunReader;
+import dev.capkit.core.results.ServerSample;
+import dev.capkit.core.results.ServerSamplesReader;
 import dev.capkit.core.results.StepSummary;
+import dev.capkit.core.scenario.Scenario;
+import dev.capkit.core.scenario.ScenarioLoader;
+import dev.capkit.emulator.EmbeddedEmulator;
+import dev.capkit.emulator.ScenarioEmulatorOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,6 +57,43 @@ class LiveMetricsPrometheusTest {
         "timeouts": { "connect": "2s", "firstByte": "30s", "total": "60s" }
       }
       """;
+
+  /**
+   * {@code -Dcapkit.prometheus}: Prometheus scrapes a standalone emulator every second; the run sends
+   * to that emulator, does not scrape it itself, and takes its server samples from Prometheus over the
+   * run's window (selected by instance).
+   */
+  @Test
+  void serverSamplesComeFromPrometheusOverTheRunsWindow() throws Exception {
+    LocalPrometheus.requireBinary();
+    Path scenario = Files.writeString(dir.resolve("live.json"), SCENARIO);
+    Scenario loaded = ScenarioLoader.load(scenario, Map.of());
+    try (EmbeddedEmulator emulator = EmbeddedEmulator.start(ScenarioEmulatorOptions.options(loaded, dev.capkit.core.run.RunOptions.parse(new Properties(), Map.of())))) {
+      String instance = emulator.baseUri().getHost() + ":" + emulator.baseUri().getPort();
+      try (LocalPrometheus prometheus = LocalPrometheus.start(dir, List.of(instance))) {
+        System.setProperty("capkit.resultsDir", dir.resolve("runs").toString());
+        System.setProperty("capkit.gatlingResultsDir", dir.resolve("gatling").toString());
+        Map.of("capkit.scenario", scenario.toString(), "capkit.target", emulator.baseUri().toString(), "capkit.targetKind", "emulator",
+            "capkit.prometheus", prometheus.base().toString(), "capkit.prometheusSelector", "{instance=\"" + instance + "\"}")
+            .forEach(System::setProperty);
+        int status = io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {
+            "-s", CapkitSimulation.class.getName(), "-rf", dir.resolve("gatling").toString(), "-nr"});
+        assertEquals(0, status);
+        Path folder;
+        try (var runs = Files.list(dir.resolve("runs"))) {
+          folder = runs.toList().get(0);
+        }
+        ServerSamplesReader.Samples samples = ServerSamplesReader.read(folder).orElseThrow(() -> new AssertionError("no server samples"));
+        assertTrue(samples.source().startsWith("Prometheus " + prometheus.base() + ": process_cpu_seconds_total{instance=\"" + instance + "\"}["),
+            samples.source());
+        assertTrue(samples.samples().size() >= 8, "about one sample a second over the 10-s run: " + samples.samples().size());
+        for (ServerSample s : samples.samples()) {
+          assertTrue(s.values().containsKey("process_cpu_seconds_total") && s.values().containsKey("vllm:num_requests_running"), s.toString());
+        }
+        assertEquals(1.0, samples.intervalSeconds(), 0.2, "Prometheus' scrape interval");
+      }
+    }
+  }
 
   @Test
   void prometheusScrapesALiveRunAndItsSeriesMatchTheRunFolder() throws Exception {

@@ -49,20 +49,28 @@ final class LocalPrometheus implements AutoCloseable {
   }
 
   static Path requireBinary() {
+    return requireBinary("prometheus");
+  }
+
+  /** {@code prometheus} or {@code promtool} from the PATH, or the calling test skipped (failed when required). */
+  static Path requireBinary(String name) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      Path p = Path.of(dir.isEmpty() ? "." : dir, "prometheus");
+      Path p = Path.of(dir.isEmpty() ? "." : dir, name);
       if (Files.isExecutable(p) && !Files.isDirectory(p)) {
         return p;
       }
     }
     if (Boolean.getBoolean(REQUIRE_PROPERTY)) {
-      fail("prometheus required (-D" + REQUIRE_PROPERTY + "=true) but not on the PATH (apt-get install prometheus)");
+      fail(name + " required (-D" + REQUIRE_PROPERTY + "=true) but not on the PATH (apt-get install prometheus)");
     }
-    assumeTrue(false, "prometheus not on the PATH (apt-get install prometheus): skipped");
+    assumeTrue(false, name + " not on the PATH (apt-get install prometheus): skipped");
     return null;
   }
 
-  /** Starts Prometheus scraping {@code targets} (host:port on loopback) every second as job {@code capkit}. */
+  /**
+   * Starts Prometheus scraping {@code targets} (host:port on loopback; may be empty) every second as
+   * job {@code capkit}, with its storage in {@code dir/data} (backfilled blocks placed there first are served).
+   */
   static LocalPrometheus start(Path dir, List<String> targets) throws IOException, InterruptedException {
     Path binary = requireBinary();
     int port = freePort();
@@ -125,6 +133,10 @@ final class LocalPrometheus implements AutoCloseable {
       fail("query " + promql + " answered " + v.size() + " series, expected 1: " + v);
     }
     return v.get(0).value();
+  }
+
+  URI base() {
+    return base;
   }
 
   static int freePort() throws IOException {

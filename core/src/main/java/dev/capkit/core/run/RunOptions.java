@@ -38,6 +38,8 @@ import java.util.TreeMap;
  * @param brokenStreams     {@code capkit.brokenStreams}: share of the embedded emulator's streams cut mid-way (default 0)
  * @param metricsPort       {@code capkit.metricsPort}: serve live figures on this loopback port (0: a free one); null: off
  * @param afterRun          {@code capkit.targetQps}, {@code capkit.catalogDir}, {@code capkit.baseline}
+ * @param prometheus        {@code capkit.prometheus}, {@code capkit.prometheusSelector}, {@code capkit.prometheusSeries}:
+ *                          server samples from that Prometheus instead of scraping the target; null: scrape
  */
 public record RunOptions(
     String scenario,
@@ -52,7 +54,8 @@ public record RunOptions(
     double slowdown,
     double brokenStreams,
     Integer metricsPort,
-    AfterRunOptions afterRun) {
+    AfterRunOptions afterRun,
+    PrometheusSource prometheus) {
 
   /** The run-level properties (prefix {@code capkit.} removed) and what each sets. */
   public static final Map<String, String> RUN_LEVEL = runLevel();
@@ -77,6 +80,9 @@ public record RunOptions(
     m.put("slowdown", "embedded emulator: engine steps this many times slower (0..100, default 1)");
     m.put("brokenStreams", "embedded emulator: share of streams cut mid-way (0..1, default 0)");
     m.put("metricsPort", "serve the run's live figures in Prometheus text format on this loopback port");
+    m.put("prometheus", "Prometheus URL: read the target's server samples over the run's window from it instead of scraping");
+    m.put("prometheusSelector", "with prometheus: label selector of the target's container, e.g. {pod=\"vllm-0\"}");
+    m.put("prometheusSeries", "with prometheus: process (default) or cadvisor CPU/memory series");
     m.put("targetQps", "rate the plan is made for (req/s)");
     m.put("catalogDir", "edited tier and model catalogs");
     m.put("baseline", "baseline file or run folder: run the regression gate");
@@ -120,7 +126,8 @@ public record RunOptions(
         Path.of(p.getOrDefault("resultsDir", "target/capkit-runs")), path(p.get("gatlingResultsDir")), share, at,
         path(p.get("networkProfiles")),
         p.containsKey("slowdown") ? number(p, "slowdown", 0, 100) : 1.0,
-        p.containsKey("brokenStreams") ? number(p, "brokenStreams", 0, 1) : 0.0, port(p.get("metricsPort")), afterRun);
+        p.containsKey("brokenStreams") ? number(p, "brokenStreams", 0, 1) : 0.0, port(p.get("metricsPort")), afterRun,
+        prometheus(p));
   }
 
   /** The scenario file resolved in {@link #scenariosDir}, read and validated, overrides applied. */
@@ -191,6 +198,36 @@ public record RunOptions(
       // reported below
     }
     throw bad("metricsPort", "'" + value + "' is not a port (0..65535; 0 picks a free one)");
+  }
+
+  private static PrometheusSource prometheus(Map<String, String> p) {
+    String url = blankToNull(p.get("prometheus"));
+    if (url == null) {
+      for (String k : List.of("prometheusSelector", "prometheusSeries")) {
+        if (p.containsKey(k)) {
+          throw bad(k, "'" + p.get(k) + "' is only used with -Dcapkit.prometheus=URL");
+        }
+      }
+      return null;
+    }
+    URI u;
+    try {
+      u = URI.create(url.trim());
+    } catch (IllegalArgumentException e) {
+      u = null;
+    }
+    if (u == null || u.getHost() == null || !List.of("http", "https").contains(u.getScheme())) {
+      throw bad("prometheus", "'" + url + "' is not an http(s) URL (e.g. http://prometheus:9090)");
+    }
+    String selector = p.getOrDefault("prometheusSelector", "").trim();
+    if (!selector.isEmpty() && !(selector.startsWith("{") && selector.endsWith("}"))) {
+      throw bad("prometheusSelector", "'" + selector + "' is not a label selector (e.g. {pod=\"vllm-0\"})");
+    }
+    try {
+      return new PrometheusSource(u, selector, dev.capkit.core.prometheus.ResourceSeriesNames.of(p.getOrDefault("prometheusSeries", "process")));
+    } catch (IllegalArgumentException e) {
+      throw bad("prometheusSeries", e.getMessage());
+    }
   }
 
   private static Path path(String value) {

@@ -55,11 +55,24 @@ class RunOptionsTest {
     String[][] cases = {
         {"capkit.target", "not a url"}, {"capkit.injector", "3/3"}, {"capkit.startAt", "soon"},
         {"capkit.targetQps", "-1"}, {"capkit.slowdown", "lots"}, {"capkit.brokenStreams", "2"},
-        {"capkit.targetKind", "gpu"}, {"capkit.metricsPort", "70000"}};
+        {"capkit.targetKind", "gpu"}, {"capkit.metricsPort", "70000"}, {"capkit.prometheus", "prom:9090"},
+        {"capkit.prometheusSelector", "{pod=\"x\"}"}};
     for (String[] c : cases) {
       ScenarioException e = assertThrows(ScenarioException.class, () -> RunOptions.parse(props(c[0], c[1]), Map.of()), c[0]);
       assertTrue(e.getMessage().startsWith("-D" + c[0]) && e.getMessage().contains(c[1]), e.getMessage());
     }
+  }
+
+  @Test
+  void prometheusSourceIsParsedWithItsSelectorAndSeries() {
+    RunOptions o = RunOptions.parse(props("capkit.prometheus", "http://10.0.0.9:9090", "capkit.prometheusSelector", "{pod=\"vllm-0\"}",
+        "capkit.prometheusSeries", "cadvisor"), Map.of());
+    assertEquals("http://10.0.0.9:9090", o.prometheus().url().toString());
+    assertEquals("{pod=\"vllm-0\"}", o.prometheus().selector());
+    assertEquals("container_cpu_usage_seconds_total", o.prometheus().series().cpu());
+    ScenarioException e = assertThrows(ScenarioException.class, () -> RunOptions.parse(props("capkit.prometheus", "http://p:9090",
+        "capkit.prometheusSeries", "dcgm"), Map.of()));
+    assertTrue(e.getMessage().startsWith("-Dcapkit.prometheusSeries") && e.getMessage().contains("known: process, cadvisor"), e.getMessage());
   }
 
   @Test

@@ -96,6 +96,14 @@ public record PodResources(double cpuRequest, double cpuLimit, double memoryRequ
     return new PodResources(cpuReq, cpuLim, memReq, memLim, gpus, floor, shm, measured, strategies, basis, warnings);
   }
 
+  /** The same resources with {@code line} as the first basis line (e.g. where the server samples came from). */
+  public PodResources withSourceFirst(String line) {
+    List<String> b = new ArrayList<>(List.of(line));
+    b.addAll(basis);
+    return new PodResources(cpuRequest, cpuLimit, memoryRequest, memoryLimit, gpus, loadingFloorBytes, shmBytes, measured, strategies, b,
+        warnings);
+  }
+
   static String gib(double bytes) {
     return String.format(Locale.ROOT, "%.2f GiB", bytes / GIB);
   }
