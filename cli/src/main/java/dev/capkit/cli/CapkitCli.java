@@ -31,6 +31,7 @@ public final class CapkitCli {
         dev.capkit.planner.PlanMain::run));
     COMMANDS.put("report", new Entry("capacity review page: run folders (+ plan.json, baseline) to one self-contained HTML file",
         dev.capkit.reports.ReportCommand::run));
+    COMMANDS.put("verify", new Entry("verify <run folder>...: check a run folder end to end (formats, counts against run.json, checksums), exit 0 sound / 1 corrupt / 2 not a run", dev.capkit.core.results.VerifyMain::run));
     COMMANDS.put("gate", new Entry("CI regression gate: a run against a baseline (p99s, errors, goodput), table + JUnit XML + Markdown, exit 0/1/2", dev.capkit.gate.GateMain::run));
     COMMANDS.put("baseline", new Entry("baseline save <run folder> --out FILE: keep a run's histograms for the gate in one small file", dev.capkit.gate.BaselineMain::run));
     COMMANDS.put("merge", new Entry("merge <injector run folders...> --out DIR: one exact run from N injectors' runs of one scenario (exit 2 if refused)", dev.capkit.distributed.MergeCommand::run));

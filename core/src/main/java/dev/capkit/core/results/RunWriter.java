@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes a run folder (results format v1, specified in {@link RunReader}) while the run goes:
  * interval logs are flushed every second, {@code run.json} is replaced atomically when the run
- * starts, at each step end and at the end, so a killed run keeps every finished step.
+ * starts, at each step end and at the end, so a killed run keeps every finished step. At a step end
+ * the step's logs are closed whole, then its {@code SHA256SUMS} written ({@link StepChecksums}), then
+ * run.json lists it: a listed step's files are complete, which is what lets readers tell a torn log
+ * of a running step from a truncated one.
  *
  * <pre>{@code
  * try (RunWriter w = RunWriter.create(folder, manifest, Clock.systemUTC(), true)) {
@@ -117,6 +120,7 @@ public final class RunWriter implements AutoCloseable {
         log.close();
       }
     }
+    StepChecksums.write(folder.resolve("steps").resolve(recorder.plan().id()));
     StepSummary summary = recorder.summarize(step.startedAt, Instant.ofEpochMilli(now).toString(), windowSeconds, networkApplied);
     finished.add(summary);
     finished.sort(java.util.Comparator.comparingInt(StepSummary::index));

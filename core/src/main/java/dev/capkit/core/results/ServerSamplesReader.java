@@ -28,9 +28,17 @@ import java.util.Optional;
  *       over their time difference), gauges as read; a failed scrape is
  *       {@code {"t": ..., "error": "<reason>", "v": {}}}.
  * </ol>
- * Lines are appended and flushed as they are scraped; a killed writer can leave half a last line,
- * which readers ignore. Readers ignore fields they do not know. A run without the file simply has no
- * server samples.
+ * Lines are appended whole and flushed as they are scraped. Readers ignore fields they do not know.
+ * A run without the file simply has no server samples.
+ *
+ * <h2>Torn end versus corruption</h2>
+ * A scraper killed mid-write can leave half a last line: the file then does not end with a newline
+ * and its last line is not JSON. That alone is ignored, and only while the run may still be written
+ * (its run.json is absent or says {@code running}); once run.json says {@code complete} or
+ * {@code failed} the scraper had stopped, so a bad or unterminated last line is a truncated file.
+ * Anywhere else a line that is not JSON, a blank line, a missing or non-integer {@code t}, or a
+ * {@code v} that is not an object of numbers is corruption: {@link CorruptFileException} naming the
+ * file, the line and why.
  *
  * <pre>{@code
  * Optional<ServerSamplesReader.Samples> s = ServerSamplesReader.read(runFolder);
@@ -45,7 +53,7 @@ public final class ServerSamplesReader {
       "process_cpu_seconds_total", "process_resident_memory_bytes",
       "vllm:num_requests_running", "vllm:num_requests_waiting", "vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"};
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper().configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
 
   private ServerSamplesReader() {}
 
@@ -62,49 +70,88 @@ public final class ServerSamplesReader {
     if (!Files.exists(file)) {
       return Optional.empty();
     }
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    byte[] bytes = Files.readAllBytes(file);
+    String content = new String(bytes, StandardCharsets.UTF_8);
+    boolean endsWithNewline = content.endsWith("\n");
+    List<String> lines = content.lines().toList();
     if (lines.isEmpty()) {
-      throw new IOException(file + ": empty (expected a header line with '" + VERSION_FIELD + "')");
+      throw new CorruptFileException(file, 0, "empty (expected a header line with '" + VERSION_FIELD + "')");
     }
-    JsonNode header = parse(file, 1, lines.get(0));
+    JsonNode header = parse(lines.get(0));
     JsonNode version = header == null ? null : header.get(VERSION_FIELD);
     if (version == null || !version.canConvertToInt()) {
-      throw new IOException(file + ": line 1: field '" + VERSION_FIELD + "' missing: not a capkit server samples file");
+      throw new CorruptFileException(file, 1, "field '" + VERSION_FIELD + "' missing: not a capkit server samples file");
     }
     if (version.asInt() != FORMAT_VERSION) {
       throw new IOException(file + ": line 1: field '" + VERSION_FIELD + "' is " + version.asInt() + "; this capkit reads version "
           + FORMAT_VERSION);
     }
+    boolean mayBeTorn = mayStillBeWritten(runFolder);
     List<ServerSample> samples = new ArrayList<>();
     for (int i = 1; i < lines.size(); i++) {
-      String text = lines.get(i);
-      if (text.isBlank()) {
-        continue;
-      }
-      JsonNode line = parse(file, i + 1, text);
-      if (line == null) {
-        if (i == lines.size() - 1) {
-          break; // half a last line from a killed writer
+      boolean last = i == lines.size() - 1;
+      try {
+        samples.add(sample(file, i + 1, lines.get(i)));
+      } catch (CorruptFileException e) {
+        if (last && !endsWithNewline && mayBeTorn) {
+          break; // half a last line from a scraper killed mid-write
         }
-        throw new IOException(file + ": line " + (i + 1) + ": not valid JSON");
+        throw e;
       }
-      JsonNode t = line.get("t");
-      if (t == null || !t.canConvertToLong()) {
-        throw new IOException(file + ": line " + (i + 1) + ": field 't' missing or not epoch milliseconds");
+      if (last && !endsWithNewline && !mayBeTorn) {
+        throw new CorruptFileException(file, i + 1, "file ends without a newline: truncated (run.json says the run ended)");
       }
-      Map<String, Double> values = new LinkedHashMap<>();
-      JsonNode v = line.get("v");
-      if (v != null) {
-        v.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().asDouble()));
-      }
-      JsonNode error = line.get("error");
-      samples.add(new ServerSample(t.asLong(), values, error == null ? null : error.asText()));
     }
     return Optional.of(new Samples(file, header.path("source").asText(null), header.path("intervalSeconds").asDouble(Double.NaN),
         samples));
   }
 
-  private static JsonNode parse(Path file, int lineNo, String text) {
+  private static ServerSample sample(Path file, int lineNo, String text) throws CorruptFileException {
+    if (text.isBlank()) {
+      throw new CorruptFileException(file, lineNo, "blank line (the writer never writes one)");
+    }
+    JsonNode line = parse(text);
+    if (line == null || !line.isObject()) {
+      throw new CorruptFileException(file, lineNo, "not a JSON object");
+    }
+    JsonNode t = line.get("t");
+    if (t == null || !t.isIntegralNumber() || !t.canConvertToLong() || t.asLong() < 0) {
+      throw new CorruptFileException(file, lineNo, "field 't' missing or not epoch milliseconds");
+    }
+    Map<String, Double> values = new LinkedHashMap<>();
+    JsonNode v = line.get("v");
+    if (v != null && !v.isObject()) {
+      throw new CorruptFileException(file, lineNo, "field 'v' is not an object");
+    }
+    if (v != null) {
+      var fields = v.fields();
+      while (fields.hasNext()) {
+        var e = fields.next();
+        if (!e.getValue().isNumber()) {
+          throw new CorruptFileException(file, lineNo, "field 'v." + e.getKey() + "' is not a number");
+        }
+        values.put(e.getKey(), e.getValue().asDouble());
+      }
+    }
+    JsonNode error = line.get("error");
+    return new ServerSample(t.asLong(), values, error == null ? null : error.asText());
+  }
+
+  /** Whether the scraper may still be appending: run.json absent, or its status not yet final. */
+  private static boolean mayStillBeWritten(Path runFolder) {
+    Path runJson = runFolder.resolve("run.json");
+    if (!Files.exists(runJson)) {
+      return true;
+    }
+    try {
+      String status = JSON.readTree(Files.readAllBytes(runJson)).path("status").asText("");
+      return RunManifest.RUNNING.equals(status);
+    } catch (IOException e) {
+      return false; // RunReader reports an unreadable run.json; here the samples are judged strictly
+    }
+  }
+
+  private static JsonNode parse(String text) {
     try {
       return JSON.readTree(text);
     } catch (IOException e) {
