@@ -3,6 +3,7 @@ package dev.capkit.distributed;
 import dev.capkit.core.results.Metric;
 import dev.capkit.core.results.RunReader;
 import dev.capkit.core.results.RunWriter;
+import dev.capkit.core.results.StepSummary;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -35,22 +36,29 @@ final class IntervalLogMerge {
   }
 
   /**
-   * Merges {@code steps/<stepId>/<metric>.hlog} of every input into {@code out}; returns the sum per
-   * request kind (key {@code *} for all kinds), like {@link RunReader#histogram}.
+   * Merges {@code steps/<step id>/<metric>.hlog} of every input into {@code out}; returns the sum per
+   * request kind (key {@code *} for all kinds), like {@link RunReader#histogram}. Each input's log is
+   * read strictly and its counts cross-checked with that input's run.json ({@code parts}, one step
+   * summary per input, same order), so a corrupt injector run is refused, never merged.
    */
-  static Map<String, Histogram> merge(List<Path> inputs, String stepId, Metric metric, long stepStartMillis, Path out)
+  static Map<String, Histogram> merge(List<Path> inputs, List<StepSummary> parts, Metric metric, long stepStartMillis, Path out)
       throws IOException {
+    String stepId = parts.get(0).id();
     Map<Long, Map<String, Histogram>> bySecond = new TreeMap<>();
     Map<String, Histogram> totals = new TreeMap<>();
-    for (Path run : inputs) {
-      Path file = dev.capkit.core.results.RunLayout.of(run).hlog(stepId, metric);
+    for (int i = 0; i < inputs.size(); i++) {
+      Path file = dev.capkit.core.results.RunLayout.of(inputs.get(i)).hlog(stepId, metric);
+      Map<String, Long> counts = new TreeMap<>();
       RunReader.forEachInterval(file, h -> {
         String tag = h.getTag() == null ? "untagged" : h.getTag();
         long second = Math.floorDiv(h.getStartTimeStamp(), 1000L);
         bySecond.computeIfAbsent(second, s -> new TreeMap<>()).computeIfAbsent(tag, t -> newHistogram()).add(h);
         totals.computeIfAbsent(tag, t -> newHistogram()).add(h);
         totals.computeIfAbsent("*", t -> newHistogram()).add(h);
+        counts.merge(tag, h.getTotalCount(), Long::sum);
+        counts.merge("*", h.getTotalCount(), Long::sum);
       });
+      RunReader.crossCheckCounts(file, parts.get(i), metric, counts);
     }
     write(out, metric, stepId, stepStartMillis, bySecond);
     return totals;

@@ -4,6 +4,7 @@ import dev.capkit.core.results.Metric;
 import dev.capkit.core.results.RunManifest;
 import dev.capkit.core.results.RunReader;
 import dev.capkit.core.results.RunWriter;
+import dev.capkit.core.results.StepChecksums;
 import dev.capkit.core.results.ShareNote;
 import dev.capkit.core.results.StepSummary;
 import java.io.IOException;
@@ -89,7 +90,7 @@ public final class RunMerger {
         }
         Map<Metric, Map<String, Histogram>> byMetric = new EnumMap<>(Metric.class);
         for (Metric m : Metric.values()) {
-          byMetric.put(m, IntervalLogMerge.merge(inputs, step.id(), m, stepStart,
+          byMetric.put(m, IntervalLogMerge.merge(inputs, parts, m, stepStart,
               staging.resolve(step.id()).resolve(m.key() + ".hlog")));
         }
         merged.add(StepMerge.merge(parts, byMetric, first.scenario().maxErrorRate()));
@@ -102,6 +103,7 @@ public final class RunMerger {
       try (RunWriter writer = RunWriter.create(out, manifest, Clock.fixed(latestEnd(runs), ZoneOffset.UTC), false)) {
         for (StepSummary s : merged) {
           Files.move(staging.resolve(s.id()), out.resolve("steps").resolve(s.id()));
+          StepChecksums.write(out.resolve("steps").resolve(s.id()));
         }
         copyServerSamples(inputs, out);
         writer.complete(status, null);

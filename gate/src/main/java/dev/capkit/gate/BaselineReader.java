@@ -2,6 +2,7 @@ package dev.capkit.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.capkit.core.results.CorruptFileException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ import org.HdrHistogram.Histogram;
 public final class BaselineReader {
   public static final int FORMAT_VERSION = 1;
   static final String ENCODING = "hdrhistogram-compressed-base64";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper().configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
 
   private BaselineReader() {}
 
@@ -64,7 +65,7 @@ public final class BaselineReader {
     } catch (NoSuchFileException e) {
       throw new IOException(file + ": no such baseline file");
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IOException(file + ": not JSON: " + e.getOriginalMessage());
+      throw new CorruptFileException(file, e.getLocation() == null ? 0 : e.getLocation().getLineNr(), "not valid JSON (" + e.getOriginalMessage() + ")");
     }
     JsonNode version = root.get("capkitBaseline");
     if (version == null || !version.canConvertToInt()) {
@@ -100,21 +101,67 @@ public final class BaselineReader {
           var h = hf.next();
           hs.put(h.getKey(), decode(file, where + ".kinds." + e.getKey() + ".histograms." + h.getKey(), h.getValue().asText()));
         }
-        kinds.put(e.getKey(), new KindFigures(e.getValue().path("sent").asLong(), e.getValue().path("ok").asLong(), hs));
+        kinds.put(e.getKey(), new KindFigures(count(file, e.getValue(), where + ".kinds." + e.getKey(), "sent"), count(file, e.getValue(), where + ".kinds." + e.getKey(), "ok"), hs));
       }
-      steps.add(new StepFigures(text(file, step, "id"), step.path("offered").asDouble(), step.path("unit").asText(),
-          step.path("network").asText("none"), step.path("durationSeconds").asDouble(), step.path("sent").asLong(),
-          step.path("ok").asLong(), step.path("good").asLong(), kinds));
+      StepFigures figures = new StepFigures(text(file, step, "id"), step.path("offered").asDouble(), step.path("unit").asText(),
+          step.path("network").asText("none"), step.path("durationSeconds").asDouble(), count(file, step, where, "sent"),
+          count(file, step, where, "ok"), count(file, step, where, "good"), kinds);
+      checkCounts(file, where, figures);
+      steps.add(figures);
     }
     return new RunFigures(file.toString(), root.path("runId").asText(""), scenario, false, steps);
+  }
+
+  /**
+   * Counts that must agree in a baseline written from a run: ok within sent, good within ok, kinds
+   * adding up to the step, and each kind's E2E histogram holding one value per successful request
+   * (TTFT and TPOT at most that many).
+   */
+  private static void checkCounts(Path file, String where, StepFigures s) throws CorruptFileException {
+    if (s.ok() > s.sent() || s.good() > s.ok()) {
+      throw new CorruptFileException(file, 0, "field '" + where + "': counts do not nest (sent " + s.sent() + ", ok " + s.ok() + ", good " + s.good() + ")");
+    }
+    long sent = 0;
+    long ok = 0;
+    for (var e : s.kinds().entrySet()) {
+      KindFigures k = e.getValue();
+      sent += k.sent();
+      ok += k.ok();
+      String at = where + ".kinds." + e.getKey();
+      if (k.ok() > k.sent()) {
+        throw new CorruptFileException(file, 0, "field '" + at + "': ok " + k.ok() + " exceeds sent " + k.sent());
+      }
+      Histogram e2e = k.histograms().get("e2e");
+      if (e2e != null && e2e.getTotalCount() != k.ok()) {
+        throw new CorruptFileException(file, 0, "field '" + at + ".histograms.e2e' holds " + e2e.getTotalCount() + " value(s), but ok is " + k.ok());
+      }
+      for (String m : List.of("ttft", "tpot")) {
+        Histogram h = k.histograms().get(m);
+        if (h != null && h.getTotalCount() > k.ok()) {
+          throw new CorruptFileException(file, 0, "field '" + at + ".histograms." + m + "' holds " + h.getTotalCount() + " value(s), more than ok " + k.ok());
+        }
+      }
+    }
+    if (!s.kinds().isEmpty() && (sent != s.sent() || ok != s.ok())) {
+      throw new CorruptFileException(file, 0, "field '" + where + ".kinds': kinds add up to sent " + sent + ", ok " + ok + "; the step says sent "
+          + s.sent() + ", ok " + s.ok());
+    }
+  }
+
+  private static long count(Path file, JsonNode node, String where, String field) throws IOException {
+    JsonNode v = node.get(field);
+    if (v == null || !v.isIntegralNumber() || v.asLong() < 0) {
+      throw new CorruptFileException(file, 0, "field '" + where + "." + field + "' missing or not a count: " + v);
+    }
+    return v.asLong();
   }
 
   static Histogram decode(Path file, String field, String base64) throws IOException {
     try {
       byte[] bytes = Base64.getDecoder().decode(base64);
       return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(bytes), 0);
-    } catch (IllegalArgumentException | DataFormatException | java.nio.BufferUnderflowException e) {
-      throw new IOException(file + ": field '" + field + "': not a compressed HdrHistogram in base64 (" + e.getMessage() + ")");
+    } catch (DataFormatException | RuntimeException e) {
+      throw new CorruptFileException(file, 0, "field '" + field + "': not a compressed HdrHistogram in base64 (" + e.getMessage() + ")");
     }
   }
 

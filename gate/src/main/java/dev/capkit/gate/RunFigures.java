@@ -51,7 +51,7 @@ public record RunFigures(String source, String runId, ScenarioIdentity scenario,
     for (StepSummary s : run.steps()) {
       Map<Metric, Map<String, Histogram>> byMetric = new LinkedHashMap<>();
       for (Metric m : METRICS) {
-        byMetric.put(m, RunReader.histogram(folder, s.id(), m));
+        byMetric.put(m, run.histogram(s.id(), m));
       }
       Map<String, KindFigures> kinds = new LinkedHashMap<>();
       for (var e : s.kinds().entrySet()) {

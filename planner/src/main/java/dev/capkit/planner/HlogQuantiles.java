@@ -1,5 +1,6 @@
 package dev.capkit.planner;
 
+import dev.capkit.core.results.CorruptFileException;
 import dev.capkit.planner.capacity.LatencyQuantiles;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -25,8 +27,11 @@ import org.HdrHistogram.HistogramLogReader;
  * second, so 100 runs of 20 steps would allocate hundreds of gigabytes. This reader inflates each
  * line's payload into a reused buffer and walks its ZigZag-LEB128 counts (HdrHistogram's V2
  * encoding), mapping indexes to values with HdrHistogram's bucket arithmetic. Lines it does not
- * understand (another encoding) fall back to {@link HistogramLogReader}. A half-written last line
- * (killed writer) ends the log, as in {@code RunReader.histogram}.
+ * understand (another encoding) fall back to {@link HistogramLogReader}'s decoder. The planner reads
+ * finished steps only, so a line that decodes with neither, anywhere in the file, is a
+ * {@link CorruptFileException} naming the file and line (a torn last line is tolerated only for
+ * unfinished steps, which the planner never reads; see {@code RunReader}); {@link Decoded#byKind}
+ * lets the caller cross-check the counts with run.json ({@code RunReader.crossCheckCounts}).
  *
  * <pre>{@code
  * LatencyQuantiles q = HlogQuantiles.read(run.resolve("steps/s03-qps1.5-none/e2e-intended.hlog"));
@@ -42,6 +47,8 @@ public final class HlogQuantiles {
   private final TreeMap<Long, Long> counts = new TreeMap<>();
   private int fallbacks;
   private int lines;
+  private long total;
+  private final Map<String, Long> byKind = new java.util.TreeMap<>();
 
   private HlogQuantiles() {}
 
@@ -50,40 +57,53 @@ public final class HlogQuantiles {
     return decode(file).quantiles();
   }
 
-  /** What {@link #read} saw: the result, lines decoded, and how many needed HdrHistogram's own decoder. */
-  record Decoded(LatencyQuantiles quantiles, int lines, int fallbacks) {}
+  /**
+   * What {@link #read} saw: the result, lines decoded, how many needed HdrHistogram's own decoder,
+   * and the values per request kind ({@code *} for all).
+   */
+  record Decoded(LatencyQuantiles quantiles, int lines, int fallbacks, Map<String, Long> byKind) {}
 
   static Decoded decode(Path file) throws IOException {
     HlogQuantiles r = new HlogQuantiles();
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
       String line;
+      int lineNo = 0;
       while ((line = in.readLine()) != null) {
-        if (line.isEmpty() || line.startsWith("#") || line.startsWith("\"")) {
+        lineNo++;
+        if (line.startsWith("#") || line.startsWith("\"")) {
           continue;
         }
         r.lines++;
-        if (!r.line(line)) {
-          break; // a killed writer's half line: everything before it is whole
+        long before = r.total;
+        String problem = line.isEmpty() ? "empty line" : r.line(line);
+        if (problem != null) {
+          throw new CorruptFileException(file, lineNo, problem);
         }
+        String tag = line.startsWith("Tag=") ? line.substring(4, Math.max(4, line.indexOf(','))) : "untagged";
+        r.byKind.merge(tag, r.total - before, Long::sum);
       }
     } catch (NoSuchFileException e) {
-      return new Decoded(LatencyQuantiles.ofMicros(null), 0, 0);
+      return new Decoded(LatencyQuantiles.ofMicros(null), 0, 0, Map.of());
+    } catch (java.nio.charset.MalformedInputException e) {
+      throw new CorruptFileException(file, 0, "holds bytes that are not ASCII");
     } finally {
       r.inflater.end();
     }
-    return new Decoded(r.result(), r.lines, r.fallbacks);
+    r.byKind.put("*", r.total);
+    return new Decoded(r.result(), r.lines, r.fallbacks, Map.copyOf(r.byKind));
   }
 
-  private boolean line(String line) {
+  /** Adds one interval line's counts; null when it decoded, else why not. */
+  private String line(String line) {
     int comma = line.lastIndexOf(',');
     if (comma < 0) {
-      return false;
+      return "not an interval line (no comma)";
     }
     byte[] compressed;
     try {
       compressed = Base64.getDecoder().decode(line.substring(comma + 1).trim());
     } catch (IllegalArgumentException e) {
-      return false;
+      return "histogram payload is not base64 (" + e.getMessage() + ")";
     }
     ByteBuffer b = ByteBuffer.wrap(compressed);
     if (compressed.length < 8 || cookieBase(b.getInt()) != V2_COMPRESSED_COOKIE) {
@@ -100,12 +120,12 @@ public final class HlogQuantiles {
         }
         int got = inflater.inflate(buffer, n, buffer.length - n);
         if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-          return false;
+          return "histogram payload ends before its compressed data does";
         }
         n += got;
       }
     } catch (DataFormatException e) {
-      return false;
+      return "histogram payload does not inflate (" + e.getMessage() + ")";
     }
     ByteBuffer p = ByteBuffer.wrap(buffer, 0, n);
     if (n < HEADER_BYTES || cookieBase(p.getInt()) != V2_COOKIE) {
@@ -142,10 +162,11 @@ public final class HlogQuantiles {
         long value = (long) sub << (bucket + unitMagnitude);
         long highestEquivalent = value + (1L << (bucket + unitMagnitude)) - 1;
         counts.merge(highestEquivalent, count, Long::sum);
+        total += count;
       }
       index++;
     }
-    return true;
+    return null;
   }
 
   /** The cookie without its word-size bits (HdrHistogram sets 0x10 there for V2's LEB128 encoding). */
@@ -167,7 +188,7 @@ public final class HlogQuantiles {
     return (value >>> 1) ^ -(value & 1);
   }
 
-  private boolean fallback(byte[] compressed) {
+  private String fallback(byte[] compressed) {
     fallbacks++;
     try {
       EncodableHistogram e = Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(compressed), 0);
@@ -175,9 +196,10 @@ public final class HlogQuantiles {
       for (var v : h.recordedValues()) {
         counts.merge(h.highestEquivalentValue(v.getValueIteratedTo()), v.getCountAtValueIteratedTo(), Long::sum);
       }
-      return true;
+      total += h.getTotalCount();
+      return null;
     } catch (DataFormatException | RuntimeException ex) {
-      return false;
+      return "histogram payload does not decode (" + ex.getClass().getSimpleName() + ")";
     }
   }
 

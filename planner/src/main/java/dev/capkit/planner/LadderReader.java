@@ -2,6 +2,7 @@ package dev.capkit.planner;
 
 import dev.capkit.core.results.KindSummary;
 import dev.capkit.core.results.Metric;
+import dev.capkit.core.results.CorruptFileException;
 import dev.capkit.core.results.RunReader;
 import dev.capkit.core.results.StepSummary;
 import dev.capkit.twin.catalog.Catalog;
@@ -197,7 +198,13 @@ public final class LadderReader {
   private static LatencyQuantiles histogram(RunReader.Run run, StepSummary step, Metric metric) {
     Path file = dev.capkit.core.results.RunLayout.of(run.folder()).hlog(step.id(), metric);
     try {
-      return HlogQuantiles.read(file);
+      HlogQuantiles.Decoded d = HlogQuantiles.decode(file);
+      if (Files.exists(file) || step.metric(metric).count() > 0) {
+        RunReader.crossCheckCounts(file, step, metric, d.byKind());
+      }
+      return d.quantiles();
+    } catch (CorruptFileException e) {
+      throw new PlanException("refusing to plan on a corrupt run: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new PlanException(file + ": " + e.getMessage(), e);
     }

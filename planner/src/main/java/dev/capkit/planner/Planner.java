@@ -94,6 +94,8 @@ public final class Planner {
     for (RunReader.Run run : historySamples != null ? List.<RunReader.Run>of() : read.runs()) {
       try {
         ServerSamplesReader.read(run.folder()).ifPresent(s -> samples.addAll(s.samples()));
+      } catch (dev.capkit.core.results.CorruptFileException e) {
+        throw new PlanException("refusing to size containers on corrupt server samples: " + e.getMessage(), e);
       } catch (IOException e) {
         warnings.add("server samples ignored: " + e.getMessage());
       }

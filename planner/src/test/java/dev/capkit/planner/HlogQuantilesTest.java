@@ -1,8 +1,10 @@
 package dev.capkit.planner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.capkit.core.results.CorruptFileException;
 import dev.capkit.core.results.Metric;
 import dev.capkit.core.results.RunReader;
 import dev.capkit.planner.capacity.ErlangC;
@@ -19,7 +21,7 @@ class HlogQuantilesTest {
   Path tmp;
 
   @Test
-  void sameQuantilesAsHdrHistogramIncludingPerSecondIntervalsAndAHalfLine() throws Exception {
+  void sameQuantilesAsHdrHistogramIncludingPerSecondIntervalsAndRefusesAHalfLine() throws Exception {
     double rate = ErlangC.maxArrivalRate(4, 1.0, 2.0, 0.99);
     Path run = SyntheticRuns.mmc(tmp.resolve("run"), "mmc", "gn7e-c16g1.4xlarge", 4, 1.0, SyntheticRuns.scaled(rate, 0.5, 1.1),
         3_000, 3, true);
@@ -39,9 +41,11 @@ class HlogQuantilesTest {
       }
     }
     Path file = run.resolve("steps").resolve("s00-qps1.175-none").resolve("e2e.hlog");
-    long before = HlogQuantiles.read(file).count();
+    long lines = Files.readAllLines(file).size();
     Files.writeString(file, "Tag=phone-step,99.000,1.000,1.000,HISTFAAAAB", StandardOpenOption.APPEND);
-    assertEquals(before, HlogQuantiles.read(file).count(), "a half-written last line is ignored");
+    CorruptFileException e = assertThrows(CorruptFileException.class, () -> HlogQuantiles.read(file),
+        "the planner reads finished steps only: a half line there is a truncated file, not a torn end");
+    assertEquals(lines + 1, e.line(), e.getMessage());
     assertEquals(0, HlogQuantiles.read(tmp.resolve("missing.hlog")).count());
   }
 }

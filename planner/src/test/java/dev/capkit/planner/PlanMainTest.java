@@ -51,6 +51,37 @@ class PlanMainTest {
   }
 
   @Test
+  void refusesACorruptRunNamingTheFileInTheMiddleAndAtTheEnd() throws Exception {
+    for (boolean atEnd : new boolean[] {false, true}) {
+      Path copy = tmp.resolve(atEnd ? "corrupt-end" : "corrupt-middle");
+      try (var files = Files.walk(run)) {
+        for (Path f : files.toList()) {
+          Path t = copy.resolve(run.relativize(f).toString());
+          if (Files.isDirectory(f)) {
+            Files.createDirectories(t);
+          } else {
+            Files.copy(f, t);
+          }
+        }
+      }
+      Path log; // E2E from the intended send time: the planner always reads it for an open-loop run
+      try (var steps = Files.list(copy.resolve("steps"))) {
+        log = steps.sorted().skip(1).findFirst().orElseThrow().resolve("e2e-intended.hlog");
+      }
+      // the synthetic run's clock stands still: one interval line per log, so "middle" damages that
+      // line's payload in its middle and "end" cuts the file's last bytes
+      java.util.List<String> lines = new java.util.ArrayList<>(Files.readAllLines(log));
+      int i = lines.size() - 1;
+      String l = lines.get(i);
+      lines.set(i, atEnd ? l.substring(0, l.length() - 10) : l.substring(0, l.length() / 2) + "!!" + l.substring(l.length() / 2 + 2));
+      Files.writeString(log, String.join("\n", lines) + (atEnd ? "" : "\n"));
+      Outcome o = plan(copy.toString(), "--target-qps", "5", "--no-predict", "--out", tmp.resolve("out-corrupt").toString());
+      assertEquals(2, o.status(), o.out() + o.err());
+      assertTrue(o.err().contains("refusing to plan on a corrupt run: " + log + ": line " + (i + 1)), o.err());
+    }
+  }
+
+  @Test
   void missingFolderTargetAndBadFlagsExitTwoNamingTheInput() {
     Outcome missing = plan(tmp.resolve("nope").toString(), "--target-qps", "5");
     assertEquals(2, missing.status());

@@ -1,5 +1,6 @@
 package dev.capkit.reports;
 
+import dev.capkit.core.results.CorruptFileException;
 import dev.capkit.core.results.Metric;
 import dev.capkit.core.results.RunReader;
 import dev.capkit.core.results.StepSummary;
@@ -19,8 +20,10 @@ import java.util.Map;
  *
  * @param logs    step id to metric to its interval log (absent logs are present here, empty)
  * @param missing sentences naming what the page cannot show for this run and why
+ * @param corrupt step id to the first corrupt interval log found in it (file, line, why): the page
+ *                marks those steps "corrupt" and plots nothing from their corrupt logs
  */
-record RunData(RunReader.Run run, Map<String, Map<Metric, IntervalLog>> logs, List<String> missing) {
+record RunData(RunReader.Run run, Map<String, Map<Metric, IntervalLog>> logs, List<String> missing, Map<String, String> corrupt) {
 
   /** The metrics read from the interval logs: the plotted ones and the two that count requests per second. */
   static final List<Metric> READ = List.of(Metric.E2E, Metric.TTFT, Metric.TPOT, Metric.ITL, Metric.SCHEDULE_LAG);
@@ -40,6 +43,7 @@ record RunData(RunReader.Run run, Map<String, Map<Metric, IntervalLog>> logs, Li
           run.unfinishedSteps().isEmpty() ? "" : ", not finished: " + String.join(", ", run.unfinishedSteps())));
     }
     Map<String, Map<Metric, IntervalLog>> logs = new LinkedHashMap<>();
+    Map<String, String> corrupt = new LinkedHashMap<>();
     for (StepSummary s : run.steps()) {
       Map<Metric, IntervalLog> byMetric = new LinkedHashMap<>();
       for (Metric m : READ) {
@@ -49,7 +53,14 @@ record RunData(RunReader.Run run, Map<String, Map<Metric, IntervalLog>> logs, Li
           if (!log.exists() && m != Metric.SCHEDULE_LAG && s.ok() > 0) {
             missing.add("run " + id(run) + ", step " + s.id() + ": no interval log " + file + ": its " + m.key() + " distribution is not plotted");
           }
+          if (log.exists()) {
+            RunReader.crossCheckCounts(file, s, m, log.byKind());
+          }
           byMetric.put(m, log);
+        } catch (CorruptFileException e) {
+          missing.add("run " + id(run) + ", step " + s.id() + ": CORRUPT: " + e.getMessage() + ": its " + m.key() + " is not plotted");
+          corrupt.putIfAbsent(s.id(), e.getMessage());
+          byMetric.put(m, IntervalLog.empty(file));
         } catch (IOException | RuntimeException e) {
           missing.add("run " + id(run) + ", step " + s.id() + ": interval log " + file + " unreadable (" + e.getMessage() + ")");
           byMetric.put(m, IntervalLog.empty(file));
@@ -57,7 +68,7 @@ record RunData(RunReader.Run run, Map<String, Map<Metric, IntervalLog>> logs, Li
       }
       logs.put(s.id(), byMetric);
     }
-    return new RunData(run, logs, List.copyOf(missing));
+    return new RunData(run, logs, List.copyOf(missing), Map.copyOf(corrupt));
   }
 
   String id() {

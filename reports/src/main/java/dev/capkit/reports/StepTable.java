@@ -22,7 +22,10 @@ final class StepTable {
     int i = 0;
     for (StepSummary s : r.steps()) {
       String f = "steps[" + i++ + "].";
-      b.append("<tr data-step=\"").append(Html.esc(s.id())).append("\">").append(Html.td(s.id()))
+      String corrupt = r.corrupt().get(s.id());
+      b.append("<tr data-step=\"").append(Html.esc(s.id())).append(corrupt == null ? "\">" : "\" class=\"corrupt\">")
+          .append(corrupt == null ? Html.td(s.id()) : "<td>" + Html.esc(s.id()) + " <strong class=\"corrupt\" title=\"" + Html.esc(corrupt)
+              + "\">corrupt</strong></td>")
           .append(Html.td(s.network() + (s.networkApplied() ? "" : " (not applied)")))
           .append(Html.num(s.offered(), f + "offered")).append(Html.num(s.sent(), f + "sent")).append(Html.num(s.ok(), f + "ok"))
           .append("<td class=\"n\" data-field=\"").append(f).append("errorRate\" data-value=\"").append(Figures.raw(s.errorRate()))

@@ -23,7 +23,7 @@ final class Stylesheet {
       tr.broken td.verdict,td.broken{color:var(--bad);font-weight:600}tr.held td.verdict,td.held{color:var(--ok);font-weight:600}
       tr.recommended{background:#e6f4ea;font-weight:600}tr.unranked{color:var(--muted)}
       .recommendation{font-size:15px;font-weight:600}
-      .missing li,.warn li,p.warn,tr.warn td{color:#8a4b00}ul.missing{background:#fff6e5;padding:8px 8px 8px 28px;border-radius:4px}
+      .missing li,.warn li,p.warn,tr.warn td{color:#8a4b00}tr.corrupt td{background:#fde8e8}strong.corrupt{color:#a00000;text-transform:uppercase}ul.missing{background:#fff6e5;padding:8px 8px 8px 28px;border-radius:4px}
       figure{margin:8px 0 16px;break-inside:avoid;page-break-inside:avoid}
       svg.chart{width:100%;max-width:760px;height:auto;display:block;font-size:12px}
       .pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(560px,1fr));gap:0 24px}

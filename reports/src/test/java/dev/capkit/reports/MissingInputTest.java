@@ -31,7 +31,8 @@ class MissingInputTest {
   void aPartialRunIsShownWithItsFinishedStepsAndNamesTheUnfinishedOnes() throws Exception {
     Path run = tmp.resolve("partial");
     Fixtures.copyTree(Fixtures.RUN, run);
-    // what a killed run leaves: status running, the last step's summary never written, its log cut mid-line
+    // what a killed run leaves: status running, the last step's summary never written; and a finished
+    // step's log cut mid-line, which is no longer a torn end but a truncated file: that step is marked corrupt
     String json = Files.readString(run.resolve("run.json"));
     json = json.replace("\"status\" : \"complete\"", "\"status\" : \"running\"").replace("\"endedAt\" : \"2026-11-25T18:01:24.106Z\"",
         "\"endedAt\" : null");
@@ -52,8 +53,11 @@ class MissingInputTest {
     assertEquals(5, page.select("table.steps tbody tr").size());
     assertEquals(4, page.select("svg[data-chart=percentiles-quickstart-20261125-180021-ttft] polyline.series").size(),
         "the step without a ttft log has no line");
-    assertEquals(5, page.select("svg[data-chart=percentiles-quickstart-20261125-180021-e2e] polyline.series").size(),
-        "the truncated log still plots its whole lines");
+    assertEquals(4, page.select("svg[data-chart=percentiles-quickstart-20261125-180021-e2e] polyline.series").size(),
+        "nothing is plotted from the truncated log of a finished step");
+    assertTrue(missing.contains("step s04-qps1-none: CORRUPT: " + e2e + ": line "), missing);
+    var row = page.selectFirst("table.steps tr[data-step=s04-qps1-none]");
+    assertTrue(row.hasClass("corrupt") && row.selectFirst("strong.corrupt").text().equals("corrupt"), row.outerHtml());
     assertTrue(page.selectFirst("table.run-header").text().contains("not ended"));
   }
 

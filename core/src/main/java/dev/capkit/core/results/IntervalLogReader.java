@@ -21,7 +21,9 @@ import org.HdrHistogram.Histogram;
  * <ul>
  *   <li>line 1 is {@code #capkit results v1 metric=<m> step=<s> ...} with {@code m} the file's
  *       metric and {@code s} its step folder;
- *   <li>every other line is a {@code #} comment, the quoted legend, or an interval line
+ *   <li>then, in this order, {@code #[Histogram log format version <v>]}, {@code #[StartTime: <s> ...]},
+ *       optionally {@code #[BaseTime: <s> ...]}, and the legend line exactly as HdrHistogram writes it;
+ *   <li>every later line is an interval line
  *       {@code [Tag=<kind>,]<start s>,<length s>,<max s>,<payload>} whose numbers parse, whose
  *       payload is base64 of a compressed HdrHistogram that inflates (zlib's checksum guards the
  *       counts), and whose printed max agrees with the decoded histogram's max;
@@ -62,7 +64,12 @@ public final class IntervalLogReader {
    */
   public record Summary(int intervals, long values, int tornLine) {}
 
+  private static final String LEGEND = "\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"";
+  private static final java.util.regex.Pattern FORMAT_VERSION = java.util.regex.Pattern.compile("#\\[Histogram log format version [0-9]+(\\.[0-9]+)*\\]");
+
   private final Path file;
+  private int headerLines; // header lines after line 1 seen so far: format version, start time, [base time], legend
+  private boolean legendSeen;
   private double startTimeSec;
   private double baseTimeSec;
   private boolean baseTimeKnown;
@@ -111,6 +118,9 @@ public final class IntervalLogReader {
           action.accept(h);
         }
       }
+      if (!legendSeen && end == End.WHOLE) {
+        throw new CorruptFileException(file, lineNo, "ends inside its header (no legend line): truncated");
+      }
     } catch (java.nio.charset.MalformedInputException e) {
       throw new CorruptFileException(file, 0, "holds bytes that are not ASCII");
     }
@@ -135,13 +145,10 @@ public final class IntervalLogReader {
     }
   }
 
-  /** An interval histogram, or null for a comment or legend line. */
+  /** An interval histogram, or null for a header line. */
   private Histogram line(String line, int lineNo) throws CorruptFileException {
-    if (line.startsWith("#")) {
-      comment(line, lineNo);
-      return null;
-    }
-    if (line.startsWith("\"StartTimestamp\"")) {
+    if (!legendSeen) {
+      header(line, lineNo);
       return null;
     }
     if (line.isEmpty()) {
@@ -181,13 +188,31 @@ public final class IntervalLogReader {
     return h;
   }
 
-  private void comment(String line, int lineNo) throws CorruptFileException {
-    if (line.startsWith("#[StartTime: ")) {
+  /** The header lines after line 1, in the order HdrHistogram's writer puts them. */
+  private void header(String line, int lineNo) throws CorruptFileException {
+    headerLines++;
+    if (headerLines == 1 && FORMAT_VERSION.matcher(line).matches()) {
+      return;
+    }
+    if (headerLines == 2 && line.startsWith("#[StartTime: ") && line.endsWith("]")) {
       startTimeSec = number(line.substring(13).split(" ", 2)[0], "StartTime", lineNo);
-    } else if (line.startsWith("#[BaseTime: ")) {
+      return;
+    }
+    if (headerLines == 3 && line.startsWith("#[BaseTime: ") && line.endsWith("]")) {
       baseTimeSec = number(line.substring(12).split(" ", 2)[0], "BaseTime", lineNo);
       baseTimeKnown = true;
+      return;
     }
+    if (headerLines >= 3 && line.equals(LEGEND)) {
+      legendSeen = true;
+      return;
+    }
+    String expected = switch (headerLines) {
+      case 1 -> "#[Histogram log format version ...]";
+      case 2 -> "#[StartTime: ...]";
+      default -> "the legend " + LEGEND;
+    };
+    throw new CorruptFileException(file, lineNo, "expected " + expected + ", found '" + clip(line) + "'");
   }
 
   private Histogram decode(String payload, int lineNo) throws CorruptFileException {
