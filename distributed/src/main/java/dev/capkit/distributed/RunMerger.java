@@ -103,7 +103,7 @@ public final class RunMerger {
       try (RunWriter writer = RunWriter.create(out, manifest, Clock.fixed(latestEnd(runs), ZoneOffset.UTC), false)) {
         for (StepSummary s : merged) {
           Files.move(staging.resolve(s.id()), out.resolve("steps").resolve(s.id()));
-          StepChecksums.write(out.resolve("steps").resolve(s.id()));
+          StepChecksums.write(dev.capkit.core.results.RunLayout.of(out).stepDir(s.id()));
         }
         copyServerSamples(inputs, out);
         writer.complete(status, null);

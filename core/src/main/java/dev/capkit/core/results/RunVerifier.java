@@ -72,7 +72,7 @@ public final class RunVerifier {
   }
 
   private static void finishedStep(RunReader.Run run, StepSummary s, List<String> checked, List<String> problems) throws IOException {
-    Path dir = run.folder().resolve("steps").resolve(s.id());
+    Path dir = RunLayout.of(run.folder()).stepDir(s.id());
     int before = problems.size();
     long values = 0;
     for (Metric m : Metric.values()) {
@@ -118,7 +118,7 @@ public final class RunVerifier {
   }
 
   private static void strayFolders(RunReader.Run run, List<String> problems) throws IOException {
-    Path steps = run.folder().resolve("steps");
+    Path steps = RunLayout.of(run.folder()).stepsDir();
     if (run.manifest().scenario() == null || !Files.isDirectory(steps)) {
       return;
     }

@@ -120,7 +120,7 @@ public final class RunWriter implements AutoCloseable {
         log.close();
       }
     }
-    StepChecksums.write(folder.resolve("steps").resolve(recorder.plan().id()));
+    StepChecksums.write(RunLayout.of(folder).stepDir(recorder.plan().id()));
     StepSummary summary = recorder.summarize(step.startedAt, Instant.ofEpochMilli(now).toString(), windowSeconds, networkApplied);
     finished.add(summary);
     finished.sort(java.util.Comparator.comparingInt(StepSummary::index));
