@@ -31,7 +31,7 @@ final class LiveMetricsOption {
     } catch (IOException e) {
       throw new ScenarioException("-D" + PROPERTY, "", "cannot listen on 127.0.0.1:" + port + ": " + e.getMessage());
     }
-    run.feed(live);
+    run.observe(live);
     out.println("capkit: live metrics (Prometheus text format) at http://127.0.0.1:" + endpoint.port() + "/metrics");
     return endpoint;
   }

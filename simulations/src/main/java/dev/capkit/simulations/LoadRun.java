@@ -49,7 +49,8 @@ public final class LoadRun {
   private volatile java.util.function.Consumer<StepPlan> onStepStart = s -> { };
   private volatile java.util.function.IntConsumer onStepClosing = s -> { };
   private volatile java.util.function.BiConsumer<Integer, RequestRecord> recordTap = (step, r) -> { };
-  private volatile dev.capkit.loadgen.live.LiveMetrics live; // -Dcapkit.metricsPort: served while the run goes
+  // -Dcapkit.metricsPort (live metrics), -Dcapkit.requestLog (requests.jsonl): told about every request
+  private final List<dev.capkit.core.results.RequestObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /**
    * @param expectedPerStep for open loop, the planned arrivals per step (the step closes only after
@@ -124,30 +125,24 @@ public final class LoadRun {
   /** A request of {@code step} is about to be sent (or scheduled). */
   public void register(int step) {
     registered.incrementAndGet(step);
-    if (live != null) {
-      live.planned(step);
-    }
+    observers.forEach(o -> o.planned(step));
   }
 
   /** A registered request of {@code step} is being sent (feeds the live in-flight count). */
   public void sending(int step) {
-    if (live != null) {
-      live.sent(step);
-    }
+    observers.forEach(o -> o.sent(step));
   }
 
-  /** Also feeds every planned, sent and ended request to {@code metrics}. */
-  public void feed(dev.capkit.loadgen.live.LiveMetrics metrics) {
-    this.live = metrics;
+  /** Also tells {@code observer} about every planned, sent and ended request. */
+  public void observe(dev.capkit.core.results.RequestObserver observer) {
+    observers.add(observer);
   }
 
   /** A registered request of {@code step} ended with {@code record}. */
   public void record(int step, RequestRecord record) {
     recorder(step).record(record);
     recordTap.accept(step, record);
-    if (live != null) {
-      live.ended(step, record);
-    }
+    observers.forEach(o -> o.ended(step, record));
     finished.incrementAndGet(step);
   }
 

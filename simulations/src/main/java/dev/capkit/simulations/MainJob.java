@@ -78,6 +78,7 @@ public final class MainJob {
       List<StepSummary> steps = run.awaitSteps(maxRunTime());
       String broken = brokenObjectives(steps);
       run.complete(gatlingReport(simulationClass), true);
+      dev.capkit.core.results.StepSummaryCsv.write(run.writer().folder(), steps); // the same figures as one CSV table
       completion = new Completion(steps.size(), broken, 0);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

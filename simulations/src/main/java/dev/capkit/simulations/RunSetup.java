@@ -21,6 +21,8 @@ import dev.capkit.netem.NetworkProfile;
 import dev.capkit.netem.NetworkProfiles;
 import java.io.IOException;
 import java.io.PrintStream;
+import dev.capkit.core.results.RequestLogReader;
+import dev.capkit.core.results.RequestLogWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -53,6 +55,7 @@ public final class RunSetup implements AutoCloseable {
   private dev.capkit.loadgen.live.MetricsEndpoint liveEndpoint;
   private final java.time.Instant prepared = java.time.Instant.now(); // start of the window read from -Dcapkit.prometheus
   private PrintStream out;
+  private RequestLogWriter requestLog;
 
   private RunSetup(RunOptions options, Scenario scenario, StartedTarget target, PrometheusScraper scraper, LoadRun run,
       ArrivalSchedule schedule, RequestSource source) {
@@ -111,6 +114,11 @@ public final class RunSetup implements AutoCloseable {
     }
     RunSetup setup = new RunSetup(options, scenario, target, scraper, run, schedule, source);
     setup.out = out;
+    if (options.requestLog()) {
+      setup.requestLog = RequestLogWriter.create(writer.folder(), runId, scenario.steps().stream().map(StepPlan::id).toList());
+      run.observe(setup.requestLog);
+      out.println("capkit: every request is logged to " + RequestLogReader.FILE_NAME + " (-Dcapkit.requestLog=true)");
+    }
     setup.liveEndpoint = LiveMetricsOption.start(options.metricsPort(), run, out);
     StartInstant.await(options.startAtEpochMillis(), out); // distributed: every injector's first request at -Dcapkit.startAt
     return setup;
@@ -253,6 +261,13 @@ public final class RunSetup implements AutoCloseable {
   @Override
   public void close() {
     LiveMetricsOption.stop(liveEndpoint);
+    if (requestLog != null) {
+      try {
+        requestLog.close();
+      } catch (IOException e) {
+        out.println("capkit: " + RequestLogReader.FILE_NAME + " not completed: " + e.getMessage());
+      }
+    }
     if (options.prometheus() != null) {
       RunPrometheusOption.writeHistory(options.prometheus(), run.writer().folder(), prepared, out);
     }

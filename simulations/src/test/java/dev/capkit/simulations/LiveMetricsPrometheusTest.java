@@ -70,11 +70,13 @@ class LiveMetricsPrometheusTest {
     Scenario loaded = ScenarioLoader.load(scenario, Map.of());
     try (EmbeddedEmulator emulator = EmbeddedEmulator.start(ScenarioEmulatorOptions.options(loaded, dev.capkit.core.run.RunOptions.parse(new Properties(), Map.of())))) {
       String instance = emulator.baseUri().getHost() + ":" + emulator.baseUri().getPort();
-      try (LocalPrometheus prometheus = LocalPrometheus.start(dir, List.of(instance))) {
+      int port = LocalPrometheus.freePort();
+      try (LocalPrometheus prometheus = LocalPrometheus.start(dir, List.of(instance, "127.0.0.1:" + port))) {
         System.setProperty("capkit.resultsDir", dir.resolve("runs").toString());
         System.setProperty("capkit.gatlingResultsDir", dir.resolve("gatling").toString());
         Map.of("capkit.scenario", scenario.toString(), "capkit.target", emulator.baseUri().toString(), "capkit.targetKind", "emulator",
-            "capkit.prometheus", prometheus.base().toString(), "capkit.prometheusSelector", "{instance=\"" + instance + "\"}")
+            "capkit.prometheus", prometheus.base().toString(), "capkit.prometheusSelector", "{instance=\"" + instance + "\"}",
+            "capkit.metricsPort", Integer.toString(port), "capkit.requestLog", "true")
             .forEach(System::setProperty);
         int status = io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {
             "-s", CapkitSimulation.class.getName(), "-rf", dir.resolve("gatling").toString(), "-nr"});
@@ -91,6 +93,23 @@ class LiveMetricsPrometheusTest {
           assertTrue(s.values().containsKey("process_cpu_seconds_total") && s.values().containsKey("vllm:num_requests_running"), s.toString());
         }
         assertEquals(1.0, samples.intervalSeconds(), 0.2, "Prometheus' scrape interval");
+
+        // The exports of the same run: every request in requests.jsonl, the steps in steps.csv.
+        RunReader.Run run = RunReader.read(folder);
+        List<dev.capkit.core.results.RequestLogReader.Entry> log = dev.capkit.core.results.RequestLogReader.read(folder).orElseThrow();
+        for (StepSummary step : run.steps()) {
+          assertEquals(step.sent(), log.stream().filter(e -> e.step().equals(step.id())).count(), step.id());
+        }
+        List<String> csv = Files.readAllLines(folder.resolve(dev.capkit.core.results.StepSummaryCsv.FILE_NAME));
+        assertEquals(run.steps().size() + 2, csv.size());
+        assertTrue(csv.get(2).startsWith(run.steps().get(0).id() + ",0,none,4,qps,"), csv.get(2));
+
+        // Every query of the shipped Grafana dashboard answers with data from the run's and the server's series.
+        java.time.Instant during = java.time.Instant.parse(run.steps().get(1).startedAt()).plusSeconds(4); // inside the second step
+        for (String expr : GrafanaDashboardTest.expressions()) {
+          String q = expr.replace("$__rate_interval", "10s");
+          assertTrue(!prometheus.query(q, during).isEmpty(), "dashboard query answered nothing at " + during + ": " + q);
+        }
       }
     }
   }

@@ -110,7 +110,13 @@ final class LocalPrometheus implements AutoCloseable {
 
   /** An instant PromQL query (now) through {@code /api/v1/query}: its vector, or a failure with Prometheus' error. */
   List<Sample> query(String promql) throws IOException, InterruptedException {
-    URI uri = base.resolve("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+    return query(promql, null);
+  }
+
+  /** An instant PromQL query evaluated at {@code at} (null: now). */
+  List<Sample> query(String promql, java.time.Instant at) throws IOException, InterruptedException {
+    URI uri = base.resolve("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+        + (at == null ? "" : "&time=" + at.getEpochSecond()));
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
     JsonNode body = JSON.readTree(r.body());

@@ -38,6 +38,7 @@ import java.util.TreeMap;
  * @param brokenStreams     {@code capkit.brokenStreams}: share of the embedded emulator's streams cut mid-way (default 0)
  * @param metricsPort       {@code capkit.metricsPort}: serve live figures on this loopback port (0: a free one); null: off
  * @param afterRun          {@code capkit.targetQps}, {@code capkit.catalogDir}, {@code capkit.baseline}
+ * @param requestLog        {@code capkit.requestLog=true}: write every request to the run folder's {@code requests.jsonl}
  * @param prometheus        {@code capkit.prometheus}, {@code capkit.prometheusSelector}, {@code capkit.prometheusSeries}:
  *                          server samples from that Prometheus instead of scraping the target; null: scrape
  */
@@ -55,6 +56,7 @@ public record RunOptions(
     double brokenStreams,
     Integer metricsPort,
     AfterRunOptions afterRun,
+    boolean requestLog,
     PrometheusSource prometheus) {
 
   /** The run-level properties (prefix {@code capkit.} removed) and what each sets. */
@@ -80,6 +82,7 @@ public record RunOptions(
     m.put("slowdown", "embedded emulator: engine steps this many times slower (0..100, default 1)");
     m.put("brokenStreams", "embedded emulator: share of streams cut mid-way (0..1, default 0)");
     m.put("metricsPort", "serve the run's live figures in Prometheus text format on this loopback port");
+    m.put("requestLog", "true: write every request (id, kind, intended and actual send, timings, tokens, outcome) to requests.jsonl");
     m.put("prometheus", "Prometheus URL: read the target's server samples over the run's window from it instead of scraping");
     m.put("prometheusSelector", "with prometheus: label selector of the target's container, e.g. {pod=\"vllm-0\"}");
     m.put("prometheusSeries", "with prometheus: process (default) or cadvisor CPU/memory series");
@@ -127,7 +130,7 @@ public record RunOptions(
         path(p.get("networkProfiles")),
         p.containsKey("slowdown") ? number(p, "slowdown", 0, 100) : 1.0,
         p.containsKey("brokenStreams") ? number(p, "brokenStreams", 0, 1) : 0.0, port(p.get("metricsPort")), afterRun,
-        prometheus(p));
+        bool(p, "requestLog"), prometheus(p));
   }
 
   /** The scenario file resolved in {@link #scenariosDir}, read and validated, overrides applied. */
@@ -198,6 +201,14 @@ public record RunOptions(
       // reported below
     }
     throw bad("metricsPort", "'" + value + "' is not a port (0..65535; 0 picks a free one)");
+  }
+
+  private static boolean bool(Map<String, String> p, String key) {
+    String v = p.getOrDefault(key, "false").trim();
+    if (!v.equals("true") && !v.equals("false")) {
+      throw bad(key, "'" + v + "' is not true or false");
+    }
+    return v.equals("true");
   }
 
   private static PrometheusSource prometheus(Map<String, String> p) {

@@ -1,6 +1,7 @@
 package dev.capkit.loadgen.live;
 
 import dev.capkit.core.results.Outcome;
+import dev.capkit.core.results.RequestObserver;
 import dev.capkit.core.results.RequestRecord;
 import dev.capkit.core.scenario.StepPlan;
 import java.util.List;
@@ -36,7 +37,7 @@ import java.util.function.LongSupplier;
  * String text = live.exposition();
  * }</pre>
  */
-public final class LiveMetrics {
+public final class LiveMetrics implements RequestObserver {
   static final List<Double> TTFT_BOUNDS = List.of(0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0,
       2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0);
   static final List<Double> E2E_BOUNDS = List.of(0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0,
@@ -77,16 +78,19 @@ public final class LiveMetrics {
   }
 
   /** A request of {@code step} was planned (open loop: scheduled; closed loop: an agent's next turn). */
+  @Override
   public void planned(int step) {
     planned.incrementAndGet(step);
   }
 
   /** A request of {@code step} is on the wire. */
+  @Override
   public void sent(int step) {
     sent.incrementAndGet(step);
   }
 
   /** A request of {@code step} ended with {@code r} (a {@code not_sent} record was never sent). */
+  @Override
   public void ended(int step, RequestRecord r) {
     String id = steps.get(step).id();
     requests.computeIfAbsent(List.of(id, r.kind(), r.outcome().key()), k -> new LongAdder()).increment();
