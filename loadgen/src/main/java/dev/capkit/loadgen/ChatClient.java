@@ -16,7 +16,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -128,7 +128,7 @@ public final class ChatClient implements AutoCloseable {
           protected void initChannel(SocketChannel ch) {
             ReadClock clock = new ReadClock();
             ch.pipeline().addLast("clock", clock);
-            ch.pipeline().addLast("http", new HttpClientCodec());
+            ch.pipeline().addLast("http", new HttpRequestEncoder()); // responses: ExchangeHandler decodes them
             ch.pipeline().addLast("exchange", new ExchangeHandler(clock));
           }
         });

@@ -71,9 +71,10 @@ final class ChunkScan {
   private int keyStart;
   private int keyEnd;
   private boolean keyEscaped;
-  // Last string value read: buf[strStart, strEnd) raw (escapes not decoded).
+  // Last string value read: buf[strStart, strEnd) raw (escapes not decoded); strEscaped if it has any.
   private int strStart;
   private int strEnd;
+  private boolean strEscaped;
   // Last integer value read (valid when the value kind is INT and intOk).
   private long intValue;
   private boolean intOk;
@@ -262,7 +263,7 @@ final class ChunkScan {
     readString();
     keyStart = strStart;
     keyEnd = strEnd;
-    keyEscaped = indexOfBackslash(strStart, strEnd) >= 0;
+    keyEscaped = strEscaped;
     skipWhitespace();
     if (peek("':'") != ':') {
       throw fail("expected ':'");
@@ -371,6 +372,7 @@ final class ChunkScan {
   private void readString() throws IOException {
     int i = pos + 1;
     strStart = i;
+    strEscaped = false;
     while (true) {
       if (i >= end) {
         pos = i;
@@ -383,6 +385,7 @@ final class ChunkScan {
         return;
       }
       if (b == '\\') {
+        strEscaped = true;
         i = escapeEnd(i);
         continue;
       }

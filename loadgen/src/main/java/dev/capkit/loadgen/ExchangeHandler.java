@@ -3,28 +3,26 @@ package dev.capkit.loadgen;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Last handler of every connection: routes decoded HTTP parts to the one {@link Exchange} using
- * the connection (HTTP/1.1 without pipelining: at most one at a time). Arrival times come from
- * {@link ReadClock}, i.e. the socket read, not from when the decoder got here.
+ * Last handler of every connection: decodes the HTTP/1.1 response bytes itself
+ * ({@link ResponseReader}: no object per chunk, chunk data handed on where it lies) and routes the
+ * parts to the one {@link Exchange} using the connection (HTTP/1.1 without pipelining: at most one
+ * at a time). Arrival times come from {@link ReadClock}, i.e. the socket read, not from when the
+ * decoder got here. Requests go out through Netty's {@code HttpRequestEncoder} before it.
  */
-final class ExchangeHandler extends ChannelInboundHandlerAdapter {
+final class ExchangeHandler extends ChannelInboundHandlerAdapter implements ResponseReader.Listener {
 
   private static final Logger LOG = LoggerFactory.getLogger(ExchangeHandler.class);
 
   private final ReadClock clock;
+  private final ResponseReader reader = new ResponseReader();
   private Exchange current;
-  private byte[] scratch = new byte[8192]; // per connection: body bytes are copied here, never per chunk
+  private long arrival; // of the read being decoded
+  private byte[] scratch = new byte[8192]; // per connection: direct buffers are copied here, never per chunk
 
   ExchangeHandler(ReadClock clock) {
     this.clock = clock;
@@ -32,6 +30,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
 
   void begin(Exchange exchange) {
     current = exchange;
+    reader.reset();
   }
 
   void end(Exchange exchange) {
@@ -43,54 +42,87 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     try {
-      Exchange exchange = current;
-      if (exchange == null) {
-        // Bytes with no request outstanding: the connection is out of step; never reuse it.
-        LOG.debug("unexpected {} on idle connection {}; closing it", msg.getClass().getSimpleName(), ctx.channel());
+      if (!(msg instanceof ByteBuf bytes)) {
+        LOG.debug("unexpected {} on connection {}; closing it", msg.getClass().getSimpleName(), ctx.channel());
         ctx.close();
         return;
       }
-      if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
-        exchange.onMalformed(String.valueOf(object.decoderResult().cause().getMessage()));
+      int len = bytes.readableBytes();
+      if (len == 0) {
         return;
       }
-      long arrival = clock.lastReadNanos();
-      if (msg instanceof HttpResponse response) {
-        exchange.onHeaders(arrival, response.status().code(),
-            response.headers().get(HttpHeaderNames.CONTENT_TYPE), HttpUtil.isKeepAlive(response));
+      if (current == null) {
+        // Bytes with no request outstanding: the connection is out of step; never reuse it.
+        LOG.debug("{} bytes on idle connection {}; closing it", len, ctx.channel());
+        ctx.close();
+        return;
       }
-      if (msg instanceof HttpContent content) {
-        copyOut(exchange, arrival, content.content());
-        if (msg instanceof LastHttpContent) {
-          exchange.onEnd(arrival);
+      arrival = clock.lastReadNanos();
+      byte[] buf;
+      int off;
+      if (bytes.hasArray()) {
+        buf = bytes.array();
+        off = bytes.arrayOffset() + bytes.readerIndex();
+      } else {
+        if (scratch.length < len) {
+          scratch = new byte[Math.max(len, scratch.length * 2)];
         }
+        bytes.getBytes(bytes.readerIndex(), scratch, 0, len);
+        buf = scratch;
+        off = 0;
+      }
+      int used = reader.feed(buf, off, len, this);
+      if (used < len && current == null) {
+        LOG.debug("{} bytes after the response on connection {}; closing it", len - used, ctx.channel());
+        ctx.close();
       }
     } finally {
       ReferenceCountUtil.release(msg);
     }
   }
 
-  private void copyOut(Exchange exchange, long arrival, ByteBuf content) {
-    int len = content.readableBytes();
-    if (len == 0) {
-      return;
+  // --- ResponseReader.Listener: runs inside channelRead, so arrival is this read's.
+
+  @Override
+  public void headers(int status, String contentType, boolean keepAlive) {
+    Exchange exchange = current;
+    if (exchange != null) {
+      exchange.onHeaders(arrival, status, contentType, keepAlive);
     }
-    if (content.hasArray()) {
-      exchange.onRead(arrival, content.array(), content.arrayOffset() + content.readerIndex(), len);
-      return;
+  }
+
+  @Override
+  public void body(byte[] buf, int off, int len) {
+    Exchange exchange = current;
+    if (exchange != null) {
+      exchange.onRead(arrival, buf, off, len);
     }
-    if (scratch.length < len) {
-      scratch = new byte[Math.max(len, scratch.length * 2)];
+  }
+
+  @Override
+  public void end() {
+    Exchange exchange = current;
+    if (exchange != null) {
+      exchange.onEnd(arrival);
     }
-    content.getBytes(content.readerIndex(), scratch, 0, len);
-    exchange.onRead(arrival, scratch, 0, len);
+  }
+
+  @Override
+  public void malformed(String why) {
+    Exchange exchange = current;
+    if (exchange != null) {
+      exchange.onMalformed(why);
+    }
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     Exchange exchange = current;
     if (exchange != null) {
-      exchange.onBroken("connection closed by the server");
+      arrival = System.nanoTime();
+      if (!reader.inputClosed(this)) {
+        exchange.onBroken("connection closed by the server");
+      }
     }
     ctx.fireChannelInactive();
   }

@@ -7,10 +7,11 @@ import dev.capkit.core.scenario.SloSet;
 import dev.capkit.core.scenario.StepPlan;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
@@ -36,7 +37,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * response can take), no socket:
  * <ul>
  *   <li>{@code request}: the whole per-request receive path: {@link ReadClock}, Netty's
- *       {@code HttpClientCodec}, {@link ExchangeHandler}, {@link Exchange} (ids, timings, record,
+ *       {@code HttpRequestEncoder} for the request, {@link ExchangeHandler} (its {@link ResponseReader}), {@link Exchange} (ids, timings, record,
  *       future), then {@link StepRecorder#record} as a run records it. Per op = one request;
  *       {@code -prof gc}'s {@code gc.alloc.rate.norm} is the bytes allocated per request.
  *   <li>{@code chunk}: {@link StreamTimings} alone (SSE scan, chunk scan, timing), fed the 67 SSE
@@ -69,7 +70,7 @@ public class ClientPathBenchmark {
         ClientTimeouts.DEFAULTS), 1);
     ReadClock clock = new ReadClock();
     handler = new ExchangeHandler(clock);
-    channel = new EmbeddedChannel(clock, new HttpClientCodec(), handler);
+    channel = new EmbeddedChannel(clock, httpHandler(), handler);
     List<byte[]> http = EmulatorLikeStream.httpReads(TOKENS, 300);
     reads = new ByteBuf[http.size()];
     for (int i = 0; i < reads.length; i++) {
@@ -88,6 +89,20 @@ public class ClientPathBenchmark {
         new SloSet(List.of(), 0.01, false));
   }
 
+  /**
+   * The connection's HTTP handler as {@link ChatClient} installs it: the request encoder (responses
+   * are decoded by {@link ExchangeHandler}); Netty's client codec for builds before
+   * {@code ResponseReader}, so that the same benchmark measures them (A/B against an older class path).
+   */
+  private static ChannelHandler httpHandler() {
+    try {
+      Class.forName("dev.capkit.loadgen.ResponseReader");
+      return new HttpRequestEncoder();
+    } catch (ClassNotFoundException olderBuild) {
+      return new io.netty.handler.codec.http.HttpClientCodec();
+    }
+  }
+
   @TearDown(Level.Trial)
   public void tearDown() {
     channel.finishAndReleaseAll();
@@ -99,7 +114,7 @@ public class ClientPathBenchmark {
 
   @Benchmark
   public long request() {
-    // the codec pairs each response with the method of a written request
+    // the request goes through the encoder as on a connection (its bytes are dropped)
     channel.writeAndFlush(httpRequest.retain());
     Object written;
     while ((written = channel.readOutbound()) != null) {

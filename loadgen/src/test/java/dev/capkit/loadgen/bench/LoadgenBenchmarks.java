@@ -8,6 +8,7 @@ import java.util.List;
  * Entry point of {@code mvn -pl loadgen -am -Pbench -DskipTests test}: {@code -Dbench.run=jmh} (default)
  * runs the JMH benchmarks of the per-chunk and per-request client path
  * ({@code dev.capkit.loadgen.ClientPathBenchmark}, extra JMH arguments in {@code -Dbench.jmh});
+ * {@code -Dbench.run=cpu} times the same operations by thread CPU time ({@code ClientPathCpu});
  * {@code -Dbench.run=ceiling} runs {@link CeilingBenchmark} at {@code -Dbench.rates} for
  * {@code -Dbench.seconds} each after {@code -Dbench.warmup} seconds.
  */
@@ -27,6 +28,7 @@ public final class LoadgenBenchmarks {
         jmh.add("dev.capkit.loadgen.ClientPathBenchmark");
         org.openjdk.jmh.Main.main(jmh.toArray(String[]::new));
       }
+      case "cpu" -> dev.capkit.loadgen.ClientPathCpu.main(new String[0]);
       case "ceiling" -> {
         List<Double> rates = new ArrayList<>();
         for (String r : System.getProperty("bench.rates", "250,500,1000").split(",")) {
@@ -35,7 +37,7 @@ public final class LoadgenBenchmarks {
         CeilingBenchmark.run(rates, Double.parseDouble(System.getProperty("bench.warmup", "5")),
             Double.parseDouble(System.getProperty("bench.seconds", "15")), System.getProperty("bench.baseline", ""));
       }
-      default -> throw new IllegalArgumentException("-Dbench.run=" + run + ": expected jmh or ceiling");
+      default -> throw new IllegalArgumentException("-Dbench.run=" + run + ": expected jmh, cpu or ceiling");
     }
   }
 }
