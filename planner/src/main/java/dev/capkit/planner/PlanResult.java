@@ -33,7 +33,8 @@ public record PlanResult(
     List<TierRecommendation> rows,
     String recommendation,
     PodResources pod,
-    List<String> warnings) {
+    List<String> warnings,
+    List<dev.capkit.planner.capacity.TokenEconomics> tokenEconomics) {
 
   public static final int FORMAT_VERSION = 1;
 

@@ -73,7 +73,7 @@ public final class Planner {
     }
     return new PlanResult(p.generatedAt(), p.scenario(), p.runs(), p.targetQps(), p.slos(), p.sloSource(), p.headroom(),
         p.catalog(), p.prices(), p.calibration(), p.rows(), p.recommendation(), p.pod().withSourceFirst("server samples: " + history.source()),
-        warnings);
+        warnings, p.tokenEconomics());
   }
 
   /** Reads the run folders and plans; {@link PlanException} (file, field, value) when the input cannot be planned from. */
@@ -162,7 +162,32 @@ public final class Planner {
     String generatedAt = options.generatedAt() != null ? options.generatedAt() : Instant.now().toString();
     LOG.debug("planned {} rows from {} measured ladders", rows.size(), measured.size());
     return new PlanResult(generatedAt, scenario.name(), runIds, options.targetQps(), slos, sloSource, options.headroom(),
-        catalog.origin(), PriceSource.load(options.catalogDir()), calibration, rows, recommendation, pod, warnings);
+        catalog.origin(), PriceSource.load(options.catalogDir()), calibration, rows, recommendation, pod, warnings,
+        tokenEconomics(rows, measured, options));
+  }
+
+  /** J per output token and cost per million output tokens of every row (output tokens per request from the measured ladders). */
+  private static List<dev.capkit.planner.capacity.TokenEconomics> tokenEconomics(List<TierRecommendation> rows, List<TierLadder> measured,
+      PlanOptions options) {
+    double tokens = 0;
+    long ok = 0;
+    for (TierLadder l : measured) {
+      for (LadderPoint p : l.points()) {
+        if (!Double.isNaN(p.completionTokens())) {
+          tokens += p.completionTokens() * p.ok();
+          ok += p.ok();
+        }
+      }
+    }
+    double perRequest = ok == 0 ? Double.NaN : tokens / ok;
+    dev.capkit.twin.power.GpuPowerCatalog power = dev.capkit.twin.power.GpuPowerCatalog.load(options.catalogDir());
+    List<dev.capkit.planner.capacity.TokenEconomics> out = new ArrayList<>();
+    for (TierRecommendation r : rows) {
+      double sustainable = r.sustainable().defined() ? r.sustainable().rate() : r.sustainable().atLeast();
+      out.add(dev.capkit.planner.capacity.TokenEconomics.of(r.tierId(), r.dtype(), r.gpuCount(), r.replicas(), sustainable, perRequest,
+          power.find(r.gpu())));
+    }
+    return out;
   }
 
   /** The model the runs served, and the --tiers ids, checked against the catalog. */

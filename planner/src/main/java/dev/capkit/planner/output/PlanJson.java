@@ -79,8 +79,12 @@ public final class PlanJson {
     cal.put("applied", c.applied());
     cal.put("note", c.note());
     ArrayNode tiers = root.putArray("tiers");
-    for (TierRecommendation r : plan.rows()) {
-      tiers.add(row(r));
+    for (int i = 0; i < plan.rows().size(); i++) {
+      ObjectNode o = row(plan.rows().get(i));
+      if (i < plan.tokenEconomics().size()) {
+        o.set("tokens", tokens(plan.tokenEconomics().get(i)));
+      }
+      tiers.add(o);
     }
     root.put("recommendation", plan.recommendation());
     if (plan.pod() == null) {
@@ -90,6 +94,18 @@ public final class PlanJson {
     }
     plan.warnings().forEach(root.putArray("warnings")::add);
     return root;
+  }
+
+  private static ObjectNode tokens(dev.capkit.planner.capacity.TokenEconomics t) {
+    ObjectNode o = JSON.createObjectNode();
+    num(o, "outputTokensPerRequest", t.outputTokensPerRequest());
+    num(o, "utilization", t.utilization());
+    num(o, "wattsPerReplica", t.wattsPerReplica());
+    num(o, "joulesPerOutputToken", t.joulesPerOutputToken());
+    num(o, "costPerMillionOutputTokens", t.costPerMillionOutputTokens());
+    o.put("basis", t.basis());
+    o.put("undefinedReason", t.undefinedReason());
+    return o;
   }
 
   private static ObjectNode row(TierRecommendation r) {

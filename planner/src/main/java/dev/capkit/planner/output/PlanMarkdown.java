@@ -30,10 +30,12 @@ public final class PlanMarkdown {
     StringBuilder b = new StringBuilder();
     b.append("| rank | tier | GPU | VRAM | dtype | fits? | sustainable QPS/replica [95% CI] | replicas for ")
         .append(fmt(plan.targetQps())).append(" QPS (N+1) | ").append(cur).append("/h | ").append(cur)
-        .append(" per 1k req | measured/predicted |\n");
-    b.append("|---:|---|---|---:|---|---|---|---:|---:|---:|---|\n");
-    for (TierRecommendation r : plan.rows()) {
-      b.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f GB | %s | %s | %s | %s | %s | %s | %s |%n",
+        .append(" per 1k req | measured/predicted | J per output token (predicted) | ").append(cur).append(" per 1M output tokens |\n");
+    b.append("|---:|---|---|---:|---|---|---|---:|---:|---:|---|---:|---:|\n");
+    for (int i = 0; i < plan.rows().size(); i++) {
+      TierRecommendation r = plan.rows().get(i);
+      dev.capkit.planner.capacity.TokenEconomics t = i < plan.tokenEconomics().size() ? plan.tokenEconomics().get(i) : null;
+      b.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f GB | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
           r.rank() > 0 ? Integer.toString(r.rank()) : "-", r.tierId(), r.gpu(), r.vramGib(), r.dtype(),
           r.feasible() ? "yes" : "**no**: " + shorten(r.vram().reason()) + (r.vram().dtypesThatFit().isEmpty() ? ""
               : "; fits: " + r.vram().dtypesThatFit().stream().map(s -> s.split(" ")[0]).collect(Collectors.joining(", "))),
@@ -41,7 +43,8 @@ public final class PlanMarkdown {
           money(r.replicas().costPerHour()), money(r.replicas().costPer1000()),
           r.basis() == Basis.MEASURED ? "measured" : "predicted" + (Double.isNaN(r.calibrationFactor()) || r.calibrationFactor() == 1.0
               ? (Double.isNaN(r.calibrationFactor()) ? "" : " (uncalibrated)")
-              : String.format(Locale.ROOT, " (x%.2f)", r.calibrationFactor()))));
+              : String.format(Locale.ROOT, " (x%.2f)", r.calibrationFactor())),
+          t == null ? "?" : fmt(t.joulesPerOutputToken()), t == null ? "?" : money(t.costPerMillionOutputTokens())));
     }
     return b.toString();
   }
@@ -55,6 +58,13 @@ public final class PlanMarkdown {
     b.append("Runs: ").append(String.join(", ", plan.runs())).append(". Generated ").append(plan.generatedAt()).append(".\n\n");
     b.append("**Recommendation:** ").append(plan.recommendation()).append("\n\n");
     b.append(tierTable(plan)).append('\n');
+    b.append("Energy and cost per output token (J per output token is predicted by a power model, never measured):\n\n");
+    for (int i = 0; i < Math.min(plan.rows().size(), plan.tokenEconomics().size()); i++) {
+      dev.capkit.planner.capacity.TokenEconomics t = plan.tokenEconomics().get(i);
+      b.append("- ").append(t.tierId()).append(' ').append(t.dtype()).append(": ")
+          .append(t.undefinedReason() == null ? t.basis() : (t.basis() == null ? "" : t.basis() + "; ") + t.undefinedReason()).append('\n');
+    }
+    b.append('\n');
     b.append(String.format(Locale.ROOT, "Prices: %s, %s, currency %s (%s); edit tiers.json and pass --catalog DIR to use your own.%n",
         plan.prices().source(), plan.prices().date(), plan.prices().currency(), plan.prices().file()));
     b.append("Calibration of predicted rows: ").append(plan.calibration().note()).append(".\n\n");
