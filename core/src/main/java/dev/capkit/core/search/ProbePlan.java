@@ -1,0 +1,22 @@
+package dev.capkit.core.search;
+
+/**
+ * The next probe the search asks for.
+ *
+ * @param index          0-based probe number in the search
+ * @param rate           offered load (req/s, or agents)
+ * @param warmupSeconds  unjudged load at this rate before the measured window
+ * @param seconds        measured window
+ * @param phase          {@code bracket}, {@code bisect} or {@code extend} (another look at an undecided rate)
+ * @param look           1 for a rate's first probe, 2.. for its extensions
+ * @param breakAt        per objective key, violations among the window's planned requests that show
+ *                       it broken: the probe may stop as soon as any is reached
+ */
+public record ProbePlan(int index, double rate, double warmupSeconds, double seconds, String phase, int look,
+    java.util.Map<String, Long> breakAt) {
+
+  /** Requests the measured window is planned to hold at this rate. */
+  public long plannedRequests() {
+    return Math.round(rate * seconds);
+  }
+}

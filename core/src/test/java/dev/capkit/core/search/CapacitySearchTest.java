@@ -1,0 +1,101 @@
+package dev.capkit.core.search;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The search against a known truth: a synthetic server whose share of requests over the latency
+ * limit rises with the rate as a queue's does near saturation, with binomial noise per probe. The
+ * sustainable rate (share = 1%) is known exactly, so coverage of the reported interval can be counted.
+ */
+class CapacitySearchTest {
+  private static final List<ObjectiveShare> P99 = List.of(ObjectiveShare.percentile("e2e.p99", 99));
+
+  /** Share over the limit at rate r: 1% exactly at {@code truth}, rising {@code steepness}-fold per unit of r / truth (a saturating queue). */
+  private static double share(double r, double truth, double steepness) {
+    return Math.min(1, 0.01 * Math.exp(steepness * (r / truth - 1)));
+  }
+
+  private static ProbeRunner syntheticServer(double truth, long seed) {
+    return syntheticServer(truth, seed, 12);
+  }
+
+  private static ProbeRunner syntheticServer(double truth, long seed, double steepness) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    return p -> {
+      long n = p.plannedRequests();
+      double q = share(p.rate(), truth, steepness);
+      long v = 0;
+      for (long i = 0; i < n; i++) {
+        if (rng.nextDouble() < q) {
+          v++;
+        }
+      }
+      return new ProbeRunner.Measured(n, Map.of("e2e.p99", v), p.warmupSeconds() + p.seconds(), false);
+    };
+  }
+
+  @Test
+  void bracketsThenBisectsToThePrecision() {
+    SearchResult r = CapacitySearch.run(P99, SearchSettings.defaults(1.0), syntheticServer(3.3, 1, 40));
+    assertEquals("precision reached", r.stop(), r.summary("req/s"));
+    assertTrue(r.met());
+    assertTrue(r.low() <= 3.3 && 3.3 <= r.high(), r.summary("req/s"));
+    assertEquals("bracket", r.probes().get(0).plan().phase());
+    assertTrue(r.probes().stream().anyMatch(p -> p.plan().phase().equals("bisect")));
+  }
+
+  @Test
+  void aGentleKneeEndsInAnUndecidedZoneAndSaysThePrecisionReached() {
+    // 3% below the truth the share is still 0.7%: ~900 requests per look cannot tell it from 1%
+    SearchResult r = CapacitySearch.run(P99, SearchSettings.defaults(1.0), syntheticServer(3.3, 1, 12));
+    assertTrue(r.stop().contains("stayed undecided"), r.summary("req/s"));
+    assertTrue(r.low() <= 3.3 && 3.3 <= r.high(), r.summary("req/s"));
+    assertTrue(r.summary("req/s").contains("asked ±5.0%"), r.summary("req/s"));
+  }
+
+  @Test
+  void probeLengthComesFromTheRate() {
+    CapacitySearch s = new CapacitySearch(P99, SearchSettings.defaults(2));
+    ProbePlan first = s.next();
+    assertEquals(s.requestsPerProbe() / 2.0, first.seconds(), 1e-9);
+    assertTrue(first.plannedRequests() >= s.requestsPerProbe());
+  }
+
+  @Test
+  void intervalCoversTheTruthAtLeastAsOftenAsStated() {
+    int runs = 300;
+    int covered = 0;
+    for (long seed = 0; seed < runs; seed++) {
+      double truth = 0.7 + (seed % 17) * 0.37;
+      SearchResult r = CapacitySearch.run(P99, SearchSettings.defaults(1.0), syntheticServer(truth, seed));
+      if (r.low() <= truth && truth <= r.high()) {
+        covered++;
+      }
+    }
+    // nominal >= 95%; 300 runs: the 5% tail of Bin(300, 0.95) is at 277
+    assertTrue(covered >= 277, "covered " + covered + " of " + runs);
+  }
+
+  @Test
+  void budgetStopsTheSearchAndSaysThePrecisionReached() {
+    SearchSettings tight = new SearchSettings(1.0, 2, 0.01, 0.95, 2_000, 10, 20, 900, 3, 2, 10_000, false);
+    SearchResult r = CapacitySearch.run(P99, tight, syntheticServer(3.3, 7));
+    assertTrue(r.stop().startsWith("GPU-time budget"), r.stop());
+    assertTrue(r.gpuSeconds() <= 2_000);
+    assertTrue(!r.met() && r.summary("req/s").contains("asked ±1.0%"), r.summary("req/s"));
+  }
+
+  @Test
+  void agentsAreWholeNumbers() {
+    SearchSettings agents = new SearchSettings(4, 2, 0.05, 0.95, 1e6, 10, 20, 900, 3, 2, 1_000, true);
+    SearchResult r = CapacitySearch.run(P99, agents, syntheticServer(37.4, 3));
+    assertTrue(r.probes().stream().allMatch(p -> p.plan().rate() == Math.rint(p.plan().rate())));
+    assertTrue(r.low() <= 37.4 && 37.4 <= r.high(), r.summary("agents"));
+  }
+}
