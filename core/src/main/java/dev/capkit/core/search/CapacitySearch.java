@@ -8,26 +8,27 @@ import java.util.Map;
 
 /**
  * Finds the sustainable rate (the highest offered load at which every objective holds) to a stated
- * precision, spending as little GPU time as it can:
- * <ol>
- *   <li><b>bracket</b>: from {@code startRate}, multiply a held rate (divide a broken one) by
- *       {@code growth} until one rate holds and a higher one is broken;
- *   <li><b>bisect</b> on a log scale until {@code (high - low) / (high + low) <= precision};
- *   <li>a rate whose probe is <b>undecided</b> gets another look (as many requests again, pooled)
- *       up to {@code maxLooks}. Still undecided, the rate is too close to the limit to tell apart
- *       with the requests a probe can afford: it narrows nothing, and the search keeps bisecting
- *       the gaps on either side of it; when those are within the precision the search stops and
- *       says the precision it reached.
- * </ol>
- * Each probe is sized from its rate, not a fixed duration: enough requests that the strictest
- * objective can be shown to hold ({@link ProbeJudge#requestsToHold}); it may stop early once an
- * objective is broken beyond doubt. The search stops before a probe that would exceed the GPU-time
- * budget and reports the precision it reached.
+ * precision, spending as little GPU time as it can. Two kinds of probe:
+ * <ul>
+ *   <li><b>scouts</b>, short ({@code scoutRequests} requests), only point the way: a scout is "over"
+ *       when an objective's violating share in it exceeds the allowed share (or it was stopped as
+ *       broken beyond doubt), else "under". Scouts bracket from {@code startRate} (x or / by
+ *       {@code growth}) and bisect on a log scale until {@code (over - under) / (over + under) <= precision};
+ *   <li><b>verdicts</b>, long enough that the strictest objective can be shown to hold
+ *       ({@link ProbeJudge#requestsToHold}, so length comes from the rate), confirm the interval's ends:
+ *       the highest "under" must <i>hold</i> and the lowest "over" must be <i>broken</i> at the stated
+ *       confidence. A verdict that disagrees with its scout, or stays undecided, moves that end out by
+ *       one precision step and is tried again (at most {@code maxLooks} tries per end).
+ * </ul>
+ * A probe that is clearly over stops early ({@link ProbePlan#breakAt()}: the violations that make the
+ * whole probe's verdict "broken"), so over-rate probes are cheap. The search stops before a probe
+ * that would pass the GPU-time budget, and then says which precision it reached.
  *
  * <p>Why the interval has the stated confidence: by monotonicity the sustainable rate lies between
- * the final held rate and the final broken one whenever those two verdicts are right. Each is wrong
- * with probability at most {@code (1 - confidence) / 2} (spread over its looks, and for "broken"
- * over the objectives), so both are right with probability at least {@code confidence}.
+ * the confirmed held rate and the confirmed broken one whenever those two verdicts are right. Each
+ * end has at most {@code maxLooks} verdict tries, each wrong with probability at most
+ * {@code (1 - confidence) / 2 / maxLooks} ("broken" further split over the objectives), so both ends
+ * are right with probability at least {@code confidence}. Scouts never enter the interval.
  *
  * <pre>{@code
  * SearchResult r = CapacitySearch.run(objectives, SearchSettings.defaults(1.0), runner);
@@ -38,15 +39,14 @@ public final class CapacitySearch {
   private final List<ObjectiveShare> objectives;
   private final SearchSettings settings;
   private final List<ProbeResult> probes = new ArrayList<>();
-  private final Map<Double, long[]> pooledRequests = new HashMap<>();
-  private final Map<Double, Map<String, Long>> pooledViolations = new HashMap<>();
-  private final Map<Double, Integer> looks = new HashMap<>();
+  private final Map<String, Integer> tries = new HashMap<>();
+  private double under = Double.NaN;
+  private double over = Double.NaN;
   private double low = Double.NaN;
   private double high = Double.NaN;
   private double spent;
-  private Double extend;
-  private final java.util.TreeSet<Double> undecided = new java.util.TreeSet<>();
   private String stop;
+  private boolean confirming;
 
   public CapacitySearch(List<ObjectiveShare> objectives, SearchSettings settings) {
     if (objectives.isEmpty()) {
@@ -65,7 +65,7 @@ public final class CapacitySearch {
     return search.result();
   }
 
-  /** Requests a probe's window needs for the strictest objective to be shown to hold. */
+  /** Requests a verdict probe needs for the strictest objective to be shown to hold. */
   public long requestsPerProbe() {
     double q = objectives.stream().mapToDouble(ObjectiveShare::allowed).min().orElseThrow();
     return ProbeJudge.requestsToHold(q, settings.alphaHolds(), settings.spare());
@@ -78,89 +78,108 @@ public final class CapacitySearch {
     }
     double rate;
     String phase;
-    if (extend != null) {
-      rate = extend;
-      phase = "extend";
-    } else if (Double.isNaN(low) && Double.isNaN(high) && undecided.isEmpty()) {
+    if (Double.isNaN(under) && Double.isNaN(over)) {
       rate = settings.startRate();
-      phase = "bracket";
-    } else if (Double.isNaN(high)) {
-      // up from the highest rate that held or stayed undecided
-      double from = Math.max(Double.isNaN(low) ? 0 : low, undecided.isEmpty() ? 0 : undecided.last());
-      if (from >= settings.maxRate()) {
-        return finish("nothing broke up to search.maxRate " + settings.maxRate());
+      phase = "scout";
+    } else if (Double.isNaN(over)) {
+      if (under >= settings.maxRate()) {
+        return finish("nothing was over up to search.maxRate " + settings.maxRate());
       }
-      rate = Math.min(settings.maxRate(), round(from * settings.growth()));
-      phase = "bracket";
+      rate = Math.min(settings.maxRate(), round(under * settings.growth()));
+      phase = "scout";
+    } else if (Double.isNaN(under)) {
+      rate = round(over / settings.growth());
+      if (rate >= over || over / settings.growth() < 1e-6) {
+        return finish("every rate down to " + over + " was over");
+      }
+      phase = "scout";
+    } else if (!confirming && gap(under, over) > settings.precision() && !Double.isNaN(bisect())) {
+      rate = bisect();
+      phase = "scout";
     } else if (Double.isNaN(low)) {
-      // down from the lowest rate that broke or stayed undecided
-      double from = Math.min(high, undecided.isEmpty() ? high : undecided.first());
-      rate = round(from / settings.growth());
-      if (rate <= 0 || rate >= from || from / settings.growth() < 1e-6) {
-        return finish("no rate held down to " + from + " (lowest probed)");
-      }
-      phase = "bracket";
+      rate = under;
+      phase = "verdict-low";
+    } else if (Double.isNaN(high)) {
+      rate = over;
+      phase = "verdict-high";
     } else {
-      if (precision() <= settings.precision()) {
-        return finish("precision reached");
-      }
-      rate = bisectionRate();
-      if (Double.isNaN(rate)) {
-        return finish(undecided.isEmpty() ? "no whole rate left between " + low + " and " + high
-            : "rates " + undecided + " stayed undecided after " + settings.maxLooks() + " looks each (too close to the limit"
-            + " to tell apart), and the gaps beside them are within the precision");
-      }
-      phase = "bisect";
+      return finish(met() ? "precision reached" : "interval confirmed at the precision the verdicts allowed");
     }
-    double seconds = Math.min(settings.maxProbeSeconds(), Math.max(settings.minProbeSeconds(), requestsPerProbe() / rate));
+    if (phase.startsWith("verdict") && tries.getOrDefault(phase, 0) >= settings.maxLooks()) {
+      return finish("the " + (phase.equals("verdict-low") ? "held" : "broken") + " end stayed unconfirmed after "
+          + settings.maxLooks() + " verdict probes");
+    }
+    boolean verdict = phase.startsWith("verdict");
+    confirming |= verdict;
+    double requests = verdict ? requestsPerProbe() : settings.scoutRequests();
+    double seconds = Math.min(settings.maxProbeSeconds(), Math.max(settings.minProbeSeconds(), requests / rate));
     if (!probes.isEmpty() && spent + settings.warmupSeconds() + seconds > settings.budgetSeconds()) {
       return finish("GPU-time budget: the next probe (" + Math.round(settings.warmupSeconds() + seconds)
           + " s) would pass " + Math.round(settings.budgetSeconds()) + " s");
     }
-    int look = looks.getOrDefault(rate, 0) + 1;
+    long planned = Math.max(1, Math.round(rate * seconds));
     Map<String, Long> breakAt = new LinkedHashMap<>();
-    long planned = Math.max(1, Math.round(rate * seconds)) + pooledRequests.getOrDefault(rate, new long[1])[0];
     for (ObjectiveShare o : objectives) {
-      breakAt.put(o.key(), ProbeJudge.violationsToBreak(planned, o.allowed(), alphaBroken())
-          - pooledViolations.getOrDefault(rate, Map.of()).getOrDefault(o.key(), 0L));
+      breakAt.put(o.key(), ProbeJudge.violationsToBreak(planned, o.allowed(), alphaBroken()));
     }
-    return new ProbePlan(probes.size(), rate, settings.warmupSeconds(), seconds, phase, look, breakAt);
+    return new ProbePlan(probes.size(), rate, settings.warmupSeconds(), seconds, phase,
+        verdict ? tries.getOrDefault(phase, 0) + 1 : 1, breakAt);
   }
 
-  /** Takes a probe's measurement, judges its rate (pooled with earlier looks) and moves the bracket. */
+  /** Takes a probe's measurement and moves the scouts' bracket or the confirmed interval. */
   public ProbeResult record(ProbePlan plan, ProbeRunner.Measured m) {
-    double rate = plan.rate();
-    long[] n = pooledRequests.computeIfAbsent(rate, r -> new long[1]);
-    n[0] += m.requests();
-    Map<String, Long> v = pooledViolations.computeIfAbsent(rate, r -> new HashMap<>());
-    m.violations().forEach((k, c) -> v.merge(k, c, Long::sum));
-    int look = looks.merge(rate, 1, Integer::sum);
     spent += m.gpuSeconds();
-    ProbeJudge.Judgement j = ProbeJudge.judge(objectives, n[0], v, settings.alphaHolds(), alphaBroken());
+    double rate = plan.rate();
+    ProbeJudge.Judgement j = ProbeJudge.judge(objectives, m.requests(), m.violations(), settings.alphaHolds(), alphaBroken());
     List<String> reasons = new ArrayList<>(j.reasons());
-    extend = null;
-    switch (j.verdict()) {
-      case HOLDS -> low = Double.isNaN(low) ? rate : Math.max(low, rate);
-      case BROKEN -> high = Double.isNaN(high) ? rate : Math.min(high, rate);
-      case UNDECIDED -> {
-        if (look < settings.maxLooks()) {
-          extend = rate;
-        } else {
-          reasons.add("undecided after " + look + " looks: too close to the limit to tell apart; narrows nothing");
-          undecided.add(rate);
+    double step = (1 + settings.precision()) / (1 - settings.precision());
+    if (plan.phase().equals("scout")) {
+      boolean isOver = m.stoppedEarly() || j.verdict() == Verdict.BROKEN || overShare(m);
+      reasons.add(0, "scout: " + (isOver ? "over" : "under"));
+      if (isOver) {
+        over = Double.isNaN(over) ? rate : Math.min(over, rate);
+      } else {
+        under = Double.isNaN(under) ? rate : Math.max(under, rate);
+      }
+      if (!Double.isNaN(under) && !Double.isNaN(over) && under >= over) {
+        under = round(over / step); // noisy scouts crossed: restart the lower end one step below
+      }
+    } else {
+      int tried = tries.merge(plan.phase(), 1, Integer::sum);
+      boolean lowEnd = plan.phase().equals("verdict-low");
+      switch (j.verdict()) {
+        case HOLDS -> {
+          low = Double.isNaN(low) ? rate : Math.max(low, rate);
+          if (!lowEnd) { // the "over" scout was wrong: the upper end moves up
+            under = rate;
+            over = round(rate * step);
+            high = Double.NaN;
+          }
+        }
+        case BROKEN -> {
+          high = Double.isNaN(high) ? rate : Math.min(high, rate);
+          if (lowEnd) { // the "under" scout was wrong: the lower end moves down
+            over = rate;
+            under = round(rate / step);
+            low = Double.NaN;
+          }
+        }
+        case UNDECIDED -> {
+          // each retry moves further out (1, 2, 3 precision steps): near the limit a verdict needs ever more requests
+          double out = Math.pow(step, tried);
+          reasons.add("undecided: the " + (lowEnd ? "lower end moves down" : "upper end moves up") + " " + tried
+              + " precision step(s)");
+          if (lowEnd) {
+            under = round(rate / out);
+          } else {
+            over = round(rate * out);
+          }
         }
       }
-    }
-    if (m.requests() == 0) {
-      reasons.add("no request in the measured window");
     }
     ProbeResult r = new ProbeResult(plan, m.requests(), Map.copyOf(m.violations()), m.gpuSeconds(), m.stoppedEarly(),
         j.verdict(), List.copyOf(reasons));
     probes.add(r);
-    if (!Double.isNaN(low) && !Double.isNaN(high) && low >= high) {
-      // a rate held above one that broke: the objectives are not monotone in the rate at this precision
-      finish("a higher rate (" + low + ") held than one that broke (" + high + "): results too noisy to bisect further");
-    }
     return r;
   }
 
@@ -170,30 +189,30 @@ public final class CapacitySearch {
         stop == null ? "still running" : stop, probes);
   }
 
-  /**
-   * The geometric middle of the wider of the gaps that can still narrow the interval: between the
-   * held rate and the lowest undecided one, and between the highest undecided one and the broken
-   * rate (NaN when both are within the precision, or no whole rate is left in them).
-   */
-  private double bisectionRate() {
-    var inside = undecided.subSet(low, false, high, false);
-    double a = inside.isEmpty() ? high : inside.first();
-    double b = inside.isEmpty() ? low : inside.last();
-    double lowerGap = (a - low) / (a + low);
-    double upperGap = (high - b) / (high + b);
-    boolean lower = lowerGap >= upperGap;
-    double gap = lower ? lowerGap : upperGap;
-    if (gap <= settings.precision() / 2 && !inside.isEmpty()) {
-      return Double.NaN;
+  private boolean overShare(ProbeRunner.Measured m) {
+    for (ObjectiveShare o : objectives) {
+      if (m.violations().getOrDefault(o.key(), 0L) > o.allowed() * m.requests()) {
+        return true;
+      }
     }
-    double rate = lower ? round(Math.sqrt(low * a)) : round(Math.sqrt(b * high));
-    double from = lower ? low : b;
-    double to = lower ? a : high;
-    return rate <= from || rate >= to ? Double.NaN : rate;
+    return false;
+  }
+
+  private boolean met() {
+    return precision() <= settings.precision();
+  }
+
+  private double bisect() {
+    double rate = round(Math.sqrt(under * over));
+    return rate <= under || rate >= over ? Double.NaN : rate;
+  }
+
+  private static double gap(double a, double b) {
+    return (b - a) / (b + a);
   }
 
   private double precision() {
-    return Double.isNaN(low) || Double.isNaN(high) ? Double.NaN : (high - low) / (high + low);
+    return Double.isNaN(low) || Double.isNaN(high) ? Double.NaN : gap(low, high);
   }
 
   private double alphaBroken() {

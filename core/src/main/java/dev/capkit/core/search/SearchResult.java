@@ -36,7 +36,8 @@ public record SearchResult(double low, double high, double precision, double tar
   /** One line for people, e.g. {@code sustainable rate 2.41 [2.30, 2.52] req/s (±4.6%, 95% confidence; 7 probes, 1,840 GPU-s)}. */
   public String summary(String unit) {
     String interval = Double.isNaN(low) || Double.isNaN(high)
-        ? String.format(Locale.ROOT, "interval not closed: held up to %s, broken from %s %s", fmt(low), fmt(high), unit)
+        ? String.format(Locale.ROOT, "interval not closed (asked ±%.1f%%): shown to hold up to %s, shown broken from %s %s",
+            target * 100, fmt(low), fmt(high), unit)
         : String.format(Locale.ROOT, "sustainable %s %s [%s, %s] (±%.1f%%%s, %.0f%% confidence)", fmt(estimate()), unit,
             fmt(low), fmt(high), precision * 100, met() ? "" : String.format(Locale.ROOT, "; asked ±%.1f%%", target * 100),
             confidence * 100);

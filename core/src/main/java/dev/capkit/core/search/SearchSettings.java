@@ -13,15 +13,17 @@ package dev.capkit.core.search;
  *                       the search stops before a probe that would exceed it and says what precision it reached
  * @param warmupSeconds  unjudged load at the probe's rate before its measured window
  * @param minProbeSeconds shortest measured window
- * @param maxProbeSeconds longest measured window (a low rate cannot gather more requests than this allows)
- * @param maxLooks       probes pooled at one rate before an undecided rate is treated as not sustainable
+ * @param maxProbeSeconds longest measured window (a verdict at a low rate needs long windows: a p99 needs
+ *                       hundreds of requests whatever the rate)
+ * @param scoutRequests  requests of a scout probe (points the way, never a verdict)
+ * @param maxLooks       verdict probes per end of the interval (the confidence is split over them)
  * @param spare          violations a probe sized for "holds" may contain (one outlier does not cost a verdict)
  * @param maxRate        bracketing stops here (nothing broke below it)
  * @param whole          rates are whole numbers (agents)
  */
 public record SearchSettings(
     double startRate, double growth, double precision, double confidence, double budgetSeconds, double warmupSeconds,
-    double minProbeSeconds, double maxProbeSeconds, int maxLooks, int spare, double maxRate, boolean whole) {
+    double minProbeSeconds, double maxProbeSeconds, int scoutRequests, int maxLooks, int spare, double maxRate, boolean whole) {
 
   public SearchSettings {
     check(startRate > 0, "startRate", startRate, "must be positive");
@@ -31,6 +33,7 @@ public record SearchSettings(
     check(budgetSeconds > 0, "budget", budgetSeconds, "must be positive");
     check(warmupSeconds >= 0, "warmup", warmupSeconds, "must not be negative");
     check(minProbeSeconds > 0 && maxProbeSeconds >= minProbeSeconds, "maxProbe", maxProbeSeconds, "must be at least minProbe");
+    check(scoutRequests >= 10, "scoutRequests", scoutRequests, "must be at least 10");
     check(maxLooks >= 1 && maxLooks <= 5, "maxLooks", maxLooks, "must be 1 to 5");
     check(spare >= 0 && spare <= 10, "spare", spare, "must be 0 to 10");
     check(maxRate >= startRate, "maxRate", maxRate, "must be at least startRate");
@@ -38,7 +41,7 @@ public record SearchSettings(
 
   /** Defaults for an open-loop search starting at {@code startRate} req/s. */
   public static SearchSettings defaults(double startRate) {
-    return new SearchSettings(startRate, 2, 0.05, 0.95, 4 * 3600, 10, 20, 900, 3, 2, 10_000, false);
+    return new SearchSettings(startRate, 2, 0.05, 0.95, 8 * 3600, 10, 20, 4 * 3600, 150, 3, 3, 10_000, false);
   }
 
   /** One error probability per verdict look that says "holds". */
