@@ -65,7 +65,7 @@ public final class SyntheticRuns {
     Map<String, String> slo = new LinkedHashMap<>();
     slo.put("ttft.p99", "2s");
     ScenarioInfo info = new ScenarioInfo(scenario, "synthetic", seed, "autoglm-phone-9b", "open", "poisson", null, 0, planned,
-        List.of(mix), slo, 0.01, false, Map.of("connect", "2s", "firstByte", "1m", "total", "3m"));
+        List.of(mix), slo, 0.01, false, Map.of("connect", "2s", "firstByte", "1m", "total", "3m"), 0, 0, 0);
     Map<String, String> emu = new LinkedHashMap<>();
     emu.put("tier", tier);
     emu.put("dtype", "bf16");

@@ -15,8 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
- * The seeded open-loop arrival plan of a whole run: for each step, Poisson (exponential gaps) or
- * evenly spaced send times at the step's rate, each with a request kind drawn by the mix weights.
+ * The seeded open-loop arrival plan of a whole run: for each step, send times at the step's rate with
+ * gaps of the scenario's burstiness ({@link Gaps}: evenly spaced, Poisson or gamma), each with a request
+ * kind drawn by the mix weights. Before the first step come the unrecorded lead-in arrivals (ramp-up,
+ * warm-up; {@link #LEAD_IN}).
  * The same scenario and seed give the same arrivals, so a run can be replayed in the emulator's
  * virtual time and two runs differ only by what the target did. A step that repeats an earlier
  * step's rate and duration under another network profile replays that step's arrivals (times
@@ -28,6 +30,12 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * intended send time) is measured against this plan, not against Gatling's injector.
  */
 public final class ArrivalSchedule {
+  /** {@link Arrival#step()} of a ramp-up or warm-up arrival: sent, never recorded. */
+  public static final int LEAD_IN = -2;
+
+  /** Content keys of lead-in arrivals start here (apart from the steps' keys 0, 1, ...). */
+  static final long LEAD_IN_KEYS = 1L << 40;
+
   private static final int PLANNED = 0;
   private static final int CLAIMED = 1;
   private static final int ABANDONED = 2;
@@ -73,12 +81,16 @@ public final class ArrivalSchedule {
     SplittableRandom rng = new SplittableRandom(scenario.seed());
     double[] cumulative = cumulativeWeights(scenario.mix());
     List<Arrival> out = new ArrayList<>();
+    Gaps gaps = new Gaps(open.burstiness());
+    // the lead-in draws from its own stream and content keys, so the steps' arrivals are the same with or without it
+    long leadIn = leadInArrivals(open, scenario, new SplittableRandom(scenario.seed() ^ 0x1EAD_1E55_0000_0000L), cumulative, out);
+    int first = out.size();
     // Steps of one level (rate and duration) under different network profiles replay the level's
     // first draw: same send times relative to the step start, same kinds, same contents.
     Map<String, List<Arrival>> levels = new HashMap<>();
     for (StepPlan step : scenario.steps()) {
-      long start = step.start().toNanos();
-      long end = step.end().toNanos();
+      long start = leadIn + step.start().toNanos();
+      long end = leadIn + step.end().toNanos();
       String level = step.offered() + "/" + step.duration().toNanos();
       List<Arrival> twin = levels.get(level);
       if (twin != null) {
@@ -89,17 +101,44 @@ public final class ArrivalSchedule {
       }
       List<Arrival> drawn = new ArrayList<>();
       double meanGap = 1e9 / step.offered();
-      double t = open.poisson() ? exponential(rng, meanGap) : meanGap / 2;
+      double t = gaps.first(rng, meanGap);
       while (start + t < end) {
-        Arrival a = new Arrival(out.size(), step.index(), start + (long) t, pick(rng, cumulative), out.size());
+        Arrival a = new Arrival(out.size(), step.index(), start + (long) t, pick(rng, cumulative), out.size() - first);
         out.add(a);
         drawn.add(new Arrival(a.sequence(), a.step(), (long) t, a.mixIndex(), a.contentKey()));
-        t += open.poisson() ? exponential(rng, meanGap) : meanGap;
+        t += gaps.next(rng, meanGap);
       }
       levels.put(level, drawn);
     }
-    int seconds = (int) Math.ceil(scenario.loadDuration().toNanos() / 1e9);
+    int seconds = (int) Math.ceil((leadIn + scenario.loadDuration().toNanos()) / 1e9);
     return new ArrivalSchedule(out, Math.max(1, seconds));
+  }
+
+  /**
+   * The unrecorded arrivals before the first step ({@link Arrival#step()} {@link #LEAD_IN}): a ramp
+   * whose rate rises linearly from 0 to the first level over {@code rampUp} (the gap process drawn on
+   * the integrated rate, then mapped back to time), then {@code warmup} at the first level. Returns
+   * the lead-in's length in nanoseconds.
+   */
+  private static long leadInArrivals(LoadShape.Open open, Scenario scenario, SplittableRandom rng, double[] cumulative,
+      List<Arrival> out) {
+    long ramp = open.rampUp().toNanos();
+    long warm = open.warmup().toNanos();
+    if (ramp + warm == 0) {
+      return 0;
+    }
+    Gaps gaps = new Gaps(open.burstiness());
+    double rate = scenario.steps().get(0).offered() / 1e9; // per nanosecond
+    // ramp: lambda(t) = rate t / ramp, Lambda(t) = rate t^2 / (2 ramp); unit-rate events e map to t = sqrt(2 ramp e / rate)
+    double total = rate * ramp / 2;
+    for (double e = gaps.first(rng, 1); ramp > 0 && e < total; e += gaps.next(rng, 1)) {
+      out.add(new Arrival(out.size(), LEAD_IN, (long) Math.sqrt(2 * ramp * e / rate), pick(rng, cumulative), LEAD_IN_KEYS + out.size()));
+    }
+    double meanGap = 1 / rate;
+    for (double t = gaps.first(rng, meanGap); t < warm; t += gaps.next(rng, meanGap)) {
+      out.add(new Arrival(out.size(), LEAD_IN, ramp + (long) t, pick(rng, cumulative), LEAD_IN_KEYS + out.size()));
+    }
+    return ramp + warm;
   }
 
   /** Users to inject at the start of each second of the run (the arrivals falling in that second). */
@@ -111,8 +150,9 @@ public final class ArrivalSchedule {
     return arrivals;
   }
 
+  /** Planned arrivals of the recorded steps (the lead-in's are sent but not counted). */
   public int size() {
-    return arrivals.size();
+    return (int) arrivals.stream().filter(a -> a.step() >= 0).count();
   }
 
   /**
@@ -167,9 +207,6 @@ public final class ArrivalSchedule {
     throw new IllegalArgumentException("arrival " + a.sequence() + " is not in this schedule");
   }
 
-  private static double exponential(SplittableRandom rng, double mean) {
-    return -mean * Math.log(1 - rng.nextDouble());
-  }
 
   static double[] cumulativeWeights(List<RequestMix> mix) {
     double[] c = new double[mix.size()];

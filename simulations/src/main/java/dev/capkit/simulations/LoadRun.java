@@ -27,6 +27,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>A request belongs to the step of its intended send time (open loop) or actual send time
  * (closed loop). Steps are closed in order; a step is closed when every request it owns has a
  * record, or when the whole-request timeout plus a grace period has passed since its window ended.
+ * The first step opens after the scenario's lead-in (ramp-up and warm-up): requests sent in it
+ * exercise the client path and the target but are never recorded.
  */
 public final class LoadRun {
   private static final long GRACE_NANOS = 2_000_000_000L;
@@ -43,6 +45,8 @@ public final class LoadRun {
   private final AtomicLong origin = new AtomicLong();
   private final CountDownLatch done = new CountDownLatch(1);
   private final boolean networkApplied;
+  /** Ramp-up and warm-up before the first step: sent, never recorded. */
+  private final long leadInNanos;
   private volatile Thread supervisor;
   private volatile RuntimeException failure;
   private volatile java.util.function.Consumer<StepSummary> onStepClosed = s -> { };
@@ -67,6 +71,7 @@ public final class LoadRun {
     this.registered = new AtomicLongArray(steps.size());
     this.finished = new AtomicLongArray(steps.size());
     this.recorders = new StepRecorder[steps.size()];
+    this.leadInNanos = scenario.load().leadIn().toNanos();
   }
 
   /** Sets the run origin (first call wins) and starts the supervisor. Returns the origin in use. */
@@ -88,9 +93,15 @@ public final class LoadRun {
     return origin.get() != 0;
   }
 
-  /** Step index owning a send at {@code nanoTime}, or -1 when it is past the last step. */
+  /**
+   * Step index owning a send at {@code nanoTime}: -1 when it is past the last step,
+   * {@link ArrivalSchedule#LEAD_IN} during the ramp-up and warm-up before the first.
+   */
   public int stepAt(long nanoTime) {
-    long offset = nanoTime - origin.get();
+    long offset = nanoTime - origin.get() - leadInNanos;
+    if (offset < 0) {
+      return ArrivalSchedule.LEAD_IN;
+    }
     for (StepPlan s : steps) {
       if (offset < s.end().toNanos()) {
         return s.index();
@@ -119,18 +130,23 @@ public final class LoadRun {
 
   /** Whether load is over (past the last step's window). */
   public boolean over(long nanoTime) {
-    return stepAt(nanoTime) < 0;
+    return stepAt(nanoTime) == -1;
   }
 
   /** A request of {@code step} is about to be sent (or scheduled). */
   public void register(int step) {
+    if (step < 0) {
+      return; // lead-in: not recorded
+    }
     registered.incrementAndGet(step);
     observers.forEach(o -> o.planned(step));
   }
 
   /** A registered request of {@code step} is being sent (feeds the live in-flight count). */
   public void sending(int step) {
-    observers.forEach(o -> o.sent(step));
+    if (step >= 0) {
+      observers.forEach(o -> o.sent(step));
+    }
   }
 
   /** Also tells {@code observer} about every planned, sent and ended request. */
@@ -140,6 +156,9 @@ public final class LoadRun {
 
   /** A registered request of {@code step} ended with {@code record}. */
   public void record(int step, RequestRecord record) {
+    if (step < 0) {
+      return; // a ramp-up or warm-up request: it warmed the client path; its figures are not kept
+    }
     recorder(step).record(record);
     recordTap.accept(step, record);
     observers.forEach(o -> o.ended(step, record));
@@ -171,8 +190,8 @@ public final class LoadRun {
       out.flush();
       long totalTimeout = scenario.timeouts().total().toNanos();
       for (StepPlan step : steps) {
-        long windowEnd = origin.get() + step.end().toNanos();
-        sleepUntil(origin.get() + step.start().toNanos());
+        long windowEnd = origin.get() + leadInNanos + step.end().toNanos();
+        sleepUntil(origin.get() + leadInNanos + step.start().toNanos());
         if (step.index() > 0) {
           onStepStart.accept(step); // step 0's conditions are set before load starts
         }

@@ -122,9 +122,10 @@ public final class MainJob {
     return c.gate() == 0 ? c.broken() : (c.broken().isEmpty() ? "" : c.broken() + "; ") + "regression gate exit " + c.gate();
   }
 
-  /** Longest a run can take: all steps, the last requests' whole timeout, and a minute of slack. */
+  /** Longest a run can take: lead-in, all steps, the last requests' whole timeout, and a minute of slack. */
   public Duration maxRunTime() {
-    return setup.scenario().loadDuration().plus(setup.scenario().timeouts().total()).plusSeconds(60);
+    return setup.scenario().load().leadIn().plus(setup.scenario().loadDuration()).plus(setup.scenario().timeouts().total())
+        .plusSeconds(60);
   }
 
   static String brokenObjectives(List<StepSummary> steps) {

@@ -22,6 +22,7 @@ public final class RequestSource {
   private final RequestFactory factory;
   private final ChatClient client;
   private final InjectorShare share;
+  private final ConcurrencyCap cap;
 
   /** A request ready to go. */
   public record Planned(ChatRequest request, int step, long intendedNanoTime, boolean open) {}
@@ -32,6 +33,34 @@ public final class RequestSource {
     this.schedule = schedule;
     this.factory = factory;
     this.client = client;
+    int max = run.scenario().load() instanceof LoadShape.Open open ? open.maxConcurrency() : 0;
+    // an injector's share of the cap: its share of the arrivals
+    this.cap = max > 0 ? new ConcurrencyCap(Math.max(1, share.agents(max))) : null;
+  }
+
+  /**
+   * Sends a planned request, through the concurrency cap when the scenario sets one: an arrival that
+   * finds the cap full waits for a slot, and the wait is schedule lag (its intended-time latencies
+   * include it). The future completes with the request's record.
+   */
+  public java.util.concurrent.CompletableFuture<RequestRecord> send(Planned p) {
+    if (cap == null) {
+      return client.send(p.request(), lag(p));
+    }
+    java.util.concurrent.CompletableFuture<RequestRecord> out = new java.util.concurrent.CompletableFuture<>();
+    cap.run(() -> client.send(p.request(), lag(p)).whenComplete((record, error) -> {
+      cap.release();
+      if (error != null) {
+        out.completeExceptionally(error);
+      } else {
+        out.complete(record);
+      }
+    }));
+    return out;
+  }
+
+  private static long lag(Planned p) {
+    return p.open() ? Math.max(0, System.nanoTime() - p.intendedNanoTime()) : 0;
   }
 
   public static boolean isOpen(LoadShape load) {
@@ -61,8 +90,8 @@ public final class RequestSource {
     }
     run.startAt(now);
     int step = run.stepAt(now);
-    if (step < 0) {
-      return null;
+    if (step == -1) {
+      return null; // past the last step (LEAD_IN: a warm-up turn, sent and not recorded)
     }
     run.register(step);
     // Gatling numbers users from 1 in every JVM: injector i of N runs agents i, i+N, ... of the whole.

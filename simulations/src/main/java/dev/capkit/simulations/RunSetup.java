@@ -169,7 +169,9 @@ public final class RunSetup implements AutoCloseable {
     }
     long[] expected = new long[scenario.steps().size()];
     for (Arrival a : schedule.arrivals()) {
-      expected[a.step()]++;
+      if (a.step() >= 0) {
+        expected[a.step()]++;
+      }
     }
     return expected;
   }
@@ -178,6 +180,12 @@ public final class RunSetup implements AutoCloseable {
     out.println("capkit: scenario " + scenario.name() + " (" + scenario.source() + "): " + scenario.steps().size()
         + " step(s), " + Durations.format(scenario.loadDuration()) + " of load"
         + (schedule == null ? ", closed loop" : ", " + schedule.size() + " planned requests"));
+    if (!scenario.load().leadIn().isZero()) {
+      out.println("capkit:   lead-in " + Durations.format(scenario.load().leadIn()) + " (not recorded): "
+          + (scenario.load() instanceof dev.capkit.core.scenario.LoadShape.Open o && !o.rampUp().isZero()
+              ? "ramp-up " + Durations.format(o.rampUp()) + " from 0, then " : "")
+          + "warm-up " + Durations.format(scenario.load().warmup()) + " at the first step's load (-Dcapkit.warmup=0s: none)");
+    }
     for (StepPlan s : scenario.steps()) {
       out.println("capkit:   " + s.id() + "  " + s.offered() + " " + s.unit() + " for " + Durations.format(s.duration())
           + (s.network().equals("none") ? "" : " via network profile " + s.network()));

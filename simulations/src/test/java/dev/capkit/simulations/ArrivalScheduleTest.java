@@ -13,8 +13,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ArrivalScheduleTest {
+  /** quickstart with {@code overrides}; without a warm-up unless they set one (these tests look at the steps' arrivals). */
   static Scenario quickstart(Map<String, String> overrides) {
-    return ScenarioLoader.load(Path.of("../scenarios/quickstart.json"), overrides);
+    Map<String, String> o = new java.util.HashMap<>(overrides);
+    o.putIfAbsent("warmup", "0s");
+    return ScenarioLoader.load(Path.of("../scenarios/quickstart.json"), o);
   }
 
   @Test

@@ -79,6 +79,9 @@ public class CapkitSimulation extends Simulation {
 
   private ClosedInjectionStep[] closedSteps(LoadShape.Closed closed) {
     List<ClosedInjectionStep> steps = new ArrayList<>();
+    if (!closed.warmup().isZero()) { // the warm-up (not recorded) runs the first step's agents
+      steps.add(constantConcurrentUsers(setup.share().agents((int) plan.steps().get(0).offered())).during(closed.warmup()));
+    }
     for (StepPlan s : plan.steps()) {
       // all of them unless -Dcapkit.injector=i/N (RunSetup refuses a share with no agents)
       steps.add(constantConcurrentUsers(setup.share().agents((int) s.offered())).during(s.duration()));

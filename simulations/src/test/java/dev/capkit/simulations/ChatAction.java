@@ -57,9 +57,8 @@ final class ChatAction extends JavaAction {
   }
 
   private void send(Session session, RequestSource.Planned planned) {
-    long lag = planned.open() ? Math.max(0, System.nanoTime() - planned.intendedNanoTime()) : 0;
     source.run().sending(planned.step());
-    source.client().send(planned.request(), lag).whenComplete((record, error) -> {
+    source.send(planned).whenComplete((record, error) -> {
       RequestRecord r = record != null ? record : source.crashed(planned, error);
       source.run().record(planned.step(), r);
       session.eventLoop().execute(() -> {

@@ -56,6 +56,7 @@ class MainJobEndToEndTest {
     RunReader.Run run = onlyRun();
     assertEquals("complete", run.manifest().status());
     assertEquals("emulator", run.manifest().target().kind());
+    assertEquals(5.0, run.manifest().scenario().warmupSeconds(), "the default warm-up ran and run.json says so");
     StepSummary step = run.steps().get(0);
     long planned = ArrivalSchedule.plan(ArrivalScheduleTest.quickstart(Map.of("qps", "3", "duration", "4s"))).size();
     assertEquals(planned, step.sent(), "every planned arrival was sent exactly once");

@@ -33,8 +33,12 @@ import org.HdrHistogram.HistogramLogReader;
  * {@code emulator|remote}, tier; never credentials); {@code software} (versions); {@code histogramUnit}
  * ({@code microseconds}); {@code startedAt}/{@code endedAt} (ISO-8601 UTC, {@code endedAt} null
  * while running); {@code steps} (one {@link StepSummary} per <em>finished</em> step, in index
- * order; latency figures in milliseconds, rates per second over the step's measured window);
+ * order; latency figures in milliseconds, rates per second over the step's measured window;
+ * {@code achievedQps}: successful requests of the step, by intended send time in open loop, actual
+ * send time in closed loop, / the step's duration: capkit's one definition of achieved rate);
  * {@code notes} (warnings); {@code gatlingReport} (path of Gatling's HTML report or null).
+ * {@code scenario.warmupSeconds}, {@code rampUpSeconds}, {@code maxConcurrency} (added; 0 when absent):
+ * load sent before the first step and not recorded, and the open-loop concurrency cap.
  * Readers ignore fields they do not know; adding a field does not change the version, removing
  * or changing the meaning of one does.
  *

@@ -14,6 +14,11 @@ import java.util.Map;
 /**
  * The effective scenario of a run (after command-line overrides), as stored in {@code run.json}:
  * enough for a reader to know what was offered without the scenario file.
+ *
+ * @param arrivals      open loop: {@code poisson}, {@code uniform} or {@code gamma(cv=B)}; {@code closed-loop}
+ * @param warmupSeconds load offered before the first step at its level and not recorded (#18 warm start)
+ * @param rampUpSeconds open loop: unrecorded linear ramp from 0 to the first level, before the warm-up
+ * @param maxConcurrency open loop: cap on requests in flight (0: none); waits for a slot count as schedule lag
  */
 public record ScenarioInfo(
     String name,
@@ -29,7 +34,10 @@ public record ScenarioInfo(
     Map<String, String> slo,
     double maxErrorRate,
     boolean failBuild,
-    Map<String, String> timeouts) {
+    Map<String, String> timeouts,
+    double warmupSeconds,
+    double rampUpSeconds,
+    int maxConcurrency) {
 
   /** A step as planned: what the run meant to offer. */
   public record PlannedStep(int index, String id, double offered, String unit, String network,
@@ -73,10 +81,13 @@ public record ScenarioInfo(
     timeouts.put("firstByte", Durations.format(s.timeouts().firstByte()));
     timeouts.put("total", Durations.format(s.timeouts().total()));
     String loadModel = s.load() instanceof LoadShape.Open ? "open" : "closed";
-    String arrivals = s.load() instanceof LoadShape.Open o ? (o.poisson() ? "poisson" : "uniform") : "closed-loop";
+    String arrivals = s.load() instanceof LoadShape.Open o ? o.arrivals() : "closed-loop";
     String think = s.load() instanceof LoadShape.Closed c ? Durations.format(c.thinkTime()) : null;
     int stepsPerTask = s.load() instanceof LoadShape.Closed c ? c.stepsPerTask() : 0;
     return new ScenarioInfo(s.name(), s.source(), s.seed(), s.model(), loadModel, arrivals, think, stepsPerTask,
-        steps, mix, slo, s.slo().maxErrorRate(), s.slo().failBuild(), timeouts);
+        steps, mix, slo, s.slo().maxErrorRate(), s.slo().failBuild(), timeouts,
+        s.load().warmup().toMillis() / 1000.0,
+        s.load() instanceof LoadShape.Open o ? o.rampUp().toMillis() / 1000.0 : 0,
+        s.load() instanceof LoadShape.Open o ? o.maxConcurrency() : 0);
   }
 }

@@ -22,15 +22,22 @@ import java.util.TreeMap;
  * {@code duration=30s} (every step's duration), {@code network=none,vpc-20ms}, {@code seed=7},
  * {@code tier=...}, {@code dtype=...}, {@code profile=physics|instant}, {@code model=...},
  * {@code slo.e2e.p99=8s}, {@code slo.errors=1%}, {@code timeout.connect=2s},
- * {@code timeout.firstByte=60s}, {@code timeout.total=5m}, {@code failBuild=false}.
+ * {@code timeout.firstByte=60s}, {@code timeout.total=5m}, {@code failBuild=false}, {@code warmup=0s}
+ * (unrecorded load before the first step, default {@value #DEFAULT_WARMUP}), and for open loop
+ * {@code burstiness=2} (gamma gaps with that coefficient of variation; 1 = Poisson),
+ * {@code maxConcurrency=64}, {@code rampUp=60s}.
  */
 public final class ScenarioLoader {
   /** The format version this reader understands (field {@code capkitScenario}). */
   public static final int FORMAT_VERSION = 1;
 
+  /** Warm-up before the first step unless the scenario ({@code load.warmup}) or {@code -Dcapkit.warmup} says otherwise. */
+  public static final String DEFAULT_WARMUP = "5s";
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> OVERRIDES = List.of(
-      "qps", "agents", "duration", "network", "seed", "tier", "dtype", "profile", "model", "failBuild");
+      "qps", "agents", "duration", "network", "seed", "tier", "dtype", "profile", "model", "failBuild", "warmup",
+      "burstiness", "maxConcurrency", "rampUp");
 
   private ScenarioLoader() {}
 
@@ -211,15 +218,39 @@ public final class ScenarioLoader {
       throw new ScenarioException(o.containsKey("duration") ? "-Dcapkit.duration" : source,
           o.containsKey("duration") ? "" : "load.stepDuration", "'" + Durations.format(stepDuration) + "' is shorter than 1s");
     }
+    Duration warmup = l.duration("warmup", DEFAULT_WARMUP);
+    if (o.containsKey("warmup")) {
+      warmup = overrideDurationOrZero(o, "warmup");
+    }
     LoadShape shape;
     switch (model) {
       case "open" -> {
         List<Double> qps = l.list("qps", e -> positive(e));
-        boolean poisson = !"uniform".equals(l.string("arrivals", "poisson"));
+        String arrivals = l.string("arrivals", l.has("burstiness") ? "gamma" : "poisson");
+        double burstiness = switch (arrivals) {
+          case "poisson" -> 1;
+          case "uniform" -> 0;
+          case "gamma" -> l.number("burstiness", 1.0, 0.05, 20);
+          default -> throw l.error("arrivals", "'" + arrivals + "' is not an arrival process (known: poisson, uniform, gamma)");
+        };
+        if (l.has("burstiness") && !arrivals.equals("gamma")) {
+          throw l.error("burstiness", "only gamma arrivals have a burstiness (arrivals is '" + arrivals + "')");
+        }
+        if (o.containsKey("burstiness")) {
+          burstiness = overrideNumber(o, "burstiness", 0, 20);
+        }
+        int cap = l.integer("maxConcurrency", 0, 0, 1_000_000);
+        if (o.containsKey("maxConcurrency")) {
+          cap = (int) overrideNumber(o, "maxConcurrency", 0, 1_000_000);
+        }
+        Duration rampUp = l.duration("rampUp", "0s");
+        if (o.containsKey("rampUp")) {
+          rampUp = overrideDurationOrZero(o, "rampUp");
+        }
         if (o.containsKey("qps")) {
           qps = List.of(overridePositive(o, "qps"));
         }
-        shape = new LoadShape.Open(qps, stepDuration, poisson);
+        shape = new LoadShape.Open(qps, stepDuration, burstiness, cap, rampUp, warmup);
       }
       case "closed" -> {
         List<Integer> agents = l.list("agents", e -> (int) positive(e));
@@ -228,7 +259,13 @@ public final class ScenarioLoader {
         if (o.containsKey("agents")) {
           agents = List.of((int) overridePositive(o, "agents"));
         }
-        shape = new LoadShape.Closed(agents, think, stepsPerTask, stepDuration);
+        for (String openOnly : List.of("burstiness", "maxConcurrency", "rampUp")) {
+          if (o.containsKey(openOnly)) {
+            throw new ScenarioException("-Dcapkit." + openOnly, "", "this scenario is closed-loop (load.model=closed): "
+                + openOnly + " applies to open-loop arrivals");
+          }
+        }
+        shape = new LoadShape.Closed(agents, think, stepsPerTask, stepDuration, warmup);
       }
       default -> throw l.error("model", "'" + model + "' is not a load model (known: open, closed)");
     }
@@ -353,6 +390,28 @@ public final class ScenarioLoader {
       return d;
     } catch (IllegalArgumentException e) {
       throw new ScenarioException("-Dcapkit." + key, "", e.getMessage());
+    }
+  }
+
+  private static Duration overrideDurationOrZero(Map<String, String> o, String key) {
+    try {
+      return Durations.parse(o.get(key));
+    } catch (IllegalArgumentException e) {
+      throw new ScenarioException("-Dcapkit." + key, "", e.getMessage());
+    }
+  }
+
+  private static double overrideNumber(Map<String, String> o, String key, double min, double max) {
+    String v = o.get(key);
+    try {
+      double d = Double.parseDouble(v.trim());
+      if (!(d >= min && d <= max)) {
+        throw new ScenarioException("-Dcapkit." + key, "", "value " + v + " must be in [" + JsonFields.trim(min) + ", "
+            + JsonFields.trim(max) + "]");
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new ScenarioException("-Dcapkit." + key, "", "'" + v + "' is not a number");
     }
   }
 
