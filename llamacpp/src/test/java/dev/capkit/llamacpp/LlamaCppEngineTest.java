@@ -126,27 +126,31 @@ class LlamaCppEngineTest {
 
   /**
    * Continuous batching: four requests sent together are decoded together. Every request's first
-   * token arrives before any request's last token, which a server that serializes requests cannot
-   * do (its last request's first token would come after three whole completions), and the four
-   * take less time than the same four sent one after another (measured back to back so a shared
-   * machine's load hits both). The gain is small here and the test does not ask for more: with a
-   * model this small on two cores, llama.cpp's decode is compute-bound (the weights stay in cache),
-   * so a step of four sequences costs nearly four single steps (README, "Figures").
+   * token arrives before any of them has finished, and within 1.5x the time one request alone takes
+   * to finish: a server that serialized requests would give the last one its first token only after
+   * three whole completions (3x). Prompts are short (~25 tokens with the template) so that the four
+   * prompts' joint prefill stays well under one completion even when prefill is no faster per token
+   * than decode, as here. The wall-time ratio to the same four sent one after another is printed, not
+   * asserted: with a model this small on two cores llama.cpp's decode is compute-bound (weights stay
+   * in cache), so a step of four sequences costs about four single steps and the ratio is near 1
+   * (README, "Figures").
    */
   @Test
   void concurrentRequestsAreBatchedNotSerialized() throws Exception {
     TextChatRequests text = new TextChatRequests("text-chat", EngineFixture.MODEL, true, false);
     int maxTokens = 96;
     long sequential = System.nanoTime();
+    long singleE2e = Long.MAX_VALUE;
     for (int i = 0; i < EngineFixture.PARALLEL; i++) {
-      RequestRecord alone = client.send(text.request(40, maxTokens, 10 + i), 0L).get(120, TimeUnit.SECONDS);
+      RequestRecord alone = client.send(text.request(10, maxTokens, 10 + i), 0L).get(120, TimeUnit.SECONDS);
       assertEquals(Outcome.OK, alone.outcome(), alone.error());
+      singleE2e = Math.min(singleE2e, alone.e2eNanos());
     }
     sequential = System.nanoTime() - sequential;
     long start = System.nanoTime();
     List<CompletableFuture<RequestRecord>> futures = new ArrayList<>();
     for (int i = 0; i < EngineFixture.PARALLEL; i++) {
-      futures.add(client.send(text.request(40, maxTokens, 20 + i), 0L));
+      futures.add(client.send(text.request(10, maxTokens, 20 + i), 0L));
     }
     List<RequestRecord> records = new ArrayList<>();
     for (var f : futures) {
@@ -155,15 +159,20 @@ class LlamaCppEngineTest {
     long concurrent = System.nanoTime() - start;
     long lastFirstToken = 0;
     long firstEnd = Long.MAX_VALUE;
+    long maxTtft = 0;
     for (RequestRecord r : records) {
       assertEquals(Outcome.OK, r.outcome(), r.error());
       assertEquals(maxTokens, r.completionTokens());
       lastFirstToken = Math.max(lastFirstToken, r.startEpochMicros() * 1000 + r.ttftNanos());
       firstEnd = Math.min(firstEnd, r.startEpochMicros() * 1000 + r.e2eNanos());
+      maxTtft = Math.max(maxTtft, r.ttftNanos());
     }
-    assertTrue(lastFirstToken < firstEnd, "all four were generating at once");
-    assertTrue(concurrent < sequential, "4 concurrent took " + concurrent / 1e6 + " ms, the same 4 one after another "
-        + sequential / 1e6 + " ms");
+    System.out.printf("LlamaCppEngineTest: 4 concurrent %.0f ms, the same 4 one after another %.0f ms (ratio %.2f); "
+        + "slowest first token %.0f ms, one request alone %.0f ms%n", concurrent / 1e6, sequential / 1e6,
+        (double) concurrent / sequential, maxTtft / 1e6, singleE2e / 1e6);
+    assertTrue(lastFirstToken < firstEnd, "every request had its first token before any finished");
+    assertTrue(maxTtft < 1.5 * singleE2e, "slowest first token " + maxTtft / 1e6 + " ms, one request alone takes "
+        + singleE2e / 1e6 + " ms");
   }
 
   @Test

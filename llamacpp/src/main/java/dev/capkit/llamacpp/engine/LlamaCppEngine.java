@@ -154,6 +154,10 @@ public final class LlamaCppEngine implements AutoCloseable {
     } finally {
       metrics.deferredChange(-1);
     }
+    if (!sink.wanted()) {
+      slots.release();
+      return new CompletionResult(promptTokens, 0, true);
+    }
     metrics.processingChange(1);
     metrics.kvChange(promptTokens);
     int generated = 0;

@@ -7,4 +7,12 @@ public interface TokenSink {
    * llama.cpp then frees the slot.
    */
   boolean token(String text);
+
+  /**
+   * Whether the completion is still wanted when its turn for a slot comes (false: the client went
+   * away while it waited, and it is dropped without running).
+   */
+  default boolean wanted() {
+    return true;
+  }
 }

@@ -77,6 +77,11 @@ final class ChatResponder implements TokenSink {
     return true;
   }
 
+  @Override
+  public boolean wanted() {
+    return ctx.channel().isActive();
+  }
+
   void finish(CompletionResult result) {
     ObjectNode usage = JSON.createObjectNode()
         .put("prompt_tokens", result.promptTokens())
