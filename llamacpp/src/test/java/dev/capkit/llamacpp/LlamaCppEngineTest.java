@@ -138,7 +138,7 @@ class LlamaCppEngineTest {
   @Test
   void concurrentRequestsAreBatchedNotSerialized() throws Exception {
     TextChatRequests text = new TextChatRequests("text-chat", EngineFixture.MODEL, true, false);
-    int maxTokens = 96;
+    int maxTokens = 192; // long enough that one completion clearly outlasts the joint prefill of four prompts
     long sequential = System.nanoTime();
     long singleE2e = Long.MAX_VALUE;
     for (int i = 0; i < EngineFixture.PARALLEL; i++) {
