@@ -44,7 +44,7 @@ import org.openjdk.jmh.annotations.TearDown;
  *       events as 67 reads; per op = one chunk (ns/chunk), allocation per chunk including the
  *       per-request objects spread over its chunks.
  * </ul>
- * Run: {@code mvn -q -pl loadgen -am -Pbench -DskipTests test} (see loadgen/README.md).
+ * Run: {@code mvn -q -pl loadgen -am -Pbench-loadgen -DskipTests test} (see loadgen/README.md).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

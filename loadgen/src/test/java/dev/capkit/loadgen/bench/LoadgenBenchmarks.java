@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Entry point of {@code mvn -pl loadgen -am -Pbench -DskipTests test}: {@code -Dbench.run=jmh} (default)
+ * Entry point of {@code mvn -pl loadgen -am -Pbench-loadgen -DskipTests test}: {@code -Dbench.run=jmh} (default)
  * runs the JMH benchmarks of the per-chunk and per-request client path
  * ({@code dev.capkit.loadgen.ClientPathBenchmark}, extra JMH arguments in {@code -Dbench.jmh});
  * {@code -Dbench.run=cpu} times the same operations by thread CPU time ({@code ClientPathCpu});
