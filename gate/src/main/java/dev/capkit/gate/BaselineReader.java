@@ -17,16 +17,20 @@ import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
 
 /**
- * Reads a baseline file. This javadoc is the specification of <b>baseline format v1</b>; the file
- * is written by {@link BaselineWriter} ({@code ./capkit baseline save}) and meant to be committed.
+ * Reads a baseline file. This javadoc is the specification of <b>baseline formats v1 and v2</b>;
+ * the file is written by {@link BaselineWriter} ({@code ./capkit baseline save}, always the newest
+ * version) and meant to be committed. Both versions are read.
  *
  * <h2>Content</h2>
  * One JSON object (UTF-8):
  * <pre>
  * {
- *   "capkitBaseline": 1,                     format version (integer)
+ *   "capkitBaseline": 2,                     format version (integer): 1 or 2
  *   "runId": "quickstart-20250101-120000",   the run it was taken from
  *   "scenario": { "name", "seed", "loadModel" (open|closed), "tier", "mix": { kind: weight } },
+ *   "workload": { "objectives.e2e.p99": "15s", "requests.chat.maxTokens": "256",    v2 only, required:
+ *                 "emulator.slowdown": "1.0", "target.model": "...", ... },         {@link Workload}, one
+ *                                            dotted field to its value (string), sorted
  *   "histogramUnit": "microseconds",
  *   "histogramEncoding": "hdrhistogram-compressed-base64",
  *   "steps": [ {
@@ -40,14 +44,20 @@ import org.HdrHistogram.Histogram;
  * the same as one line of an {@code .hlog} interval log) in base64: the whole step's values for
  * that kind, in microseconds. A kind without a metric (TTFT of non-streamed requests) omits it.
  * Readers ignore fields they do not know; adding a field keeps the version, removing or changing
- * the meaning of one bumps it. Golden file: {@code gate/src/test/resources/golden/baseline-v1.json}.
+ * the meaning of one bumps it. <b>v2</b> added {@code workload}, which the gate requires to be equal
+ * on both sides (or lets differ only with {@code --allow-difference}, noted in the verdict); a v1
+ * baseline has no workload, so the gate compares what v1 holds and says the rest was not compared.
+ * Golden files, one per version: {@code gate/src/test/resources/golden/baseline-v1.json},
+ * {@code baseline-v2.json}.
  *
  * <pre>{@code
  * RunFigures baseline = BaselineReader.read(Path.of("baselines/smoke.json"));
  * }</pre>
  */
 public final class BaselineReader {
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
+  /** The versions this reader reads. */
+  public static final java.util.Set<Integer> READS = java.util.Set.of(1, 2);
   static final String ENCODING = "hdrhistogram-compressed-base64";
   private static final ObjectMapper JSON = new ObjectMapper().configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
 
@@ -71,8 +81,25 @@ public final class BaselineReader {
     if (version == null || !version.canConvertToInt()) {
       throw new IOException(file + ": field 'capkitBaseline' missing: not a capkit baseline file");
     }
-    if (version.asInt() != FORMAT_VERSION) {
-      throw new IOException(file + ": field 'capkitBaseline' is " + version.asInt() + "; this capkit reads version " + FORMAT_VERSION);
+    if (!READS.contains(version.asInt())) {
+      throw new IOException(file + ": field 'capkitBaseline' is " + version.asInt() + "; this capkit reads versions 1 and 2");
+    }
+    Workload workload = Workload.unrecorded();
+    if (version.asInt() >= 2) {
+      JsonNode w = required(file, root, "workload");
+      Map<String, String> fields = new LinkedHashMap<>();
+      var it = w.fields();
+      while (it.hasNext()) {
+        var e = it.next();
+        if (!e.getValue().isTextual()) {
+          throw new CorruptFileException(file, 0, "field 'workload." + e.getKey() + "' is not a string");
+        }
+        fields.put(e.getKey(), e.getValue().asText());
+      }
+      if (fields.isEmpty()) {
+        throw new CorruptFileException(file, 0, "field 'workload' is empty (format v2 records the run's workload)");
+      }
+      workload = new Workload(fields);
     }
     String unit = text(file, root, "histogramUnit");
     if (!unit.equals("microseconds")) {
@@ -109,7 +136,7 @@ public final class BaselineReader {
       checkCounts(file, where, figures);
       steps.add(figures);
     }
-    return new RunFigures(file.toString(), root.path("runId").asText(""), scenario, false, steps);
+    return new RunFigures(file.toString(), root.path("runId").asText(""), scenario, false, steps, workload);
   }
 
   /**

@@ -11,7 +11,7 @@ import java.util.Base64;
 import org.HdrHistogram.Histogram;
 
 /**
- * Writes a baseline file (format v1, specified in {@link BaselineReader}): the figures of a run the
+ * Writes a baseline file (format v2, specified in {@link BaselineReader}): the figures of a run the
  * gate needs, a few KB per step, fields in a fixed order so a re-saved baseline diffs cleanly.
  *
  * <pre>{@code
@@ -44,6 +44,8 @@ public final class BaselineWriter {
     s.put("tier", id.tier());
     ObjectNode mix = s.putObject("mix");
     new java.util.TreeMap<>(id.mix()).forEach(mix::put);
+    ObjectNode workload = root.putObject("workload");
+    figures.workload().fields().forEach(workload::put);
     root.put("histogramUnit", "microseconds");
     root.put("histogramEncoding", BaselineReader.ENCODING);
     var steps = root.putArray("steps");

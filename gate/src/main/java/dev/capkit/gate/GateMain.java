@@ -31,6 +31,8 @@ public final class GateMain {
                               (default p99=10%,errors=0.5pp,goodput=5pp; p99= sets e2e, ttft and tpot)
         --confidence C        two-sided confidence of each interval, in (0.5, 1) (default 0.95)
         --out DIR             where gate.txt, junit.xml and summary.md go (default: <run folder>/gate)
+        --allow-difference LIST  workload fields allowed to differ, e.g. emulator.slowdown,objectives (a prefix covers
+                              its fields); without it a differing field makes the input unusable; each is noted in the verdict
       exit status: 0 pass, 1 credible regression beyond tolerance, 2 unusable input
       """;
 
@@ -53,7 +55,7 @@ public final class GateMain {
       return args.length == 0 ? GateVerdict.UNUSABLE : GateVerdict.PASS;
     }
     try {
-      CommandLine cl = CommandLine.parse(args, List.of("--baseline", "--out", "--tolerance", "--confidence"), List.of());
+      CommandLine cl = CommandLine.parse(args, List.of("--baseline", "--out", "--tolerance", "--confidence", "--allow-difference"), List.of());
       Path baseline = Path.of(cl.require("--baseline", "a run folder or a baseline file"));
       Path outDir = cl.path("--out").orElse(null);
       Tolerance tolerance = cl.value("--tolerance").map(Tolerance::parse).orElse(Tolerance.defaults());
@@ -62,7 +64,9 @@ public final class GateMain {
       if (runs.size() != 1) {
         throw new IllegalArgumentException("expected exactly one run folder to judge, got " + runs.size() + ": " + runs);
       }
-      GateVerdict v = judge(baseline, runs.get(0), tolerance, confidence);
+      List<String> allowed = cl.value("--allow-difference").map(a -> java.util.Arrays.stream(a.split(",")).map(String::trim)
+          .filter(x -> !x.isEmpty()).toList()).orElse(List.of());
+      GateVerdict v = judge(baseline, runs.get(0), tolerance, confidence, allowed);
       write(v, outDir != null ? outDir : dev.capkit.core.results.RunLayout.of(runs.get(0)).gateDir(), out);
       return v.exitCode();
     } catch (IllegalArgumentException | IOException e) {
@@ -73,9 +77,15 @@ public final class GateMain {
 
   /** Reads both sides (a baseline may be a run folder or a baseline file) and judges. */
   public static GateVerdict judge(Path baseline, Path runFolder, Tolerance tolerance, double confidence) throws IOException {
+    return judge(baseline, runFolder, tolerance, confidence, List.of());
+  }
+
+  /** As {@link #judge(Path, Path, Tolerance, double)}, letting the named workload fields differ (noted in the verdict). */
+  public static GateVerdict judge(Path baseline, Path runFolder, Tolerance tolerance, double confidence, List<String> allowedDifferences)
+      throws IOException {
     RunFigures b = BaselineReader.isBaselineFile(baseline) ? BaselineReader.read(baseline) : RunFigures.ofRun(baseline);
     RunFigures c = RunFigures.ofRun(runFolder);
-    return new RegressionGate(RegressionStatistics.standard(), tolerance, confidence).judge(b, c);
+    return new RegressionGate(RegressionStatistics.standard(), tolerance, confidence, allowedDifferences).judge(b, c);
   }
 
   /** Prints the table on {@code out} and writes every {@link VerdictFormat} into {@code dir}. */

@@ -31,8 +31,19 @@ public final class RegressionGate {
   private final RegressionStatistics stats;
   private final Tolerance tolerance;
   private final double confidence;
+  private final List<String> allowedDifferences;
 
   public RegressionGate(RegressionStatistics stats, Tolerance tolerance, double confidence) {
+    this(stats, tolerance, confidence, List.of());
+  }
+
+  /**
+   * @param allowedDifferences workload fields (or field prefixes, e.g. {@code emulator}) allowed to
+   *                           differ between baseline and run ({@code --allow-difference}); each one
+   *                           that does differ is noted in the verdict
+   */
+  public RegressionGate(RegressionStatistics stats, Tolerance tolerance, double confidence, List<String> allowedDifferences) {
+    this.allowedDifferences = List.copyOf(allowedDifferences);
     if (!(confidence > 0.5 && confidence < 1)) {
       throw new IllegalArgumentException("--confidence: must be in (0.5, 1), got " + confidence);
     }
@@ -47,9 +58,11 @@ public final class RegressionGate {
     List<Comparison> rows = new ArrayList<>();
     ScenarioIdentity b = baseline.scenario();
     ScenarioIdentity c = current.scenario();
-    for (String m : b.mismatches(c)) {
+    List<String> mismatches = new ArrayList<>(b.mismatches(c));
+    for (String m : mismatches) {
       problems.add("mismatched scenario: " + m);
     }
+    boolean workloadDiffers = workload(baseline, current, problems, notes);
     if (current.partial()) {
       problems.add("current run " + current.source() + " did not complete (run.json status is not 'complete')");
     }
@@ -59,7 +72,7 @@ public final class RegressionGate {
     if (!b.tier().equals(c.tier())) {
       notes.add("tiers differ (baseline " + b.tier() + ", current " + c.tier() + ")");
     }
-    if (!problems.isEmpty() && !b.mismatches(c).isEmpty()) {
+    if (!problems.isEmpty() && (!mismatches.isEmpty() || workloadDiffers)) {
       return verdict(baseline, current, rows, problems, notes);
     }
     for (StepFigures bs : baseline.steps()) {
@@ -93,6 +106,31 @@ public final class RegressionGate {
       problems.add("nothing could be compared: the baseline has no steps");
     }
     return verdict(baseline, current, rows, problems, notes);
+  }
+
+  /**
+   * Compares the workloads ({@link Workload}); a differing field is a problem unless allowed, then a
+   * note. Returns whether any field differs without being allowed.
+   */
+  private boolean workload(RunFigures baseline, RunFigures current, List<String> problems, List<String> notes) {
+    for (var side : List.of(baseline, current)) {
+      if (!side.workload().recorded()) {
+        notes.add(side.source() + " records no workload (baseline format v1): objectives, request shapes, load shape, emulator"
+            + " settings and target engine were not compared; re-save it with 'capkit baseline save' (format v2)");
+      }
+    }
+    boolean refused = false;
+    for (String d : baseline.workload().differences(current.workload())) {
+      String field = d.substring(0, d.indexOf(':'));
+      boolean allowed = allowedDifferences.stream().anyMatch(a -> field.equals(a) || field.startsWith(a + "."));
+      if (allowed) {
+        notes.add("compared although the workload differs (allowed by --allow-difference): " + d);
+      } else {
+        problems.add("mismatched workload: " + d + " (compare anyway with --allow-difference " + field + ")");
+        refused = true;
+      }
+    }
+    return refused;
   }
 
   private GateVerdict verdict(RunFigures baseline, RunFigures current, List<Comparison> rows, List<String> problems, List<String> notes) {

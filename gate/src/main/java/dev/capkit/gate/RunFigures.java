@@ -16,8 +16,9 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Everything the gate compares, from a run folder ({@link #ofRun}) or a baseline file
- * ({@link BaselineReader}): the scenario's identity and, per finished step, counts and the E2E,
- * TTFT and TPOT histograms per request kind.
+ * ({@link BaselineReader}): the scenario's identity, the workload ({@link Workload}: objectives,
+ * request shapes, load shape, emulator settings, target engine and model) and, per finished step,
+ * counts and the E2E, TTFT and TPOT histograms per request kind.
  *
  * <pre>{@code
  * RunFigures current = RunFigures.ofRun(Path.of("simulations/target/capkit-runs/quickstart-20250101-120000"));
@@ -27,13 +28,18 @@ import org.HdrHistogram.Histogram;
  * @param source  where the figures came from (folder or file), for messages
  * @param partial the run did not complete (killed, or still being written)
  */
-public record RunFigures(String source, String runId, ScenarioIdentity scenario, boolean partial, List<StepFigures> steps) {
+public record RunFigures(String source, String runId, ScenarioIdentity scenario, boolean partial, List<StepFigures> steps, Workload workload) {
 
   /** The metrics whose histograms the gate keeps. */
   public static final List<Metric> METRICS = List.of(Metric.E2E, Metric.TTFT, Metric.TPOT);
 
   public RunFigures {
     steps = List.copyOf(steps);
+  }
+
+  /** Figures without a recorded workload (a format v1 baseline). */
+  public RunFigures(String source, String runId, ScenarioIdentity scenario, boolean partial, List<StepFigures> steps) {
+    this(source, runId, scenario, partial, steps, Workload.unrecorded());
   }
 
   public Optional<StepFigures> step(String id) {
@@ -68,7 +74,10 @@ public record RunFigures(String source, String runId, ScenarioIdentity scenario,
       long good = Math.round(s.goodputRps() * s.durationSeconds());
       steps.add(new StepFigures(s.id(), s.offered(), s.unit(), s.network(), s.durationSeconds(), s.sent(), s.ok(), good, kinds));
     }
-    return new RunFigures(folder.toString(), run.manifest().runId(), identity(info, run.manifest().target()), run.partial(), steps);
+    com.fasterxml.jackson.databind.JsonNode target = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(java.nio.file.Files.readAllBytes(dev.capkit.core.results.RunLayout.of(folder).manifest())).path("target");
+    return new RunFigures(folder.toString(), run.manifest().runId(), identity(info, run.manifest().target()), run.partial(), steps,
+        Workload.of(info, target));
   }
 
   static ScenarioIdentity identity(ScenarioInfo info, dev.capkit.core.results.TargetInfo target) {

@@ -1,6 +1,7 @@
 package dev.capkit.gate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,13 +26,41 @@ class BaselineFormatTest {
    * Histograms are compared by content, not bytes: the deflate stream inside may differ between zlib builds.
    */
   @Test
-  void goldenFileV1() throws IOException {
+  void goldenFileV1StillReads() throws IOException {
     Path golden = Golden.DIR.resolve("baseline-v1.json");
+    RunFigures read = BaselineReader.read(golden);
+    assertFalse(read.workload().recorded(), "v1 records no workload");
+    assertKnownFigures(read);
+    // v1 is v2 without the workload: the same figures written today differ only by version and workload
+    ObjectNode v2 = (ObjectNode) new ObjectMapper().readTree(BaselineWriter.toJson(Fixtures.figures()));
+    v2.put("capkitBaseline", 1);
+    v2.remove("workload");
+    assertEquals(decoded(Files.readString(golden)), decoded(v2.toString()));
+  }
+
+  @Test
+  void goldenFileV2() throws IOException {
+    Path golden = Golden.DIR.resolve("baseline-v2.json");
     String written = BaselineWriter.toJson(Fixtures.figures());
     if (Boolean.getBoolean("golden.update")) {
       Files.writeString(golden, written);
     }
     RunFigures read = BaselineReader.read(golden);
+    assertEquals(Fixtures.workload(), read.workload());
+    assertKnownFigures(read);
+    assertEquals(decoded(Files.readString(golden)), decoded(written));
+  }
+
+  @Test
+  void v2WithoutItsWorkloadIsRefused() throws IOException {
+    Path f = tmp.resolve("v2.json");
+    ObjectNode root = (ObjectNode) new ObjectMapper().readTree(BaselineWriter.toJson(Fixtures.figures()));
+    root.remove("workload");
+    Files.writeString(f, root.toString());
+    assertEquals(f + ": field 'workload' missing", assertThrows(IOException.class, () -> BaselineReader.read(f)).getMessage());
+  }
+
+  private static void assertKnownFigures(RunFigures read) {
     assertEquals("gate-smoke", read.scenario().name());
     assertEquals(Map.of("chat", 0.9, "chat-blocking", 0.1), read.scenario().mix());
     StepFigures s = read.steps().get(0);
@@ -40,7 +69,6 @@ class BaselineFormatTest {
     assertEquals(309, s.kinds().get("chat").histogram("e2e").getTotalCount());
     assertEquals(3_060_000, s.kinds().get("chat").histogram("e2e").getValueAtPercentile(99), 3_060_000 * 0.001);
     assertEquals(0, s.kinds().get("chat-blocking").histogram("ttft").getTotalCount(), "absent metric reads as empty");
-    assertEquals(decoded(Files.readString(golden)), decoded(written));
   }
 
   @Test
@@ -52,6 +80,9 @@ class BaselineFormatTest {
     assertTrue(Files.size(file) < 64 * 1024, "small: " + Files.size(file) + " bytes");
     RunFigures back = BaselineReader.read(file);
     assertEquals(original.scenario(), back.scenario());
+    assertEquals(original.workload(), back.workload());
+    assertTrue(back.workload().fields().containsKey("emulator.slowdown") && back.workload().fields().containsKey("objectives.e2e.p99"),
+        back.workload().toString());
     StepFigures a = original.steps().get(0);
     StepFigures b = back.steps().get(0);
     assertEquals(a.sent(), b.sent());

@@ -23,7 +23,14 @@ final class Fixtures {
     KindFigures blocking = new KindFigures(40, 40, Map.of("e2e", ramp(40, 8)));
     StepFigures step = new StepFigures("s00-qps8-none", 8, "qps", "none", 50, 350, 349, 345, Map.of("chat", chat, "chat-blocking", blocking));
     ScenarioIdentity id = new ScenarioIdentity("gate-smoke", 11, "open", Map.of("chat", 0.9, "chat-blocking", 0.1), "gn7e-c16g1.4xlarge");
-    return new RunFigures("baselines/golden.json", "gate-smoke-20250101-000000", id, false, List.of(step));
+    return new RunFigures("baselines/golden.json", "gate-smoke-20250101-000000", id, false, List.of(step), workload());
+  }
+
+  /** The workload a gate-smoke run on the embedded emulator records (baseline format v2). */
+  static Workload workload() {
+    return new Workload(Map.of("objectives.e2e.p99", "8s", "objectives.maxErrorRate", "0.01", "load.arrivals", "poisson",
+        "requests.chat.maxTokens", "64", "requests.chat.promptTokens.median", "300", "emulator.profile", "physics",
+        "emulator.slowdown", "1.0", "emulator.brokenStreams", "0.0", "target.model", "autoglm-phone-9b", "target.kind", "emulator"));
   }
 
   static GateVerdict verdict() {

@@ -50,7 +50,8 @@ public final class GateCalibration {
 
   public static Result measure(String scenario, Map<String, String> overrides, int pairs, double slowdown, Path tmp,
       Tolerance tolerance, double confidence) {
-    RegressionGate gate = new RegressionGate(RegressionStatistics.standard(), tolerance, confidence);
+    RegressionGate gate = new RegressionGate(RegressionStatistics.standard(), tolerance, confidence,
+        List.of("emulator.slowdown")); // slowed pairs differ in this fault setting on purpose
     List<int[]> outcomes = IntStream.range(0, pairs).parallel().mapToObj(i -> {
       try {
         long seed = 1000L + 2L * i;

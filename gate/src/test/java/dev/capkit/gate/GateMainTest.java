@@ -57,12 +57,32 @@ class GateMainTest {
   @Test
   void exit1WhenTheEmulatorIsTwentyPercentSlower() throws Exception {
     Path out = tmp.resolve("g1");
-    Result r = gate("--baseline", base.toString(), slowed.toString(), "--out", out.toString());
+    Result r = gate("--baseline", base.toString(), slowed.toString(), "--out", out.toString(), "--allow-difference", "emulator.slowdown");
     assertEquals(1, r.status(), r.out() + r.err());
+    assertTrue(r.out().contains("compared although the workload differs (allowed by --allow-difference): emulator.slowdown: baseline '1.0', current '1.2'"),
+        r.out());
     assertTrue(r.out().contains("regression: worse by"), r.out());
     Document xml = parse(out.resolve("junit.xml"));
     assertTrue(xml.getElementsByTagName("failure").getLength() > 0);
     assertTrue(Files.readString(out.resolve("summary.md")).contains("### Regressions"));
+  }
+
+  @Test
+  void exit2WhenTheWorkloadDiffersNamingTheField() throws IOException {
+    Result r = gate("--baseline", base.toString(), slowed.toString(), "--out", tmp.resolve("g2w").toString());
+    assertEquals(2, r.status(), r.out() + r.err());
+    assertTrue(r.out().contains("mismatched workload: emulator.slowdown: baseline '1.0', current '1.2' (compare anyway with --allow-difference emulator.slowdown)"),
+        r.out());
+    Path longer = VirtualRunFolder.write(tmp.resolve("other-objective"), SMOKE, Map.of("slo.e2e.p99", "25s"), 1001, 1.0);
+    Result o = gate("--baseline", base.toString(), longer.toString(), "--out", tmp.resolve("g2o").toString());
+    assertEquals(2, o.status(), o.out() + o.err());
+    assertTrue(o.out().contains("mismatched workload: objectives.e2e.p99: baseline"), o.out());
+  }
+
+  @Test
+  void aV1BaselineIsComparedAndSaysWhatItCouldNotCompare() {
+    Result r = gate("--baseline", Golden.DIR.resolve("baseline-v1.json").toString(), same.toString(), "--out", tmp.resolve("gv1").toString());
+    assertTrue(r.out().contains("records no workload (baseline format v1)"), r.out() + r.err());
   }
 
   @Test
@@ -73,7 +93,8 @@ class GateMainTest {
         new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
     assertEquals(0, saved);
     assertTrue(out.toString(StandardCharsets.UTF_8).contains("s00-qps8-none: "), out.toString(StandardCharsets.UTF_8));
-    assertEquals(1, gate("--baseline", file.toString(), slowed.toString(), "--out", tmp.resolve("g1b").toString()).status());
+    assertEquals(1, gate("--baseline", file.toString(), slowed.toString(), "--out", tmp.resolve("g1b").toString(),
+        "--allow-difference", "emulator").status());
     assertEquals(0, gate("--baseline", file.toString(), same.toString(), "--out", tmp.resolve("g0b").toString()).status());
   }
 
@@ -139,11 +160,11 @@ class GateMainTest {
       throw new java.io.UncheckedIOException(e);
     }
     assertEquals(2, badFile.status());
-    assertTrue(badFile.err().contains("junk.json: field 'capkitBaseline' is 9; this capkit reads version 1"), badFile.err());
+    assertTrue(badFile.err().contains("junk.json: field 'capkitBaseline' is 9; this capkit reads versions 1 and 2"), badFile.err());
     assertEquals(2, gate("--baseline", base.toString(), same.toString(), "--confidence", "2").status());
     Result unknown = gate("--baseline", base.toString(), same.toString(), "--frobnicate", "1");
     assertEquals(2, unknown.status());
-    assertTrue(unknown.err().contains("unknown option '--frobnicate' (known: --baseline, --confidence, --out, --tolerance)"), unknown.err());
+    assertTrue(unknown.err().contains("unknown option '--frobnicate' (known: --allow-difference, --baseline, --confidence, --out, --tolerance)"), unknown.err());
   }
 
   @Test
@@ -162,8 +183,8 @@ class GateMainTest {
   @Test
   void junitXmlShape() throws Exception {
     Path out = tmp.resolve("gx");
-    gate("--baseline", base.toString(), slowed.toString(), "--out", out.toString());
-    GateVerdict v = GateMain.judge(base, slowed, Tolerance.defaults(), 0.95);
+    gate("--baseline", base.toString(), slowed.toString(), "--out", out.toString(), "--allow-difference", "emulator.slowdown");
+    GateVerdict v = GateMain.judge(base, slowed, Tolerance.defaults(), 0.95, List.of("emulator.slowdown"));
     Document xml = parse(out.resolve("junit.xml"));
     Element suites = xml.getDocumentElement();
     assertEquals("testsuites", suites.getTagName());

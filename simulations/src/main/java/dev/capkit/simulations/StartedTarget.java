@@ -46,7 +46,7 @@ record StartedTarget(EmbeddedEmulator emulator, EmbeddedNetem netem, ChatClient 
       }
       base = emulator.baseUri();
       tier = scenario.emulator().tier();
-      describeEmulator(scenario, tier, emulator.describe(), emulatorInfo);
+      describeEmulator(scenario, options, tier, emulator.describe(), emulatorInfo);
       out.println("capkit: no -Dcapkit.target given: started the embedded emulator at " + base);
       out.println("capkit:   " + emulator.describe());
     } else {
@@ -55,7 +55,7 @@ record StartedTarget(EmbeddedEmulator emulator, EmbeddedNetem netem, ChatClient 
       if (options.target().emulator()) {
         // ./capkit split: a standalone emulator started from this scenario's emulator settings
         tier = options.target().tier() == null ? scenario.emulator().tier() : tier;
-        describeEmulator(scenario, tier, "standalone emulator shared by the injectors of ./capkit split", emulatorInfo);
+        describeEmulator(scenario, options, tier, "standalone emulator shared by the injectors of ./capkit split", emulatorInfo);
       }
     }
     EmbeddedNetem netem = null;
@@ -91,10 +91,13 @@ record StartedTarget(EmbeddedEmulator emulator, EmbeddedNetem netem, ChatClient 
     return started;
   }
 
-  private static void describeEmulator(Scenario scenario, String tier, String description, Map<String, String> info) {
+  private static void describeEmulator(Scenario scenario, RunOptions options, String tier, String description, Map<String, String> info) {
     info.put("tier", tier);
     info.put("dtype", scenario.emulator().dtype());
     info.put("profile", scenario.emulator().profile());
+    // fault settings: a baseline records them and the gate compares only runs with the same ones
+    info.put("slowdown", Double.toString(options.slowdown()));
+    info.put("brokenStreams", Double.toString(options.brokenStreams()));
     info.put("description", description);
   }
 
