@@ -119,7 +119,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Resp
   public void channelInactive(ChannelHandlerContext ctx) {
     Exchange exchange = current;
     if (exchange != null) {
-      arrival = System.nanoTime();
+      // A body delimited by the close ends at its last read (as when Netty's decoder ended it here)
+      arrival = clock.lastReadNanos();
       if (!reader.inputClosed(this)) {
         exchange.onBroken("connection closed by the server");
       }

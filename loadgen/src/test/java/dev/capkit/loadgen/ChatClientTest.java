@@ -219,6 +219,31 @@ class ChatClientTest {
   }
 
   @Test
+  void bodyDelimitedByTheConnectionCloseEndsAtItsLastRead() throws Exception {
+    // HTTP/1.0 style: no Content-Length, no chunking; the close ends the body and the connection is not reused
+    java.util.concurrent.atomic.AtomicLong closedAtMillis = new java.util.concurrent.atomic.AtomicLong();
+    server = new ScriptedServer((request, socket, out) -> {
+      out.write(("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n{\"object\":\"chat.completion\","
+          + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},"
+          + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1}}")
+          .getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      Thread.sleep(300);
+      closedAtMillis.set(System.currentTimeMillis());
+      return false;
+    });
+    ChatRequest plain = new ChatRequest("text-batch", false, "{\"stream\":false}".getBytes(StandardCharsets.UTF_8));
+    RequestRecord r = client().send(plain, 0).get();
+    assertEquals(Outcome.OK, r.outcome(), r.error());
+    assertEquals(1, r.completionTokens());
+    long endMillis = (r.startEpochMicros() + r.e2eNanos() / 1000) / 1000;
+    // the body was read before the server's 300 ms pause, the close came after it
+    assertTrue(endMillis < closedAtMillis.get() - 150, "E2E ends at the body's last read, not at the close: end "
+        + endMillis + ", closed " + closedAtMillis.get());
+    assertEquals(0, client.idleConnections(), "a closed connection is not pooled");
+  }
+
+  @Test
   void refusedConnectionIsAConnectError() throws Exception {
     int port;
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
