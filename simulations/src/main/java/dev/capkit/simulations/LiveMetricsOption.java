@@ -24,7 +24,7 @@ final class LiveMetricsOption {
     if (port == null) {
       return null;
     }
-    LiveMetrics live = new LiveMetrics(run.scenario().steps(), run::origin);
+    LiveMetrics live = new LiveMetrics(run.scenario().steps(), run::stepsOrigin);
     MetricsEndpoint endpoint;
     try {
       endpoint = MetricsEndpoint.start(port, live::exposition);

@@ -89,6 +89,12 @@ public final class LoadRun {
     return origin.get();
   }
 
+  /** Where step offsets count from: the origin plus the lead-in (ramp-up, warm-up); 0 until load starts. */
+  public long stepsOrigin() {
+    long o = origin.get();
+    return o == 0 ? 0 : o + leadInNanos;
+  }
+
   public boolean started() {
     return origin.get() != 0;
   }

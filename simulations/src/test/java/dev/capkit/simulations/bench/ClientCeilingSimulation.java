@@ -67,7 +67,7 @@ public class ClientCeilingSimulation extends CapkitSimulation {
     }
     succeeded.incrementAndGet(step);
     long completedNanos = System.nanoTime();
-    long offset = completedNanos - setup.run().origin() - setup.scenario().load().leadIn().toNanos();
+    long offset = completedNanos - setup.run().stepsOrigin();
     StepPlan plan = steps.get(step);
     if (offset >= plan.start().toNanos() && offset < plan.end().toNanos()) {
       completedInWindow.incrementAndGet(step);
