@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * Standalone emulator: {@code capkit emulator --tier <id> [--model autoglm-phone-9b] [--dtype bf16|fp8|int4]
- * [--port 8000] [--seed N] [--profile physics|instant] [--slowdown 1.2] [--api-key K] [--catalog DIR]
+ * [--port 8000] [--seed N] [--profile physics|instant] [--slowdown 1.2] [--api-key-file FILE] [--catalog DIR]
  * [--host 127.0.0.1] [--max-waiting N] [--loading-seconds S]}. Prints what it serves and runs until killed.
  * Bad input prints a message naming the flag (or catalog file and field) and value and exits with 2.
  *
@@ -71,10 +71,14 @@ public final class EmulatorMain {
   }
 
   private static final List<String> OPTIONS = List.of("--tier", "--model", "--dtype", "--port", "--seed", "--profile",
-      "--slowdown", "--api-key", "--host", "--max-waiting", "--loading-seconds", "--catalog");
+      "--slowdown", "--api-key-file", "--host", "--max-waiting", "--loading-seconds", "--catalog");
 
   /** Null for --help. Standalone defaults differ from embedded ones: port 8000, a 3 s loading period. */
   static EmulatorOptions parse(String[] args) {
+    if (java.util.Arrays.stream(args).anyMatch(a -> a.equals("--api-key") || a.startsWith("--api-key="))) {
+      throw new IllegalArgumentException("--api-key is not accepted: a secret on the command line shows in process listings;"
+          + " use --api-key-file FILE or the environment variable CAPKIT_API_KEY");
+    }
     CommandLine cl = CommandLine.parse(args, OPTIONS, List.of());
     if (cl.help()) {
       return null;
@@ -84,6 +88,10 @@ public final class EmulatorMain {
     }
     cl.require("--tier", "e.g. --tier " + EmulatorOptions.DEFAULT_TIER);
     EmulatorOptions o = EmulatorOptions.defaults().withPort(8000).withLoading(Duration.ofSeconds(3));
+    String envKey = System.getenv("CAPKIT_API_KEY");
+    if (envKey != null && !envKey.isBlank()) {
+      o = o.withApiKey(envKey.trim());
+    }
     for (String flag : OPTIONS) {
       String value = cl.value(flag).orElse(null);
       if (value != null) {
@@ -107,7 +115,7 @@ public final class EmulatorMain {
       case "--seed" -> o.withSeed(Long.parseLong(value));
       case "--profile" -> o.withProfile(Profile.parse(value));
       case "--slowdown" -> o.withSlowdown(Double.parseDouble(value));
-      case "--api-key" -> o.withApiKey(value);
+      case "--api-key-file" -> o.withApiKey(dev.capkit.core.run.SecretFile.read(value));
       case "--host" -> o.withHost(value);
       case "--max-waiting" -> o.withMaxWaiting(Integer.parseInt(value));
       case "--loading-seconds" -> o.withLoading(Duration.ofMillis(Math.round(Double.parseDouble(value) * 1000)));
@@ -124,7 +132,7 @@ public final class EmulatorMain {
 
   static String usage() {
     return "usage: capkit emulator --tier <id> [--model autoglm-phone-9b] [--dtype bf16|fp8|int4] [--port 8000]\n"
-        + "         [--seed N] [--profile physics|instant] [--slowdown 1.2] [--api-key K] [--catalog DIR]\n"
+        + "         [--seed N] [--profile physics|instant] [--slowdown 1.2] [--api-key-file FILE] [--catalog DIR]\n"
         + "         [--host 127.0.0.1] [--max-waiting 256] [--loading-seconds 3]";
   }
 }

@@ -48,9 +48,26 @@ class EmulatorMainTest {
     assertEquals(2, run("--tier", "gn8is.2xlarge", "--dtype", "fp4"));
     assertTrue(err().contains("--dtype 'fp4': unknown dtype 'fp4' (expected bf16, fp8 or int4)"), err());
     assertEquals(2, run("--tier", "gn8is.2xlarge", "--prot", "8000"));
-    assertTrue(err().contains("unknown option '--prot' (known: --api-key, --catalog"), err());
+    assertTrue(err().contains("unknown option '--prot' (known: --api-key-file, --catalog"), err());
     assertEquals(2, run("--port", "8000"));
     assertTrue(err().contains("--tier is required (e.g. --tier "), err());
+  }
+
+  @Test
+  void anApiKeyOnTheCommandLineIsRefusedAndAKeyFileRead() throws Exception {
+    assertEquals(2, run("--tier", "gn8is.2xlarge", "--api-key", "sk-secret"));
+    assertTrue(err().contains("--api-key is not accepted") && err().contains("--api-key-file"), err());
+    assertTrue(!err().contains("sk-secret"), "never echoes the secret: " + err());
+    java.nio.file.Path key = java.nio.file.Files.createTempFile("capkit-key", "");
+    try {
+      java.nio.file.Files.writeString(key, "sk-file\n");
+      assertEquals("sk-file", EmulatorMain.parse(new String[] {"--tier", "gn8is.2xlarge", "--api-key-file", key.toString()}).apiKey());
+      java.nio.file.Files.writeString(key, "");
+      assertEquals(2, run("--tier", "gn8is.2xlarge", "--api-key-file", key.toString()));
+      assertTrue(err().contains("--api-key-file '" + key + "': the file's first line is empty"), err());
+    } finally {
+      java.nio.file.Files.delete(key);
+    }
   }
 
   @Test

@@ -72,7 +72,8 @@ public record RunOptions(
     m.put("scenariosDir", "folder of named scenarios (default scenarios)");
     m.put("target", "endpoint URL (default: the embedded emulator)");
     m.put("targetKind", "emulator: the target is ./capkit split's standalone emulator");
-    m.put("apiKey", "bearer token (default: environment CAPKIT_API_KEY)");
+    m.put("apiKeyFile", "file holding the bearer token (default: environment CAPKIT_API_KEY); never a property: process listings show those");
+    m.put("apiKey", "refused: a secret on the command line shows in process listings (use CAPKIT_API_KEY or capkit.apiKeyFile)");
     m.put("tier", "hardware tier of a real target");
     m.put("resultsDir", "where run folders are created (default target/capkit-runs)");
     m.put("gatlingResultsDir", "Gatling's report folder");
@@ -105,7 +106,18 @@ public record RunOptions(
       }
     }
     Path scenariosDir = Path.of(p.getOrDefault("scenariosDir", "scenarios"));
-    String apiKey = p.containsKey("apiKey") ? p.get("apiKey") : env.get("CAPKIT_API_KEY");
+    if (p.containsKey("apiKey")) {
+      throw bad("apiKey", "(value not shown) a secret on the command line shows in process listings: set the environment variable"
+          + " CAPKIT_API_KEY or -Dcapkit.apiKeyFile=<file holding the key>");
+    }
+    String apiKey = env.get("CAPKIT_API_KEY");
+    if (p.containsKey("apiKeyFile")) {
+      try {
+        apiKey = SecretFile.read(p.get("apiKeyFile"));
+      } catch (IllegalArgumentException e) {
+        throw bad("apiKeyFile", "'" + p.get("apiKeyFile") + "': " + e.getMessage());
+      }
+    }
     String tier = blankToNull(p.get("tier"));
     RunTarget target = new RunTarget(url(p.get("target")), p.getOrDefault("targetKind", "remote"), apiKey, tier);
     if (!List.of("remote", "emulator").contains(target.kind())) {

@@ -28,6 +28,8 @@ import java.util.TreeMap;
  * {@code maxConcurrency=64}, {@code rampUp=60s}.
  */
 public final class ScenarioLoader {
+  /** Scenario names: they name run folders, so letters, digits, '.', '_' and '-' only, not starting with '.' or '-'. */
+  static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
   /** The format version this reader understands (field {@code capkitScenario}). */
   public static final int FORMAT_VERSION = 1;
 
@@ -93,6 +95,10 @@ public final class ScenarioLoader {
     }
     Map<String, String> o = new TreeMap<>(overrides);
     String name = f.string("name", null);
+    if (!NAME.matcher(name).matches()) {
+      // the name becomes the run folder's name: never a path
+      throw f.error("name", "'" + name + "' is not a plain name " + NAME.pattern() + " (it names the run folder)");
+    }
     String description = f.string("description", "");
     long seed = (long) f.number("seed", 1.0, 0, 9.007199254740991E15);
     seed = o.containsKey("seed") ? parseLong(o, "seed") : seed;
