@@ -172,7 +172,7 @@ public final class PhoneStepRequests {
       throw new IllegalArgumentException("priorTurns must be 0.." + (MAX_STEPS - 1) + ", got " + priorTurns);
     }
     int t = Math.floorMod(task, taskCount);
-    byte[] image = screenshots.variant(t * 31 + priorTurns).dataUrl();
+    byte[] image = screenshots.dataUrl(t * 31 + priorTurns);
     byte[][] parts = new byte[2 + 2 * priorTurns + 3][];
     int p = 0;
     int chars = systemChars;

@@ -1,5 +1,9 @@
 package dev.capkit.loadgen;
 
+import dev.capkit.core.scenario.ScenarioException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +17,8 @@ import java.util.stream.IntStream;
  *
  * <pre>{@code
  * ScreenshotPool pool = ScreenshotPool.of(1080, 2400, 4);  // draws 4 images once (~1-2 s)
- * byte[] dataUrl = pool.variant(step).dataUrl();
+ * byte[] dataUrl = pool.dataUrl(step);
+ * ScreenshotPool real = ScreenshotPool.ofFolder(Path.of("shots"), "screenshots"); // your PNG/JPEG files, as-is
  * }</pre>
  */
 public final class ScreenshotPool {
@@ -24,9 +29,38 @@ public final class ScreenshotPool {
   private static final Map<String, ScreenshotPool> SHARED = new ConcurrentHashMap<>();
 
   private final List<ScreenshotPng> variants;
+  private final List<byte[]> dataUrls;
 
   private ScreenshotPool(List<ScreenshotPng> variants) {
     this.variants = variants;
+    this.dataUrls = variants.stream().map(ScreenshotPng::dataUrl).toList();
+  }
+
+  private ScreenshotPool(List<ScreenshotFile> files, boolean real) {
+    this.variants = List.of();
+    this.dataUrls = files.stream().map(ScreenshotFile::dataUrl).toList();
+  }
+
+  /**
+   * A pool of the real screenshots in {@code folder}: every {@code .png}, {@code .jpg} and
+   * {@code .jpeg} file directly in it, in file-name order, sent as-is ({@link ScreenshotFile}).
+   * Errors name the folder or file and {@code field}.
+   */
+  public static ScreenshotPool ofFolder(Path folder, String field) {
+    if (!Files.isDirectory(folder)) {
+      throw new ScenarioException(folder.toString(), field, "screenshot folder does not exist or is not a directory");
+    }
+    List<ScreenshotFile> files;
+    try (var list = Files.list(folder)) {
+      files = list.filter(p -> Files.isRegularFile(p) && ScreenshotFile.looksLikeImage(p)).sorted()
+          .map(p -> ScreenshotFile.read(p, field)).toList();
+    } catch (IOException e) {
+      throw new ScenarioException(folder.toString(), field, "cannot list the screenshot folder: " + e);
+    }
+    if (files.isEmpty()) {
+      throw new ScenarioException(folder.toString(), field, "no .png, .jpg or .jpeg files in the screenshot folder");
+    }
+    return new ScreenshotPool(files, true);
   }
 
   /** The shared pool for this size, generated on first use (in parallel, blocking the caller). */
@@ -44,12 +78,20 @@ public final class ScreenshotPool {
     return of(width, height, DEFAULT_VARIANTS);
   }
 
-  /** Variant {@code index} modulo the pool size (any int, negative included). */
+  /** The data URL of screenshot {@code index} modulo the pool size (any int, negative included). */
+  public byte[] dataUrl(int index) {
+    return dataUrls.get(Math.floorMod(index, dataUrls.size()));
+  }
+
+  /** Generated variant {@code index} modulo the pool size (any int, negative included); not for a folder pool. */
   public ScreenshotPng variant(int index) {
+    if (variants.isEmpty()) {
+      throw new IllegalStateException("a pool of real screenshots has no generated variants; use dataUrl(index)");
+    }
     return variants.get(Math.floorMod(index, variants.size()));
   }
 
   public int size() {
-    return variants.size();
+    return dataUrls.size();
   }
 }

@@ -28,7 +28,7 @@ public final class TextChatRequests {
   /** Longest prompt offered, in approximate tokens. */
   public static final int MAX_PROMPT_TOKENS = 32_768;
 
-  private static final String[] WORDS = (
+  static final String[] WORDS = (
       "the phone screen shows a list of settings with a search box at the top and a back arrow "
       + "on the left tap the second row to open network options then swipe up to reveal more entries "
       + "battery usage display brightness notifications sound vibration wallpaper lock screen privacy "
