@@ -63,6 +63,8 @@ public final class EmbeddedEmulator implements AutoCloseable {
     }
     ServingPlan plan = ServingPlan.resolve(catalog, options.tierId(), options.model(), options.dtype(), options.maxNumSeqs());
     EngineMetrics metrics = new EngineMetrics(plan.serving().host(), plan.coefficients());
+    dev.capkit.twin.power.GpuPowerCatalog.load(options.catalogDir()).find(plan.gpu().id())
+        .ifPresent(power -> metrics.gpu(dev.capkit.emulator.runtime.GpuTelemetry.of(plan, power)));
     ContinuousBatchingEngine core = plan.newEngine(options.slowdown(), options.profile());
     RealTimeEngine engine = new RealTimeEngine(core, metrics, options.maxWaiting());
     ServerContext context = new ServerContext(plan, new PromptAdmission(plan, options.seed()), engine, metrics,

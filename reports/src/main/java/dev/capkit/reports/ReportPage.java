@@ -93,6 +93,7 @@ final class ReportPage {
         d.append("</div>");
       }
       d.append("<h3>Errors over time</h3>").append(ErrorTimeline.html(r));
+      d.append("<h3>Server gauges and GPU per step</h3>").append(ServerGaugesTable.html(r));
       section(b, "run-" + r.id(), "Run " + r.id(), d.toString());
     }
     if (plan != null) {

@@ -146,7 +146,13 @@ class LiveMetricsPrometheusTest {
         assertTrue(prometheus.single("sum(last_over_time(capkit_itl_seconds_count{" + s + "}[5m]))") > 0, step.id());
         assertEquals(step.sent(), prometheus.single("sum(last_over_time(capkit_schedule_lag_seconds_count{" + s + "}[5m]))"), step.id());
       }
-      // While the run went: the second step's count grew over several scrapes, not in one final jump.
+      // The emulated GPU (DCGM names) is in the run's server samples and the report's per-step table.
+      List<dev.capkit.core.results.ServerSample> server = dev.capkit.core.results.ServerSamplesReader.read(run.folder()).orElseThrow().samples();
+      assertTrue(server.stream().anyMatch(x -> x.value("DCGM_FI_DEV_POWER_USAGE") >= 40), "A100 80GB power model: at least 40 W idle");
+      String report = Files.readString(run.folder().resolve("report.html"));
+      assertTrue(report.contains("Server gauges and GPU per step") && report.contains("GPU power mean W")
+          && report.contains("emulated (capkit"), "report shows the GPU per step");
+            // While the run went: the second step's count grew over several scrapes, not in one final jump.
       String second = run.steps().get(1).id();
       assertTrue(prometheus.single("count_over_time(capkit_requests_total{step=\"" + second + "\",outcome=\"ok\",kind=\"chat\"}[5m])") >= 3,
           "several scrapes during the step");

@@ -51,7 +51,7 @@ public final class PrometheusHistory {
   /**
    * As {@link #fetch(URI, String, ResourceSeriesNames, Instant, Duration)}, plus {@code optional}
    * series (e.g. {@code vllm:num_requests_waiting}) kept under their own names when the selector
-   * matches one of each, left out when it matches none.
+   * matches one of each, left out when it matches none or several.
    */
   public static ServerHistory fetch(URI prometheus, String selector, ResourceSeriesNames names, List<String> optional, Instant end,
       Duration window) {
@@ -109,8 +109,8 @@ public final class PrometheusHistory {
           + body.path("errorType").asText() + ": " + body.path("error").asText());
     }
     JsonNode result = body.path("data").path("result");
-    if (result.size() == 0 && optional) {
-      return List.of();
+    if (result.size() != 1 && optional) {
+      return List.of(); // an optional series the selector does not pin to one container is left out
     }
     if (result.size() == 0) {
       throw new PrometheusQueryException("--selector: query " + query + " matched no series at " + end);

@@ -51,7 +51,8 @@ public final class ServerSamplesReader {
   /** Series the scraper keeps: host CPU and memory of the serving process, vLLM's queue and KV gauges. */
   public static final String[] SERIES = {
       "process_cpu_seconds_total", "process_resident_memory_bytes",
-      "vllm:num_requests_running", "vllm:num_requests_waiting", "vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"};
+      "vllm:num_requests_running", "vllm:num_requests_waiting", "vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc",
+      "DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_POWER_USAGE", "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", "DCGM_FI_DEV_FB_USED"};
 
   private static final ObjectMapper JSON = new ObjectMapper().configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
 

@@ -155,6 +155,21 @@ public final class EngineMetrics {
         + textRequestsInFlight.get() * host.rssPerTextRequestMib() * MIB;
   }
 
+  private volatile GpuTelemetry gpu; // DCGM-named GPU series (null: none)
+
+  /** Also serve the emulated GPU's DCGM series. */
+  public void gpu(GpuTelemetry telemetry) {
+    this.gpu = telemetry;
+  }
+
+  /** The engine kept the GPU busy for {@code seconds} (one step's modelled time). */
+  void gpuBusy(double seconds) {
+    GpuTelemetry g = gpu;
+    if (g != null) {
+      g.busy(seconds);
+    }
+  }
+
   /** Prometheus text exposition (format 0.0.4). */
   public String render(String modelName) {
     String labels = "model_name=\"" + modelName + "\"";
@@ -176,6 +191,10 @@ public final class EngineMetrics {
     out.append("# HELP process_resident_memory_bytes Resident memory size in bytes (modelled serving process).\n")
         .append("# TYPE process_resident_memory_bytes gauge\n")
         .append("process_resident_memory_bytes ").append(PrometheusHistogram.format(Math.rint(residentBytes()))).append('\n');
+    GpuTelemetry g = gpu;
+    if (g != null) {
+      g.render(out);
+    }
     return out.toString();
   }
 

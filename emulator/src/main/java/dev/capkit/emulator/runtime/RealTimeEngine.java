@@ -120,6 +120,7 @@ public final class RealTimeEngine implements AutoCloseable {
         EngineStep step = engine.step();
         long end = start + Math.round(step.seconds() * 1e9);
         metrics.step(step.running() + step.emissions().size(), step.emissions().size(), step.preempted());
+        metrics.gpuBusy(step.seconds());
         publish(step.running(), step.waiting(), step.kvUsage());
         List<Delivery> deliveries = group(step.emissions());
         sleepUntil(end - leadNanos(deliveries));
