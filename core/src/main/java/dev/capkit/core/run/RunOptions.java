@@ -28,7 +28,7 @@ import java.util.TreeMap;
  * @param scenario          {@code capkit.scenario}: scenario name or file (default {@code quickstart})
  * @param scenariosDir      {@code capkit.scenariosDir}: where named scenarios are (default {@code scenarios})
  * @param overrides         scenario overrides: every other {@code capkit.*} property, prefix removed
- * @param target            {@code capkit.target}, {@code capkit.targetKind}, {@code capkit.apiKey}, {@code capkit.tier}
+ * @param target            {@code capkit.target}, {@code capkit.targetKind}, {@code capkit.apiKeyFile}, {@code capkit.tier}
  * @param resultsDir        {@code capkit.resultsDir}: where run folders are created (default {@code target/capkit-runs})
  * @param gatlingResultsDir {@code capkit.gatlingResultsDir}: Gatling's report folder (to link it); may be null
  * @param share             {@code capkit.injector=i/N}: this injector's share (default the whole run)

@@ -10,7 +10,7 @@ import java.net.URI;
  * @param url    the endpoint's base URL without {@code /v1}, or null for the embedded emulator
  * @param kind   {@code remote}, or {@code emulator} when {@code ./capkit split} points its injectors at
  *               the standalone emulator it started ({@code -Dcapkit.targetKind=emulator})
- * @param apiKey bearer token ({@code -Dcapkit.apiKey}, else environment {@code CAPKIT_API_KEY}); may be null
+ * @param apiKey bearer token (file {@code -Dcapkit.apiKeyFile}, else environment {@code CAPKIT_API_KEY}; never a property); may be null
  * @param tier   the hardware tier the target runs on ({@code -Dcapkit.tier}); null when not given
  */
 public record RunTarget(URI url, String kind, String apiKey, String tier) {
