@@ -14,7 +14,10 @@ import java.util.Set;
  * Latency (p50 dashed, p99 solid) against offered load, one colour per run and network profile,
  * with the objectives on that metric as horizontal lines (limits from run.json) and, when a plan is
  * given, each measured tier's knee (on the knee's own metric) and sustainable rate with its 95%
- * interval as a shaded band (plan.json). A baseline run is drawn in grey.
+ * interval as a shaded band (plan.json). A baseline run is drawn in grey. The lines are the figures
+ * the objectives judge ({@link Metric#judging}): in open loop E2E and TTFT from the intended send
+ * time (coordinated-omission corrected), so a lagging load generator does not hide latency next to a
+ * "broken" verdict; the uncorrected p99 (from the actual send time) stays beside it, dotted.
  */
 final class LatencyCurveChart {
   private LatencyCurveChart() {}
@@ -25,17 +28,26 @@ final class LatencyCurveChart {
     XyChart chart = new XyChart("latency-" + metric.key(), "offered load (" + unit + ")", name + " latency (ms)")
         .emptyText("no finished step measured " + metric.key());
     int i = 0;
+    boolean corrected = false;
     for (LoadCurves.Curve c : LoadCurves.of(runs)) {
       String color = Palette.color(i++);
-      chart.add(new Series(c.key() + "/" + metric.key() + ".p99", c.label() + " p99", color, null,
-          c.points(s -> s.metric(metric).p99()), true));
-      chart.add(new Series(c.key() + "/" + metric.key() + ".p50", c.label() + " p50", color, "6 3",
-          c.points(s -> s.metric(metric).p50()), true));
+      Metric judged = Metric.judging(metric.key(), c.run().openLoop());
+      String basis = judged == metric ? "" : " (CO-corrected)";
+      chart.add(new Series(c.key() + "/" + metric.key() + ".p99", c.label() + " p99" + basis, color, null,
+          c.points(s -> s.metric(judged).p99()), true));
+      chart.add(new Series(c.key() + "/" + metric.key() + ".p50", c.label() + " p50" + basis, color, "6 3",
+          c.points(s -> s.metric(judged).p50()), true));
+      if (judged != metric) {
+        corrected = true;
+        chart.add(new Series(c.key() + "/" + metric.key() + ".p99-uncorrected", c.label() + " p99 from the actual send (uncorrected)", color,
+            "1 3", c.points(s -> s.metric(metric).p99()), true));
+      }
     }
     if (baseline != null) {
+      Metric judged = Metric.judging(metric.key(), baseline.openLoop());
       for (LoadCurves.Curve c : LoadCurves.of(List.of(baseline))) {
         chart.add(new Series("baseline/" + c.key() + "/" + metric.key() + ".p99", "baseline " + c.label() + " p99", "#777777", "2 2",
-            c.points(s -> s.metric(metric).p99()), true));
+            c.points(s -> s.metric(judged).p99()), true));
       }
     }
     Set<String> drawn = new LinkedHashSet<>();
@@ -47,6 +59,11 @@ final class LatencyCurveChart {
       }
     }
     StringBuilder notes = new StringBuilder();
+    if (corrected) {
+      notes.append(note("Open loop: " + name + " is plotted from each request's intended send time (coordinated-omission corrected,"
+          + " run.json metrics." + metric.key() + "-intended), the figure the objectives, knee and sustainable rate are judged on; the"
+          + " dotted line is the p99 from the actual send time (uncorrected, metrics." + metric.key() + ")."));
+    }
     if (plan != null) {
       Set<String> tiers = new LinkedHashSet<>();
       runs.forEach(r -> tiers.add(r.tier()));

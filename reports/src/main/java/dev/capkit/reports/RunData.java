@@ -91,6 +91,11 @@ record RunData(RunReader.Run run, Map<String, Map<Metric, IntervalLog>> logs, Li
     return run.manifest().scenario() == null ? "unknown scenario" : run.manifest().scenario().name();
   }
 
+  /** Whether the run offered an open-loop load (objectives on E2E and TTFT judged from the intended send time). */
+  boolean openLoop() {
+    return run.manifest().scenario() == null || !"closed".equals(run.manifest().scenario().loadModel());
+  }
+
   /** Offered-load unit for axis titles: requests/s for open loop, agents for closed loop. */
   String loadUnit() {
     String unit = run.steps().isEmpty() ? "qps" : run.steps().get(0).unit();

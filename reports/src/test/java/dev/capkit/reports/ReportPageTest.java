@@ -80,9 +80,11 @@ class ReportPageTest {
   void latencyChartsDrawP50AndP99PerNetworkWithSloKneeAndSustainableMarks() {
     Element e2e = page.selectFirst("svg[data-chart=latency-e2e]");
     Elements lines = e2e.select("polyline.series");
-    // 2 network profiles x (p50, p99) + the baseline's p99 on its one profile
-    assertEquals(5, lines.size(), lines.eachAttr("data-series").toString());
+    // 2 network profiles x (p50, p99 CO-corrected, p99 uncorrected) + the baseline's p99 on its one profile
+    assertEquals(7, lines.size(), lines.eachAttr("data-series").toString());
     Element p99none = e2e.selectFirst("polyline[data-series=quickstart-20261125-180021/none/e2e.p99]");
+    assertTrue(page.text().contains("E2E is plotted from each request's intended send time"), "says what is plotted");
+    assertEquals(2, e2e.select("polyline[data-series$=e2e.p99-uncorrected]").size(), "the uncorrected p99 stays available");
     assertEquals("3", p99none.attr("data-points"));
     assertEquals(3, p99none.attr("points").split(" ").length);
     assertEquals(1, e2e.select("line[data-ref=slo]").size());
