@@ -55,13 +55,18 @@ final class RunHeader {
     return b.toString();
   }
 
-  /** A relative link when the report exists on disk, so the pair of files can move together. */
+  /**
+   * A relative link when the report exists on disk, so the pair of files can move together. The main
+   * job writes this page before Gatling writes its own report into its (already created) folder, so
+   * a report whose folder exists is linked by its final path, saying it is written when Gatling ends.
+   */
   static String gatlingLink(String report, Path outDir) {
     if (report == null) {
       return "none recorded in run.json (gatlingReport null)";
     }
     Path p = Path.of(report);
-    if (!Files.exists(p)) {
+    boolean pending = !Files.exists(p) && p.getParent() != null && Files.isDirectory(p.getParent());
+    if (!Files.exists(p) && !pending) {
       return Html.esc(report) + " (not found on this disk)";
     }
     String href;
@@ -70,7 +75,8 @@ final class RunHeader {
     } catch (IllegalArgumentException e) {
       href = p.toAbsolutePath().toUri().toString();
     }
-    return "<a class=\"gatling\" href=\"" + Html.esc(href) + "\">" + Html.esc(report) + "</a>";
+    return "<a class=\"gatling\" href=\"" + Html.esc(href) + "\">" + Html.esc(report) + "</a>"
+        + (pending ? " (Gatling writes it when the simulation ends)" : "");
   }
 
   private static void row(StringBuilder b, String key, String value) {
