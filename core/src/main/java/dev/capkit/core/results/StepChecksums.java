@@ -49,8 +49,12 @@ public final class StepChecksums {
    */
   public static List<String> check(Path stepFolder) throws IOException {
     Path sums = stepFolder.resolve(FILE_NAME);
-    List<String> lines = Files.readAllLines(sums, StandardCharsets.UTF_8);
+    String text = Files.readString(sums, StandardCharsets.UTF_8);
+    List<String> lines = text.lines().toList();
     List<String> problems = new ArrayList<>();
+    if (!text.endsWith("\n")) {
+      problems.add(sums + ": line " + Math.max(1, lines.size()) + ": file ends without a newline: truncated");
+    }
     List<String> listed = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
