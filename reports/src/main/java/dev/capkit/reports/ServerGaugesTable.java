@@ -52,7 +52,8 @@ final class ServerGaugesTable {
           .append(Html.num(mean(in, "DCGM_FI_DEV_GPU_UTIL"))).append(Html.num(mean(in, "DCGM_FI_DEV_POWER_USAGE")))
           .append(Html.num(energy)).append(Html.num(tokens > 0 ? energy / tokens : Double.NaN)).append("</tr>");
     }
-    return b.append("</tbody></table>").toString();
+    b.append("</tbody></table>");
+    return b.append(ServerGaugesChart.html(r, read.get().samples(), basis)).toString();
   }
 
   static double mean(List<ServerSample> in, String series) {

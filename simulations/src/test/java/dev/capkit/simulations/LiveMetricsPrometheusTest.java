@@ -151,8 +151,9 @@ class LiveMetricsPrometheusTest {
       assertTrue(server.stream().anyMatch(x -> x.value("DCGM_FI_DEV_POWER_USAGE") >= 40), "A100 80GB power model: at least 40 W idle");
       String report = Files.readString(run.folder().resolve("report.html"));
       assertTrue(report.contains("Server gauges and GPU per step") && report.contains("GPU power mean W")
-          && report.contains("emulated (capkit"), "report shows the GPU per step");
-            // While the run went: the second step's count grew over several scrapes, not in one final jump.
+          && report.contains("emulated (capkit") && report.contains("server-gpu-") && report.contains("server-queue-"),
+          "report shows the GPU per step and the gauges over time");
+      // While the run went: the second step's count grew over several scrapes, not in one final jump.
       String second = run.steps().get(1).id();
       assertTrue(prometheus.single("count_over_time(capkit_requests_total{step=\"" + second + "\",outcome=\"ok\",kind=\"chat\"}[5m])") >= 3,
           "several scrapes during the step");
