@@ -34,7 +34,8 @@ public final class RequestFactory {
     if (m.type() == RequestType.PHONE_STEP) {
       PhoneStepRequests steps = new PhoneStepRequests(m.kind(), scenario.model(),
           m.language().equals("zh") ? PhoneStepRequests.Language.ZH : PhoneStepRequests.Language.EN,
-          m.maxTokens(), ScreenshotPool.of(m.screenshotWidth(), m.screenshotHeight()));
+          m.maxTokens(), m.screenshotFolder().isEmpty() ? ScreenshotPool.of(m.screenshotWidth(), m.screenshotHeight())
+              : ScreenshotPool.ofFolder(java.nio.file.Path.of(m.screenshotFolder()), "mix[].screenshots"));
       // key = {task, priorTurns}; priorTurns < 0 means "use the mix's historyTurns"
       return (rng, key) -> steps.step((int) (key[0] % steps.taskCount()),
           key[1] < 0 ? m.historyTurns() : (int) Math.min(key[1], PhoneStepRequests.MAX_STEPS - 1));

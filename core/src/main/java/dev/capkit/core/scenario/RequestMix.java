@@ -14,6 +14,8 @@ package dev.capkit.core.scenario;
  * @param language        system prompt language of Open-AutoGLM: {@code en} (~2.6k chars) or {@code zh} (~8.3k)
  * @param promptTokens    prompt length for text chats (ignored for phone steps)
  * @param maxTokens       {@code max_tokens} sent (Open-AutoGLM's client sends 3000)
+ * @param screenshotFolder phone steps: a folder of real PNG/JPEG screenshots sent as-is instead of
+ *                        generated ones (absolute path, checked to exist), or {@code ""}
  */
 public record RequestMix(
     String kind,
@@ -25,4 +27,5 @@ public record RequestMix(
     int historyTurns,
     String language,
     TokenDistribution promptTokens,
-    int maxTokens) {}
+    int maxTokens,
+    String screenshotFolder) {}

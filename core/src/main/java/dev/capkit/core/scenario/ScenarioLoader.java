@@ -106,7 +106,7 @@ public final class ScenarioLoader {
     model = o.getOrDefault("model", model);
 
     EmulatorSettings emulator = emulator(f, o);
-    List<RequestMix> mix = f.list("mix", ScenarioLoader::mixEntry);
+    List<RequestMix> mix = f.list("mix", e -> mixEntry(e, source));
     checkUniqueKinds(source, mix);
     LoadShape load = load(f.object("load"), o, source);
     List<String> networks = f.has("network") ? f.list("network", ScenarioLoader::networkName) : List.of("none");
@@ -152,7 +152,7 @@ public final class ScenarioLoader {
     return new EmulatorSettings(tier, dtype, profile);
   }
 
-  private static RequestMix mixEntry(JsonFields.Element el) {
+  private static RequestMix mixEntry(JsonFields.Element el, String source) {
     JsonFields m = el.fields();
     String kind = m.string("kind", null);
     if (!kind.matches("[a-z0-9][a-z0-9-]*")) {
@@ -175,6 +175,7 @@ public final class ScenarioLoader {
     int height = 0;
     int history = 0;
     String language = "en";
+    String folder = "";
     TokenDistribution prompt = TokenDistribution.fixed(1);
     if (type == RequestType.PHONE_STEP) {
       String size = m.string("screenshot", "1080x2400");
@@ -188,6 +189,7 @@ public final class ScenarioLoader {
       if (width < 28 || height < 28 || width > 8192 || height > 8192 || wh.length != 2) {
         throw m.error("screenshot", "'" + size + "' is outside 28x28 .. 8192x8192");
       }
+      folder = screenshotFolder(m, source);
       history = m.integer("historyTurns", 2, 0, 100);
       language = m.string("language", "en");
       if (!language.equals("en") && !language.equals("zh")) {
@@ -201,7 +203,21 @@ public final class ScenarioLoader {
       prompt = new TokenDistribution(median, p90);
     }
     m.rejectUnknown();
-    return new RequestMix(kind, weight, type, stream, width, height, history, language, prompt, maxTokens);
+    return new RequestMix(kind, weight, type, stream, width, height, history, language, prompt, maxTokens, folder);
+  }
+
+  /** {@code mix[].screenshots}: a folder of real screenshots, relative to the scenario file; "" when absent. */
+  private static String screenshotFolder(JsonFields m, String source) {
+    if (!m.has("screenshots")) {
+      return "";
+    }
+    String name = m.string("screenshots", null);
+    Path base = Path.of(source).toAbsolutePath().getParent();
+    Path folder = base == null ? Path.of(name) : base.resolve(name).normalize();
+    if (!Files.isDirectory(folder)) {
+      throw m.error("screenshots", "'" + name + "' is not a folder (looked for " + folder + ")");
+    }
+    return folder.toString();
   }
 
   private static void checkUniqueKinds(String source, List<RequestMix> mix) {

@@ -67,6 +67,17 @@ class ScenarioLoaderTest {
   }
 
   @Test
+  void screenshotFolderIsResolvedAgainstTheScenarioFileAndChecked() throws IOException {
+    ScenarioException e = loadBroken("\"screenshot\": \"1080x2400\"", "\"screenshots\": \"shots\"");
+    assertTrue(e.getMessage().contains("field 'mix[0].screenshots': 'shots' is not a folder (looked for "
+        + dir.resolve("shots") + ")"), e.getMessage());
+    Files.createDirectory(dir.resolve("shots"));
+    String text = Files.readString(Path.of("src/test/resources/fixture-scenario.json"));
+    Path f = Files.writeString(dir.resolve("real.json"), text.replace("\"screenshot\": \"1080x2400\"", "\"screenshots\": \"shots\""));
+    assertEquals(dir.resolve("shots").toString(), ScenarioLoader.load(f, Map.of()).mix().get(0).screenshotFolder());
+  }
+
+  @Test
   void negativeQpsNamesFieldAndValue() throws IOException {
     ScenarioException e = loadBroken("\"qps\": [0.5, 1, 1.5]", "\"qps\": [1, -2]");
     assertTrue(e.getMessage().contains("load.qps[1]"), e.getMessage());
