@@ -174,7 +174,7 @@ final class SplitCommand {
 
   private static void printMerged(LocalSplit.Result r, PrintStream out) {
     out.println();
-    out.println("capkit split: merged run of " + r.injectors().size() + " injector(s), measured:");
+    out.println("capkit split: merged run of " + r.injectors().size() + " injector(s), " + r.manifest().target().basis() + ":");
     dev.capkit.distributed.MergeCommand.printSteps(r.manifest(), out);
   }
 

@@ -66,8 +66,8 @@ public final class BaselineMain {
       for (StepFigures s : figures.steps()) {
         KindFigures all = s.allKinds();
         long e2e = all.histogram("e2e").getTotalCount();
-        out.printf(Locale.ROOT, "capkit baseline:   %s: %d sent, %d ok, %d e2e / %d ttft / %d tpot samples (measured)%s%n",
-            s.id(), s.sent(), s.ok(), e2e, all.histogram("ttft").getTotalCount(), all.histogram("tpot").getTotalCount(),
+        out.printf(Locale.ROOT, "capkit baseline:   %s: %d sent, %d ok, %d e2e / %d ttft / %d tpot samples (%s)%s%n",
+            s.id(), s.sent(), s.ok(), e2e, all.histogram("ttft").getTotalCount(), all.histogram("tpot").getTotalCount(), figures.basis(),
             e2e < needed ? "; too few to gate a p99 (need >= " + needed + "): lengthen the step or raise its rate" : "");
       }
       return 0;

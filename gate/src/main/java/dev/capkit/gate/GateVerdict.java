@@ -15,9 +15,16 @@ import java.util.List;
  * @param confidence the two-sided confidence of each comparison's interval
  * @param problems   why the input cannot be judged (mismatched scenario, missing steps, too few samples)
  * @param notes      differences worth knowing that do not prevent a verdict (other seed, other tier)
+ * @param currentBasis the current run's basis: {@code measured} (a real server), {@code emulated} (capkit's emulator)
+ *                   or {@code unrecorded}
  */
 public record GateVerdict(String baselineSource, String currentSource, String scenario, String method, double confidence,
-    Tolerance tolerance, List<Comparison> comparisons, List<String> problems, List<String> notes) {
+    Tolerance tolerance, List<Comparison> comparisons, List<String> problems, List<String> notes, String currentBasis) {
+
+  public GateVerdict(String baselineSource, String currentSource, String scenario, String method, double confidence,
+      Tolerance tolerance, List<Comparison> comparisons, List<String> problems, List<String> notes) {
+    this(baselineSource, currentSource, scenario, method, confidence, tolerance, comparisons, problems, notes, RunFigures.UNRECORDED);
+  }
 
   public static final int PASS = 0;
   public static final int REGRESSION = 1;

@@ -75,6 +75,7 @@ public final class RegressionGate {
     if (!problems.isEmpty() && (!mismatches.isEmpty() || workloadDiffers)) {
       return verdict(baseline, current, rows, problems, notes);
     }
+    basisNotes(baseline, current, notes);
     for (StepFigures bs : baseline.steps()) {
       StepFigures cs = current.step(bs.id()).orElse(null);
       if (cs == null) {
@@ -133,9 +134,19 @@ public final class RegressionGate {
     return refused;
   }
 
+  /** The gate compares what the runs hold; say when that is capkit's emulator rather than a real server. */
+  private static void basisNotes(RunFigures baseline, RunFigures current, List<String> notes) {
+    for (RunFigures r : List.of(baseline, current)) {
+      if ("emulated".equals(r.basis())) {
+        notes.add((r == baseline ? "baseline " : "current run ") + r.source() + " is EMULATED (capkit's emulator answered): its"
+            + " figures are the emulator's model, not a real server's; a verdict here checks capkit and its emulator");
+      }
+    }
+  }
+
   private GateVerdict verdict(RunFigures baseline, RunFigures current, List<Comparison> rows, List<String> problems, List<String> notes) {
     return new GateVerdict(baseline.source(), current.source(), baseline.scenario().name(), stats.method(), confidence, tolerance,
-        rows, problems, notes);
+        rows, problems, notes, current.basis());
   }
 
   private void compareStep(StepFigures bs, StepFigures cs, List<Comparison> rows, List<String> notes) {

@@ -42,6 +42,18 @@ public record RunFigures(String source, String runId, ScenarioIdentity scenario,
     this(source, runId, scenario, partial, steps, Workload.unrecorded());
   }
 
+  /** Stands for "not known": a baseline of format v1 records no target. */
+  public static final String UNRECORDED = "unrecorded";
+
+  /**
+   * What the figures are: {@code emulated} (capkit's emulator answered, run.json {@code target.kind}
+   * {@code emulator}), {@code measured} (a real server), or {@value #UNRECORDED}.
+   */
+  public String basis() {
+    String kind = workload.fields().get("target.kind");
+    return kind == null ? UNRECORDED : "emulator".equals(kind) ? "emulated" : "measured";
+  }
+
   public Optional<StepFigures> step(String id) {
     return steps.stream().filter(s -> s.id().equals(id)).findFirst();
   }

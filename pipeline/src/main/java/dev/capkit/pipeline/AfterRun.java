@@ -97,6 +97,7 @@ public final class AfterRun {
       }
       PlanResult result = Planner.planRuns(List.of(folder), plan);
       List<Path> files = PlanWriters.writeAll(result, RunLayout.of(folder).planDir());
+      out.println("capkit: " + result.basis().line());
       out.print(PlanMarkdown.tierTable(result));
       out.println("capkit: plan: " + files.stream().map(p -> p.toAbsolutePath().toString()).collect(Collectors.joining(", ")));
       Path json = RunLayout.of(folder).planJson();

@@ -46,6 +46,14 @@ public final class LadderReader {
    * @param slos the plan's objectives; empty = the first run's scenario objectives
    */
   public static Result read(List<Path> folders, Catalog catalog, String assumedDtype, List<SloTarget> slos) {
+    return read(folders, catalog, assumedDtype, slos, false);
+  }
+
+  /**
+   * As {@link #read(List, Catalog, String, List)}; runs against the emulator with fault hooks on
+   * (slowdown, brokenStreams) are refused unless {@code allowFaultHooks}, and then planned with a warning.
+   */
+  public static Result read(List<Path> folders, Catalog catalog, String assumedDtype, List<SloTarget> slos, boolean allowFaultHooks) {
     if (folders.isEmpty()) {
       throw new PlanException("no run folder given (usage: capkit plan <run folder>... --target-qps N)");
     }
@@ -64,6 +72,7 @@ public final class LadderReader {
         throw new PlanException(folder.resolve("run.json") + ": unreadable: " + e.getMessage(), e);
       }
       check(run, runs, catalog, warnings);
+      checkFaultHooks(run, allowFaultHooks, warnings);
       runs.add(run);
     }
     List<SloTarget> objectives = slos.isEmpty() ? SloTarget.fromScenario(runs.get(0).manifest().scenario(), "run.json") : slos;
@@ -75,7 +84,7 @@ public final class LadderReader {
     Map<String, String> loadModels = new HashMap<>();
     for (RunReader.Run run : runs) {
       String dtype = dtypeOf(run, assumedDtype, warnings);
-      String key = run.manifest().target().tier() + "|" + dtype;
+      String key = run.manifest().target().tier() + "|" + dtype + "|" + Basis.of(run.manifest().target()).name();
       boolean open = !"closed".equals(run.manifest().scenario().loadModel());
       loadModels.put(key, open ? "open" : "closed");
       runIds.computeIfAbsent(key, k -> new ArrayList<>()).add(run.manifest().runId());
@@ -94,7 +103,8 @@ public final class LadderReader {
       for (List<LadderPoint> same : e.getValue().values()) {
         points.add(same.size() == 1 ? same.get(0) : merge(same));
       }
-      ladders.add(new TierLadder(parts[0], parts[1], Basis.MEASURED, loadModels.get(e.getKey()), runIds.get(e.getKey()), points));
+      ladders.add(new TierLadder(parts[0], parts[1], Basis.valueOf(parts[2]), loadModels.get(e.getKey()), runIds.get(e.getKey()),
+          points));
     }
     return new Result(ladders, runs, warnings);
   }
@@ -163,6 +173,21 @@ public final class LadderReader {
     for (String note : m.notes() == null ? List.<String>of() : m.notes()) {
       warnings.add("run " + m.runId() + " note: " + note);
     }
+  }
+
+  /** Fault hooks make the emulator deliberately worse than its model: such a run tests a gate, it does not describe a tier. */
+  private static void checkFaultHooks(RunReader.Run run, boolean allow, List<String> warnings) {
+    String hooks = run.manifest().target().faultHooks();
+    if (hooks.isEmpty()) {
+      return;
+    }
+    if (!allow) {
+      throw new PlanException(run.folder().resolve("run.json") + ": field 'target.emulator' has fault hooks on (" + hooks
+          + "): the emulator was made slower or cut streams on purpose, so the run describes no tier; plan from a run without"
+          + " -Dcapkit.slowdown/-Dcapkit.brokenStreams, or pass --allow-fault-hooks to plan it anyway");
+    }
+    warnings.add("run " + run.manifest().runId() + " had emulator fault hooks on (" + hooks + "), planned because of"
+        + " --allow-fault-hooks: its rows describe a deliberately degraded emulator, not a tier");
   }
 
   private static String dtypeOf(RunReader.Run run, String assumed, List<String> warnings) {

@@ -40,6 +40,7 @@ public final class PlanMain {
         --selector S          with --prometheus: label selector picking one container, e.g. '{namespace="llm",pod="vllm-0"}'
         --series K            with --prometheus: process (process_cpu_seconds_total, process_resident_memory_bytes; default)
                               or cadvisor (container_cpu_usage_seconds_total, container_memory_working_set_bytes)
+        --allow-fault-hooks   plan runs against the emulator with fault hooks on (slowdown, brokenStreams); refused otherwise
       """;
 
   private PlanMain() {}
@@ -63,7 +64,8 @@ public final class PlanMain {
     dev.capkit.core.prometheus.ServerHistory history;
     try {
       CommandLine cl = CommandLine.parse(args, List.of("--target-qps", "--out", "--slo", "--headroom", "--dtype", "--catalog",
-          "--tiers", "--seed", "--sizing", "--prometheus", "--since", "--selector", "--series"), List.of("--no-predict", "--no-alt-dtypes"));
+          "--tiers", "--seed", "--sizing", "--prometheus", "--since", "--selector", "--series"), List.of("--no-predict", "--no-alt-dtypes",
+          "--allow-fault-hooks"));
       double target = cl.number("--target-qps", Double.NaN);
       if (Double.isNaN(target)) {
         cl.require("--target-qps", "the fleet-wide requests/s to plan for");
@@ -73,7 +75,8 @@ public final class PlanMain {
         throw new PlanException("no run folder given");
       }
       outDir = cl.path("--out").orElse(null);
-      options = PlanOptions.defaults(target).withPredict(!cl.has("--no-predict")).withAlternativeDtypes(!cl.has("--no-alt-dtypes"));
+      options = PlanOptions.defaults(target).withPredict(!cl.has("--no-predict")).withAlternativeDtypes(!cl.has("--no-alt-dtypes"))
+          .withAllowFaultHooks(cl.has("--allow-fault-hooks"));
       if (cl.value("--slo").isPresent()) {
         options = options.withSlos(SloTarget.parseList(cl.value("--slo").get()));
       }
@@ -108,6 +111,7 @@ public final class PlanMain {
       PlanResult plan = history == null ? Planner.planRuns(runs, options) : Planner.planRuns(runs, options, history);
       Path dir = outDir != null ? outDir : dev.capkit.core.results.RunLayout.of(runs.get(0)).planDir();
       List<Path> written = PlanWriters.writeAll(plan, dir);
+      out.println(plan.basis().line());
       out.print(PlanMarkdown.tierTable(plan));
       out.println();
       out.println("recommendation: " + plan.recommendation());
@@ -115,7 +119,8 @@ public final class PlanMain {
         out.printf(java.util.Locale.ROOT, "container: cpu request %.2f cores, memory request %.2f GiB / limit %.2f GiB, nvidia.com/gpu %d,"
                 + " /dev/shm %.0f GiB (%s)%n", plan.pod().cpuRequest(), plan.pod().memoryRequest() / (1L << 30),
             plan.pod().memoryLimit() / (1L << 30), plan.pod().gpus(), plan.pod().shmBytes() / (1L << 30),
-            plan.pod().measured() ? "measured" : "NOT measured: sized to the node, see plan.md");
+            plan.pod().measured() ? "measured" : plan.pod().modelled() ? "MODELLED: the emulator's host model, not measured"
+                : "NOT measured: sized to the node, see plan.md");
       }
       out.println("calibration: " + plan.calibration().note());
       for (String w : plan.warnings()) {

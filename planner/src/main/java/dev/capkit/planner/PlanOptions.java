@@ -24,10 +24,12 @@ import java.util.List;
  * @param kneeSensitivity  Kneedle's S
  * @param sizing           container-sizing strategy settings
  * @param generatedAt      timestamp written into plan.json (null = now); fixed in golden tests
+ * @param allowFaultHooks  plan runs against the emulator with fault hooks on (slowdown, brokenStreams); refused by default
+ * @param profile          calibration profile (from {@code capkit calibrate}) the predicted rows use; null = the catalog's constants
  */
 public record PlanOptions(double targetQps, List<SloTarget> slos, double headroom, String assumedDtype, Path catalogDir,
     boolean predict, List<String> tiers, boolean alternativeDtypes, int replicates, long seed, double kneeSensitivity,
-    dev.capkit.planner.sizing.SizingSettings sizing, String generatedAt) {
+    dev.capkit.planner.sizing.SizingSettings sizing, String generatedAt, boolean allowFaultHooks, Path profile) {
 
   public PlanOptions {
     slos = List.copyOf(slos);
@@ -45,61 +47,71 @@ public record PlanOptions(double targetQps, List<SloTarget> slos, double headroo
 
   public static PlanOptions defaults(double targetQps) {
     return new PlanOptions(targetQps, List.of(), 0.3, "bf16", null, true, List.of(), true, 1000, 42, 1.0,
-        dev.capkit.planner.sizing.SizingSettings.defaults(), null);
+        dev.capkit.planner.sizing.SizingSettings.defaults(), null, false, null);
   }
 
   public PlanOptions withSlos(List<SloTarget> v) {
     return new PlanOptions(targetQps, v, headroom, assumedDtype, catalogDir, predict, tiers, alternativeDtypes, replicates, seed,
-        kneeSensitivity, sizing, generatedAt);
+        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile);
   }
 
   public PlanOptions withHeadroom(double v) {
     return new PlanOptions(targetQps, slos, v, assumedDtype, catalogDir, predict, tiers, alternativeDtypes, replicates, seed,
-        kneeSensitivity, sizing, generatedAt);
+        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile);
   }
 
   public PlanOptions withAssumedDtype(String v) {
     return new PlanOptions(targetQps, slos, headroom, v, catalogDir, predict, tiers, alternativeDtypes, replicates, seed,
-        kneeSensitivity, sizing, generatedAt);
+        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile);
   }
 
   public PlanOptions withCatalogDir(Path v) {
     return new PlanOptions(targetQps, slos, headroom, assumedDtype, v, predict, tiers, alternativeDtypes, replicates, seed,
-        kneeSensitivity, sizing, generatedAt);
+        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile);
   }
 
   public PlanOptions withPredict(boolean v) {
     return new PlanOptions(targetQps, slos, headroom, assumedDtype, catalogDir, v, tiers, alternativeDtypes, replicates, seed,
-        kneeSensitivity, sizing, generatedAt);
+        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile);
   }
 
   public PlanOptions withTiers(List<String> v) {
     return new PlanOptions(targetQps, slos, headroom, assumedDtype, catalogDir, predict, v, alternativeDtypes, replicates, seed,
-        kneeSensitivity, sizing, generatedAt);
+        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile);
   }
 
   public PlanOptions withAlternativeDtypes(boolean v) {
     return new PlanOptions(targetQps, slos, headroom, assumedDtype, catalogDir, predict, tiers, v, replicates, seed,
-        kneeSensitivity, sizing, generatedAt);
+        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile);
   }
 
   public PlanOptions withReplicates(int v) {
     return new PlanOptions(targetQps, slos, headroom, assumedDtype, catalogDir, predict, tiers, alternativeDtypes, v, seed,
-        kneeSensitivity, sizing, generatedAt);
+        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile);
   }
 
   public PlanOptions withSeed(long v) {
     return new PlanOptions(targetQps, slos, headroom, assumedDtype, catalogDir, predict, tiers, alternativeDtypes, replicates, v,
-        kneeSensitivity, sizing, generatedAt);
+        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile);
   }
 
   public PlanOptions withSizing(dev.capkit.planner.sizing.SizingSettings v) {
     return new PlanOptions(targetQps, slos, headroom, assumedDtype, catalogDir, predict, tiers, alternativeDtypes, replicates, seed,
-        kneeSensitivity, v, generatedAt);
+        kneeSensitivity, v, generatedAt, allowFaultHooks, profile);
   }
 
   public PlanOptions withGeneratedAt(String v) {
     return new PlanOptions(targetQps, slos, headroom, assumedDtype, catalogDir, predict, tiers, alternativeDtypes, replicates, seed,
-        kneeSensitivity, sizing, v);
+        kneeSensitivity, sizing, v, allowFaultHooks, profile);
+  }
+
+  public PlanOptions withAllowFaultHooks(boolean v) {
+    return new PlanOptions(targetQps, slos, headroom, assumedDtype, catalogDir, predict, tiers, alternativeDtypes, replicates, seed,
+        kneeSensitivity, sizing, generatedAt, v, profile);
+  }
+
+  public PlanOptions withProfile(Path v) {
+    return new PlanOptions(targetQps, slos, headroom, assumedDtype, catalogDir, predict, tiers, alternativeDtypes, replicates, seed,
+        kneeSensitivity, sizing, generatedAt, allowFaultHooks, v);
   }
 }

@@ -15,12 +15,14 @@ import java.util.Optional;
  * plan.recommended().ifPresent(r -> System.out.println(r.tierId() + " x" + r.replicas().replicas()));
  * }</pre>
  *
+ * @param basis          what the whole plan rests on (measured, emulated, mixed, predicted), said in its first line
  * @param sloSource      {@code --slo} or the scenario whose objectives were used
  * @param recommendation one sentence: what to deploy, or why nothing can be recommended
  * @param pod            resources of the recommended tier's serving container, null when nothing is recommended
  */
 public record PlanResult(
     String generatedAt,
+    PlanBasis basis,
     String scenario,
     List<String> runs,
     double targetQps,
@@ -36,7 +38,7 @@ public record PlanResult(
     List<String> warnings,
     List<dev.capkit.planner.capacity.TokenEconomics> tokenEconomics) {
 
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
 
   public PlanResult {
     runs = List.copyOf(runs);

@@ -88,7 +88,8 @@ public final class Planner {
     } catch (CatalogException e) {
       throw new PlanException(e.getMessage(), e);
     }
-    LadderReader.Result read = LadderReader.read(runFolders, catalog, options.assumedDtype(), options.slos());
+    LadderReader.Result read = LadderReader.read(runFolders, catalog, options.assumedDtype(), options.slos(),
+        options.allowFaultHooks());
     List<ServerSample> samples = new ArrayList<>();
     List<String> warnings = new ArrayList<>(read.warnings());
     for (RunReader.Run run : historySamples != null ? List.<RunReader.Run>of() : read.runs()) {
@@ -122,7 +123,7 @@ public final class Planner {
       covered.add(ladder.tierId() + "|" + ladder.dtype());
     }
     Calibration calibration = new Calibration(null, null, Double.NaN, Double.NaN, Double.NaN, false,
-        options.predict() ? "undefined, because no measured tier has a defined sustainable rate to calibrate against"
+        options.predict() ? "undefined, because no tier from a run has a defined sustainable rate to calibrate against"
             : "predictions off");
     if (options.predict()) {
       TierPredictor predictor = new TierPredictor(scenario, options.seed());
@@ -148,20 +149,22 @@ public final class Planner {
     String recommendation = recommendationText(best, options);
     PodResources pod = null;
     if (best != null) {
-      pod = podResources(best, samples, catalog, options.sizing());
+      pod = podResources(best, samples, catalog, options.sizing(), samplesBasis(measured));
       warnings.addAll(pod.warnings());
-      if (pod.measured()) {
+      if (pod.fromSamples()) {
         // Host-side CPU and memory follow the request rate and mix, not the GPU, but say where they were taken.
         String where = String.join(", ", measured.stream().map(TierLadder::tierId).distinct().toList());
         warnings.add(String.format(Locale.ROOT, RUN_SAMPLES_WARNING + " taken while the runs offered %s..%s"
                 + " req/s on %s%s; the plan runs each replica at %.3g req/s", fmt(minRate(measured)), fmt(maxRate(measured)), where,
-            best.basis() == Basis.PREDICTED ? " (not the recommended tier)" : "", best.replicas().perReplicaRate()));
+            best.basis() == Basis.PREDICTED ? " (not the recommended tier)" : "", best.replicas().perReplicaRate())
+            + (pod.modelled() ? "; those samples are the emulator's MODELLED host CPU and memory, not a serving process's" : ""));
       }
     }
     warnings.addAll(rowWarnings(rows));
     String generatedAt = options.generatedAt() != null ? options.generatedAt() : Instant.now().toString();
     LOG.debug("planned {} rows from {} measured ladders", rows.size(), measured.size());
-    return new PlanResult(generatedAt, scenario.name(), runIds, options.targetQps(), slos, sloSource, options.headroom(),
+    PlanBasis basis = PlanBasis.of(measured, rows);
+    return new PlanResult(generatedAt, basis, scenario.name(), runIds, options.targetQps(), slos, sloSource, options.headroom(),
         catalog.origin(), PriceSource.load(options.catalogDir()), calibration, rows, recommendation, pod, warnings,
         tokenEconomics(rows, measured, options));
   }
@@ -218,6 +221,9 @@ public final class Planner {
             : best.sustainable().atLeast(), best.replicas().costPerHour(), currency, best.replicas().costPer1000(), currency);
     if (best.basis() == Basis.PREDICTED) {
       text += "; PREDICTED, not measured: confirm with a capacity-sweep on " + best.tierId() + " before buying";
+    } else if (best.basis() == Basis.EMULATED) {
+      text += "; EMULATED, not measured: capkit's emulator answered these runs with its own model's timing; confirm with a"
+          + " capacity-sweep against a real server on " + best.tierId() + " before buying";
     }
     return text;
   }
@@ -239,7 +245,7 @@ public final class Planner {
     List<String> warnings = new ArrayList<>();
     for (TierRecommendation r : rows) {
       for (SloCrossing c : r.sustainable().crossings()) {
-        if (c.note() != null && r.basis() == Basis.MEASURED) {
+        if (c.note() != null && r.basis().fromRun()) {
           warnings.add(r.tierId() + " " + c.slo() + ": " + c.note());
         }
       }
@@ -286,7 +292,7 @@ public final class Planner {
     double minRate = points.isEmpty() ? Double.NaN : points.get(0).rate() * factor;
     double maxRate = points.isEmpty() ? Double.NaN : points.get(points.size() - 1).rate() * factor;
     return new TierRecommendation(tier.id(), tier.family(), gpu.id(), tier.gpuCount(), gpu.vramGib(), tier.vcpu(), tier.memoryGib(),
-        ladder.dtype(), ladder.basis(), ladder.runs(), points.size(), minRate, maxRate, rate, ladder.basis() == Basis.MEASURED ? 1.0
+        ladder.dtype(), ladder.basis(), ladder.runs(), points.size(), minRate, maxRate, rate, ladder.basis().fromRun() ? 1.0
             : calibrated ? factor : Double.NaN, saturated, knee, usl, vram, replicas, 0, null);
   }
 
@@ -336,17 +342,24 @@ public final class Planner {
       }
       if (predicted.size() * 2 <= CALIBRATION_SEEDS) {
         return new Calibration(ladder.tierId(), ladder.dtype(), m.rate(), Double.NaN, Double.NaN, false,
-            "undefined, because the virtual runs of measured tier " + ladder.tierId() + " on the same ladder are mostly undefined: "
+            "undefined, because the virtual runs of " + ladder.basis().key() + " tier " + ladder.tierId() + " on the same ladder are mostly undefined: "
                 + lastReason.replaceFirst("^undefined, because ", ""));
       }
       double p = stats.quantile(predicted.stream().mapToDouble(Double::doubleValue).toArray(), 0.5);
       double factor = m.rate() / p;
       SloCrossing binding = m.crossings().stream().filter(c -> c.slo().equals(m.binding())).findFirst().orElseThrow();
       boolean sound = binding.note() == null || !binding.note().contains("sample maximum");
-      String ratio = String.format(Locale.ROOT, "measured %.3g req/s / predicted %.3g req/s (median of %d virtual runs with the measured"
-          + " ladder's rates and step lengths%s) on %s %s = %.3f", m.rate(), p, predicted.size(),
+      String ratio = String.format(Locale.ROOT, "%s %.3g req/s / predicted %.3g req/s (median of %d virtual runs with the %s"
+          + " ladder's rates and step lengths%s) on %s %s = %.3f", ladder.basis().key(), m.rate(), p, predicted.size(), ladder.basis().key(),
           steps.size() < ladder.points().size() ? ", " + steps.size() + " of its " + ladder.points().size() + " steps" : "",
           ladder.tierId(), ladder.dtype(), factor);
+      if (ladder.basis() == Basis.EMULATED) {
+        // The emulator plays the twin's own model in real time: agreement checks capkit's HTTP path against
+        // virtual time, it says nothing about a real server. Never apply it as if it were a calibration.
+        return new Calibration(ladder.tierId(), ladder.dtype(), m.rate(), p, factor, false, ratio + "; NOT applied: the runs were"
+            + " EMULATED (capkit's emulator is the same model as the predictions), so this ratio is a consistency check of the HTTP"
+            + " path against virtual time, not a calibration against reality; predicted rows are the twin's catalog constants alone");
+      }
       if (!sound) {
         return new Calibration(ladder.tierId(), ladder.dtype(), m.rate(), p, factor, false, ratio + "; NOT applied: the measured "
             + m.binding() + " crossing rests on steps with fewer requests than the percentile needs, so the factor would mostly carry"
@@ -357,7 +370,7 @@ public final class Planner {
               + " calibrate serving.json)" : ""));
     }
     return new Calibration(null, null, Double.NaN, Double.NaN, Double.NaN, false,
-        "undefined, because no open-loop measured tier has a defined sustainable rate to calibrate against");
+        "undefined, because no open-loop tier from a run has a defined sustainable rate to calibrate against");
   }
 
   private static List<TierRecommendation> predictTier(TierSpec tier, Dtype dtype, double factor, boolean calibrated,
@@ -432,7 +445,7 @@ public final class Planner {
       }
     }
     candidates.sort(Comparator.comparingDouble((TierRecommendation r) -> r.replicas().costPerHour())
-        .thenComparing(r -> r.basis() == Basis.MEASURED ? 0 : 1)
+        .thenComparing(r -> r.basis().ordinal())
         .thenComparing(r -> -r.sustainable().rate()));
     List<TierRecommendation> ranked = new ArrayList<>();
     for (int i = 0; i < candidates.size(); i++) {
@@ -442,7 +455,13 @@ public final class Planner {
     return ranked;
   }
 
-  private static PodResources podResources(TierRecommendation best, List<ServerSample> samples, Catalog catalog, SizingSettings sizing) {
+  /** Server samples of emulated runs are the emulator's modelled host CPU/RSS, not a serving process's. */
+  private static String samplesBasis(List<TierLadder> ladders) {
+    return ladders.stream().anyMatch(l -> l.basis() == Basis.EMULATED) ? PodResources.MODELLED : PodResources.MEASURED;
+  }
+
+  private static PodResources podResources(TierRecommendation best, List<ServerSample> samples, Catalog catalog, SizingSettings sizing,
+      String samplesBasis) {
     ResourceSeries series = ResourceSeries.of(samples);
     List<ContainerSizing> results = new ArrayList<>();
     if (!samples.isEmpty()) {
@@ -451,7 +470,7 @@ public final class Planner {
       }
     }
     return PodResources.of(results, sizing, best.gpuCount(), best.vcpu(), best.memoryGib(), best.vram().weightsGib(),
-        catalog.serving().host().baseRssGib());
+        catalog.serving().host().baseRssGib(), samplesBasis);
   }
 
   static List<LadderPoint> thin(List<LadderPoint> points, int max) {

@@ -47,7 +47,8 @@ class PlanMainTest {
     assertTrue(o.out().contains("recommendation: gn7e-c16g1.4xlarge"), o.out());
     assertTrue(Files.exists(out.resolve("plan.json")) && Files.exists(out.resolve("plan.md"))
         && Files.exists(out.resolve("recommended-tier.yaml")));
-    assertEquals(1, JSON.readTree(out.resolve("plan.json").toFile()).get("capkitPlan").asInt());
+    assertEquals(2, JSON.readTree(out.resolve("plan.json").toFile()).get("capkitPlan").asInt());
+    assertTrue(o.out().startsWith("Measured plan:"), o.out());
   }
 
   @Test
@@ -94,7 +95,7 @@ class PlanMainTest {
     assertTrue(badNumber.err().contains("--target-qps 'lots' is not a number"), badNumber.err());
     Outcome typo = plan(run.toString(), "--target-qps", "5", "--headrom", "0.2");
     assertEquals(2, typo.status());
-    assertTrue(typo.err().contains("unknown option '--headrom' (known: --catalog, --dtype, --headroom"), typo.err());
+    assertTrue(typo.err().contains("unknown option '--headrom' (known: --allow-fault-hooks, --catalog, --dtype, --headroom"), typo.err());
     Outcome badSlo = plan(run.toString(), "--target-qps", "5", "--slo", "e2e.p99=fast");
     assertEquals(2, badSlo.status());
     assertTrue(badSlo.err().contains("objective 'e2e.p99': 'fast' is not a duration"), badSlo.err());

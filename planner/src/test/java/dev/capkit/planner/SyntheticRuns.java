@@ -70,7 +70,7 @@ public final class SyntheticRuns {
     emu.put("tier", tier);
     emu.put("dtype", "bf16");
     RunManifest manifest = new RunManifest(1, RunManifest.RUNNING, folder.getFileName().toString(), info,
-        new TargetInfo("http://synthetic", "autoglm-phone-9b", "emulator", tier, emu), Map.of("capkit", "test"), "microseconds",
+        new TargetInfo("http://synthetic", "autoglm-phone-9b", "remote", tier, emu), Map.of("capkit", "test"), "microseconds",
         "2026-01-01T00:00:00Z", null, List.of(), List.of(), null);
     long[] now = {Instant.parse("2026-01-01T00:00:00Z").toEpochMilli()};
     Clock clock = new Clock() {

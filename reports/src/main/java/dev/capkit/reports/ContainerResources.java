@@ -13,7 +13,12 @@ final class ContainerResources {
       b.append("<p class=\"missing\">plan.json has no pod (nothing recommended): no container requests or limits.</p>");
     } else {
       b.append("<table class=\"pod\"><caption>Serving container (plan.json pod; ")
-          .append(pod.path("measured").asBoolean() ? "CPU and memory measured" : "CPU and memory NOT measured: sized to the node")
+          .append(switch (plan.cpuMemoryBasis()) {
+            case "measured" -> "CPU and memory measured";
+            case "modelled" -> "CPU and memory MODELLED: samples of capkit's emulator, not measured";
+            case "node" -> "CPU and memory NOT measured: sized to the node";
+            default -> "CPU and memory from " + plan.cpuMemoryBasis();
+          })
           .append(")</caption><thead><tr>").append(Html.th("resource")).append(Html.th("request")).append(Html.th("limit"))
           .append(Html.th("unit")).append("</tr></thead><tbody>");
       b.append("<tr><td>cpu</td>").append(Html.num(PlanDocument.number(pod, "cpuRequestCores"), "pod.cpuRequestCores"))

@@ -10,15 +10,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A {@code plan.json} (plan format v1, written by the planner's {@code PlanJson}) read as a tree, so
+ * A {@code plan.json} (plan format v1 or v2, written by the planner's {@code PlanJson}) read as a tree, so
  * the page shows exactly the numbers the file holds. Undefined figures are {@code null} there and
  * NaN here; open confidence bounds are the strings {@code "+inf"}/{@code "-inf"}. The Kubernetes
- * YAML is the planner's {@code recommended-tier.yaml} next to plan.json, when present.
+ * YAML is the planner's {@code recommended-tier.yaml} next to plan.json, when present. A v1 file
+ * predates the basis fields: its rows say {@code measured} for runs against the emulator too, so the
+ * page says the plan's basis is not recorded ({@link #basisLine()}).
  *
  * @param yamlFile null when no YAML was written (nothing recommended)
  */
 record PlanDocument(Path file, JsonNode root, Path yamlFile, String yaml) {
-  static final int FORMAT_VERSION = 1;
+  static final int FORMAT_VERSION = 2;
+  static final int OLDEST_FORMAT_VERSION = 1;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static PlanDocument read(Path file) throws ReportException {
@@ -34,8 +37,9 @@ record PlanDocument(Path file, JsonNode root, Path yamlFile, String yaml) {
     if (version == null || !version.canConvertToInt()) {
       throw new ReportException(file + ": field 'capkitPlan' missing: not a capkit plan file");
     }
-    if (version.asInt() != FORMAT_VERSION) {
-      throw new ReportException(file + ": field 'capkitPlan' is " + version.asInt() + "; this capkit reads plan format " + FORMAT_VERSION);
+    if (version.asInt() < OLDEST_FORMAT_VERSION || version.asInt() > FORMAT_VERSION) {
+      throw new ReportException(file + ": field 'capkitPlan' is " + version.asInt() + "; this capkit reads plan formats "
+          + OLDEST_FORMAT_VERSION + " to " + FORMAT_VERSION);
     }
     if (!root.path("tiers").isArray()) {
       throw new ReportException(file + ": field 'tiers': expected an array, found " + root.path("tiers").getNodeType());
@@ -70,6 +74,21 @@ record PlanDocument(Path file, JsonNode root, Path yamlFile, String yaml) {
       }
     }
     return null;
+  }
+
+  /** The sentence saying what the plan rests on (v2 {@code basisLine}); for a v1 file, that it was not recorded. */
+  String basisLine() {
+    return text(root, "basisLine", "Plan format v1: the plan's basis is not recorded; its rows marked measured may come from runs"
+        + " against capkit's emulator (re-plan with this capkit to know)");
+  }
+
+  /** Where the container's CPU/memory come from: v2 {@code pod.cpuMemoryBasis}; v1 only knew whether samples were used. */
+  String cpuMemoryBasis() {
+    JsonNode pod = root.path("pod");
+    if (pod.has("cpuMemoryBasis")) {
+      return pod.path("cpuMemoryBasis").asText();
+    }
+    return pod.path("measured").asBoolean() ? "samples (plan v1: measured or modelled, not recorded)" : "node";
   }
 
   String currency() {

@@ -1,6 +1,7 @@
 package dev.capkit.reports;
 
 import dev.capkit.core.results.RunManifest;
+import dev.capkit.core.results.TargetInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -26,6 +27,10 @@ final class RunHeader {
       row(b, "target", t.url() + " (" + t.kind() + ")"
           + (t.emulator() != null && t.emulator().containsKey("description") ? ": " + t.emulator().get("description") : ""));
       row(b, "tier", r.tier());
+      row(b, "basis", TargetInfo.EMULATED.equals(t.basis())
+          ? "emulated: capkit's emulator answered (its timing is the twin's model, not a measurement of a server)"
+          + (t.faultHooks().isEmpty() ? "" : "; fault hooks on: " + t.faultHooks())
+          : "measured: a real server answered");
     }
     if (m.software() != null) {
       StringBuilder v = new StringBuilder();

@@ -23,6 +23,8 @@ final class Stylesheet {
       tr.broken td.verdict,td.broken{color:var(--bad);font-weight:600}tr.held td.verdict,td.held{color:var(--ok);font-weight:600}
       tr.recommended{background:#e6f4ea;font-weight:600}tr.unranked{color:var(--muted)}
       .recommendation{font-size:15px;font-weight:600}
+      p.basis{padding:8px 12px;border-radius:4px;margin:6px 0 10px;background:#eef3fb;color:#17365d}
+      p.basis.emulated,p.basis.mixed,p.basis[data-basis=emulated],p.basis[data-basis=mixed]{background:#fff1d6;color:#6b3b00}
       .missing li,.warn li,p.warn,tr.warn td{color:#8a4b00}tr.corrupt td{background:#fde8e8}strong.corrupt{color:#a00000;text-transform:uppercase}ul.missing{background:#fff6e5;padding:8px 8px 8px 28px;border-radius:4px}
       figure{margin:8px 0 16px;break-inside:avoid;page-break-inside:avoid}
       svg.chart{width:100%;max-width:760px;height:auto;display:block;font-size:12px}

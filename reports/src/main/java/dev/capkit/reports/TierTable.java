@@ -14,6 +14,8 @@ final class TierTable {
     String cur = plan.currency();
     StringBuilder b = new StringBuilder();
     JsonNode root = plan.root();
+    b.append("<p class=\"basis\" id=\"plan-basis\" data-basis=\"").append(Html.esc(PlanDocument.text(root, "basis", "unrecorded")))
+        .append("\"><b>").append(Html.esc(plan.basisLine())).append("</b></p>");
     b.append("<p class=\"recommendation\" id=\"recommendation\">").append(Html.esc(PlanDocument.text(root, "recommendation",
         "plan.json has no recommendation"))).append("</p>");
     JsonNode in = root.path("inputs");

@@ -13,14 +13,35 @@ import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
 
-/** A plan.json the planner itself wrote (its golden file): read as is, every tier-table number equal to the file. */
+/**
+ * Plan files the planner itself wrote (its golden files, format v1 and v2): read as is, every
+ * tier-table number equal to the file, and the plan's basis said above the table.
+ */
 class PlannerPlanTest {
   private static final Path PLAN = Path.of("src/test/resources/fixture/plan-from-planner/plan.json");
+  private static final Path PLAN_V2 = Path.of("src/test/resources/fixture/plan-from-planner-v2/plan.json");
 
   @Test
   void theTierTableShowsThePlannersNumbers() throws Exception {
-    JsonNode plan = new ObjectMapper().readTree(Files.readAllBytes(PLAN));
-    Document page = Jsoup.parse(HtmlReport.render(List.of(Fixtures.RUN), PLAN, null, Fixtures.OUT_DIR));
+    check(PLAN);
+    check(PLAN_V2);
+  }
+
+  @Test
+  void thePlansBasisOpensTheTierSection() throws Exception {
+    Document v2 = Jsoup.parse(HtmlReport.render(List.of(Fixtures.RUN), PLAN_V2, null, Fixtures.OUT_DIR));
+    assertEquals("measured", v2.selectFirst("#plan-basis").attr("data-basis"));
+    assertTrue(v2.selectFirst("#plan-basis").text().startsWith("Measured plan:"), v2.selectFirst("#plan-basis").text());
+    assertTrue(v2.selectFirst("#container caption").text().contains("CPU and memory measured"));
+    Document v1 = Jsoup.parse(HtmlReport.render(List.of(Fixtures.RUN), PLAN, null, Fixtures.OUT_DIR));
+    assertTrue(v1.selectFirst("#plan-basis").text().startsWith("Plan format v1: the plan's basis is not recorded"));
+    assertTrue(v1.selectFirst("#container caption").text().contains("measured or modelled, not recorded"),
+        v1.selectFirst("#container caption").text());
+  }
+
+  private static void check(Path file) throws Exception {
+    JsonNode plan = new ObjectMapper().readTree(Files.readAllBytes(file));
+    Document page = Jsoup.parse(HtmlReport.render(List.of(Fixtures.RUN), file, null, Fixtures.OUT_DIR));
     assertEquals(plan.path("tiers").size(), page.select("#tier-table tbody tr").size());
     int cells = 0;
     for (Element td : page.select("#plan td[data-field], #container td[data-field]")) {

@@ -47,6 +47,16 @@ class ReportPageTest {
   }
 
   @Test
+  void theRunsBasisIsSaidBeforeAnyFigure() {
+    Element basis = page.selectFirst("header #basis");
+    assertNotNull(basis);
+    assertEquals("emulated", basis.attr("data-basis"), "the fixture run was answered by the embedded emulator");
+    assertTrue(basis.text().contains("No figure on this page is measured on a real server"), basis.text());
+    Element row = page.select("table.run-header tr").stream().filter(r -> r.child(0).text().equals("basis")).findFirst().orElseThrow();
+    assertTrue(row.child(1).text().startsWith("emulated: capkit's emulator answered"), row.text());
+  }
+
+  @Test
   void everyNumberInThePlanTablesEqualsPlanJson() {
     Elements cells = page.select("#plan td[data-field], #container td[data-field]");
     assertTrue(cells.size() >= 3 * 10 + 2 + 7, "tier, input and pod cells: " + cells.size());

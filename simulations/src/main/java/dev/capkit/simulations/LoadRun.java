@@ -192,7 +192,7 @@ public final class LoadRun {
 
   private void supervise() {
     try {
-      out.print(StepTable.header());
+      out.print(StepTable.header(writer.manifest().target().basis()));
       out.flush();
       long totalTimeout = scenario.timeouts().total().toNanos();
       for (StepPlan step : steps) {

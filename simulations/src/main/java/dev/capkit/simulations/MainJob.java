@@ -104,7 +104,7 @@ public final class MainJob {
     Completion c = complete(simulationClass, out);
     Path folder = setup.run().writer().folder();
     out.println();
-    out.println("capkit: " + c.steps() + " step(s) measured; results (format v" + RunReader.FORMAT_VERSION + "): "
+    out.println("capkit: " + c.steps() + " step(s) " + setup.run().writer().manifest().target().basis() + "; results (format v" + RunReader.FORMAT_VERSION + "): "
         + RunLayout.of(folder).manifest().toAbsolutePath());
     out.println("capkit: objectives " + (c.broken().isEmpty() ? "held on every step" : "BROKEN: " + c.broken()));
     if (c.gate() != 0) {

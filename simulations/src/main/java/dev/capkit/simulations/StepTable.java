@@ -10,16 +10,17 @@ import java.util.stream.Collectors;
 
 /**
  * The compact per-step table printed while a run goes, one row per finished step. Every figure is
- * measured (from the step's histograms and counters); the header says the units.
+ * read from the step's histograms and counters; the header says the units and the basis (run.json
+ * {@code target.basis}: measured on a real server, or emulated by capkit's emulator).
  */
 public final class StepTable {
   private static final String FORMAT = "%-22s %8s %6s %6s %5s %8s %15s %15s %9s %8s %8s  %s%n";
 
   private StepTable() {}
 
-  public static String header() {
+  public static String header(String basis) {
     return String.format(Locale.ROOT, FORMAT, "step", "offered", "sent", "ok", "err", "ach/s",
-        "ttft p50/p99", "e2e p50/p99", "tpot p99", "tok/s", "good/s", "objectives (measured)")
+        "ttft p50/p99", "e2e p50/p99", "tpot p99", "tok/s", "good/s", "objectives (" + basis + ")")
         + String.format(Locale.ROOT, FORMAT, "", "", "", "", "", "req/s", "ms", "ms", "ms", "out", "req/s", "");
   }
 

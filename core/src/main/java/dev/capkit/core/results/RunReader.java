@@ -30,7 +30,10 @@ import org.HdrHistogram.HistogramLogReader;
  * {@code status} ({@code running}: being written or the writer died; {@code complete};
  * {@code failed}); {@code runId}; {@code scenario} (the effective scenario, {@link ScenarioInfo},
  * with {@code plannedSteps}); {@code target} ({@link TargetInfo}: url, model, kind
- * {@code emulator|remote}, tier; never credentials); {@code software} (versions); {@code histogramUnit}
+ * {@code emulator|remote}, tier, emulator settings, and {@code basis}: {@code measured} (a real server
+ * answered) or {@code emulated} (capkit's emulator answered; its timing is a model). {@code basis}
+ * was added without a version change: a run.json without it is read with the basis its {@code kind}
+ * implies; never credentials); {@code software} (versions); {@code histogramUnit}
  * ({@code microseconds}); {@code startedAt}/{@code endedAt} (ISO-8601 UTC, {@code endedAt} null
  * while running); {@code steps} (one {@link StepSummary} per <em>finished</em> step, in index
  * order; latency figures in milliseconds, rates per second over the step's measured window;

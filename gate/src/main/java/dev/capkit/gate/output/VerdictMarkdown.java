@@ -51,8 +51,8 @@ public final class VerdictMarkdown implements VerdictFormat {
           .append(c.verdict() == Verdict.REGRESSION ? "**regression**" : c.verdict().label())
           .append(c.verdict() == Verdict.UNDECIDED ? ": " + md(c.reason()) : "").append(" |\n");
     }
-    m.append("\nBaseline and current are measured (p99 from HdrHistogram with 3 significant digits, rates from request"
-        + " counts); change and CI are derived. Method: ").append(md(v.method())).append(".\n");
+    m.append("\nBaseline and current are the runs' figures (p99 from HdrHistogram with 3 significant digits, rates from request"
+        + " counts; the current run's basis: ").append(v.currentBasis()).append("); change and CI are derived. Method: ").append(md(v.method())).append(".\n");
     if (!v.notes().isEmpty()) {
       m.append('\n');
       v.notes().forEach(n -> m.append("- note: ").append(md(n)).append('\n'));

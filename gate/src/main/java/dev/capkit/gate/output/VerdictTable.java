@@ -27,7 +27,8 @@ public final class VerdictTable implements VerdictFormat {
     out.append("  against baseline ").append(v.baselineSource()).append(" (scenario ").append(v.scenario()).append(")\n");
     out.append("  method: ").append(v.method()).append('\n');
     out.append("  ").append(Figures.confidence(v.confidence())).append(" two-sided interval per comparison;"
-        + " baseline/current are measured p99s (HdrHistogram, 3 significant digits) or rates, change and CI are derived\n\n");
+        + " baseline/current are the runs' p99s (HdrHistogram, 3 significant digits) or rates, change and CI are derived;"
+        + " basis: current " + v.currentBasis() + "\n\n");
     out.append(String.format(Locale.ROOT, ROW, "step", "kind", "metric", "baseline", "current", "change",
         Figures.confidence(v.confidence()) + " CI", "toler.", "verdict"));
     for (Comparison c : v.comparisons()) {

@@ -37,6 +37,7 @@ public final class KubernetesManifests {
     PodResources pod = plan.pod();
     String app = "autoglm-phone-9b";
     StringBuilder y = new StringBuilder();
+    y.append("# ").append(plan.basis().line().replace('\n', ' ')).append('\n');
     y.append("# capkit plan: ").append(plan.recommendation().replace('\n', ' ')).append('\n');
     y.append("# generated ").append(plan.generatedAt()).append(" from ").append(String.join(", ", plan.runs())).append('\n');
     for (String line : pod.basis()) {

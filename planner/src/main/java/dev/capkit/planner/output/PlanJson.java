@@ -20,13 +20,21 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 
 /**
- * plan.json, <b>plan format v1</b>: {@code capkitPlan} (1), {@code generatedAt}, {@code inputs}
+ * plan.json, <b>plan format v2</b>: {@code capkitPlan} (2), {@code basis} (what the whole plan rests
+ * on: {@code measured|emulated|mixed|predicted}), {@code basisLine} (the sentence that opens plan.md
+ * and the YAML), {@code generatedAt}, {@code inputs}
  * (scenario, runs, targetQps, slos with their source, headroom, catalog, prices with source/date/currency,
  * calibration), {@code tiers} (one object per row, ranked first: tier, GPU, VRAM, dtype, basis
- * {@code measured|predicted}, ladder range, {@code sustainable} with CI, method and per-objective
+ * {@code measured|emulated|predicted}, ladder range, {@code sustainable} with CI, method and per-objective
  * crossings, {@code knee}, {@code usl}, {@code vram}, {@code replicas} with cost, {@code rank}),
- * {@code recommendation}, {@code pod} (container resources with the basis of each figure) and
- * {@code warnings}. Numbers carry 4 significant digits; a figure that is undefined is {@code null}
+ * {@code recommendation}, {@code pod} (container resources with the basis of each figure: {@code measured}
+ * true only for samples of a real serving process, {@code cpuMemoryBasis} {@code measured|modelled|node}) and
+ * {@code warnings}.
+ *
+ * <p>Changes from v1 (readers accept both): v2 adds {@code basis}, {@code basisLine} and
+ * {@code pod.cpuMemoryBasis}; a row's {@code basis} may be {@code emulated} (v1 called runs against the
+ * emulator {@code measured}); {@code pod.measured} is false for the emulator's modelled samples (v1:
+ * true for any samples). Golden files: {@code golden/plan-v1.json}, {@code golden/plan-v2.json}. Numbers carry 4 significant digits; a figure that is undefined is {@code null}
  * next to a {@code ...undefinedReason} string; an open confidence bound is the string {@code "-inf"} or
  * {@code "+inf"}. Key order is fixed (golden-file tested).
  *
@@ -50,6 +58,8 @@ public final class PlanJson {
   static ObjectNode tree(PlanResult plan) {
     ObjectNode root = JSON.createObjectNode();
     root.put("capkitPlan", PlanResult.FORMAT_VERSION);
+    root.put("basis", plan.basis().key());
+    root.put("basisLine", plan.basis().line());
     root.put("generatedAt", plan.generatedAt());
     ObjectNode in = root.putObject("inputs");
     in.put("scenario", plan.scenario());
@@ -200,6 +210,7 @@ public final class PlanJson {
   private static ObjectNode pod(PodResources p) {
     ObjectNode o = JSON.createObjectNode();
     o.put("measured", p.measured());
+    o.put("cpuMemoryBasis", p.cpuMemoryBasis());
     num(o, "cpuRequestCores", p.cpuRequest());
     num(o, "cpuLimitCores", p.cpuLimit());
     num(o, "memoryRequestGib", p.memoryRequest() / (1L << 30));

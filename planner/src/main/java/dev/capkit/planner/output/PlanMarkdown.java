@@ -1,6 +1,5 @@
 package dev.capkit.planner.output;
 
-import dev.capkit.planner.Basis;
 import dev.capkit.planner.PlanResult;
 import dev.capkit.planner.TierRecommendation;
 import dev.capkit.planner.capacity.SloCrossing;
@@ -30,7 +29,7 @@ public final class PlanMarkdown {
     StringBuilder b = new StringBuilder();
     b.append("| rank | tier | GPU | VRAM | dtype | fits? | sustainable QPS/replica [95% CI] | replicas for ")
         .append(fmt(plan.targetQps())).append(" QPS (N+1) | ").append(cur).append("/h | ").append(cur)
-        .append(" per 1k req | measured/predicted | J per output token (predicted) | ").append(cur).append(" per 1M output tokens |\n");
+        .append(" per 1k req | basis | J per output token (predicted) | ").append(cur).append(" per 1M output tokens |\n");
     b.append("|---:|---|---|---:|---|---|---|---:|---:|---:|---|---:|---:|\n");
     for (int i = 0; i < plan.rows().size(); i++) {
       TierRecommendation r = plan.rows().get(i);
@@ -41,7 +40,7 @@ public final class PlanMarkdown {
               : "; fits: " + r.vram().dtypesThatFit().stream().map(s -> s.split(" ")[0]).collect(Collectors.joining(", "))),
           rate(r.sustainable()), r.replicas().defined() ? r.replicas().replicas() + " (" + r.replicas().base() + "+1)" : "-",
           money(r.replicas().costPerHour()), money(r.replicas().costPer1000()),
-          r.basis() == Basis.MEASURED ? "measured" : "predicted" + (Double.isNaN(r.calibrationFactor()) || r.calibrationFactor() == 1.0
+          r.basis().fromRun() ? r.basis().key() : "predicted" + (Double.isNaN(r.calibrationFactor()) || r.calibrationFactor() == 1.0
               ? (Double.isNaN(r.calibrationFactor()) ? "" : " (uncalibrated)")
               : String.format(Locale.ROOT, " (x%.2f)", r.calibrationFactor())),
           t == null ? "?" : fmt(t.joulesPerOutputToken()), t == null ? "?" : money(t.costPerMillionOutputTokens())));
@@ -51,6 +50,7 @@ public final class PlanMarkdown {
 
   public static String render(PlanResult plan) {
     StringBuilder b = new StringBuilder();
+    b.append("**").append(plan.basis().line()).append("**\n\n");
     b.append("# Capacity plan: ").append(plan.scenario()).append("\n\n");
     b.append(String.format(Locale.ROOT, "Target **%s requests/s**, objectives %s (from %s), headroom %.0f%% per replica, N+1.%n",
         fmt(plan.targetQps()), plan.slos().stream().map(Object::toString).collect(Collectors.joining(", ")), plan.sloSource(),
@@ -68,13 +68,18 @@ public final class PlanMarkdown {
     b.append(String.format(Locale.ROOT, "Prices: %s, %s, currency %s (%s); edit tiers.json and pass --catalog DIR to use your own.%n",
         plan.prices().source(), plan.prices().date(), plan.prices().currency(), plan.prices().file()));
     b.append("Calibration of predicted rows: ").append(plan.calibration().note()).append(".\n\n");
-    b.append("How to read it: *measured* rows come from the runs; *predicted* rows from the emulator's virtual-time engine"
-        + " (same continuous-batching and roofline model as the emulator), multiplied by the calibration factor when it is applied"
+    b.append("How to read it: *measured* rows come from runs against a real server; *emulated* rows from runs against capkit's"
+        + " emulator over HTTP (its timing is the twin's model, not a measurement); *predicted* rows from the twin's virtual-time"
+        + " engine (the same continuous-batching and roofline model), multiplied by the calibration factor when it is applied"
         + " (see above). The sustainable"
         + " rate is where the first objective is crossed on the ladder, interpolated between steps; the interval is a 95%"
-        + " bootstrap over the measured requests. Replicas = ceil(target / (sustainable x (1 - headroom))) + 1.\n\n");
+        + " bootstrap over the ladder's requests. Replicas = ceil(target / (sustainable x (1 - headroom))) + 1.\n\n");
     if (plan.pod() != null) {
-      b.append("## Container resources (recommended tier)\n\n");
+      b.append("## Container resources (recommended tier; CPU and memory ").append(switch (plan.pod().cpuMemoryBasis()) {
+        case PodResources.MEASURED -> "measured";
+        case PodResources.MODELLED -> "MODELLED from the emulator's samples, not measured";
+        default -> "NOT measured: sized to the node";
+      }).append(")\n\n");
       PodResources p = plan.pod();
       b.append(String.format(Locale.ROOT, "| resource | request | limit |%n|---|---:|---:|%n| cpu | %.2f cores | %s |%n"
               + "| memory | %.2f GiB | %.2f GiB |%n| nvidia.com/gpu | %d | %d |%n| /dev/shm (emptyDir, Memory) | | %.0f GiB |%n%n",
@@ -130,7 +135,7 @@ public final class PlanMarkdown {
     }
     b.append("## The seed article's tier claims\n\n");
     b.append("The seed article claims gn6i (T4 16 GB) \"50 QPS\", gn7 (32 GB) \"200 QPS\", gn7 (80 GB) \"500+ QPS\". For this"
-        + " workload the table above gives the per-replica rates measured or predicted from first principles instead.\n\n");
+        + " workload the table above gives the per-replica rates from its rows (each says its basis) instead.\n\n");
     List<String> warnings = plan.warnings();
     if (!warnings.isEmpty()) {
       b.append("## Warnings\n\n");

@@ -22,18 +22,38 @@ import java.util.Locale;
  * @param memoryLimit       bytes, including the memory-backed /dev/shm
  * @param loadingFloorBytes host memory needed while loading: serving process base RSS + weights
  * @param shmBytes          size of the memory-backed /dev/shm volume
- * @param measured          whether CPU/memory come from server samples
+ * @param cpuMemoryBasis    where CPU/memory come from: {@value #MEASURED} (server samples of a real serving process),
+ *                          {@value #MODELLED} (samples of capkit's emulator, whose CPU/RSS are the twin's host model), or
+ *                          {@value #NODE} (no usable samples: sized to the node)
  * @param basis             one line per figure saying how it was derived
  * @param warnings          e.g. the limit exceeding the instance's memory
  */
 public record PodResources(double cpuRequest, double cpuLimit, double memoryRequest, double memoryLimit, int gpus,
-    double loadingFloorBytes, double shmBytes, boolean measured, List<ContainerSizing> strategies, List<String> basis,
+    double loadingFloorBytes, double shmBytes, String cpuMemoryBasis, List<ContainerSizing> strategies, List<String> basis,
     List<String> warnings) {
+  public static final String MEASURED = "measured";
+  public static final String MODELLED = "modelled";
+  public static final String NODE = "node";
 
   private static final double GIB = 1L << 30;
   /** Left to the node (kubelet, system daemons, the GPU driver) when a pod is sized to the whole node. */
   static final double NODE_RESERVE_CPU = 1;
   static final double NODE_RESERVE_GIB = 2;
+
+  /** CPU and memory come from server samples (measured or modelled), not from the node's size. */
+  public boolean fromSamples() {
+    return !NODE.equals(cpuMemoryBasis);
+  }
+
+  /** CPU and memory come from samples of a real serving process. */
+  public boolean measured() {
+    return MEASURED.equals(cpuMemoryBasis);
+  }
+
+  /** CPU and memory come from the emulator's modelled host figures. */
+  public boolean modelled() {
+    return MODELLED.equals(cpuMemoryBasis);
+  }
 
   public PodResources {
     strategies = List.copyOf(strategies);
@@ -50,6 +70,15 @@ public record PodResources(double cpuRequest, double cpuLimit, double memoryRequ
    */
   public static PodResources of(List<ContainerSizing> strategies, SizingSettings settings, int gpus, int vcpu, double memoryGib,
       double weightsGib, double baseRssGib) {
+    return of(strategies, settings, gpus, vcpu, memoryGib, weightsGib, baseRssGib, MEASURED);
+  }
+
+  /**
+   * As above; {@code samplesBasis} says what the samples are: {@value #MEASURED} (a real serving
+   * process) or {@value #MODELLED} (capkit's emulator).
+   */
+  public static PodResources of(List<ContainerSizing> strategies, SizingSettings settings, int gpus, int vcpu, double memoryGib,
+      double weightsGib, double baseRssGib, String samplesBasis) {
     List<String> basis = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     double floor = (baseRssGib + weightsGib) * GIB;
@@ -59,14 +88,15 @@ public record PodResources(double cpuRequest, double cpuLimit, double memoryRequ
     double cpuLim;
     double memReq;
     double memLim;
-    boolean measured = chosen != null && chosen.defined();
-    if (measured) {
+    boolean fromSamples = chosen != null && chosen.defined();
+    if (fromSamples) {
       cpuReq = chosen.cpuRequest();
       cpuLim = chosen.cpuLimit();
       memReq = chosen.memoryRequest();
       memLim = Math.max(chosen.memoryLimit(), floor) + shm;
-      basis.add(String.format(Locale.ROOT, "cpu request %.3f cores, memory request %s: measured (%d samples over %.0f s), %s",
-          cpuReq, gib(memReq), chosen.samples(), chosen.spanSeconds(), chosen.rule()));
+      basis.add(String.format(Locale.ROOT, "cpu request %.3f cores, memory request %s: %s (%d samples over %.0f s%s), %s",
+          cpuReq, gib(memReq), samplesBasis, chosen.samples(), chosen.spanSeconds(), MODELLED.equals(samplesBasis)
+              ? " of capkit's emulator, whose CPU and RSS are the twin's host model, not a serving process's" : "", chosen.rule()));
       basis.add(String.format(Locale.ROOT, "memory limit %s: max(%s's %s, loading floor %s) + /dev/shm %s (memory-backed, counted"
           + " against the limit)", gib(memLim), chosen.strategy(), gib(chosen.memoryLimit()), gib(floor), gib(shm)));
     } else {
@@ -89,11 +119,12 @@ public record PodResources(double cpuRequest, double cpuLimit, double memoryRequ
       warnings.add(String.format(Locale.ROOT, "memory limit %s (with /dev/shm %s) exceeds the instance's %.0f GiB: choose a larger size"
           + " of this family or lower --mm-processor-cache-gb", gib(memLim), gib(shm), memoryGib));
     }
-    if (cpuReq > vcpu - NODE_RESERVE_CPU + 1e-9 && measured) {
+    if (cpuReq > vcpu - NODE_RESERVE_CPU + 1e-9 && fromSamples) {
       warnings.add(String.format(Locale.ROOT, "cpu request %.2f cores leaves less than %.0f vCPU of the instance's %d for the node",
           cpuReq, NODE_RESERVE_CPU, vcpu));
     }
-    return new PodResources(cpuReq, cpuLim, memReq, memLim, gpus, floor, shm, measured, strategies, basis, warnings);
+    return new PodResources(cpuReq, cpuLim, memReq, memLim, gpus, floor, shm, fromSamples ? samplesBasis : NODE, strategies, basis,
+        warnings);
   }
 
   /** The same resources with {@code line} as the first basis line (e.g. where the server samples came from). */
