@@ -53,7 +53,7 @@ public record ReplicaPlan(double targetQps, double headroom, double perReplicaRa
     if (!(mu > 0)) {
       note = "undefined, because the saturated throughput per replica is unknown";
     } else if (!(slackSeconds > 0)) {
-      note = "undefined, because the binding objective leaves no slack for queueing at the lowest measured rate";
+      note = "undefined, because the binding objective leaves no slack for queueing at the ladder's lowest rate";
     } else if (Double.isNaN(quantile)) {
       note = "undefined, because the binding objective is the error share, not a latency percentile";
     } else {
@@ -62,7 +62,7 @@ public record ReplicaPlan(double targetQps, double headroom, double perReplicaRa
           targetQps, mu, slackSeconds, trim(quantile * 100), erlang,
           erlang > base ? " (more than the headroom rule's " + base + ": the headroom is thin for this percentile)"
               : erlang < base ? " (fewer than the headroom rule's " + base + ": M/M/c counts only queueing in front of a replica;"
-                  + " here latency grows inside the batch before any queue forms, which the measured rule captures)" : "");
+                  + " here latency grows inside the batch before any queue forms, which the ladder's own crossing captures)" : "");
     }
     double perHour = Double.isNaN(pricePerHour) ? Double.NaN : replicas * pricePerHour;
     double per1000 = Double.isNaN(perHour) || targetQps <= 0 ? Double.NaN : perHour / (targetQps * 3.6);

@@ -220,7 +220,7 @@ public record SustainableRate(double rate, double low, double high, double atLea
 
   private static String valueText(SloTarget slo, double v) {
     if (Double.isNaN(v)) {
-      return "nothing measured";
+      return "no value";
     }
     return slo.isErrors() ? String.format(Locale.ROOT, "%.3f%%", v * 100) : String.format(Locale.ROOT, "%.0f ms", v);
   }

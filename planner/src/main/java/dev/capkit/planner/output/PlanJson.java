@@ -32,7 +32,8 @@ import java.math.MathContext;
  * {@code warnings}.
  *
  * <p>Changes from v1 (readers accept both): v2 adds {@code basis}, {@code basisLine} and
- * {@code pod.cpuMemoryBasis}; a row's {@code basis} may be {@code emulated} (v1 called runs against the
+ * {@code pod.cpuMemoryBasis}; {@code inputs.calibration.measuredRate} is renamed {@code runRate} (the
+ * rate of the run-based row it compares with, measured or emulated as that row says); a row's {@code basis} may be {@code emulated} (v1 called runs against the
  * emulator {@code measured}); {@code pod.measured} is false for the emulator's modelled samples (v1:
  * true for any samples). Golden files: {@code golden/plan-v1.json}, {@code golden/plan-v2.json}. Numbers carry 4 significant digits; a figure that is undefined is {@code null}
  * next to a {@code ...undefinedReason} string; an open confidence bound is the string {@code "-inf"} or
@@ -83,7 +84,7 @@ public final class PlanJson {
     ObjectNode cal = in.putObject("calibration");
     cal.put("tier", c.tierId());
     cal.put("dtype", c.dtype());
-    num(cal, "measuredRate", c.measuredRate());
+    num(cal, "runRate", c.measuredRate());
     num(cal, "predictedRate", c.predictedRate());
     num(cal, "factor", c.factor());
     cal.put("applied", c.applied());
