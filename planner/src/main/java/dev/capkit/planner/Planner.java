@@ -71,7 +71,7 @@ public final class Planner {
     if (p.pod().measured()) {
       warnings.add("container CPU/memory come from Prometheus history, not from the runs: " + history.source());
     }
-    return new PlanResult(p.generatedAt(), p.scenario(), p.runs(), p.targetQps(), p.slos(), p.sloSource(), p.headroom(),
+    return new PlanResult(p.generatedAt(), p.basis(), p.scenario(), p.runs(), p.targetQps(), p.slos(), p.sloSource(), p.headroom(),
         p.catalog(), p.prices(), p.calibration(), p.rows(), p.recommendation(), p.pod().withSourceFirst("server samples: " + history.source()),
         warnings, p.tokenEconomics());
   }
@@ -105,12 +105,20 @@ public final class Planner {
       samples.addAll(historySamples);
     }
     List<String> runIds = read.runs().stream().map(r -> r.manifest().runId()).toList();
-    return plan(read.ladders(), read.runs().get(0).manifest().scenario(), runIds, samples, catalog, options, warnings);
+    // Prometheus history is a real serving process's; the runs' own samples are modelled when the runs were emulated.
+    String samplesBasis = historySamples != null ? PodResources.MEASURED : samplesBasis(read.ladders());
+    return plan(read.ladders(), read.runs().get(0).manifest().scenario(), runIds, samples, samplesBasis, catalog, options, warnings);
   }
 
   /** Plans from ladders already read (tests and the benchmark call this with synthetic ladders). */
   public static PlanResult plan(List<TierLadder> measured, ScenarioInfo scenario, List<String> runIds, List<ServerSample> samples,
       Catalog catalog, PlanOptions options, List<String> warningsSoFar) {
+    return plan(measured, scenario, runIds, samples, samplesBasis(measured), catalog, options, warningsSoFar);
+  }
+
+  /** As above; {@code samplesBasis} says whether the server samples are measured or the emulator's modelled ones. */
+  static PlanResult plan(List<TierLadder> measured, ScenarioInfo scenario, List<String> runIds, List<ServerSample> samples,
+      String samplesBasis, Catalog catalog, PlanOptions options, List<String> warningsSoFar) {
     List<String> warnings = new ArrayList<>(warningsSoFar);
     Statistics stats = Statistics.standard();
     List<SloTarget> slos = options.slos().isEmpty() ? SloTarget.fromScenario(scenario, "scenario " + scenario.name()) : options.slos();
@@ -149,7 +157,7 @@ public final class Planner {
     String recommendation = recommendationText(best, options);
     PodResources pod = null;
     if (best != null) {
-      pod = podResources(best, samples, catalog, options.sizing(), samplesBasis(measured));
+      pod = podResources(best, samples, catalog, options.sizing(), samplesBasis);
       warnings.addAll(pod.warnings());
       if (pod.fromSamples()) {
         // Host-side CPU and memory follow the request rate and mix, not the GPU, but say where they were taken.

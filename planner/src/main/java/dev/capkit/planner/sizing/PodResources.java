@@ -131,7 +131,7 @@ public record PodResources(double cpuRequest, double cpuLimit, double memoryRequ
   public PodResources withSourceFirst(String line) {
     List<String> b = new ArrayList<>(List.of(line));
     b.addAll(basis);
-    return new PodResources(cpuRequest, cpuLimit, memoryRequest, memoryLimit, gpus, loadingFloorBytes, shmBytes, measured, strategies, b,
+    return new PodResources(cpuRequest, cpuLimit, memoryRequest, memoryLimit, gpus, loadingFloorBytes, shmBytes, cpuMemoryBasis, strategies, b,
         warnings);
   }
 
