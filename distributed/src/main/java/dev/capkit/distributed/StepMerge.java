@@ -68,7 +68,7 @@ final class StepMerge {
     }
     Map<String, KindSummary> perKind = new LinkedHashMap<>();
     kinds.forEach((kind, k) -> perKind.put(kind, new KindSummary(k.sent, k.ok, k.errors, k.promptTokens,
-        k.completionTokens, stats(histograms, kind))));
+        k.completionTokens, stats(histograms, kind), k.reasoningTokens)));
     double errorRate = sent == 0 ? 0 : (double) (sent - ok) / sent;
     slow.sort(Comparator.comparingDouble(SlowRequest::e2eMs).reversed());
     List<SlowRequest> slowest = List.copyOf(slow.subList(0, Math.min(SLOWEST_KEPT, slow.size())));
@@ -128,6 +128,7 @@ final class StepMerge {
     long ok;
     long promptTokens;
     long completionTokens;
+    long reasoningTokens;
     final Map<String, Long> errors = new TreeMap<>();
 
     void add(KindSummary k) {
@@ -135,6 +136,7 @@ final class StepMerge {
       ok += k.ok();
       promptTokens += k.promptTokens();
       completionTokens += k.completionTokens();
+      reasoningTokens += k.reasoningTokens();
       k.errors().forEach((e, n) -> errors.merge(e, n, Long::sum));
     }
   }

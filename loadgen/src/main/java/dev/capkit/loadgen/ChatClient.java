@@ -22,9 +22,14 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
+import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.AsciiString;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -48,11 +53,13 @@ import org.slf4j.LoggerFactory;
  * server's keep-alive timeout ({@link ConnectionPool}) and a failure is a record. A few event-loop
  * threads hold thousands of concurrent streams; per chunk the only work is a copy into a reused
  * buffer, the SSE scan and a streaming JSON scan (no regex, no per-token objects, no logging).
- * HTTP/1.1 only, plain HTTP.
+ * HTTP/1.1 only, over plain TCP or TLS ({@link TlsSettings}: SNI, host name verification, a CA
+ * bundle or an explicit insecure opt-in), directly or through an HTTP proxy ({@link EndpointOptions}).
+ * Arrival stamps are taken at the socket read before decryption, so TLS decoding cost stays out too.
  *
  * <p><b>Timeouts</b> (see {@link ClientTimeouts}) are event-loop timers: connect via Netty's
- * connect timeout, first byte from the moment the request is fully written, total from
- * {@link #send}. When one fires the connection is closed and the record says which deadline.
+ * connect timeout (each of TCP connect, proxy tunnel and TLS handshake is bounded by it), first
+ * byte from the moment the request is fully written, total from {@link #send}. When one fires the connection is closed and the record says which deadline.
  *
  * <p>Futures complete on an event-loop thread: keep dependent callbacks short (record into a
  * histogram) or use the {@code ...Async} variants, or they delay other streams' timestamps.
@@ -72,17 +79,25 @@ public final class ChatClient implements AutoCloseable {
   private static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
   /** Which planned request this is (see {@link ChatRequest#planKey()}); servers other than capkit's emulator ignore it. */
   public static final AsciiString X_CAPKIT_PLAN_KEY = AsciiString.cached("x-capkit-plan-key");
-  private static final AsciiString USER_AGENT = AsciiString.cached("capkit-loadgen/0.1");
+  static final AsciiString USER_AGENT = AsciiString.cached("capkit-loadgen/0.1");
 
   private final ChatEndpoint endpoint;
   private final EventLoopGroup group;
   private final Bootstrap bootstrap;
+  // Probe, scrape and tokenize run on their own thread: a TLS handshake every scrape must not stall
+  // the event loops that stamp the load's arrivals.
+  private final EventLoopGroup controlGroup;
+  private final Bootstrap controlBootstrap;
   private final ConnectionPool pool = new ConnectionPool();
-  private final InetSocketAddress remote;
+  private final TargetTransport transport;
+  private final SslContext ssl;
+  private SslContext controlSsl; // for https control URLs of a plain target; built on first use
   private final String target;
   private final String completionsPath;
   private final AsciiString hostHeader;
-  private final AsciiString authorization;
+  private final AsciiString authName;
+  private final AsciiString authValue;
+  private final Map<String, String> extraHeaders;
   private final long connectTimeoutMillis;
   private final long firstByteTimeoutNanos;
   private final long totalTimeoutNanos;
@@ -106,12 +121,16 @@ public final class ChatClient implements AutoCloseable {
     this.totalTimeoutNanos = t.total().toNanos();
     this.firstByteTimeoutNanos = Math.min(t.firstByte().toNanos(), totalTimeoutNanos);
     this.connectTimeoutMillis = Math.max(1, Math.min(t.connect().toMillis(), t.total().toMillis()));
-    this.target = "http://" + endpoint.hostHeader();
-    this.completionsPath = endpoint.pathPrefix() + "/v1/chat/completions";
+    EndpointOptions options = endpoint.options();
+    // Built once, before any load (a bad CA bundle fails here, naming the file).
+    this.ssl = endpoint.tls() ? options.tls().clientContext() : null;
+    this.transport = new TargetTransport(endpoint.baseUri(), ssl, options, options.connectVia(), connectTimeoutMillis);
+    this.target = endpoint.origin();
+    this.completionsPath = transport.requestTarget(endpoint.pathPrefix() + "/v1/chat/completions");
     this.hostHeader = AsciiString.of(endpoint.hostHeader());
-    this.authorization = endpoint.apiKey() == null ? null : AsciiString.of("Bearer " + endpoint.apiKey());
-    // Resolved once: DNS must not block an event loop nor add to TTFT under load.
-    this.remote = new InetSocketAddress(endpoint.host(), endpoint.port());
+    this.authName = endpoint.apiKey() == null ? null : AsciiString.of(options.auth().headerName());
+    this.authValue = endpoint.apiKey() == null ? null : AsciiString.of(options.auth().value(endpoint.apiKey()));
+    this.extraHeaders = options.extraHeaders();
     Instant now = Instant.now();
     this.nanosAtBase = System.nanoTime();
     this.epochMicrosAtBase = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
@@ -120,6 +139,7 @@ public final class ChatClient implements AutoCloseable {
     this.bootstrap = new Bootstrap()
         .group(group)
         .channel(NioSocketChannel.class)
+        .resolver(NoopAddressResolverGroup.INSTANCE) // addresses are resolved up front; a proxy tunnel's stays a name
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis))
@@ -128,10 +148,14 @@ public final class ChatClient implements AutoCloseable {
           protected void initChannel(SocketChannel ch) {
             ReadClock clock = new ReadClock();
             ch.pipeline().addLast("clock", clock);
+            transport.install(ch); // proxy tunnel and TLS between the read clock and HTTP
             ch.pipeline().addLast("http", new HttpRequestEncoder()); // responses: ExchangeHandler decodes them
             ch.pipeline().addLast("exchange", new ExchangeHandler(clock));
           }
         });
+    this.controlGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("capkit-control", true),
+        NioIoHandler.newFactory());
+    this.controlBootstrap = bootstrap.clone(controlGroup);
   }
 
   public ChatEndpoint endpoint() {
@@ -149,8 +173,8 @@ public final class ChatClient implements AutoCloseable {
         scheduleLagNanos);
     if (closed) {
       exchange.failEarly(Outcome.CONNECT_ERROR, "client is closed");
-    } else if (remote.isUnresolved()) {
-      exchange.failEarly(Outcome.CONNECT_ERROR, "cannot resolve host " + endpoint.host() + " of " + target);
+    } else if (transport.unusable() != null) {
+      exchange.failEarly(Outcome.CONNECT_ERROR, transport.unusable());
     } else {
       Channel pooled = pool.acquire();
       try {
@@ -174,11 +198,60 @@ public final class ChatClient implements AutoCloseable {
   /**
    * Checks the target before load starts: {@code GET /v1/models}. Never completes exceptionally;
    * see {@link ProbeResult} for the messages (401/403: check CAPKIT_API_KEY; refused: unreachable;
-   * model not listed).
+   * untrusted certificate: the remedy; model not listed).
    */
   public CompletableFuture<ProbeResult> probe() {
-    return new ModelsProbe(endpoint, bootstrap, remote, target, hostHeader, authorization,
-        connectTimeoutMillis, firstByteTimeoutNanos).run();
+    return new ModelsProbe(endpoint).run(control(HttpMethod.GET, endpoint.pathPrefix() + "/v1/models", null));
+  }
+
+  /**
+   * A request outside the load on the target's own path ({@code path} from the server root, with
+   * the base path if the server needs it), on a fresh connection with the load's TLS, proxy, auth
+   * and extra headers. Never completes exceptionally; waits at most the first-byte timeout (30 s cap).
+   */
+  public CompletableFuture<ControlAnswer> control(HttpMethod method, String path, byte[] jsonBody) {
+    return new ControlRequest(controlBootstrap, transport, method, path, controlHeaders(), jsonBody, controlTimeoutNanos()).run();
+  }
+
+  /**
+   * As {@link #control(HttpMethod, String, byte[])} for an absolute URL of another origin or of
+   * the target itself reached directly (the {@code /metrics} scrape bypasses netem), same trust,
+   * proxy and headers.
+   */
+  public CompletableFuture<ControlAnswer> control(HttpMethod method, URI url, byte[] jsonBody) {
+    TargetTransport direct = new TargetTransport(url, "https".equals(url.getScheme()) ? ssl() : null, endpoint.options(), null,
+        connectTimeoutMillis);
+    String path = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
+        + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+    return new ControlRequest(controlBootstrap, direct, method, path, controlHeaders(), jsonBody, controlTimeoutNanos()).run();
+  }
+
+  /** {@code GET url} outside the load, as {@link #control(HttpMethod, URI, byte[])}. */
+  public CompletableFuture<ControlAnswer> get(URI url) {
+    return control(HttpMethod.GET, url, null);
+  }
+
+  private synchronized SslContext ssl() {
+    if (ssl != null) {
+      return ssl;
+    }
+    if (controlSsl == null) {
+      controlSsl = endpoint.options().tls().clientContext();
+    }
+    return controlSsl;
+  }
+
+  private Map<String, String> controlHeaders() {
+    Map<String, String> h = new LinkedHashMap<>(extraHeaders);
+    h.put(HttpHeaderNames.ACCEPT.toString(), "application/json, text/plain;q=0.9, */*;q=0.5");
+    if (authName != null) {
+      h.put(authName.toString(), authValue.toString());
+    }
+    return h;
+  }
+
+  private long controlTimeoutNanos() {
+    return Math.min(firstByteTimeoutNanos, TimeUnit.SECONDS.toNanos(30));
   }
 
   /** Closes idle connections and stops the event loops; requests still in flight end as broken. */
@@ -186,7 +259,9 @@ public final class ChatClient implements AutoCloseable {
   public void close() {
     closed = true;
     pool.closeAll();
+    controlGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    controlGroup.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
 
   @Override
@@ -197,15 +272,32 @@ public final class ChatClient implements AutoCloseable {
   // --- used by Exchange
 
   void connectAndStart(Exchange exchange) {
-    ChannelFuture connect = bootstrap.connect(remote);
+    ChannelFuture connect = bootstrap.connect(transport.connectAddress());
     connect.addListener((ChannelFuture f) -> {
-      if (f.isSuccess()) {
-        exchange.start(f.channel(), httpRequest(exchange));
+      if (!f.isSuccess()) {
+        connectFailed(exchange, f.cause());
+        return;
+      }
+      Channel ch = f.channel();
+      Future<?> ready = transport.ready(ch);
+      if (ready == null) {
+        exchange.start(ch, httpRequest(exchange));
       } else {
-        LOG.debug("connect to {} failed: {}", target, f.cause().toString());
-        exchange.connectFailed(f.cause(), target, connectTimeoutMillis);
+        ready.addListener(r -> {
+          if (r.isSuccess()) {
+            exchange.start(ch, httpRequest(exchange));
+          } else {
+            ch.close();
+            connectFailed(exchange, r.cause());
+          }
+        });
       }
     });
+  }
+
+  private void connectFailed(Exchange exchange, Throwable cause) {
+    LOG.debug("connect to {} failed: {}", target, cause.toString());
+    exchange.connectFailed(TargetTransport.timedOut(cause), transport.explain(cause));
   }
 
   void release(Channel channel) {
@@ -239,8 +331,11 @@ public final class ChatClient implements AutoCloseable {
     h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
     h.setInt(HttpHeaderNames.CONTENT_LENGTH, request.length());
     h.set(HttpHeaderNames.ACCEPT, request.stream() ? HttpHeaderValues.TEXT_EVENT_STREAM : HttpHeaderValues.APPLICATION_JSON);
-    if (authorization != null) {
-      h.set(HttpHeaderNames.AUTHORIZATION, authorization);
+    for (Map.Entry<String, String> e : extraHeaders.entrySet()) {
+      h.set(e.getKey(), e.getValue());
+    }
+    if (authName != null) {
+      h.set(authName, authValue);
     }
     h.set(X_REQUEST_ID, exchange.ids().requestId());
     h.set(TRACEPARENT, exchange.ids().traceparent());

@@ -43,6 +43,8 @@ final class ChunkScan {
   private static final byte[] REASONING = ascii("reasoning");
   private static final byte[] PROMPT_TOKENS = ascii("prompt_tokens");
   private static final byte[] COMPLETION_TOKENS = ascii("completion_tokens");
+  private static final byte[] COMPLETION_TOKENS_DETAILS = ascii("completion_tokens_details");
+  private static final byte[] REASONING_TOKENS = ascii("reasoning_tokens");
 
   // Kinds of the value just read (what the streaming parser called the token).
   private static final int OBJ = 1;
@@ -55,6 +57,12 @@ final class ChunkScan {
   private static final int NULL = 8;
 
   boolean content;
+  /** Non-empty answer text ({@code content}, {@code text}), not reasoning. */
+  boolean answer;
+  /** Non-empty {@code reasoning_content} or {@code reasoning}. */
+  boolean reasoning;
+  /** {@code usage.completion_tokens_details.reasoning_tokens}, or -1. */
+  int reasoningTokens;
   boolean finished;
   int promptTokens;
   int completionTokens;
@@ -82,6 +90,9 @@ final class ChunkScan {
   /** Scans {@code buf[off, off+len)}; throws on malformed JSON. */
   void scan(byte[] buf, int off, int len) throws IOException {
     content = false;
+    answer = false;
+    reasoning = false;
+    reasoningTokens = -1;
     finished = false;
     promptTokens = -1;
     completionTokens = -1;
@@ -154,7 +165,9 @@ final class ChunkScan {
         if (key(DELTA) || key(MESSAGE)) {
           readDelta(value());
         } else if (key(TEXT)) {
-          content |= nonEmptyString(value());
+          boolean text = nonEmptyString(value());
+          content |= text;
+          answer |= text;
         } else if (key(FINISH_REASON)) {
           int v = value();
           finished |= v != NULL;
@@ -173,8 +186,14 @@ final class ChunkScan {
     }
     while (nextField()) {
       // Reasoning text is generated output too: see StreamTimings on why it counts for TTFT.
-      if (key(CONTENT) || key(REASONING_CONTENT) || key(REASONING)) {
-        content |= nonEmptyString(value());
+      if (key(CONTENT)) {
+        boolean text = nonEmptyString(value());
+        content |= text;
+        answer |= text;
+      } else if (key(REASONING_CONTENT) || key(REASONING)) {
+        boolean text = nonEmptyString(value());
+        content |= text;
+        reasoning |= text;
       } else {
         skipValue();
       }
@@ -189,11 +208,27 @@ final class ChunkScan {
     while (nextField()) {
       boolean prompt = key(PROMPT_TOKENS);
       boolean completion = !prompt && key(COMPLETION_TOKENS);
+      boolean details = !prompt && !completion && key(COMPLETION_TOKENS_DETAILS);
       int v = value();
       if (v == INT && prompt) {
         promptTokens = intValue();
       } else if (v == INT && completion) {
         completionTokens = intValue();
+      } else if (v == OBJ && details) {
+        readCompletionDetails();
+      } else {
+        skipRest(v);
+      }
+    }
+  }
+
+  /** {@code usage.completion_tokens_details}: OpenAI's {@code reasoning_tokens}, as vLLM and SGLang fill it. */
+  private void readCompletionDetails() throws IOException {
+    while (nextField()) {
+      boolean reasoningCount = key(REASONING_TOKENS);
+      int v = value();
+      if (v == INT && reasoningCount) {
+        reasoningTokens = intValue();
       } else {
         skipRest(v);
       }

@@ -4,10 +4,8 @@ import dev.capkit.core.results.Outcome;
 import dev.capkit.core.results.RequestRecord;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.ConnectException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -71,19 +69,12 @@ final class Exchange {
     future.complete(record());
   }
 
-  /** Connecting failed; runs on the event loop that tried. */
-  void connectFailed(Throwable cause, String target, long connectTimeoutMillis) {
-    Outcome outcome;
-    String why;
-    if (cause instanceof ConnectTimeoutException) {
-      outcome = Outcome.CONNECT_TIMEOUT;
-      why = "connect to " + target + " timed out after " + connectTimeoutMillis + " ms";
-    } else {
-      outcome = Outcome.CONNECT_ERROR;
-      String detail = cause instanceof ConnectException ? "connection refused" : String.valueOf(cause.getMessage());
-      why = "connect to " + target + " failed: " + detail;
-    }
-    timings.onFailure(outcome, System.nanoTime(), why);
+  /**
+   * Connecting failed (TCP connect, proxy tunnel or TLS handshake; {@code why} names the target and
+   * the remedy); runs on the event loop that tried.
+   */
+  void connectFailed(boolean timedOut, String why) {
+    timings.onFailure(timedOut ? Outcome.CONNECT_TIMEOUT : Outcome.CONNECT_ERROR, System.nanoTime(), why);
     future.complete(record());
   }
 

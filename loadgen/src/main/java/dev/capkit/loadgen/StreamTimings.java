@@ -21,7 +21,12 @@ import java.util.Arrays;
  *       ({@code vllm:time_to_first_token_seconds}) is stamped at the first generated token whether
  *       or not a reasoning parser later moves it into {@code reasoning_content}, and capkit's
  *       client-overhead figure compares against that.
- *   <li><b>TTFT</b>: send to the arrival of the first content event.
+ *   <li><b>TTFT</b>: send to the arrival of the first content event (reasoning or answer).
+ *   <li><b>TTFA</b> (time to first answer token): send to the first event with non-empty
+ *       {@code delta.content}, kept apart from TTFT when reasoning text came first; {@code -1} when
+ *       the stream carried no reasoning text (then TTFT is the answer's) or no answer came.
+ *   <li><b>reasoning tokens</b>: {@code usage.completion_tokens_details.reasoning_tokens} (OpenAI's
+ *       field; vLLM and SGLang fill it for reasoning parsers that count), {@code -1} when absent.
  *   <li><b>ITL</b>: one gap per content event after the first, to the previous content event. All
  *       events decoded from one network read share that read's arrival time, so a bundle of k
  *       events in one read contributes one real gap and k-1 zero gaps. This is what vLLM's
@@ -77,6 +82,9 @@ public final class StreamTimings implements SseEventParser.Listener {
   private int wholeLength;
 
   private long firstContentNanos = -1;
+  private long firstAnswerNanos = -1;
+  private boolean reasoningSeen;
+  private int reasoningTokens = -1;
   private long lastContentNanos = -1;
   private long[] itl = new long[64];
   private int itlCount;
@@ -215,6 +223,7 @@ public final class StreamTimings implements SseEventParser.Listener {
       throw new IllegalStateException("request " + requestId + " has not finished");
     }
     long ttft = firstContentNanos < 0 ? -1 : firstContentNanos - sendNanos;
+    long ttfa = reasoningSeen && firstAnswerNanos >= 0 && firstContentNanos >= 0 ? firstAnswerNanos - sendNanos : -1;
     long e2e;
     if (outcome == Outcome.OK && streaming && lastContentNanos >= 0) {
       e2e = lastContentNanos - sendNanos;
@@ -227,7 +236,7 @@ public final class StreamTimings implements SseEventParser.Listener {
     }
     return new RequestRecord(requestId, traceId, kind, startEpochMicros, scheduleLagNanos,
         ttft, Math.max(0, e2e), Arrays.copyOf(itl, itlCount), promptTokens, completionTokens,
-        outcome, Math.max(0, httpStatus), error);
+        outcome, Math.max(0, httpStatus), error, ttfa, reasoningTokens);
   }
 
   // --- SseEventParser.Listener: runs inside onRead, so currentReadNanos is this event's arrival.
@@ -270,6 +279,13 @@ public final class StreamTimings implements SseEventParser.Listener {
         itl[itlCount++] = arrivalNanos - lastContentNanos;
       }
       lastContentNanos = arrivalNanos;
+    }
+    reasoningSeen |= scan.reasoning;
+    if (scan.answer && firstAnswerNanos < 0) {
+      firstAnswerNanos = arrivalNanos;
+    }
+    if (scan.reasoningTokens >= 0) {
+      reasoningTokens = scan.reasoningTokens;
     }
     finishSeen |= scan.finished;
     if (scan.promptTokens >= 0) {

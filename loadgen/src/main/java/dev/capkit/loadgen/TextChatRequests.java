@@ -8,9 +8,11 @@ import java.util.SplittableRandom;
  * Text-only chat completions with a prompt of about N tokens, streamed or not: the second request
  * kind of the mix and the way to probe prefill/decode without the vision encoder.
  *
- * <p>Prompts are windows into one generated English text (about 4 characters per token, the usual
- * rule of thumb for BPE tokenizers on English); the window start moves with {@code seed} so that
- * consecutive requests do not share a prefix a server's prefix cache could reuse.
+ * <p>Prompts are windows into one generated English text; a window's length in characters is the
+ * requested tokens times {@code charsPerToken}: 4 by default (the usual rule of thumb for BPE
+ * tokenizers on English, an estimate), or what the target's own tokenizer counted on this text
+ * ({@link PromptTokenizer}). The window start moves with {@code seed} so that consecutive requests
+ * do not share a prefix a server's prefix cache could reuse.
  * {@code ignoreEos} adds vLLM's {@code "ignore_eos": true} so the output length follows
  * {@code max_tokens}, as vLLM's own benchmark does for synthetic prompts; leave it off for servers
  * that reject unknown fields.
@@ -40,18 +42,33 @@ public final class TextChatRequests {
       + "calendar event reminder alarm weekday morning evening tomorrow today next week meeting note "
       + "please describe what the user should do next and explain briefly why that step is needed").split(" ");
 
+  // Long enough for the longest prompt at the most characters per token accepted (8), twice over.
+  private static final int ESTIMATE_SPAN = 2 * MAX_PROMPT_TOKENS * CHARS_PER_TOKEN;
+  private static final byte[] CORPUS = corpus(2 * MAX_PROMPT_TOKENS * 8, 20_250_614L);
+
   private final String kind;
   private final boolean stream;
+  private final double charsPerToken;
   private final byte[] corpus; // ASCII text, words separated by single spaces
   private final byte[] head;
   private final byte[] middleBeforeMaxTokens;
   private final byte[] tail;
 
+  /** Prompts sized at {@link #CHARS_PER_TOKEN} characters per token (an estimate). */
   public TextChatRequests(String kind, String model, boolean stream, boolean ignoreEos) {
+    this(kind, model, stream, ignoreEos, CHARS_PER_TOKEN);
+  }
+
+  /** Prompts sized at {@code charsPerToken} characters per token (as the target's tokenizer counted, 1..8). */
+  public TextChatRequests(String kind, String model, boolean stream, boolean ignoreEos, double charsPerToken) {
     this.kind = Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(model, "model");
+    if (!(charsPerToken >= 1 && charsPerToken <= 8)) {
+      throw new IllegalArgumentException("charsPerToken must be in [1, 8], got " + charsPerToken);
+    }
     this.stream = stream;
-    this.corpus = corpus(2 * MAX_PROMPT_TOKENS * CHARS_PER_TOKEN, 20_250_614L);
+    this.charsPerToken = charsPerToken;
+    this.corpus = CORPUS;
     this.head = new JsonSegments.Builder()
         .raw("{\"model\":").quoted(model)
         .raw(",\"messages\":[{\"role\":\"user\",\"content\":\"")
@@ -70,8 +87,11 @@ public final class TextChatRequests {
     if (maxTokens < 1) {
       throw new IllegalArgumentException("maxTokens must be >= 1, got " + maxTokens);
     }
-    int chars = promptTokens * CHARS_PER_TOKEN;
-    int start = (int) Math.floorMod(seed * 7_919L, (long) (corpus.length - chars - 1));
+    int chars = (int) Math.round(promptTokens * charsPerToken);
+    // Windows start within the first 4-chars-per-token corpus length as before the corpus grew (the
+    // text is the same there), so prompts at the default estimate are unchanged.
+    long span = chars < ESTIMATE_SPAN - 1 ? ESTIMATE_SPAN : corpus.length;
+    int start = (int) Math.floorMod(seed * 7_919L, span - chars - 1);
     while (start > 0 && corpus[start - 1] != ' ') {
       start--; // begin on a word boundary
     }
@@ -88,6 +108,11 @@ public final class TextChatRequests {
     p += maxTokensBytes.length;
     System.arraycopy(tail, 0, body, p, tail.length);
     return new ChatRequest(kind, stream, body, 0, chars);
+  }
+
+  /** The first {@code chars} characters of the prompt text: what {@link PromptTokenizer} has the target count. */
+  public static String sample(int chars) {
+    return new String(CORPUS, 0, Math.min(chars, CORPUS.length), StandardCharsets.US_ASCII);
   }
 
   private static byte[] corpus(int length, long seed) {

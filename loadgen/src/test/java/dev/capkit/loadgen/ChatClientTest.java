@@ -75,10 +75,13 @@ class ChatClientTest {
     });
     RequestRecord r = client().send(STREAM, 5 * MS).get();
     assertEquals(Outcome.OK, r.outcome(), r.error());
-    assertTrue(r.ttftNanos() >= 60 * MS && r.ttftNanos() < 1_000 * MS, "ttft " + r.ttftNanos());
+    assertTrue(r.ttftNanos() >= 60 * MS && r.ttftNanos() < 5_000 * MS, "ttft " + r.ttftNanos()); // first request of the JVM
     assertEquals(2, r.itlNanos().length);
+    // The last token leaves the server 60 + 2 x 40 ms after the request: an exact lower bound. Single
+    // gaps are not: a loaded machine can read a chunk late, together with the next (a 0 ms gap).
+    assertTrue(r.e2eNanos() >= 135 * MS, "e2e " + r.e2eNanos() + " itl " + java.util.Arrays.toString(r.itlNanos()));
     for (long gap : r.itlNanos()) {
-      assertTrue(gap >= 35 * MS && gap < 1_000 * MS, "itl " + gap);
+      assertTrue(gap < 1_000 * MS, "itl " + gap);
     }
     assertEquals(r.e2eNanos() - r.ttftNanos(), r.itlNanos()[0] + r.itlNanos()[1]);
     assertEquals(3400, r.promptTokens());
@@ -267,7 +270,8 @@ class ChatClientTest {
     });
     ProbeResult probe = client().probe().get();
     assertEquals(401, probe.httpStatus());
-    assertEquals("target " + server.uri() + " answered 401 Unauthorized: check CAPKIT_API_KEY", probe.problem());
+    assertEquals("target " + server.uri() + " answered 401 Unauthorized: check CAPKIT_API_KEY (or -Dcapkit.apiKeyFile) and the auth header form (now bearer)",
+        probe.problem());
     assertFalse(probe.problem().contains(KEY));
   }
 

@@ -39,20 +39,22 @@ class PrometheusScraperTest {
   Path tmp;
 
   @Test
-  void parsesKeptSeriesSummingLabelSets() {
-    Map<String, Double> v = PrometheusScraper.parse(VLLM, PrometheusScraper.KEPT);
+  void parsesEverySeriesSummingLabelSetsWithoutBuckets() {
+    Map<String, Double> v = PrometheusScraper.parse(VLLM);
     assertEquals(5.0, v.get("vllm:num_requests_running"));
     assertEquals(7.0, v.get("vllm:num_requests_waiting"));
     assertEquals(0.125, v.get("vllm:kv_cache_usage_perc"));
     assertEquals(123.45, v.get("process_cpu_seconds_total"));
     assertEquals(3.221225472e9, v.get("process_resident_memory_bytes"));
     assertFalse(v.containsKey("vllm:e2e_request_latency_seconds_bucket"));
+    assertFalse(v.containsKey("process_open_fds"), "NaN is dropped");
     assertEquals(5, v.size());
   }
 
   @Test
   void scrapesOnItsOwnThreadAndRecordsFailures() throws Exception {
     AtomicInteger calls = new AtomicInteger();
+    List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/metrics", ex -> {
       int n = calls.incrementAndGet();
@@ -64,7 +66,8 @@ class PrometheusScraperTest {
     server.start();
     URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/metrics");
     try (ServerSamplesWriter out = ServerSamplesWriter.create(tmp, uri.toString(), 0.05);
-         PrometheusScraper scraper = PrometheusScraper.start(uri, Duration.ofMillis(50), out)) {
+         ChatClient client = new ChatClient(new ChatEndpoint(uri.resolve("/"), "m", null, dev.capkit.core.scenario.ClientTimeouts.DEFAULTS), 1);
+         PrometheusScraper scraper = PrometheusScraper.start(client, uri, Duration.ofMillis(50), out, warnings::add)) {
       long deadline = System.nanoTime() + 5_000_000_000L;
       while (calls.get() < 5 && System.nanoTime() < deadline) {
         Thread.sleep(20);
@@ -83,6 +86,10 @@ class PrometheusScraperTest {
       assertTrue(x.value("process_cpu_seconds_total") > previous, samples.toString());
       previous = x.value("process_cpu_seconds_total");
       assertEquals(5.0, x.value("vllm:num_requests_running"));
+      assertEquals(5.0, x.value(EngineVocabulary.RUNNING));
+      assertEquals(7.0, x.value(EngineVocabulary.WAITING));
     }
+    assertEquals(1, warnings.size(), "the failed scrape is told once: " + warnings);
+    assertTrue(warnings.get(0).contains("answered HTTP 500"), warnings.get(0));
   }
 }

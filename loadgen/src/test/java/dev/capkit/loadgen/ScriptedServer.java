@@ -14,6 +14,13 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A loopback HTTP/1.1 server on a raw {@link ServerSocket} whose answer to each request is a
  * script: it can stream chunks with delays, reset the connection, answer any status, or stay
  * silent. Raw sockets rather than {@code HttpServer} because the faults (RST mid-body, chunk
- * timing) need byte-level control. One thread per connection: tests open only a few.
+ * timing) need byte-level control. One thread per connection: tests open only a few. With an
+ * {@link SSLContext} it serves HTTPS (JDK TLS) and records the SNI host name each client asked for.
  */
 final class ScriptedServer implements AutoCloseable {
 
@@ -37,18 +45,41 @@ final class ScriptedServer implements AutoCloseable {
   private final Thread acceptor;
   final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
   final AtomicInteger connections = new AtomicInteger();
+  /** SNI host names asked for, one entry per TLS connection ("" when the client sent none). */
+  final BlockingQueue<String> serverNames = new LinkedBlockingQueue<>();
+  /** Negotiated protocol per TLS connection. */
+  final BlockingQueue<String> protocols = new LinkedBlockingQueue<>();
+  private final boolean tls;
   private volatile Script script;
 
   ScriptedServer(Script script) throws IOException {
+    this(script, null, null);
+  }
+
+  /** An HTTPS server; {@code protocols} limits the TLS versions it accepts (null: the JDK's). */
+  ScriptedServer(Script script, SSLContext tls, String[] protocols) throws IOException {
     this.script = script;
-    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    this.tls = tls != null;
+    if (tls == null) {
+      this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    } else {
+      SSLServerSocket s = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      if (protocols != null) {
+        s.setEnabledProtocols(protocols);
+      }
+      this.server = s;
+    }
     this.acceptor = new Thread(this::acceptLoop, "scripted-server");
     acceptor.setDaemon(true);
     acceptor.start();
   }
 
   URI uri() {
-    return URI.create("http://127.0.0.1:" + server.getLocalPort());
+    return URI.create((tls ? "https://localhost:" : "http://127.0.0.1:") + server.getLocalPort());
+  }
+
+  int port() {
+    return server.getLocalPort();
   }
 
   void script(Script next) {
@@ -71,6 +102,18 @@ final class ScriptedServer implements AutoCloseable {
 
   private void serve(Socket socket) {
     try (socket) {
+      if (socket instanceof SSLSocket s) {
+        s.startHandshake();
+        SSLSession session = s.getSession();
+        String name = "";
+        if (session instanceof ExtendedSSLSession e) {
+          for (SNIServerName n : e.getRequestedServerNames()) {
+            name = n instanceof SNIHostName h ? h.getAsciiName() : name;
+          }
+        }
+        serverNames.add(name);
+        protocols.add(session.getProtocol());
+      }
       InputStream in = socket.getInputStream();
       OutputStream out = socket.getOutputStream();
       while (true) {
@@ -83,8 +126,9 @@ final class ScriptedServer implements AutoCloseable {
           return;
         }
       }
-    } catch (SocketException e) {
-      // the client went away (timeouts close the connection): expected in these tests
+    } catch (SocketException | javax.net.ssl.SSLException e) {
+      // the client went away (timeouts close the connection, a refused certificate ends the
+      // handshake): expected in these tests
     } catch (IOException | InterruptedException e) {
       throw new IllegalStateException(e);
     }

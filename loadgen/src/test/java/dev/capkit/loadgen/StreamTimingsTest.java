@@ -101,6 +101,26 @@ class StreamTimingsTest {
     assertArrayEquals(ms(30, 40), r.itlNanos());
     assertEquals(220 * MS, r.e2eNanos());
     assertEquals(3300, r.promptTokens());
+    assertEquals(220 * MS, r.ttfaNanos(), "the first answer token is kept apart from TTFT");
+    assertEquals(-1, r.reasoningTokens(), "usage without completion_tokens_details");
+  }
+
+  @Test
+  void reasoningTokensAndTimeToFirstAnswerAreRecorded() {
+    RequestRecord r = replay("reasoning-tokens.sse");
+    assertEquals(Outcome.OK, r.outcome());
+    assertEquals(150 * MS, r.ttftNanos(), "TTFT: first token of any kind (delta.reasoning)");
+    assertEquals(300 * MS, r.ttfaNanos(), "TTFA: first delta.content");
+    assertEquals(2, r.reasoningTokens());
+    assertEquals(4, r.completionTokens());
+    assertEquals(330 * MS, r.e2eNanos());
+  }
+
+  @Test
+  void noReasoningMeansNoSeparateAnswerTime() {
+    RequestRecord r = replay("normal.sse");
+    assertEquals(-1, r.ttfaNanos(), "TTFT is already the answer's");
+    assertEquals(-1, r.reasoningTokens());
   }
 
   @Test

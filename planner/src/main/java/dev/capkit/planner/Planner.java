@@ -3,6 +3,7 @@ package dev.capkit.planner;
 import dev.capkit.core.results.RunReader;
 import dev.capkit.core.results.ScenarioInfo;
 import dev.capkit.core.results.ServerSample;
+import dev.capkit.core.results.ServerSeries;
 import dev.capkit.core.results.ServerSamplesReader;
 import dev.capkit.twin.ServingRefusedException;
 import dev.capkit.twin.ServingPlan;
@@ -104,10 +105,28 @@ public final class Planner {
     if (historySamples != null) {
       samples.addAll(historySamples);
     }
+    noProcessMetrics(read.runs(), samples).ifPresent(warnings::add);
     List<String> runIds = read.runs().stream().map(r -> r.manifest().runId()).toList();
     // Prometheus history is a real serving process's; the runs' own samples are modelled when the runs were emulated.
     String samplesBasis = historySamples != null ? PodResources.MEASURED : samplesBasis(read.ladders());
     return plan(read.ladders(), read.runs().get(0).manifest().scenario(), runIds, samples, samplesBasis, catalog, options, warnings);
+  }
+
+  /**
+   * Server samples that never carry CPU or memory (llama.cpp's server and TGI export no process
+   * metrics) give a warning naming the engine, rather than a silent fall-back to node-sized containers.
+   */
+  static java.util.Optional<String> noProcessMetrics(List<RunReader.Run> runs, List<ServerSample> samples) {
+    boolean any = samples.stream().filter(ServerSample::ok).anyMatch(s -> !Double.isNaN(s.value(ServerSeries.CPU_SECONDS))
+        || !Double.isNaN(s.value(ServerSeries.RESIDENT_BYTES)));
+    if (samples.isEmpty() || any) {
+      return java.util.Optional.empty();
+    }
+    String engine = runs.stream().map(r -> r.manifest().target() == null ? null : r.manifest().target().served().get("engine"))
+        .filter(java.util.Objects::nonNull).findFirst().orElse("the target");
+    return java.util.Optional.of("container cpu and memory NOT measured: " + engine + " exports no process metrics (no "
+        + ServerSeries.CPU_SECONDS + " or " + ServerSeries.RESIDENT_BYTES + " in " + samples.size()
+        + " server samples); requests and limits below are sized to the node");
   }
 
   /** Plans from ladders already read (tests and the benchmark call this with synthetic ladders). */

@@ -19,11 +19,24 @@ import java.util.function.BiFunction;
  */
 public final class RequestFactory {
   private final Scenario scenario;
+  private final double charsPerToken;
+  private final boolean exactOutputLengths;
   private final double[] cumulative;
   private final List<BiFunction<SplittableRandom, long[], ChatRequest>> builders = new ArrayList<>();
 
   public RequestFactory(Scenario scenario) {
+    this(scenario, TextChatRequests.CHARS_PER_TOKEN, false);
+  }
+
+  /**
+   * @param charsPerToken      text prompt characters per token on the target ({@code PromptTokenizer}, or 4 as an estimate)
+   * @param exactOutputLengths send {@code ignore_eos} on text chats so outputs run to {@code maxTokens}
+   *                           (only for engines that honour it)
+   */
+  public RequestFactory(Scenario scenario, double charsPerToken, boolean exactOutputLengths) {
     this.scenario = scenario;
+    this.charsPerToken = charsPerToken;
+    this.exactOutputLengths = exactOutputLengths;
     this.cumulative = ArrivalSchedule.cumulativeWeights(scenario.mix());
     for (RequestMix m : scenario.mix()) {
       builders.add(builder(m));
@@ -40,7 +53,7 @@ public final class RequestFactory {
       return (rng, key) -> steps.step((int) (key[0] % steps.taskCount()),
           key[1] < 0 ? m.historyTurns() : (int) Math.min(key[1], PhoneStepRequests.MAX_STEPS - 1));
     }
-    TextChatRequests chats = new TextChatRequests(m.kind(), scenario.model(), m.stream(), false);
+    TextChatRequests chats = new TextChatRequests(m.kind(), scenario.model(), m.stream(), exactOutputLengths, charsPerToken);
     return (rng, key) -> chats.request(m.promptTokens().sample(rng), m.maxTokens(), rng.nextLong());
   }
 

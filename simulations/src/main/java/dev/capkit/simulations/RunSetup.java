@@ -99,7 +99,8 @@ public final class RunSetup implements AutoCloseable {
       EmbeddedNetem proxy = target.netem();
       run.onStepStart(step -> proxy.applyProfile(profiles.get(step.network())));
     }
-    RequestSource source = new RequestSource(run, schedule, new RequestFactory(scenario), target.client(), share);
+    RequestSource source = new RequestSource(run, schedule,
+        new RequestFactory(scenario, target.prompts().charsPerToken(), target.exactOutput()), target.client(), share);
     run.onStepClosing(source::abandonUnsent);
     announce(scenario, schedule, writer, out);
     // The target's own view (queue, KV, process CPU and memory) for container sizing: scraped
@@ -107,7 +108,8 @@ public final class RunSetup implements AutoCloseable {
     URI metrics = target.direct().resolve("/metrics");
     PrometheusScraper scraper = null;
     if (options.prometheus() == null) {
-      scraper = PrometheusScraper.start(metrics, Duration.ofSeconds(2), ServerSamplesWriter.create(writer.folder(), metrics.toString(), 2.0));
+      scraper = PrometheusScraper.start(target.client(), metrics, Duration.ofSeconds(2),
+          ServerSamplesWriter.create(writer.folder(), metrics.toString(), 2.0), warning -> out.println("capkit: " + warning));
       out.println("capkit: scraping " + metrics + " every 2 s into " + ServerSamplesReader.FILE_NAME);
     } else {
       out.println("capkit: server samples will be read from Prometheus " + options.prometheus().url() + " at the end of the run");

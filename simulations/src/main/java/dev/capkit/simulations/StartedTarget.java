@@ -9,7 +9,11 @@ import dev.capkit.twin.ServingRefusedException;
 import dev.capkit.emulator.ScenarioEmulatorOptions;
 import dev.capkit.loadgen.ChatClient;
 import dev.capkit.loadgen.ChatEndpoint;
+import dev.capkit.loadgen.EndpointOptions;
+import dev.capkit.loadgen.EndpointProperties;
+import dev.capkit.loadgen.EngineIdentity;
 import dev.capkit.loadgen.ProbeResult;
+import dev.capkit.loadgen.PromptTokenizer;
 import dev.capkit.netem.EmbeddedNetem;
 import dev.capkit.netem.NetworkProfile;
 import java.io.PrintStream;
@@ -22,18 +26,31 @@ import java.util.Map;
  * The send side of a run, started and probed before any load: the target (the embedded emulator
  * unless {@link RunOptions#target()} names an endpoint), netem in front of it when steps name network
  * profiles, and capkit's client, which has answered one probe request. Closing releases all three.
+ * Before any load it also learns who serves ({@link EngineIdentity}: {@code /v1/models}, one
+ * {@code /metrics}) and how many characters of prompt text make a token there ({@link PromptTokenizer}).
  *
  * @param emulator the embedded emulator, or null for a real target
  * @param netem    the proxy injecting network profiles, or null when every step is direct
- * @param client   capkit's client, pointed at netem when there is one
+ * @param client   capkit's client, connecting to netem when there is one
  * @param direct   the target's own base URL (never through netem)
- * @param info     the target as written to run.json
+ * @param info     the target as written to run.json (with {@code access} and {@code served})
+ * @param prompts  characters of text prompt per token on the target, measured or estimated
+ * @param exactOutput whether text chats carry {@code ignore_eos} ({@code -Dcapkit.exactOutputLengths} and an engine that honours it)
  */
-record StartedTarget(EmbeddedEmulator emulator, EmbeddedNetem netem, ChatClient client, URI direct, TargetInfo info)
-    implements AutoCloseable {
+record StartedTarget(EmbeddedEmulator emulator, EmbeddedNetem netem, ChatClient client, URI direct, TargetInfo info,
+    PromptTokenizer.Calibration prompts, boolean exactOutput) implements AutoCloseable {
 
   /** Starts (or points at) the target, puts netem in front when needed, and probes it; bad input is a {@link ScenarioException}. */
   static StartedTarget start(Scenario scenario, RunOptions options, Map<String, NetworkProfile> profiles, PrintStream out) {
+    // RunOptions has read the key (environment or -Dcapkit.apiKeyFile); the rest is parsed here.
+    Map<String, String> settings = new LinkedHashMap<>(options.target().endpoint());
+    String keyFile = settings.remove("apiKeyFile");
+    String key = options.target().apiKey();
+    EndpointProperties parsed = EndpointProperties.from(settings, key == null ? Map.of() : Map.of(EndpointProperties.ENV_KEY, key));
+    EndpointProperties access = new EndpointProperties(parsed.apiKey(),
+        key == null ? "none" : keyFile != null ? "file " + java.nio.file.Path.of(keyFile).toAbsolutePath() : EndpointProperties.ENV_KEY,
+        parsed.options());
+    boolean exactWanted = exactOutputLengths(options.target().endpoint());
     EmbeddedEmulator emulator = null;
     URI base;
     String tier;
@@ -60,35 +77,78 @@ record StartedTarget(EmbeddedEmulator emulator, EmbeddedNetem netem, ChatClient 
     }
     EmbeddedNetem netem = null;
     URI direct = base;
+    EndpointOptions endpointOptions = access.options();
     if (!profiles.isEmpty()) {
-      int port = base.getPort() > 0 ? base.getPort() : 80;
+      int port = base.getPort() > 0 ? base.getPort() : "https".equals(base.getScheme()) ? 443 : 80;
       netem = EmbeddedNetem.start(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress(base.getHost(), port), scenario.seed());
       netem.applyProfile(profiles.get(scenario.steps().get(0).network()));
-      base = netem.rewrite(base);
-      out.println("capkit: network profiles go through netem at " + base + " -> " + direct);
+      // Connections go to netem; the URL, Host header, SNI and certificate checks stay the target's.
+      endpointOptions = endpointOptions.withConnectVia(netem.listenAddress());
+      out.println("capkit: network profiles go through netem at " + netem.rewrite(base) + " -> " + direct);
     }
     ChatClient client;
     try {
-      client = new ChatClient(new ChatEndpoint(base, scenario.model(), options.target().apiKey(), scenario.timeouts()));
+      client = new ChatClient(new ChatEndpoint(base, scenario.model(), access.apiKey(), scenario.timeouts(), endpointOptions));
     } catch (IllegalArgumentException e) {
       closeQuietly(netem);
       closeQuietly(emulator);
       throw new ScenarioException("-Dcapkit.target", "", e.getMessage());
     }
-    StartedTarget started = new StartedTarget(emulator, netem, client, direct,
-        new TargetInfo(direct.toString(), scenario.model(), emulatorInfo.isEmpty() ? "remote" : "emulator", tier, emulatorInfo));
     ProbeResult probe;
+    EngineIdentity identity;
+    PromptTokenizer.Calibration prompts;
     try {
       probe = client.probe().join();
+      if (!probe.ok()) {
+        throw new ScenarioException("-Dcapkit.target", "", probe.problem());
+      }
+      // Asked once now to record which engine serves; the scraper asks again every 2 s.
+      identity = EngineIdentity.of(probe, client.get(direct.resolve("/metrics")).join(), !emulatorInfo.isEmpty());
+      prompts = PromptTokenizer.calibrate(client, scenario.model());
     } catch (RuntimeException e) {
-      started.close();
+      client.close();
+      closeQuietly(netem);
+      closeQuietly(emulator);
       throw e;
     }
-    if (!probe.ok()) {
-      started.close();
-      throw new ScenarioException("-Dcapkit.target", "", probe.problem());
+    boolean exactOutput = exactWanted && identity.engine().honoursIgnoreEos();
+    out.println("capkit: served by " + identity.engine().displayName() + " (" + identity.evidence() + "); /metrics: "
+        + identity.metrics());
+    out.println("capkit: text prompt lengths: " + prompts.basis());
+    TargetInfo info = new TargetInfo(direct.toString(), scenario.model(), emulatorInfo.isEmpty() ? "remote" : "emulator", tier,
+        emulatorInfo, accessInfo(access, probe), servedInfo(identity, scenario, prompts, exactOutput, exactWanted));
+    return new StartedTarget(emulator, netem, client, direct, info, prompts, exactOutput);
+  }
+
+  /** {@code capkit.exactOutputLengths}: ask for outputs of exactly {@code maxTokens} on text chats. */
+  private static boolean exactOutputLengths(Map<String, String> endpoint) {
+    String v = endpoint.getOrDefault("exactOutputLengths", "false").trim();
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new ScenarioException("-Dcapkit.exactOutputLengths", "", "'" + v + "' is not true or false");
     }
-    return started;
+    return v.equals("true");
+  }
+
+  /** run.json's {@code target.access}: how the target was reached, never the key. */
+  private static Map<String, String> accessInfo(EndpointProperties access, ProbeResult probe) {
+    Map<String, String> m = new LinkedHashMap<>(access.describe());
+    if (probe.tls() != null) {
+      m.put("tls", probe.tls());
+    } else {
+      m.remove("trust"); // plain HTTP: no certificate was involved
+    }
+    return m;
+  }
+
+  /** run.json's {@code target.served}: engine and evidence, model, how prompt and output lengths were made. */
+  private static Map<String, String> servedInfo(EngineIdentity identity, Scenario scenario, PromptTokenizer.Calibration prompts,
+      boolean exactOutput, boolean exactWanted) {
+    Map<String, String> m = new LinkedHashMap<>(identity.describe(scenario.model()));
+    m.put("promptLengths", prompts.basis());
+    m.put("outputLengths", exactOutput ? "exact for text chats: ignore_eos sent, outputs run to maxTokens"
+        : exactWanted ? "natural: " + identity.engine().displayName() + " is not known to honour ignore_eos, so it was not sent"
+        : "natural: the model stops when it ends (-Dcapkit.exactOutputLengths=true sends ignore_eos to engines that honour it)");
+    return m;
   }
 
   private static void describeEmulator(Scenario scenario, RunOptions options, String tier, String description, Map<String, String> info) {

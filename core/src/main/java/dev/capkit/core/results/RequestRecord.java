@@ -18,6 +18,9 @@ import java.util.Objects;
  * {@code scheduleLagNanos} is actual send minus intended send time for open-loop load (wrk2's
  * coordinated-omission correction); {@code 0} for closed-loop requests, which have no schedule.
  * Token counts are {@code -1} when the server sent no {@code usage}.
+ * {@code ttfaNanos} (time to the first answer token, after reasoning text) is {@code -1} unless the
+ * stream carried reasoning text before its answer; {@code reasoningTokens} is
+ * {@code usage.completion_tokens_details.reasoning_tokens} or {@code -1}.
  *
  * @param requestId     the {@code X-Request-Id} header value sent
  * @param traceId       the W3C trace id (32 hex chars) sent in {@code traceparent}
@@ -37,7 +40,17 @@ public record RequestRecord(
     int completionTokens,
     Outcome outcome,
     int httpStatus,
-    String error) {
+    String error,
+    long ttfaNanos,
+    int reasoningTokens) {
+
+  /** A record without reasoning figures (emulated and virtual runs, older producers). */
+  public RequestRecord(String requestId, String traceId, String kind, long startEpochMicros, long scheduleLagNanos,
+      long ttftNanos, long e2eNanos, long[] itlNanos, int promptTokens, int completionTokens, Outcome outcome,
+      int httpStatus, String error) {
+    this(requestId, traceId, kind, startEpochMicros, scheduleLagNanos, ttftNanos, e2eNanos, itlNanos, promptTokens,
+        completionTokens, outcome, httpStatus, error, -1, -1);
+  }
 
   public RequestRecord {
     Objects.requireNonNull(requestId, "requestId");

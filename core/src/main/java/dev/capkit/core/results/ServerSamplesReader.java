@@ -20,10 +20,13 @@ import java.util.Optional;
  * {@code <run folder>/server-metrics.jsonl}, UTF-8, one JSON object per line:
  * <ol>
  *   <li>header: {@code {"capkitServerSamples": 1, "source": "<metrics URL>", "intervalSeconds": 5.0,
- *       "series": [...]}}: the version, where the samples were scraped, the intended interval, and the
- *       series the scraper keeps ({@link #SERIES});
+ *       "series": [...]}}: the version, where the samples were scraped, the intended interval, and
+ *       capkit's vocabulary ({@link #SERIES}, {@link ServerSeries}; files written before it list
+ *       {@code process_*} and four {@code vllm:} gauges instead);
  *   <li>one line per scrape: {@code {"t": <epoch millis>, "v": {"<series>": <number>, ...}}} with
- *       series as Prometheus names them ({@code name} or {@code name{label="x"}}), counters as
+ *       capkit's vocabulary series where the engine's series map onto them, and every numeric series
+ *       the engine exported under its own name (label sets summed; histogram buckets and
+ *       {@code _created} timestamps left out), counters as
  *       cumulative values ({@code process_cpu_seconds_total}: CPU rate is the difference of two samples
  *       over their time difference), gauges as read; a failed scrape is
  *       {@code {"t": ..., "error": "<reason>", "v": {}}}.
@@ -48,11 +51,13 @@ public final class ServerSamplesReader {
   public static final String FILE_NAME = "server-metrics.jsonl";
   public static final String VERSION_FIELD = "capkitServerSamples";
   public static final int FORMAT_VERSION = 1;
-  /** Series the scraper keeps: host CPU and memory of the serving process, vLLM's queue and KV gauges. */
-  public static final String[] SERIES = {
-      "process_cpu_seconds_total", "process_resident_memory_bytes",
-      "vllm:num_requests_running", "vllm:num_requests_waiting", "vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc",
-      "DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_POWER_USAGE", "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", "DCGM_FI_DEV_FB_USED"};
+  /**
+   * Series listed in the header: capkit's vocabulary ({@link ServerSeries}) and the GPU series of
+   * NVIDIA's dcgm-exporter; samples also keep every series the engine exports, raw.
+   */
+  public static final String[] SERIES = java.util.stream.Stream.concat(ServerSeries.ALL.stream(), java.util.stream.Stream.of(
+      "DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_POWER_USAGE", "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", "DCGM_FI_DEV_FB_USED"))
+      .toArray(String[]::new);
 
   private static final ObjectMapper JSON = new ObjectMapper().configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
 

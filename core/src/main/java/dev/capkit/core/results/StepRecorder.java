@@ -69,6 +69,10 @@ public final class StepRecorder {
       if (slo.met(r)) goodCount.increment();
       k.record(Metric.E2E, r.e2eNanos());
       k.record(Metric.TTFT, r.ttftNanos());
+      if (r.ttfaNanos() >= 0) {
+        k.record(Metric.TTFA, r.ttfaNanos());
+      }
+      if (r.reasoningTokens() > 0) k.reasoningTokens.add(r.reasoningTokens());
       k.record(Metric.TPOT, r.tpotNanos());
       k.recordAll(Metric.ITL, r.itlNanos());
       if (isOpenLoop()) {
@@ -152,7 +156,8 @@ public final class StepRecorder {
       Map<String, Long> kindErrors = new TreeMap<>();
       k.errors.forEach((key, n) -> kindErrors.put(key, n.sum()));
       kindErrors.forEach((key, n) -> errors.merge(key, n, Long::sum));
-      perKind.put(kind, new KindSummary(k.sent.sum(), k.ok.sum(), kindErrors, k.promptTokens.sum(), k.completionTokens.sum(), stats));
+      perKind.put(kind, new KindSummary(k.sent.sum(), k.ok.sum(), kindErrors, k.promptTokens.sum(), k.completionTokens.sum(), stats,
+          k.reasoningTokens.sum()));
       sent += k.sent.sum();
       ok += k.ok.sum();
       completionTokens += k.completionTokens.sum();
@@ -205,6 +210,7 @@ public final class StepRecorder {
     final LongAdder ok = new LongAdder();
     final LongAdder promptTokens = new LongAdder();
     final LongAdder completionTokens = new LongAdder();
+    final LongAdder reasoningTokens = new LongAdder();
     final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     final Map<Metric, Recorder> recorders = new EnumMap<>(Metric.class);
     final Map<Metric, Histogram> cumulative = new EnumMap<>(Metric.class);

@@ -1,5 +1,6 @@
 package dev.capkit.core.results;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
 
 /**
@@ -20,8 +21,19 @@ import java.util.Map;
  * @param basis    what the run's figures are: {@value #MEASURED} (a real server answered) or
  *                 {@value #EMULATED} (capkit's emulator answered over HTTP, its timing a model).
  *                 Absent in runs written before it was recorded: derived from {@code kind} then.
+ * @param access   how the target was reached (added to format v1, absent in older runs): {@code auth}
+ *                 (header form and where the key came from, never the key), {@code trust} (TLS: JDK
+ *                 defaults, a CA bundle, or the explicit insecure opt-in), {@code tls} (negotiated
+ *                 protocol and cipher), {@code proxy}, {@code extraHeaders} (names only)
+ * @param served   who served the run as the target said (added to format v1): {@code engine}
+ *                 ({@code vllm}, {@code sglang}, {@code llama.cpp}, {@code tgi}, {@code capkit-emulator}
+ *                 or {@code unknown}), {@code engineEvidence}, {@code model}, {@code server} header,
+ *                 {@code ownedBy} from {@code /v1/models}, {@code metrics}, {@code processMetrics},
+ *                 {@code promptLengths}, {@code outputLengths}
  */
-public record TargetInfo(String url, String model, String kind, String tier, Map<String, String> emulator, String basis) {
+public record TargetInfo(String url, String model, String kind, String tier, Map<String, String> emulator, String basis,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> access,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> served) {
   public static final String MEASURED = "measured";
   public static final String EMULATED = "emulated";
   public static final String KIND_EMULATOR = "emulator";
@@ -30,11 +42,18 @@ public record TargetInfo(String url, String model, String kind, String tier, Map
     if (basis == null) {
       basis = KIND_EMULATOR.equals(kind) ? EMULATED : MEASURED;
     }
+    access = access == null ? Map.of() : access;
+    served = served == null ? Map.of() : served;
+  }
+
+  /** A target with its basis, without access or served details (tests, older producers). */
+  public TargetInfo(String url, String model, String kind, String tier, Map<String, String> emulator, String basis) {
+    this(url, model, kind, tier, emulator, basis, Map.of(), Map.of());
   }
 
   /** The basis follows from the kind: {@code emulator} is emulated, anything else measured. */
   public TargetInfo(String url, String model, String kind, String tier, Map<String, String> emulator) {
-    this(url, model, kind, tier, emulator, null);
+    this(url, model, kind, tier, emulator, null, Map.of(), Map.of());
   }
 
   /** True when capkit's emulator answered (its figures are a model, not a measurement). */

@@ -28,7 +28,8 @@ import java.util.TreeMap;
  * @param scenario          {@code capkit.scenario}: scenario name or file (default {@code quickstart})
  * @param scenariosDir      {@code capkit.scenariosDir}: where named scenarios are (default {@code scenarios})
  * @param overrides         scenario overrides: every other {@code capkit.*} property, prefix removed
- * @param target            {@code capkit.target}, {@code capkit.targetKind}, {@code capkit.apiKeyFile}, {@code capkit.tier}
+ * @param target            {@code capkit.target}, {@code capkit.targetKind}, {@code capkit.apiKeyFile}, {@code capkit.tier},
+ *                          the endpoint settings ({@code capkit.auth}, {@code capkit.caBundle}, ... see {@link RunTarget})
  * @param resultsDir        {@code capkit.resultsDir}: where run folders are created (default {@code target/capkit-runs})
  * @param gatlingResultsDir {@code capkit.gatlingResultsDir}: Gatling's report folder (to link it); may be null
  * @param share             {@code capkit.injector=i/N}: this injector's share (default the whole run)
@@ -59,6 +60,11 @@ public record RunOptions(
     boolean requestLog,
     PrometheusSource prometheus) {
 
+  /** Prefix of extra request headers, {@code capkit.header.<Name>=<value>} (run level). */
+  public static final String HEADER = "header.";
+  private static final List<String> ENDPOINT = List.of("apiKeyFile", "auth", "caBundle", "insecure", "proxy",
+      "exactOutputLengths");
+
   /** The run-level properties (prefix {@code capkit.} removed) and what each sets. */
   public static final Map<String, String> RUN_LEVEL = runLevel();
 
@@ -74,6 +80,11 @@ public record RunOptions(
     m.put("targetKind", "emulator: the target is ./capkit split's standalone emulator");
     m.put("apiKeyFile", "file holding the bearer token (default: environment CAPKIT_API_KEY); never a property: process listings show those");
     m.put("apiKey", "refused: a secret on the command line shows in process listings (use CAPKIT_API_KEY or capkit.apiKeyFile)");
+    m.put("auth", "how the key is sent: bearer (default), bare, header:<name>");
+    m.put("caBundle", "PEM file of CA certificates trusted for an https target");
+    m.put("insecure", "true: accept any certificate of an https target (recorded in run.json)");
+    m.put("proxy", "http://host:port of an HTTP proxy (CONNECT for https)");
+    m.put("exactOutputLengths", "true: send ignore_eos on text chats to engines that honour it");
     m.put("tier", "hardware tier of a real target");
     m.put("resultsDir", "where run folders are created (default target/capkit-runs)");
     m.put("gatlingResultsDir", "Gatling's report folder");
@@ -102,7 +113,7 @@ public record RunOptions(
     for (String key : props.stringPropertyNames()) {
       if (key.startsWith("capkit.")) {
         String k = key.substring("capkit.".length());
-        (RUN_LEVEL.containsKey(k) ? p : overrides).put(k, props.getProperty(key));
+        (RUN_LEVEL.containsKey(k) || k.startsWith(HEADER) ? p : overrides).put(k, props.getProperty(key));
       }
     }
     Path scenariosDir = Path.of(p.getOrDefault("scenariosDir", "scenarios"));
@@ -119,7 +130,13 @@ public record RunOptions(
       }
     }
     String tier = blankToNull(p.get("tier"));
-    RunTarget target = new RunTarget(url(p.get("target")), p.getOrDefault("targetKind", "remote"), apiKey, tier);
+    Map<String, String> endpoint = new TreeMap<>();
+    p.forEach((k, v) -> {
+      if (ENDPOINT.contains(k) || k.startsWith(HEADER)) {
+        endpoint.put(k, v);
+      }
+    });
+    RunTarget target = new RunTarget(url(p.get("target")), p.getOrDefault("targetKind", "remote"), apiKey, tier, endpoint);
     if (!List.of("remote", "emulator").contains(target.kind())) {
       throw bad("targetKind", "'" + target.kind() + "' is not a target kind (known: remote, emulator)");
     }
@@ -166,7 +183,7 @@ public record RunOptions(
       }
       return u;
     } catch (IllegalArgumentException e) {
-      throw bad("target", "'" + value + "' is not a URL (use http://host:port)");
+      throw bad("target", "'" + value + "' is not a URL (use http://host:port or https://host[:port][/base path])");
     }
   }
 

@@ -1,0 +1,63 @@
+package dev.capkit.core.results;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.capkit.core.scenario.Scenario;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Reasoning models: the time to the first answer token ({@code ttfa}) is its own histogram next to
+ * TTFT, and reasoning tokens are summed per kind; both are additive to results format v1 and absent
+ * for runs without reasoning (the golden run does not change).
+ */
+class ReasoningFiguresTest {
+
+  private static final long MS = 1_000_000L;
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void ttfaAndReasoningTokensReachRunJsonOnlyWhenReported() throws Exception {
+    Scenario s = RunFormatTest.scenario();
+    Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+    RunManifest m = new RunManifest(RunReader.FORMAT_VERSION, RunManifest.RUNNING, "reasoning", ScenarioInfo.of(s),
+        new TargetInfo("http://127.0.0.1:8000", "m", "remote", "t", Map.of()), Map.of(), "microseconds",
+        clock.instant().toString(), null, List.of(), List.of(), null);
+    try (RunWriter w = RunWriter.create(dir.resolve("run"), m, clock, false)) {
+      StepRecorder rec = w.startStep(s.steps().get(0), s.slo());
+      for (int i = 0; i < 10; i++) {
+        boolean thinks = i < 4;
+        rec.record(new RequestRecord("r" + i, "", "chat", 0, 0, 100 * MS, 900 * MS, new long[] {400 * MS, 400 * MS}, 50, 30,
+            Outcome.OK, 200, "", thinks ? 500 * MS : -1, thinks ? 20 : -1));
+      }
+      w.finishStep(rec, 10.0, true);
+      w.complete(RunManifest.COMPLETE, null);
+    }
+    StepSummary step = RunReader.read(dir.resolve("run")).steps().get(0);
+    assertEquals(4, step.metric(Metric.TTFA).count(), "only the requests that reasoned first");
+    assertEquals(500.0, step.metric(Metric.TTFA).p50(), 1.0);
+    assertEquals(10, step.metric(Metric.TTFT).count());
+    assertEquals(80, step.kinds().get("chat").reasoningTokens());
+
+    Path plain = dir.resolve("plain");
+    try (RunWriter w = RunWriter.create(plain, m, clock, false)) {
+      StepRecorder rec = w.startStep(s.steps().get(0), s.slo());
+      rec.record(new RequestRecord("p", "", "chat", 0, 0, 100 * MS, 900 * MS, new long[0], 50, 1, Outcome.OK, 200, ""));
+      w.finishStep(rec, 10.0, true);
+      w.complete(RunManifest.COMPLETE, null);
+    }
+    String json = java.nio.file.Files.readString(plain.resolve("run.json"));
+    assertFalse(json.contains("ttfa") || json.contains("reasoningTokens"), "absent without reasoning");
+    assertTrue(json.contains("\"ttft\""));
+  }
+}
