@@ -14,12 +14,7 @@ public enum Metric {
   /** TTFT from the intended send time: coordinated-omission corrected (open loop only). */
   TTFT_INTENDED("ttft-intended"),
   /** Actual minus intended send time (open loop only). */
-  SCHEDULE_LAG("schedule-lag"),
-  /**
-   * Time to the first answer (non-reasoning) token, only for requests whose stream carried reasoning
-   * text first (TTFT stays the time to the first token of any kind). Added to results format v1.
-   */
-  TTFA("ttfa");
+  SCHEDULE_LAG("schedule-lag");
 
   private final String key;
 

@@ -29,7 +29,10 @@ import java.util.Optional;
  *       {@code lagNanos} {@code null} and {@code intendedMicros} {@code null} (it was never sent; its
  *       step is in {@code step}). Durations are nanoseconds, {@code -1} when undefined (no first token,
  *       fewer than 2 tokens); token counts {@code -1} when the server sent no usage;
- *       {@code outcome} is {@link Outcome#key()}.
+ *       {@code outcome} is {@link Outcome#key()}. Optional (added to v1, present only when known):
+ *       {@code ttfaNanos}, time to the first answer token of a stream that carried reasoning text
+ *       first (TTFT is the first token of any kind), and {@code reasoningTokens}
+ *       ({@code usage.completion_tokens_details.reasoning_tokens}).
  * </ol>
  * A killed writer can leave half a last line, which the reader ignores; any other bad line is an
  * error naming the file, the line and the field. Readers ignore fields they do not know.
@@ -92,7 +95,9 @@ public final class RequestLogReader {
     }
     return new RequestRecord(text(file, line, n, "id"), n.path("trace").asText(""), text(file, line, n, "kind"), sentMicros, lag,
         number(file, line, n, "ttftNanos"), number(file, line, n, "e2eNanos"), gaps, (int) number(file, line, n, "promptTokens"),
-        (int) number(file, line, n, "completionTokens"), outcome, (int) number(file, line, n, "httpStatus"), n.path("error").asText(""));
+        (int) number(file, line, n, "completionTokens"), outcome, (int) number(file, line, n, "httpStatus"), n.path("error").asText(""),
+        n.has("ttfaNanos") ? number(file, line, n, "ttfaNanos") : -1,
+        n.has("reasoningTokens") ? (int) number(file, line, n, "reasoningTokens") : -1);
   }
 
   private static JsonNode parse(Path file, int line, String text, boolean last) throws IOException {

@@ -70,6 +70,9 @@ public final class RequestLogWriter implements RequestObserver, AutoCloseable {
       n.putNull("lagNanos");
     }
     n.put("ttftNanos", r.ttftNanos());
+    if (r.ttfaNanos() >= 0) {
+      n.put("ttfaNanos", r.ttfaNanos()); // reasoning models only: the first answer token, kept apart from TTFT
+    }
     n.put("e2eNanos", r.e2eNanos());
     n.put("tpotNanos", r.tpotNanos());
     var itl = n.putArray("itlNanos");
@@ -78,6 +81,9 @@ public final class RequestLogWriter implements RequestObserver, AutoCloseable {
     }
     n.put("promptTokens", r.promptTokens());
     n.put("completionTokens", r.completionTokens());
+    if (r.reasoningTokens() >= 0) {
+      n.put("reasoningTokens", r.reasoningTokens());
+    }
     n.put("outcome", r.outcome().key());
     n.put("httpStatus", r.httpStatus());
     n.put("error", r.error());

@@ -69,9 +69,6 @@ public final class StepRecorder {
       if (slo.met(r)) goodCount.increment();
       k.record(Metric.E2E, r.e2eNanos());
       k.record(Metric.TTFT, r.ttftNanos());
-      if (r.ttfaNanos() >= 0) {
-        k.record(Metric.TTFA, r.ttfaNanos());
-      }
       if (r.reasoningTokens() > 0) k.reasoningTokens.add(r.reasoningTokens());
       k.record(Metric.TPOT, r.tpotNanos());
       k.recordAll(Metric.ITL, r.itlNanos());

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Reasoning models: the time to the first answer token ({@code ttfa}) is its own histogram next to
- * TTFT, and reasoning tokens are summed per kind; both are additive to results format v1 and absent
- * for runs without reasoning (the golden run does not change).
+ * Reasoning models: reasoning tokens are summed per kind in run.json, and the time to the first
+ * answer token ({@code ttfaNanos}) and reasoning tokens of each request reach the request log; all
+ * additive to format v1 and absent for runs without reasoning (the golden files do not change).
  */
 class ReasoningFiguresTest {
 
@@ -44,10 +44,22 @@ class ReasoningFiguresTest {
       w.complete(RunManifest.COMPLETE, null);
     }
     StepSummary step = RunReader.read(dir.resolve("run")).steps().get(0);
-    assertEquals(4, step.metric(Metric.TTFA).count(), "only the requests that reasoned first");
-    assertEquals(500.0, step.metric(Metric.TTFA).p50(), 1.0);
     assertEquals(10, step.metric(Metric.TTFT).count());
     assertEquals(80, step.kinds().get("chat").reasoningTokens());
+
+    Path logged = dir.resolve("logged");
+    java.nio.file.Files.createDirectories(logged);
+    try (RequestLogWriter log = RequestLogWriter.create(logged, "reasoning", List.of("s00"))) {
+      log.ended(0, new RequestRecord("r", "", "chat", 5, 0, 100 * MS, 900 * MS, new long[0], 50, 30, Outcome.OK, 200, "",
+          500 * MS, 20));
+      log.ended(0, new RequestRecord("p", "", "chat", 5, 0, 100 * MS, 900 * MS, new long[0], 50, 30, Outcome.OK, 200, ""));
+    }
+    List<RequestLogReader.Entry> entries = RequestLogReader.read(logged).orElseThrow();
+    assertEquals(500 * MS, entries.get(0).record().ttfaNanos());
+    assertEquals(20, entries.get(0).record().reasoningTokens());
+    assertEquals(-1, entries.get(1).record().ttfaNanos());
+    assertFalse(java.nio.file.Files.readString(logged.resolve(RequestLogReader.FILE_NAME)).lines().skip(2).findFirst()
+        .orElseThrow().contains("ttfa"), "absent when unknown");
 
     Path plain = dir.resolve("plain");
     try (RunWriter w = RunWriter.create(plain, m, clock, false)) {
@@ -57,7 +69,7 @@ class ReasoningFiguresTest {
       w.complete(RunManifest.COMPLETE, null);
     }
     String json = java.nio.file.Files.readString(plain.resolve("run.json"));
-    assertFalse(json.contains("ttfa") || json.contains("reasoningTokens"), "absent without reasoning");
+    assertFalse(json.contains("reasoningTokens"), "absent without reasoning");
     assertTrue(json.contains("\"ttft\""));
   }
 }
