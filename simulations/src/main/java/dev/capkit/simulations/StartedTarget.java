@@ -116,7 +116,7 @@ record StartedTarget(EmbeddedEmulator emulator, EmbeddedNetem netem, ChatClient 
         + identity.metrics());
     out.println("capkit: text prompt lengths: " + prompts.basis());
     TargetInfo info = new TargetInfo(direct.toString(), scenario.model(), emulatorInfo.isEmpty() ? "remote" : "emulator", tier,
-        emulatorInfo, accessInfo(access, probe), servedInfo(identity, scenario, prompts, exactOutput, exactWanted));
+        emulatorInfo, null, accessInfo(access, probe), servedInfo(identity, scenario, prompts, exactOutput, exactWanted));
     return new StartedTarget(emulator, netem, client, direct, info, prompts, exactOutput);
   }
 

@@ -16,7 +16,7 @@ class TargetInfoTest {
 
   @Test
   void accessAndServedRoundTripAndStayOutWhenEmpty() throws Exception {
-    TargetInfo full = new TargetInfo("https://gw.example.com/api", "m", "remote", "t", Map.of(),
+    TargetInfo full = new TargetInfo("https://gw.example.com/api", "m", "remote", "t", Map.of(), null,
         Map.of("trust", "insecure (no certificate or host name check, explicit opt-in)", "tls", "TLSv1.3 TLS_AES_128_GCM_SHA256"),
         Map.of("engine", "vllm", "engineEvidence", "/v1/models owned_by=vllm"));
     String text = JSON.writeValueAsString(full);
