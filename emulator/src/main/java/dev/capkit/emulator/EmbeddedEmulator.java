@@ -61,12 +61,13 @@ public final class EmbeddedEmulator implements AutoCloseable {
     } catch (CatalogException e) {
       throw new ServingRefusedException(e.getMessage(), e);
     }
-    ServingPlan plan = ServingPlan.resolve(catalog, options.tierId(), options.model(), options.dtype(), options.maxNumSeqs());
+    ServingPlan plan = ServingPlan.resolve(catalog, options.tierId(), options.model(), options.dtype(), options.servingKnobs(), null);
     EngineMetrics metrics = new EngineMetrics(plan.serving().host(), plan.coefficients());
     dev.capkit.twin.power.GpuPowerCatalog.load(options.catalogDir()).find(plan.gpu().id())
         .ifPresent(power -> metrics.gpu(dev.capkit.emulator.runtime.GpuTelemetry.of(plan, power)));
     ContinuousBatchingEngine core = plan.newEngine(options.slowdown(), options.profile());
-    RealTimeEngine engine = new RealTimeEngine(core, metrics, options.maxWaiting());
+    RealTimeEngine engine = new RealTimeEngine(core, metrics, options.maxWaiting(),
+        r -> plan.coefficients().requestHostSeconds(r.imagePixels()));
     ServerContext context = new ServerContext(plan, new PromptAdmission(plan, options.seed()), engine, metrics,
         options.apiKey(), System.nanoTime() + options.loading().toNanos(), options.seed(),
         options.brokenStreamFraction(), new ObjectMapper());
@@ -143,10 +144,12 @@ public final class EmbeddedEmulator implements AutoCloseable {
 
   /** One line for logs: tier, GPU, dtype, profile, predicted KV capacity. */
   public String describe() {
-    return String.format("emulator %s: tier %s (%s), %s, profile %s%s, modelled KV cache %,d tokens (~%d screenshot steps at once), max_num_seqs %d",
+    String flags = options.servingKnobs().flags();
+    return String.format("emulator %s: tier %s (%s), %s, profile %s%s, modelled KV cache %,d tokens (~%d screenshot steps at once), max_num_seqs %d%s",
         baseUri, plan.tier().id(), plan.gpu().id(), options.dtype().key(), options.profile().key(),
         options.slowdown() == 1.0 ? "" : " x" + options.slowdown(), plan.budget().tokens(),
-        plan.maxConcurrentSequences(CapacityPredictions.SCREENSHOT_STEP_TOKENS), plan.serving().maxNumSeqs());
+        plan.maxConcurrentSequences(CapacityPredictions.SCREENSHOT_STEP_TOKENS), plan.serving().maxNumSeqs(),
+        flags.isEmpty() ? "" : ", vLLM flags " + flags);
   }
 
   @Override

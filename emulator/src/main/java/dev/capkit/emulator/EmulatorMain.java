@@ -71,7 +71,10 @@ public final class EmulatorMain {
   }
 
   private static final List<String> OPTIONS = List.of("--tier", "--model", "--dtype", "--port", "--seed", "--profile",
-      "--slowdown", "--api-key-file", "--host", "--max-waiting", "--loading-seconds", "--catalog");
+      "--slowdown", "--api-key-file", "--host", "--max-waiting", "--loading-seconds", "--catalog",
+      "--gpu-memory-utilization", "--max-model-len", "--max-num-seqs", "--max-num-batched-tokens", "--kv-cache-dtype",
+      "--tensor-parallel-size", "--limit-mm-per-prompt", "--mm-processor-kwargs");
+  private static final List<String> FLAGS = List.of("--enable-prefix-caching", "--no-enable-prefix-caching");
 
   /** Null for --help. Standalone defaults differ from embedded ones: port 8000, a 3 s loading period. */
   static EmulatorOptions parse(String[] args) {
@@ -79,7 +82,7 @@ public final class EmulatorMain {
       throw new IllegalArgumentException("--api-key is not accepted: a secret on the command line shows in process listings;"
           + " use --api-key-file FILE or the environment variable CAPKIT_API_KEY");
     }
-    CommandLine cl = CommandLine.parse(args, OPTIONS, List.of());
+    CommandLine cl = CommandLine.parse(args, OPTIONS, FLAGS);
     if (cl.help()) {
       return null;
     }
@@ -103,7 +106,33 @@ public final class EmulatorMain {
         }
       }
     }
+    if (cl.has("--enable-prefix-caching") || cl.has("--no-enable-prefix-caching")) {
+      o = o.withVllm(o.vllm().overriddenBy(dev.capkit.twin.catalog.VllmKnobs.fromMap(
+          java.util.Map.of("enable_prefix_caching", String.valueOf(cl.has("--enable-prefix-caching"))))));
+    }
     return o;
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** A vLLM flag as a knob: --max-model-len 8192 -> max_model_len=8192; JSON-valued flags pick their field. */
+  private static EmulatorOptions knob(EmulatorOptions o, String flag, String value) {
+    String name = flag.substring(2).replace('-', '_');
+    String text = value;
+    if (flag.equals("--limit-mm-per-prompt") || flag.equals("--mm-processor-kwargs")) {
+      String field = flag.equals("--limit-mm-per-prompt") ? "image" : "max_pixels";
+      try {
+        com.fasterxml.jackson.databind.JsonNode node = JSON.readTree(value).get(field);
+        if (node == null || !node.isIntegralNumber()) {
+          throw new IllegalArgumentException("expected JSON with an integer \"" + field + "\", e.g. {\"" + field + "\": 10}");
+        }
+        text = node.asText();
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage());
+      }
+      name = name + "." + field;
+    }
+    return o.withVllm(o.vllm().overriddenBy(dev.capkit.twin.catalog.VllmKnobs.fromMap(java.util.Map.of(name, text))));
   }
 
   private static EmulatorOptions apply(EmulatorOptions o, String flag, String value) {
@@ -126,6 +155,8 @@ public final class EmulatorMain {
         }
         yield o.withCatalogDir(dir);
       }
+      case "--gpu-memory-utilization", "--max-model-len", "--max-num-seqs", "--max-num-batched-tokens", "--kv-cache-dtype",
+          "--tensor-parallel-size", "--limit-mm-per-prompt", "--mm-processor-kwargs" -> knob(o, flag, value);
       default -> throw new IllegalStateException("option " + flag + " listed but not applied");
     };
   }
@@ -133,6 +164,9 @@ public final class EmulatorMain {
   static String usage() {
     return "usage: capkit emulator --tier <id> [--model autoglm-phone-9b] [--dtype bf16|fp8|int4] [--port 8000]\n"
         + "         [--seed N] [--profile physics|instant] [--slowdown 1.2] [--api-key-file FILE] [--catalog DIR]\n"
-        + "         [--host 127.0.0.1] [--max-waiting 256] [--loading-seconds 3]";
+        + "         [--host 127.0.0.1] [--max-waiting 256] [--loading-seconds 3]\n"
+        + "         vLLM flags: [--gpu-memory-utilization 0.9] [--max-model-len N] [--max-num-seqs N]\n"
+        + "         [--max-num-batched-tokens N] [--[no-]enable-prefix-caching] [--kv-cache-dtype auto|fp8]\n"
+        + "         [--tensor-parallel-size N] [--limit-mm-per-prompt '{\"image\":10}'] [--mm-processor-kwargs '{\"max_pixels\":N}']";
   }
 }

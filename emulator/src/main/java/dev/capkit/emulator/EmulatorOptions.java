@@ -44,7 +44,8 @@ public record EmulatorOptions(
     int maxWaiting,
     Duration loading,
     int maxNumSeqs,
-    double brokenStreamFraction) {
+    double brokenStreamFraction,
+    dev.capkit.twin.catalog.VllmKnobs vllm) {
 
   public static final String DEFAULT_TIER = "gn7e-c16g1.4xlarge";
   public static final String DEFAULT_MODEL = "autoglm-phone-9b";
@@ -82,62 +83,73 @@ public record EmulatorOptions(
   /** Embedded defaults: A100 80GB tier, BF16, physics, seed 42, 127.0.0.1:0, no key, no loading period. */
   public static EmulatorOptions defaults() {
     return new EmulatorOptions(DEFAULT_TIER, DEFAULT_MODEL, Dtype.BF16, Profile.PHYSICS, 1.0, 42L, "127.0.0.1", 0,
-        null, null, 256, Duration.ZERO, 0, 0.0);
+        null, null, 256, Duration.ZERO, 0, 0.0, dev.capkit.twin.catalog.VllmKnobs.NONE);
+  }
+
+  /** Same options with these vLLM flags (over the catalog's; {@code max_num_seqs} here wins over {@link #maxNumSeqs}). */
+  public EmulatorOptions withVllm(dev.capkit.twin.catalog.VllmKnobs v) {
+    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, loading,
+        maxNumSeqs, brokenStreamFraction, v);
+  }
+
+  /** The vLLM flags the emulated server runs with: {@link #vllm} plus {@link #maxNumSeqs} when set. */
+  public dev.capkit.twin.catalog.VllmKnobs servingKnobs() {
+    return maxNumSeqs > 0 && vllm.maxNumSeqs() == null ? vllm.withMaxNumSeqs(maxNumSeqs) : vllm;
   }
 
   public EmulatorOptions withTier(String v) {
-    return new EmulatorOptions(v, model, dtype, profile, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction);
+    return new EmulatorOptions(v, model, dtype, profile, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm);
   }
 
   public EmulatorOptions withModel(String v) {
-    return new EmulatorOptions(tierId, v, dtype, profile, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction);
+    return new EmulatorOptions(tierId, v, dtype, profile, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm);
   }
 
   public EmulatorOptions withDtype(Dtype v) {
-    return new EmulatorOptions(tierId, model, v, profile, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction);
+    return new EmulatorOptions(tierId, model, v, profile, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm);
   }
 
   public EmulatorOptions withProfile(Profile v) {
-    return new EmulatorOptions(tierId, model, dtype, v, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction);
+    return new EmulatorOptions(tierId, model, dtype, v, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm);
   }
 
   public EmulatorOptions withSlowdown(double v) {
-    return new EmulatorOptions(tierId, model, dtype, profile, v, seed, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction);
+    return new EmulatorOptions(tierId, model, dtype, profile, v, seed, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm);
   }
 
   public EmulatorOptions withSeed(long v) {
-    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, v, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction);
+    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, v, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm);
   }
 
   public EmulatorOptions withHost(String v) {
-    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, v, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction);
+    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, v, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm);
   }
 
   public EmulatorOptions withPort(int v) {
-    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, v, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction);
+    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, v, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm);
   }
 
   public EmulatorOptions withApiKey(String v) {
-    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, port, v, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction);
+    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, port, v, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm);
   }
 
   public EmulatorOptions withCatalogDir(Path v) {
-    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, port, apiKey, v, maxWaiting, loading, maxNumSeqs, brokenStreamFraction);
+    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, port, apiKey, v, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm);
   }
 
   public EmulatorOptions withMaxWaiting(int v) {
-    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, port, apiKey, catalogDir, v, loading, maxNumSeqs, brokenStreamFraction);
+    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, port, apiKey, catalogDir, v, loading, maxNumSeqs, brokenStreamFraction, vllm);
   }
 
   public EmulatorOptions withLoading(Duration v) {
-    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, v, maxNumSeqs, brokenStreamFraction);
+    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, v, maxNumSeqs, brokenStreamFraction, vllm);
   }
 
   public EmulatorOptions withMaxNumSeqs(int v) {
-    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, loading, v, brokenStreamFraction);
+    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, loading, v, brokenStreamFraction, vllm);
   }
 
   public EmulatorOptions withBrokenStreamFraction(double v) {
-    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, v);
+    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, v, vllm);
   }
 }

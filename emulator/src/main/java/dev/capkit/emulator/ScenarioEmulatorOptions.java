@@ -2,6 +2,7 @@ package dev.capkit.emulator;
 
 import dev.capkit.twin.Profile;
 import dev.capkit.core.scenario.Scenario;
+import dev.capkit.core.scenario.ScenarioException;
 import dev.capkit.core.run.RunOptions;
 import dev.capkit.twin.physics.Dtype;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
  * testing regression gates), {@code -Dcapkit.brokenStreams=0.1} (cut 10% of streams mid-way, for
  * testing fault counting), {@code -Dcapkit.catalogDir=DIR} (edited catalogs). The main job's embedded
  * emulator and the one {@code ./capkit split} starts for its injectors are configured the same way.
+ * The scenario's {@code emulator.vllm} flags (vLLM's names) go to the twin's {@code VllmKnobs}.
  */
 public final class ScenarioEmulatorOptions {
   private ScenarioEmulatorOptions() {}
@@ -26,6 +28,11 @@ public final class ScenarioEmulatorOptions {
         .withApiKey(run.target().apiKey())
         .withSlowdown(run.slowdown())
         .withBrokenStreamFraction(run.brokenStreams());
+    try {
+      o = o.withVllm(dev.capkit.twin.catalog.VllmKnobs.fromMap(scenario.emulator().vllm()));
+    } catch (IllegalArgumentException e) {
+      throw new ScenarioException(scenario.source(), "emulator.vllm", e.getMessage());
+    }
     Path catalog = run.afterRun().catalogDir();
     return catalog == null ? o : o.withCatalogDir(catalog);
   }

@@ -71,6 +71,22 @@ class EmulatorMainTest {
   }
 
   @Test
+  void vllmFlagsStartABf16A10AndBadOnesNameTheFlag() {
+    assertEquals(2, run("--tier", "gn7i-c8g1.2xlarge", "--dtype", "bf16", "--port", "0"));
+    assertTrue(err().contains("or bf16 at gpu_memory_utilization 0.95 with max_model_len <= 17408"), err());
+    assertEquals(0, run("--tier", "gn7i-c8g1.2xlarge", "--dtype", "bf16", "--port", "0", "--loading-seconds", "0",
+        "--gpu-memory-utilization", "0.95", "--max-model-len", "17408", "--no-enable-prefix-caching",
+        "--limit-mm-per-prompt", "{\"image\":2}"));
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("modelled KV cache 18,368 tokens (~4 screenshot steps at once)"), printed);
+    assertTrue(printed.contains("vLLM flags --gpu-memory-utilization 0.95 --max-model-len 17408 --no-enable-prefix-caching"), printed);
+    assertEquals(2, run("--tier", "gn7i-c8g1.2xlarge", "--gpu-memory-utilization", "1.5"));
+    assertTrue(err().contains("--gpu-memory-utilization '1.5': gpu_memory_utilization: expected a fraction in (0, 1]"), err());
+    assertEquals(2, run("--tier", "gn7i-c8g1.2xlarge", "--mm-processor-kwargs", "{\"min_pixels\":3}"));
+    assertTrue(err().contains("--mm-processor-kwargs"), err());
+  }
+
+  @Test
   void infeasibleConfigSaysMemoryAndAlternatives() {
     assertEquals(2, run("--tier", "gn6i-c4g1.xlarge", "--dtype", "bf16", "--port", "0"));
     assertTrue(err().contains("GiB") && err().contains("would fit: int4"), err());

@@ -18,16 +18,21 @@ final class Screenshots {
   private Screenshots() {}
 
   static String dataUrl(int width, int height) {
-    return CACHE.computeIfAbsent(width + "x" + height, k -> encode(width, height));
+    return dataUrl(width, height, 0);
   }
 
-  private static String encode(int width, int height) {
+  /** A screenshot whose content (the box's position) depends on {@code variant}: distinct bytes, same size. */
+  static String dataUrl(int width, int height, int variant) {
+    return CACHE.computeIfAbsent(width + "x" + height + "#" + variant, k -> encode(width, height, variant));
+  }
+
+  private static String encode(int width, int height, int variant) {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, width, height);
     g.setColor(Color.BLUE);
-    g.fillRect(width / 10, height / 20, width / 2, height / 30); // a "search box"
+    g.fillRect(width / 10, height / 20 + variant % 500, width / 2, height / 30); // a "search box"
     g.dispose();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {

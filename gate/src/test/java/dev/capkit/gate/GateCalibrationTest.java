@@ -10,10 +10,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The fast, fixed-seed version of the gate's calibration (virtual time, the CI smoke scenario):
  * pairs of runs of the same build must raise at most 5% false alarms, and a 20% slower emulator
- * must be caught in at least 95% of pairs. The many-pair figures are in gate/README.md.
+ * must be caught in at least 95% of pairs. 200 pairs: with a false-alarm rate near 4%, a 100-pair
+ * sample lands above 5% about one time in five (it did after issue 13's physics change: 6/100,
+ * while the 200 pairs give 8/200). The many-pair figures are in gate/README.md.
  */
 class GateCalibrationTest {
-  static final int PAIRS = 100;
+  static final int PAIRS = 200;
 
   @TempDir
   Path tmp;

@@ -41,6 +41,10 @@ public final class PlanMain {
         --series K            with --prometheus: process (process_cpu_seconds_total, process_resident_memory_bytes; default)
                               or cadvisor (container_cpu_usage_seconds_total, container_memory_working_set_bytes)
         --allow-fault-hooks   plan runs against the emulator with fault hooks on (slowdown, brokenStreams); refused otherwise
+        --vllm K=V,...        vLLM flags for predicted tiers, vLLM's names: gpu_memory_utilization, max_model_len,
+                              max_num_seqs, max_num_batched_tokens, enable_prefix_caching, kv_cache_dtype (auto|fp8),
+                              tensor_parallel_size, limit_mm_per_prompt.image, mm_processor_kwargs.max_pixels
+                              (e.g. gpu_memory_utilization=0.95,max_model_len=17408 plans a BF16 A10)
       """;
 
   private PlanMain() {}
@@ -64,7 +68,7 @@ public final class PlanMain {
     dev.capkit.core.prometheus.ServerHistory history;
     try {
       CommandLine cl = CommandLine.parse(args, List.of("--target-qps", "--out", "--slo", "--headroom", "--dtype", "--catalog",
-          "--tiers", "--seed", "--sizing", "--prometheus", "--since", "--selector", "--series"), List.of("--no-predict", "--no-alt-dtypes",
+          "--tiers", "--seed", "--sizing", "--prometheus", "--since", "--selector", "--series", "--vllm"), List.of("--no-predict", "--no-alt-dtypes",
           "--allow-fault-hooks"));
       double target = cl.number("--target-qps", Double.NaN);
       if (Double.isNaN(target)) {
@@ -95,6 +99,13 @@ public final class PlanMain {
         options = options.withTiers(List.of(cl.value("--tiers").get().split(",")));
       }
       options = options.withSeed(cl.whole("--seed", options.seed()));
+      if (cl.value("--vllm").isPresent()) {
+        try {
+          options = options.withVllm(dev.capkit.twin.catalog.VllmKnobs.parse(cl.value("--vllm").get()));
+        } catch (IllegalArgumentException e) {
+          throw new PlanException("--vllm: " + e.getMessage());
+        }
+      }
       if (cl.value("--sizing").isPresent()) {
         try {
           options = options.withSizing(options.sizing().withStrategy(cl.value("--sizing").get()));

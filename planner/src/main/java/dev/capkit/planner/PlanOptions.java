@@ -26,10 +26,12 @@ import java.util.List;
  * @param generatedAt      timestamp written into plan.json (null = now); fixed in golden tests
  * @param allowFaultHooks  plan runs against the emulator with fault hooks on (slowdown, brokenStreams); refused by default
  * @param profile          calibration profile (from {@code capkit calibrate}) the predicted rows use; null = the catalog's constants
+ * @param vllm             vLLM flags for predicted tiers (--vllm gpu_memory_utilization=0.95,max_model_len=17408); NONE = catalog's
  */
 public record PlanOptions(double targetQps, List<SloTarget> slos, double headroom, String assumedDtype, Path catalogDir,
     boolean predict, List<String> tiers, boolean alternativeDtypes, int replicates, long seed, double kneeSensitivity,
-    dev.capkit.planner.sizing.SizingSettings sizing, String generatedAt, boolean allowFaultHooks, Path profile) {
+    dev.capkit.planner.sizing.SizingSettings sizing, String generatedAt, boolean allowFaultHooks, Path profile,
+    dev.capkit.twin.catalog.VllmKnobs vllm) {
 
   public PlanOptions {
     slos = List.copyOf(slos);
@@ -47,71 +49,76 @@ public record PlanOptions(double targetQps, List<SloTarget> slos, double headroo
 
   public static PlanOptions defaults(double targetQps) {
     return new PlanOptions(targetQps, List.of(), 0.3, "bf16", null, true, List.of(), true, 1000, 42, 1.0,
-        dev.capkit.planner.sizing.SizingSettings.defaults(), null, false, null);
+        dev.capkit.planner.sizing.SizingSettings.defaults(), null, false, null, dev.capkit.twin.catalog.VllmKnobs.NONE);
   }
 
   public PlanOptions withSlos(List<SloTarget> v) {
     return new PlanOptions(targetQps, v, headroom, assumedDtype, catalogDir, predict, tiers, alternativeDtypes, replicates, seed,
-        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile);
+        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile, vllm);
   }
 
   public PlanOptions withHeadroom(double v) {
     return new PlanOptions(targetQps, slos, v, assumedDtype, catalogDir, predict, tiers, alternativeDtypes, replicates, seed,
-        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile);
+        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile, vllm);
   }
 
   public PlanOptions withAssumedDtype(String v) {
     return new PlanOptions(targetQps, slos, headroom, v, catalogDir, predict, tiers, alternativeDtypes, replicates, seed,
-        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile);
+        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile, vllm);
   }
 
   public PlanOptions withCatalogDir(Path v) {
     return new PlanOptions(targetQps, slos, headroom, assumedDtype, v, predict, tiers, alternativeDtypes, replicates, seed,
-        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile);
+        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile, vllm);
   }
 
   public PlanOptions withPredict(boolean v) {
     return new PlanOptions(targetQps, slos, headroom, assumedDtype, catalogDir, v, tiers, alternativeDtypes, replicates, seed,
-        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile);
+        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile, vllm);
   }
 
   public PlanOptions withTiers(List<String> v) {
     return new PlanOptions(targetQps, slos, headroom, assumedDtype, catalogDir, predict, v, alternativeDtypes, replicates, seed,
-        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile);
+        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile, vllm);
   }
 
   public PlanOptions withAlternativeDtypes(boolean v) {
     return new PlanOptions(targetQps, slos, headroom, assumedDtype, catalogDir, predict, tiers, v, replicates, seed,
-        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile);
+        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile, vllm);
   }
 
   public PlanOptions withReplicates(int v) {
     return new PlanOptions(targetQps, slos, headroom, assumedDtype, catalogDir, predict, tiers, alternativeDtypes, v, seed,
-        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile);
+        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile, vllm);
   }
 
   public PlanOptions withSeed(long v) {
     return new PlanOptions(targetQps, slos, headroom, assumedDtype, catalogDir, predict, tiers, alternativeDtypes, replicates, v,
-        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile);
+        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile, vllm);
   }
 
   public PlanOptions withSizing(dev.capkit.planner.sizing.SizingSettings v) {
     return new PlanOptions(targetQps, slos, headroom, assumedDtype, catalogDir, predict, tiers, alternativeDtypes, replicates, seed,
-        kneeSensitivity, v, generatedAt, allowFaultHooks, profile);
+        kneeSensitivity, v, generatedAt, allowFaultHooks, profile, vllm);
   }
 
   public PlanOptions withGeneratedAt(String v) {
     return new PlanOptions(targetQps, slos, headroom, assumedDtype, catalogDir, predict, tiers, alternativeDtypes, replicates, seed,
-        kneeSensitivity, sizing, v, allowFaultHooks, profile);
+        kneeSensitivity, sizing, v, allowFaultHooks, profile, vllm);
   }
 
   public PlanOptions withAllowFaultHooks(boolean v) {
     return new PlanOptions(targetQps, slos, headroom, assumedDtype, catalogDir, predict, tiers, alternativeDtypes, replicates, seed,
-        kneeSensitivity, sizing, generatedAt, v, profile);
+        kneeSensitivity, sizing, generatedAt, v, profile, vllm);
   }
 
   public PlanOptions withProfile(Path v) {
     return new PlanOptions(targetQps, slos, headroom, assumedDtype, catalogDir, predict, tiers, alternativeDtypes, replicates, seed,
-        kneeSensitivity, sizing, generatedAt, allowFaultHooks, v);
+        kneeSensitivity, sizing, generatedAt, allowFaultHooks, v, vllm);
+  }
+
+  public PlanOptions withVllm(dev.capkit.twin.catalog.VllmKnobs v) {
+    return new PlanOptions(targetQps, slos, headroom, assumedDtype, catalogDir, predict, tiers, alternativeDtypes, replicates, seed,
+        kneeSensitivity, sizing, generatedAt, allowFaultHooks, profile, v);
   }
 }

@@ -315,7 +315,10 @@ public final class Planner {
     double perReplica = replicas.defined() ? options.targetQps() / replicas.base() : Double.NaN;
     double e2e = interpolateE2e(points, perReplica / factor);
     double tokens = tokensPerRequest(points);
-    VramBudget vram = VramBudget.of(model, gpu, Dtype.parse(ladder.dtype()), catalog.serving(), perReplica, e2e, tokens);
+    dev.capkit.twin.catalog.VllmKnobs knobs = (ladder.basis() == Basis.PREDICTED ? options.vllm()
+        : dev.capkit.twin.catalog.VllmKnobs.NONE).withTensorParallelSize(tier.gpuCount());
+    VramBudget vram = VramBudget.of(model, gpu, Dtype.parse(ladder.dtype()), catalog.serving(gpu.id()).with(knobs), perReplica, e2e,
+        tokens);
     double minRate = points.isEmpty() ? Double.NaN : points.get(0).rate() * factor;
     double maxRate = points.isEmpty() ? Double.NaN : points.get(points.size() - 1).rate() * factor;
     return new TierRecommendation(tier.id(), tier.family(), gpu.id(), tier.gpuCount(), gpu.vramGib(), tier.vcpu(), tier.memoryGib(),
@@ -405,7 +408,7 @@ public final class Planner {
       Set<String> covered) {
     List<TierRecommendation> out = new ArrayList<>();
     try {
-      ServingPlan plan = ServingPlan.resolve(catalog, tier.id(), model.id(), dtype, 0);
+      ServingPlan plan = ServingPlan.resolve(catalog, tier.id(), model.id(), dtype, options.vllm(), null);
       out.add(predicted(plan, predictor, factor, calibrated, slos, stats, catalog, model, options));
       return out;
     } catch (ServingRefusedException refused) {
@@ -417,7 +420,7 @@ public final class Planner {
           continue;
         }
         try {
-          ServingPlan plan = ServingPlan.resolve(catalog, tier.id(), model.id(), alt, 0);
+          ServingPlan plan = ServingPlan.resolve(catalog, tier.id(), model.id(), alt, options.vllm(), null);
           out.add(predicted(plan, predictor, factor, calibrated, slos, stats, catalog, model, options));
           break; // the first dtype that fits (bf16, fp8, int4: least quantized first)
         } catch (ServingRefusedException e) {
@@ -446,7 +449,8 @@ public final class Planner {
 
   private static TierRecommendation infeasible(TierSpec tier, Dtype dtype, Catalog catalog, ModelArchitecture model, PlanOptions options) {
     GpuSpec gpu = catalog.gpu(tier.gpuId());
-    VramBudget vram = VramBudget.of(model, gpu, dtype, catalog.serving(), Double.NaN, Double.NaN, Double.NaN);
+    VramBudget vram = VramBudget.of(model, gpu, dtype,
+        catalog.serving(gpu.id()).with(options.vllm().withTensorParallelSize(tier.gpuCount())), Double.NaN, Double.NaN, Double.NaN);
     String reason = "undefined, because " + dtype.key() + " does not fit: " + vram.reason();
     SustainableRate none = new SustainableRate(Double.NaN, Double.NaN, Double.NaN, Double.NaN, null, List.of(), 0,
         SustainableRate.METHOD, reason);

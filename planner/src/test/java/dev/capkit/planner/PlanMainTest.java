@@ -83,6 +83,38 @@ class PlanMainTest {
   }
 
   @Test
+  void plansA10Bf16WithTunedVllmKnobsAndSaysWhatTheyCost() throws Exception {
+    Path plain = tmp.resolve("a10-plain");
+    Outcome refused = plan(run.toString(), "--target-qps", "1", "--slo", "ttft.p99=30s", "--tiers", "gn7i-c8g1.2xlarge",
+        "--no-alt-dtypes", "--dtype", "bf16", "--out", plain.toString());
+    assertEquals(0, refused.status(), refused.err());
+    assertTrue(refused.out().contains("| gn7i-c8g1.2xlarge | A10 | 22 GB | bf16 | **no**"), refused.out());
+    assertTrue(refused.out().contains("or bf16 at gpu_memory_utilization 0.95 with max_model_len <= 17408"), refused.out());
+
+    Path tuned = tmp.resolve("a10-tuned");
+    Outcome o = plan(run.toString(), "--target-qps", "1", "--slo", "ttft.p99=30s", "--tiers", "gn7i-c8g1.2xlarge",
+        "--no-alt-dtypes", "--vllm", "gpu_memory_utilization=0.95,max_model_len=17408", "--out", tuned.toString());
+    assertEquals(0, o.status(), o.err());
+    assertTrue(o.out().contains("| gn7i-c8g1.2xlarge | A10 | 22 GB | bf16 | yes |"), o.out());
+    String md = Files.readString(tuned.resolve("plan.md"));
+    assertTrue(md.contains("vLLM gpu_memory_utilization 0.95, max_model_len 17408") && md.contains("KV room 18,368 tokens = 4 concurrent"
+        + " screenshot steps; prompt + max_tokens above 17408 refused"), md);
+    Outcome bad = plan(run.toString(), "--target-qps", "1", "--vllm", "gpu_memory_utilisation=0.95");
+    assertEquals(2, bad.status());
+    assertTrue(bad.err().contains("--vllm: unknown vLLM knob 'gpu_memory_utilisation'"), bad.err());
+  }
+
+  @Test
+  void multiGpuTierIsPlannedWithItsTensorParallelDegree() throws Exception {
+    Outcome o = plan(run.toString(), "--target-qps", "5", "--slo", "ttft.p99=30s", "--tiers", "gn7e-c16g1.16xlarge",
+        "--out", tmp.resolve("tp4").toString());
+    assertEquals(0, o.status(), o.err());
+    assertTrue(o.out().contains("| gn7e-c16g1.16xlarge | 4x A100-80GB (TP 4) |"), o.out());
+    String md = Files.readString(tmp.resolve("tp4").resolve("plan.md"));
+    assertTrue(md.contains("tensor_parallel_size 4 over nvlink"), md);
+  }
+
+  @Test
   void missingFolderTargetAndBadFlagsExitTwoNamingTheInput() {
     Outcome missing = plan(tmp.resolve("nope").toString(), "--target-qps", "5");
     assertEquals(2, missing.status());

@@ -23,7 +23,7 @@ class VramBudgetTest {
     assertEquals(8_157_921_280L, decoder);
     // Embedding and lm_head 151,552 x 4096 each (untied), vision tower 679,477,248 + merger 210,000,000, all 16-bit.
     double weights = decoder * 2.0 + (2 * 151_552L * 4096 + 679_477_248L + 210_000_000L) * 2.0;
-    double usable = 0.9 * 79.15 * GIB;
+    double usable = 0.9 * 79.21 * GIB; // gpus.json A100-80GB: 85,056,798,720 B as torch reports it
     double kvRoom = usable - weights - 1.5 * GIB;
     // Little's law: 1.2 req/s x 5 s mean E2E = 6 sequences of 4,400 tokens x 40,960 B (2 x 40 layers x 2 heads x 128 x 2 B).
     double kvNeeded = 1.2 * 5.0 * 4_400 * 40_960;

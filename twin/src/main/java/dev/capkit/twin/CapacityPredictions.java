@@ -34,8 +34,8 @@ public record CapacityPredictions(
   public static final int SCREENSHOT_TEXT_TOKENS = 900;
   /** Prompt + a typical answer, used to size concurrent sequences in KV. */
   public static final int SCREENSHOT_STEP_TOKENS = 3_356 + SCREENSHOT_TEXT_TOKENS + 60;
-  static final int SCREEN_WIDTH = 1080;
-  static final int SCREEN_HEIGHT = 2400;
+  public static final int SCREEN_WIDTH = 1080;
+  public static final int SCREEN_HEIGHT = 2400;
 
   public static CapacityPredictions of(ServingPlan plan, long seed) {
     int prompt = SCREENSHOT_STEP_TOKENS - 60;

@@ -3,6 +3,7 @@ package dev.capkit.twin;
 import dev.capkit.twin.answers.Answer;
 import dev.capkit.twin.answers.AnswerGenerator;
 import dev.capkit.twin.engine.EngineRequest;
+import dev.capkit.twin.engine.PromptSegment;
 import dev.capkit.twin.physics.ImageTokenRule;
 import java.util.List;
 
@@ -25,6 +26,21 @@ public final class PromptAdmission {
 
   /** Width and height of one image in pixels. */
   public record ImageSize(int width, int height) {}
+
+  /**
+   * One piece of the prompt in order, for prefix caching: text ({@code image} null, {@code tokens}
+   * its estimated tokens) or an image ({@code image} set, tokens computed here by the image rule).
+   * {@code key} is its content identity (e.g. a hash of the text or of the image bytes).
+   */
+  public record PromptPart(String key, int tokens, ImageSize image) {
+    public static PromptPart text(String key, int tokens) {
+      return new PromptPart(key, tokens, null);
+    }
+
+    public static PromptPart image(String key, ImageSize image) {
+      return new PromptPart(key, 0, image);
+    }
+  }
 
   /** A request that passed validation. */
   public record Admitted(EngineRequest request, Answer answer, int promptTokens) {}
@@ -52,6 +68,15 @@ public final class PromptAdmission {
    */
   public Admitted admit(String key, int textTokens, long promptChars, List<ImageSize> images, Integer maxTokens,
       Object attachment) throws Refusal {
+    return admit(key, textTokens, promptChars, images, maxTokens, attachment, List.of());
+  }
+
+  /**
+   * @param parts the prompt in order for prefix caching (text and image pieces with content keys);
+   *              empty = the prompt shares nothing with other requests
+   */
+  public Admitted admit(String key, int textTokens, long promptChars, List<ImageSize> images, Integer maxTokens,
+      Object attachment, List<PromptPart> parts) throws Refusal {
     int limit = plan.serving().maxImagesPerPrompt();
     if (images.size() > limit) {
       throw new Refusal("messages", "At most " + limit + " image(s) may be provided in one prompt, got " + images.size());
@@ -86,8 +111,20 @@ public final class PromptAdmission {
     }
     int cap = maxTokens != null ? maxTokens : maxLen - prompt;
     Answer answer = answers.answer(key, !images.isEmpty(), cap);
+    List<PromptSegment> segments = new java.util.ArrayList<>(parts.size());
+    for (PromptPart p : parts) {
+      int tokens = p.tokens();
+      if (p.image() != null) {
+        try {
+          tokens = imageRule.tokens(p.image().width(), p.image().height()).tokens();
+        } catch (IllegalArgumentException e) {
+          throw new Refusal("messages", "invalid image: " + e.getMessage());
+        }
+      }
+      segments.add(new PromptSegment(p.key(), tokens));
+    }
     EngineRequest request = new EngineRequest(key, prompt, images.size(), patches, patchesSquared, answer.tokens(),
-        promptChars, pixels, attachment);
+        promptChars, pixels, attachment, segments);
     return new Admitted(request, answer, prompt);
   }
 }

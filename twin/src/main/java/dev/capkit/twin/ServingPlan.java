@@ -5,6 +5,7 @@ import dev.capkit.twin.catalog.GpuSpec;
 import dev.capkit.twin.catalog.ModelArchitecture;
 import dev.capkit.twin.catalog.ServingConfig;
 import dev.capkit.twin.catalog.TierSpec;
+import dev.capkit.twin.catalog.VllmKnobs;
 import dev.capkit.twin.engine.ContinuousBatchingEngine;
 import dev.capkit.twin.physics.Dtype;
 import dev.capkit.twin.physics.ImageTokenRule;
@@ -44,20 +45,41 @@ public record ServingPlan(
    */
   public static ServingPlan resolve(Catalog catalog, String tierId, String modelId, Dtype dtype, int maxNumSeqs,
       TwinCoefficients coefficients) throws ServingRefusedException {
+    return resolve(catalog, tierId, modelId, dtype, maxNumSeqs > 0 ? VllmKnobs.NONE.withMaxNumSeqs(maxNumSeqs) : VllmKnobs.NONE,
+        coefficients);
+  }
+
+  /**
+   * @param knobs the operator's vLLM flags over the catalog's ({@link VllmKnobs#NONE} = none);
+   *              {@code tensor_parallel_size} defaults to the tier's GPU count (capkit runs one
+   *              replica per instance, across all its GPUs) and must equal it when set
+   */
+  public static ServingPlan resolve(Catalog catalog, String tierId, String modelId, Dtype dtype, VllmKnobs knobs,
+      TwinCoefficients coefficients) throws ServingRefusedException {
     try {
       TierSpec tier = catalog.tier(tierId);
       GpuSpec gpu = catalog.gpu(tier.gpuId());
       TwinCoefficients timing = coefficients != null ? coefficients : catalog.coefficients(gpu.id());
       ModelArchitecture model = catalog.model(modelId);
-      ServingConfig serving = maxNumSeqs > 0 ? catalog.serving().withMaxNumSeqs(maxNumSeqs) : catalog.serving();
       String where = "cannot serve " + model.id() + " in " + dtype.key() + " on " + tier.id() + " (" + gpu.id() + "): ";
+      if (knobs.tensorParallelSize() != null && knobs.tensorParallelSize() != tier.gpuCount()) {
+        throw new ServingRefusedException(where + "tensor_parallel_size " + knobs.tensorParallelSize() + " but the tier has "
+            + tier.gpuCount() + " GPU(s); capkit runs one replica per instance across all its GPUs (use tensor_parallel_size "
+            + tier.gpuCount() + " or another tier)");
+      }
+      if (model.attentionHeads() % tier.gpuCount() != 0) {
+        throw new ServingRefusedException(where + model.attentionHeads() + " attention heads do not split across "
+            + tier.gpuCount() + " GPUs (tensor_parallel_size must divide them)");
+      }
+      ServingConfig serving = catalog.serving(gpu.id()).with(knobs.withTensorParallelSize(tier.gpuCount()));
       String unsupported = dtype.unsupportedReason(gpu);
       if (unsupported != null) {
         throw new ServingRefusedException(where + unsupported + "; " + alternatives(model, gpu, serving));
       }
       KvCacheBudget budget = KvCacheBudget.of(model, gpu, dtype, serving);
       if (!budget.fits()) {
-        throw new ServingRefusedException(where + budget.refusal() + "; " + alternatives(model, gpu, serving));
+        throw new ServingRefusedException(where + budget.refusal() + "; " + alternatives(model, gpu, serving)
+            + KnobAdvice.forRefusal(model, gpu, dtype, serving));
       }
       return new ServingPlan(tier, gpu, model, dtype, serving, budget, timing);
     } catch (dev.capkit.twin.catalog.CatalogException e) {
@@ -79,11 +101,18 @@ public record ServingPlan(
   }
 
   public StepCostModel costModel() {
-    return new StepCostModel(model, gpu, dtype, coefficients);
+    return new StepCostModel(model, gpu, dtype, coefficients, serving.tensorParallelSize(), serving.kvCacheBytesPerElement(),
+        tier.interconnect());
   }
 
+  /** GLM-4.1V's image rule, with {@code mm_processor_kwargs.max_pixels} when set. */
   public ImageTokenRule imageRule() {
-    return new ImageTokenRule(model.images());
+    ModelArchitecture.ImageTokenSpec s = model.images();
+    if (serving.maxPixels() > 0) {
+      s = new ModelArchitecture.ImageTokenSpec(s.patchSize(), s.spatialMerge(), Math.min(s.minPixels(), serving.maxPixels()),
+          serving.maxPixels(), s.pixelsPerToken(), s.extraTokensPerImage());
+    }
+    return new ImageTokenRule(s);
   }
 
   /** A fresh engine for this plan. */
@@ -99,9 +128,12 @@ public record ServingPlan(
 
   /** One line: tier, GPU, dtype, KV capacity, and where the timing coefficients come from. */
   public String summary() {
-    return String.format("%s (%s %.0f GiB, %d vCPU) serving %s in %s: KV cache %,d tokens (%,d blocks of %d), max_num_seqs %d;"
-        + " timing coefficients: %s",
-        tier.id(), gpu.id(), gpu.vramGib(), tier.vcpu(), model.servedModelName(), dtype.key(), budget.tokens(),
-        budget.numBlocks(), serving.blockSize(), serving.maxNumSeqs(), coefficients.source());
+    return String.format("%s (%s%s %.0f GiB, %d vCPU) serving %s in %s%s: KV cache %,d tokens (%,d blocks of %d), max_num_seqs %d,"
+        + " max_model_len %d, gpu_memory_utilization %s; timing coefficients: %s",
+        tier.id(), tier.gpuCount() > 1 ? tier.gpuCount() + "x " : "", gpu.id(), gpu.vramGib(), tier.vcpu(), model.servedModelName(),
+        dtype.key(), serving.tensorParallelSize() > 1 ? " (tensor_parallel_size " + serving.tensorParallelSize() + ", "
+            + tier.interconnect().kind() + ")" : "",
+        budget.tokens(), budget.numBlocks(), serving.blockSize(), serving.maxNumSeqs(), serving.maxModelLen(),
+        serving.gpuMemoryUtilization(), coefficients.source());
   }
 }

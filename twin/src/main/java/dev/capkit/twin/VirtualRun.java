@@ -35,6 +35,8 @@ public record VirtualRun(ServingPlan plan, long seed, double slowdown, Profile p
     long[] itl;
     int status = 200;
     String error = "";
+    double ready;
+    int seq;
 
     Track(Arrival arrival) {
       this.arrival = arrival;
@@ -56,12 +58,25 @@ public record VirtualRun(ServingPlan plan, long seed, double slowdown, Profile p
 
     double now = 0;
     int next = 0;
-    while (next < order.length || engine.hasWork()) {
-      if (!engine.hasWork() && order[next].arrival.offsetSeconds() > now) {
-        now = order[next].arrival.offsetSeconds();
+    // Admitted requests wait out their host-side time (API server path, image preprocessing) before joining the engine.
+    java.util.PriorityQueue<Track> host = new java.util.PriorityQueue<>(
+        Comparator.comparingDouble((Track t) -> t.ready).thenComparingInt(t -> t.seq));
+    while (next < order.length || engine.hasWork() || !host.isEmpty()) {
+      if (!engine.hasWork()) {
+        double nextArrival = next < order.length ? order[next].arrival.offsetSeconds() : Double.POSITIVE_INFINITY;
+        double nextReady = host.isEmpty() ? Double.POSITIVE_INFINITY : host.peek().ready;
+        now = Math.max(now, Math.min(nextArrival, nextReady));
       }
       while (next < order.length && order[next].arrival.offsetSeconds() <= now) {
-        admit(order[next++], admission, engine);
+        Track t = order[next++];
+        if (admit(t, admission, engine, host)) {
+          t.seq = next;
+          t.ready = t.arrival.offsetSeconds() + plan.coefficients().requestHostSeconds(t.admitted.request().imagePixels());
+          host.add(t);
+        }
+      }
+      while (!host.isEmpty() && host.peek().ready <= now) {
+        engine.add(host.poll().admitted.request());
       }
       if (!engine.hasWork()) {
         continue;
@@ -79,24 +94,29 @@ public record VirtualRun(ServingPlan plan, long seed, double slowdown, Profile p
     return out;
   }
 
-  private void admit(Track t, PromptAdmission admission, ContinuousBatchingEngine engine) {
+  private boolean admit(Track t, PromptAdmission admission, ContinuousBatchingEngine engine,
+      java.util.PriorityQueue<Track> host) {
     Arrival a = t.arrival;
     List<PromptAdmission.ImageSize> images = a.hasImage()
         ? List.of(new PromptAdmission.ImageSize(a.imageWidth(), a.imageHeight())) : List.of();
     try {
-      t.admitted = admission.admit(a.id(), a.promptTextTokens(), 0, images, a.maxTokens(), t);
+      List<PromptAdmission.PromptPart> parts = new ArrayList<>();
+      for (dev.capkit.twin.engine.PromptSegment seg : a.prefix()) {
+        parts.add(PromptAdmission.PromptPart.text(seg.key(), seg.tokens()));
+      }
+      t.admitted = admission.admit(a.id(), a.promptTextTokens(), 0, images, a.maxTokens(), t, parts);
     } catch (PromptAdmission.Refusal r) {
       t.status = 400;
       t.error = r.getMessage();
-      return;
+      return false;
     }
-    if (engine.waitingCount() >= maxWaiting) {
+    if (engine.waitingCount() + host.size() >= maxWaiting) {
       t.status = 429;
       t.error = "waiting queue full (" + maxWaiting + ")";
       t.admitted = null;
-      return;
+      return false;
     }
-    engine.add(t.admitted.request());
+    return true;
   }
 
   private static void record(Track t, Emission e, double now) {

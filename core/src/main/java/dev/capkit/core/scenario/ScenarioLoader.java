@@ -135,6 +135,21 @@ public final class ScenarioLoader {
     String tier = e == null ? "gn7e-c16g1.4xlarge" : e.string("tier", "gn7e-c16g1.4xlarge");
     String dtype = e == null ? "bf16" : e.string("dtype", "bf16");
     String profile = e == null ? "physics" : e.string("profile", "physics");
+    Map<String, String> vllm = new java.util.LinkedHashMap<>();
+    if (e != null && e.has("vllm")) {
+      JsonFields v = e.object("vllm");
+      for (java.util.Iterator<String> it = v.fieldNames(); it.hasNext(); ) {
+        String name = it.next();
+        if (!EmulatorSettings.VLLM_KNOBS.contains(name)) {
+          throw v.error(name, "unknown vLLM knob (known: " + String.join(", ", EmulatorSettings.VLLM_KNOBS) + ")");
+        }
+        com.fasterxml.jackson.databind.JsonNode value = v.raw(name);
+        if (value == null || !value.isValueNode() || value.isNull()) {
+          throw v.error(name, "expected a number, true/false or a string, got " + value);
+        }
+        vllm.put(name, value.asText());
+      }
+    }
     if (e != null) {
       e.rejectUnknown();
     }
@@ -149,7 +164,7 @@ public final class ScenarioLoader {
       throw new ScenarioException(o.containsKey("profile") ? "-Dcapkit.profile" : root.field("emulator"), "emulator.profile",
           "'" + profile + "' is not an emulator profile (known: physics, instant)");
     }
-    return new EmulatorSettings(tier, dtype, profile);
+    return new EmulatorSettings(tier, dtype, profile, vllm);
   }
 
   private static RequestMix mixEntry(JsonFields.Element el, String source) {

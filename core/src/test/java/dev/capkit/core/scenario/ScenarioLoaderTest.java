@@ -78,6 +78,13 @@ class ScenarioLoaderTest {
   }
 
   @Test
+  void emulatorVllmKnobsLoadAndUnknownOnesAreNamed() throws IOException {
+    ScenarioException e = loadBroken("\"profile\": \"physics\"", "\"profile\": \"physics\", \"vllm\": {\"gpu_memory_utilisation\": 0.95}");
+    assertTrue(e.getMessage().contains("emulator.vllm.gpu_memory_utilisation") && e.getMessage().contains("unknown vLLM knob"),
+        e.getMessage());
+  }
+
+  @Test
   void negativeQpsNamesFieldAndValue() throws IOException {
     ScenarioException e = loadBroken("\"qps\": [0.5, 1, 1.5]", "\"qps\": [1, -2]");
     assertTrue(e.getMessage().contains("load.qps[1]"), e.getMessage());

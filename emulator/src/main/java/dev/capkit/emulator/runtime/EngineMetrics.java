@@ -47,6 +47,9 @@ public final class EngineMetrics {
 
   private volatile java.util.function.BiConsumer<String, Long> firstContentListener = (id, nanos) -> { };
 
+  private volatile long prefixQueries;
+  private volatile long prefixHits;
+
   public EngineMetrics(HostProfile host, TwinCoefficients coefficients) {
     this.host = host;
     this.coefficients = coefficients;
@@ -58,10 +61,12 @@ public final class EngineMetrics {
     this.kvUsage = kvUsage;
   }
 
-  /** A request was admitted: tokenization and image preprocessing cost host CPU; its buffers cost memory. */
-  void admitted(long promptChars, long imagePixels) {
-    cpuSeconds.add(promptChars * host.tokenizeMicrosPerChar() / 1e6
-        + coefficients.imagePreprocessSeconds(imagePixels));
+  /**
+   * A request was admitted: its host-side time (API-server path + image preprocessing,
+   * TwinCoefficients#requestHostSeconds) and tokenization cost host CPU; its buffers cost memory.
+   */
+  void admitted(long promptChars, long imagePixels, double hostSeconds) {
+    cpuSeconds.add(promptChars * host.tokenizeMicrosPerChar() / 1e6 + hostSeconds);
     (imagePixels > 0 ? imageRequestsInFlight : textRequestsInFlight).incrementAndGet();
   }
 
@@ -74,6 +79,20 @@ public final class EngineMetrics {
         + emitted * coefficients.detokenizeSecondsPerToken());
     generationTokens.add(emitted);
     preemptions.add(preempted);
+  }
+
+  /** The engine's cumulative prefix-cache counters (tokens queried / found), published after each step. */
+  void prefixCache(long queries, long hits) {
+    this.prefixQueries = queries;
+    this.prefixHits = hits;
+  }
+
+  public long prefixCacheQueries() {
+    return prefixQueries;
+  }
+
+  public long prefixCacheHits() {
+    return prefixHits;
   }
 
   void promptTokens(int tokens) {
@@ -181,6 +200,10 @@ public final class EngineMetrics {
     counter(out, "vllm:generation_tokens_total", "Number of generation tokens processed.", labels, generationTokens.sum());
     counter(out, "vllm:num_preemptions_total", "Cumulative number of preemption from the engine.", labels, preemptions.sum());
     counter(out, "vllm:request_success_total", "Count of successfully processed requests.", labels, finished.sum());
+    counter(out, "vllm:prefix_cache_queries_total",
+        "Prefix cache queries, in terms of number of queried tokens.", labels, prefixQueries);
+    counter(out, "vllm:prefix_cache_hits_total",
+        "Prefix cache hits, in terms of number of cached tokens.", labels, prefixHits);
     counter(out, "capkit_emulator_rejected_total", "Requests refused with 429 because the waiting queue was full.",
         labels, rejected.sum());
     ttft.render(out, "Histogram of time to first token in seconds.", labels);

@@ -59,7 +59,23 @@ public final class RealTimeEngine implements AutoCloseable {
   private volatile int waitingSnapshot;
   private volatile boolean closed;
 
+  /** Submitted requests still in their host-side time (API server path, image preprocessing); engine thread only. */
+  private final java.util.PriorityQueue<long[]> hostQueue = new java.util.PriorityQueue<>(
+      java.util.Comparator.<long[]>comparingLong(a -> a[0]).thenComparingLong(a -> a[1]));
+  private final Map<Long, EngineRequest> hostRequests = new java.util.HashMap<>();
+  private final java.util.function.ToDoubleFunction<EngineRequest> hostSeconds;
+  private long hostSeq;
+
   public RealTimeEngine(ContinuousBatchingEngine engine, EngineMetrics metrics, int maxWaiting) {
+    this(engine, metrics, maxWaiting, r -> 0.0);
+  }
+
+  /**
+   * @param hostSeconds host-side time of a request before it joins the engine (TwinCoefficients#requestHostSeconds)
+   */
+  public RealTimeEngine(ContinuousBatchingEngine engine, EngineMetrics metrics, int maxWaiting,
+      java.util.function.ToDoubleFunction<EngineRequest> hostSeconds) {
+    this.hostSeconds = hostSeconds;
     this.engine = engine;
     this.metrics = metrics;
     this.maxWaiting = maxWaiting;
@@ -78,11 +94,13 @@ public final class RealTimeEngine implements AutoCloseable {
       return false;
     }
     inboxRequests.incrementAndGet();
-    metrics.admitted(r.promptChars(), r.imagePixels());
+    double host = hostSeconds.applyAsDouble(r);
+    metrics.admitted(r.promptChars(), r.imagePixels(), host);
+    long ready = System.nanoTime() + Math.round(host * 1e9);
     inbox.add(() -> {
-      inboxRequests.decrementAndGet();
-      engine.add(r);
-      metrics.promptTokens(r.promptTokens());
+      long seq = hostSeq++;
+      hostRequests.put(seq, r);
+      hostQueue.add(new long[] {ready, seq});
     });
     LockSupport.unpark(thread);
     return true;
@@ -91,6 +109,11 @@ public final class RealTimeEngine implements AutoCloseable {
   /** The client went away: drop the request and free its KV blocks. */
   public void abort(EngineRequest r) {
     inbox.add(() -> {
+      if (hostRequests.values().remove(r)) {
+        inboxRequests.decrementAndGet();
+        metrics.released(r.imagePixels());
+        return;
+      }
       if (!r.isFinished()) {
         engine.abort(r);
         metrics.released(r.imagePixels());
@@ -110,10 +133,11 @@ public final class RealTimeEngine implements AutoCloseable {
     try {
       while (!closed) {
         drainInbox();
+        long nextReady = admitReady();
         if (!engine.hasWork()) {
           busy = false;
-          publish(engine.runningCount(), engine.waitingCount(), engine.kvPool().usage());
-          LockSupport.parkNanos(50_000_000L);
+          publish(engine.runningCount(), engine.waitingCount(), engine.kvUsage());
+          LockSupport.parkNanos(Math.max(1, Math.min(50_000_000L, nextReady - System.nanoTime())));
           continue;
         }
         long start = busy ? prevEnd : System.nanoTime();
@@ -121,6 +145,7 @@ public final class RealTimeEngine implements AutoCloseable {
         long end = start + Math.round(step.seconds() * 1e9);
         metrics.step(step.running() + step.emissions().size(), step.emissions().size(), step.preempted());
         metrics.gpuBusy(step.seconds());
+        metrics.prefixCache(engine.prefixCacheQueries(), engine.prefixCacheHits());
         publish(step.running(), step.waiting(), step.kvUsage());
         List<Delivery> deliveries = group(step.emissions());
         sleepUntil(end - leadNanos(deliveries));
@@ -135,6 +160,26 @@ public final class RealTimeEngine implements AutoCloseable {
       LOG.error("engine thread stopped: {}", e.toString(), e);
       throw e;
     }
+  }
+
+  /** Hands requests whose host-side time is over to the engine; returns the next one's ready time (or far away). */
+  private long admitReady() {
+    long now = System.nanoTime();
+    while (!hostQueue.isEmpty()) {
+      long[] head = hostQueue.peek();
+      if (head[0] - now > 0) {
+        return head[0];
+      }
+      hostQueue.poll();
+      EngineRequest r = hostRequests.remove(head[1]);
+      if (r == null) {
+        continue; // aborted during its host-side time
+      }
+      inboxRequests.decrementAndGet();
+      engine.add(r);
+      metrics.promptTokens(r.promptTokens());
+    }
+    return now + 50_000_000L;
   }
 
   private void publish(int running, int waiting, double kv) {

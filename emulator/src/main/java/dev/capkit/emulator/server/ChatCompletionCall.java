@@ -3,6 +3,7 @@ package dev.capkit.emulator.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.capkit.twin.PromptAdmission;
 import dev.capkit.twin.PromptAdmission.ImageSize;
 import dev.capkit.twin.physics.TextTokenEstimate;
 import java.util.ArrayList;
@@ -11,11 +12,13 @@ import java.util.List;
 /**
  * The parts of a {@code POST /v1/chat/completions} body the emulator uses: model, stream flags,
  * {@code max_tokens} (or {@code max_completion_tokens}), the prompt's text tokens (estimated with
- * {@link TextTokenEstimate}, template tokens included) and its images' sizes.
+ * {@link TextTokenEstimate}, template tokens included) and its images' sizes, and the prompt's
+ * pieces in order with content keys (hashes of each text and image), which is what the prefix
+ * cache matches on.
  */
 record ChatCompletionCall(
     String model, boolean stream, boolean includeUsage, Integer maxTokens, int textTokens, long promptChars,
-    List<ImageSize> images) {
+    List<ImageSize> images, List<PromptAdmission.PromptPart> parts) {
 
   static ChatCompletionCall parse(ObjectMapper json, byte[] body) throws ApiError {
     JsonNode root;
@@ -40,12 +43,14 @@ record ChatCompletionCall(
     int tokens = TextTokenEstimate.GENERATION_PROMPT_TOKENS;
     long chars = 0;
     List<ImageSize> images = new ArrayList<>();
+    List<PromptAdmission.PromptPart> parts = new ArrayList<>();
     for (int i = 0; i < messages.size(); i++) {
       JsonNode m = messages.get(i);
       if (!m.isObject() || !m.path("role").isTextual()) {
         throw ApiError.badRequest("messages", "messages[" + i + "] must be an object with a string 'role'");
       }
       tokens += TextTokenEstimate.TOKENS_PER_MESSAGE;
+      parts.add(PromptAdmission.PromptPart.text("tpl:" + m.path("role").asText(), TextTokenEstimate.TOKENS_PER_MESSAGE));
       JsonNode content = m.get("content");
       if (content == null || content.isNull()) {
         continue;
@@ -53,6 +58,7 @@ record ChatCompletionCall(
       if (content.isTextual()) {
         tokens += TextTokenEstimate.count(content.asText());
         chars += content.asText().length();
+        parts.add(textPart(content.asText()));
       } else if (content.isArray()) {
         for (int p = 0; p < content.size(); p++) {
           JsonNode part = content.get(p);
@@ -63,6 +69,7 @@ record ChatCompletionCall(
               String text = part.path("text").asText("");
               tokens += TextTokenEstimate.count(text);
               chars += text.length();
+              parts.add(textPart(text));
             }
             case "image_url" -> {
               JsonNode url = part.path("image_url");
@@ -70,7 +77,10 @@ record ChatCompletionCall(
               if (value.isEmpty()) {
                 throw ApiError.badRequest("messages", where + ".image_url.url is missing");
               }
-              images.add(ImageDimensions.fromDataUrl(value));
+              ImageSize size = ImageDimensions.fromDataUrl(value);
+              images.add(size);
+              parts.add(PromptAdmission.PromptPart.image(
+                  "image:" + Integer.toHexString(value.hashCode()) + ":" + value.length(), size));
             }
             default -> throw ApiError.badRequest("messages", where + ".type '" + type
                 + "' is not supported (expected text or image_url)");
@@ -95,7 +105,13 @@ record ChatCompletionCall(
       }
     }
     boolean includeUsage = root.path("stream_options").path("include_usage").asBoolean(false);
+    parts.add(PromptAdmission.PromptPart.text("tpl:generation", TextTokenEstimate.GENERATION_PROMPT_TOKENS));
     return new ChatCompletionCall(model.asText(), stream != null && stream.asBoolean(false), includeUsage, maxTokens,
-        tokens, chars, images);
+        tokens, chars, images, parts);
+  }
+
+  private static PromptAdmission.PromptPart textPart(String text) {
+    return PromptAdmission.PromptPart.text("text:" + Integer.toHexString(text.hashCode()) + ":" + text.length(),
+        TextTokenEstimate.count(text));
   }
 }

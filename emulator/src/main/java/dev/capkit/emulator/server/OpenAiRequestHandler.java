@@ -117,7 +117,7 @@ final class OpenAiRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
     PromptAdmission.Admitted admitted;
     try {
       admitted = context.admission().admit(key, call.textTokens(), call.promptChars(), call.images(), call.maxTokens(),
-          responder);
+          responder, call.parts());
     } catch (PromptAdmission.Refusal r) {
       throw ApiError.badRequest(r.param(), r.getMessage());
     }

@@ -42,6 +42,9 @@ public record VramBudget(String dtype, double vramGib, double usableGib, double 
     double concurrency = ratePerReplica * meanE2eSeconds;
     double kvNeeded = concurrency * tokensPerSequence * b.kvBytesPerToken() / GIB;
     String reason = reason(dtype, gpu, b, concurrency, tokensPerSequence, kvNeeded);
+    if (reason != null && !b.fits()) {
+      reason += dev.capkit.twin.KnobAdvice.forRefusal(model, gpu, dtype, serving);
+    }
     List<String> fit = new ArrayList<>();
     for (Dtype d : Dtype.values()) {
       KvCacheBudget other = KvCacheBudget.of(model, gpu, d, serving);

@@ -35,7 +35,8 @@ public final class PlanMarkdown {
       TierRecommendation r = plan.rows().get(i);
       dev.capkit.planner.capacity.TokenEconomics t = i < plan.tokenEconomics().size() ? plan.tokenEconomics().get(i) : null;
       b.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f GB | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
-          r.rank() > 0 ? Integer.toString(r.rank()) : "-", r.tierId(), r.gpu(), r.vramGib(), r.dtype(),
+          r.rank() > 0 ? Integer.toString(r.rank()) : "-", r.tierId(),
+          r.gpuCount() > 1 ? r.gpuCount() + "x " + r.gpu() + " (TP " + r.gpuCount() + ")" : r.gpu(), r.vramGib(), r.dtype(),
           r.feasible() ? "yes" : "**no**: " + shorten(r.vram().reason()) + (r.vram().dtypesThatFit().isEmpty() ? ""
               : "; fits: " + r.vram().dtypesThatFit().stream().map(s -> s.split(" ")[0]).collect(Collectors.joining(", "))),
           rate(r.sustainable()), r.replicas().defined() ? r.replicas().replicas() + " (" + r.replicas().base() + "+1)" : "-",
@@ -174,6 +175,11 @@ public final class PlanMarkdown {
       return "";
     }
     int cut = reason.indexOf(" (gpu_memory_utilization");
-    return (cut > 0 ? reason.substring(0, cut) : reason).replace("|", "/");
+    int advice = reason.indexOf("; or ");
+    String head = cut > 0 ? reason.substring(0, cut) : reason;
+    if (advice > 0 && cut > 0 && advice > cut) {
+      head += reason.substring(advice); // which vLLM knob makes it start, and what it costs
+    }
+    return head.replace("|", "/");
   }
 }

@@ -74,7 +74,26 @@ public record TierPredictor(ScenarioInfo scenario, long seed) {
     }
     String description = String.format(Locale.ROOT, "virtual run on %s %s: %d steps, %d requests, seed %d",
         plan.tier().id(), plan.dtype().key(), rates.length, arrivals.size(), seed);
-    return new TierLadder(plan.tier().id(), plan.dtype().key(), Basis.PREDICTED, "open", List.of(description), points);
+    List<String> sources = new ArrayList<>(List.of(description, servingNote(plan)));
+    return new TierLadder(plan.tier().id(), plan.dtype().key(), Basis.PREDICTED, "open", sources, points);
+  }
+
+  /**
+   * What the predicted replica runs and what its vLLM settings cost: tensor parallel degree, the
+   * non-default flags, KV room in tokens and concurrent screenshot steps, max_model_len, and the
+   * timing coefficients' source.
+   */
+  static String servingNote(ServingPlan plan) {
+    var s = plan.serving();
+    String tp = s.tensorParallelSize() > 1
+        ? "tensor_parallel_size " + s.tensorParallelSize() + " over " + plan.tier().interconnect().kind() + "; " : "";
+    return String.format(Locale.ROOT, "%svLLM gpu_memory_utilization %.2f, max_model_len %d, max_num_seqs %d, kv_cache_dtype %s,"
+            + " prefix caching %s: KV room %,d tokens = %d concurrent screenshot steps; prompt + max_tokens above %d refused;"
+            + " timing coefficients: %s",
+        tp, s.gpuMemoryUtilization(), s.maxModelLen(), s.maxNumSeqs(), s.kvCacheBytesPerElement() == 1 ? "fp8" : "auto",
+        s.enablePrefixCaching() ? "on" : "off", plan.budget().tokens(),
+        plan.maxConcurrentSequences(dev.capkit.twin.CapacityPredictions.SCREENSHOT_STEP_TOKENS), s.maxModelLen(),
+        plan.coefficients().source());
   }
 
   /** Seeded Poisson arrivals of the scenario's mix: step s at {@code rates[s]} req/s for {@code durations[s]} s, back to back. */

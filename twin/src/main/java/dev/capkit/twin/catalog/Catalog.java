@@ -170,11 +170,30 @@ public record Catalog(
       if (!Double.isNaN(price) && price < 0) {
         throw t.error("price_per_hour", "expected a number >= 0 or null", t.node().get("price_per_hour"));
       }
+      dev.capkit.twin.physics.Interconnect link = dev.capkit.twin.physics.Interconnect.NONE;
+      if (t.node().has("interconnect")) {
+        CatalogNode i = t.child("interconnect");
+        String kind = i.text("kind");
+        if (!kind.equals("nvlink") && !kind.equals("pcie")) {
+          throw i.error("kind", "expected nvlink or pcie", i.node().get("kind"));
+        }
+        link = new dev.capkit.twin.physics.Interconnect(kind, i.positive("gbps_per_gpu") * 1e9, i.positive("allreduce_latency_us") / 1e6);
+      }
       TierSpec tier = new TierSpec(t.text("id"), t.text("family"), gpu, t.positiveInt("gpus"), t.positiveInt("vcpu"),
-          t.positive("memory_gib"), price);
+          t.positive("memory_gib"), price, link);
       out.put(tier.id(), tier);
     }
     return out;
+  }
+
+  /** A whole number > 0, or null meaning "vLLM's default for the GPU class" (returned as 0). */
+  private static int autoInt(CatalogNode node, String field) {
+    return Double.isNaN(node.optional(field)) ? 0 : node.positiveInt(field);
+  }
+
+  /** {@code serving.json} as configured for one GPU: "auto" batching limits resolved to vLLM's defaults for its class. */
+  public ServingConfig serving(String gpuId) {
+    return serving.forGpu(gpu(gpuId));
   }
 
   private static ServingConfig parseServing(CatalogNode root) {
@@ -188,8 +207,8 @@ public record Catalog(
     HostProfile host = new HostProfile(h.nonNegative("base_rss_gib"), h.nonNegative("rss_per_image_request_mib"),
         h.nonNegative("rss_per_text_request_mib"), h.nonNegative("tokenize_us_per_char"),
         h.nonNegative("scheduler_us_per_step"), h.nonNegative("scheduler_us_per_seq"));
-    return new ServingConfig(utilization, v.positiveInt("block_size"), v.positiveInt("max_num_seqs"),
-        v.positiveInt("max_num_batched_tokens"), v.positiveInt("max_model_len"), v.positiveInt("max_images_per_prompt"),
+    return new ServingConfig(utilization, v.positiveInt("block_size"), autoInt(v, "max_num_seqs"),
+        autoInt(v, "max_num_batched_tokens"), v.positiveInt("max_model_len"), v.positiveInt("max_images_per_prompt"), v.bool("enable_prefix_caching"),
         e.nonNegative("non_kv_overhead_gib"), host);
   }
 }

@@ -9,7 +9,13 @@ package dev.capkit.twin.catalog;
  * }</pre>
  */
 public record TierSpec(
-    String id, String family, String gpuId, int gpuCount, int vcpu, double memoryGib, double pricePerHour) {
+    String id, String family, String gpuId, int gpuCount, int vcpu, double memoryGib, double pricePerHour,
+    dev.capkit.twin.physics.Interconnect interconnect) {
+
+  /** A tier without a stated interconnect (one GPU). */
+  public TierSpec(String id, String family, String gpuId, int gpuCount, int vcpu, double memoryGib, double pricePerHour) {
+    this(id, family, gpuId, gpuCount, vcpu, memoryGib, pricePerHour, dev.capkit.twin.physics.Interconnect.NONE);
+  }
 
   public boolean hasPrice() {
     return !Double.isNaN(pricePerHour);

@@ -27,6 +27,7 @@ public final class ContinuousBatchingEngine {
   private final double slowdown;
   private final boolean instant;
   private final KvBlockPool pool;
+  private final PrefixCache cache;
   private final ArrayDeque<EngineRequest> waiting = new ArrayDeque<>();
   private final ArrayList<EngineRequest> running = new ArrayList<>();
   private long steps;
@@ -45,6 +46,7 @@ public final class ContinuousBatchingEngine {
     this.slowdown = slowdown;
     this.instant = instant;
     this.pool = new KvBlockPool(kvBlocks, serving.blockSize());
+    this.cache = serving.enablePrefixCaching() ? new PrefixCache(pool) : null;
   }
 
   /** Queues a request at the tail of the waiting queue. */
@@ -52,6 +54,9 @@ public final class ContinuousBatchingEngine {
     if (r.promptTokens() + r.outputTokens() > serving.maxModelLen() + 1) {
       throw new IllegalArgumentException("request " + r.id() + ": prompt " + r.promptTokens() + " + output "
           + r.outputTokens() + " exceeds max_model_len " + serving.maxModelLen());
+    }
+    if (cache != null) {
+      r.blockHashes = PrefixHashes.of(r.prefixSegments(), serving.blockSize());
     }
     waiting.addLast(r);
   }
@@ -68,8 +73,7 @@ public final class ContinuousBatchingEngine {
     } else {
       waiting.remove(r);
     }
-    pool.release(r.blocks);
-    r.blocks = 0;
+    releaseBlocks(r);
   }
 
   public boolean hasWork() {
@@ -87,8 +91,8 @@ public final class ContinuousBatchingEngine {
       int n = Math.min(r.pending(), budget);
       boolean placed = false;
       while (true) {
-        int extra = pool.blocksFor((long) r.computed + n) - r.blocks;
-        if (pool.tryAllocate(extra)) {
+        int extra = pool.blocksFor((long) r.computed + n) - r.blocks - r.held.size();
+        if (allocate(extra)) {
           r.blocks += extra;
           placed = true;
           break;
@@ -116,10 +120,16 @@ public final class ContinuousBatchingEngine {
     if (preemptedNow == 0) {
       while (!waiting.isEmpty() && budget > 0 && running.size() < serving.maxNumSeqs()) {
         EngineRequest r = waiting.peekFirst();
+        int hits = reuseCachedPrefix(r);
         int n = Math.min(r.pending(), budget);
-        int need = pool.blocksFor((long) r.computed + n) - r.blocks;
-        if (!pool.tryAllocate(need)) {
+        int need = pool.blocksFor((long) r.computed + n) - r.blocks - r.held.size();
+        if (!allocate(need)) {
+          releaseBlocks(r);
+          r.computed = 0;
           break;
+        }
+        if (cache != null) {
+          cache.count(r.promptTokens(), hits);
         }
         waiting.pollFirst();
         r.blocks += need;
@@ -133,9 +143,60 @@ public final class ContinuousBatchingEngine {
     return commit(scheduled, preemptedNow);
   }
 
+  /**
+   * A request leaving the waiting queue with nothing computed takes the longest cached run of its
+   * prompt blocks (vLLM's get_computed_blocks): those tokens count as computed. Returns the blocks reused.
+   */
+  private int reuseCachedPrefix(EngineRequest r) {
+    if (cache == null || r.computed > 0 || r.blockHashes.length == 0) {
+      return 0;
+    }
+    int hits = cache.lookup(r.blockHashes, (r.promptTokens() - 1) / serving.blockSize());
+    for (int i = 0; i < hits; i++) {
+      r.held.add(cache.acquire(r.blockHashes[i]));
+    }
+    r.computed = hits * serving.blockSize();
+    r.registered = hits;
+    r.cachedTokens = r.computed;
+    return hits;
+  }
+
+  /** Takes {@code blocks} free blocks, evicting unreferenced cached blocks first if needed. */
+  private boolean allocate(int blocks) {
+    if (blocks <= 0) {
+      return true;
+    }
+    if (cache != null && pool.freeBlocks() < blocks) {
+      cache.evict(blocks - pool.freeBlocks());
+    }
+    return pool.tryAllocate(blocks);
+  }
+
+  /** Returns a request's private blocks to the pool and drops its references on cached ones. */
+  private void releaseBlocks(EngineRequest r) {
+    pool.release(r.blocks);
+    r.blocks = 0;
+    for (PrefixCache.Block b : r.held) {
+      cache.release(b);
+    }
+    r.held.clear();
+    r.registered = 0;
+  }
+
+  /** Caches the prompt blocks a request has just filled, so later requests with the same prefix reuse them. */
+  private void registerFullBlocks(EngineRequest r) {
+    int full = Math.min(Math.min(r.computed, r.promptTokens()) / serving.blockSize(), r.blockHashes.length);
+    for (; r.registered < full; r.registered++) {
+      PrefixCache.Block b = cache.register(r.blockHashes[r.registered]);
+      if (b != null) {
+        r.blocks--;
+        r.held.add(b);
+      }
+    }
+  }
+
   private void preempt(EngineRequest victim) {
-    pool.release(victim.blocks);
-    victim.blocks = 0;
+    releaseBlocks(victim);
     victim.computed = 0;
     victim.encoded = false; // the encoder cache entry is gone with it; re-encode on resume
     victim.running = false;
@@ -161,6 +222,9 @@ public final class ContinuousBatchingEngine {
         r.encoded = true;
       }
       r.computed += n;
+      if (cache != null) {
+        registerFullBlocks(r);
+      }
       if (samples) {
         int index = r.generated++;
         boolean last = r.generated >= r.outputTokens();
@@ -172,15 +236,31 @@ public final class ContinuousBatchingEngine {
     }
     steps++;
     double seconds = instant ? 0 : cost.seconds(work) * slowdown;
-    return new EngineStep(seconds, emissions, work, preemptedNow, running.size(), waiting.size(), pool.usage());
+    return new EngineStep(seconds, emissions, work, preemptedNow, running.size(), waiting.size(), kvUsage());
   }
 
   private void finish(EngineRequest r) {
     r.finished = true;
     r.running = false;
     running.remove(r);
-    pool.release(r.blocks);
-    r.blocks = 0;
+    releaseBlocks(r);
+  }
+
+  /** vLLM's {@code kv_cache_usage_perc}: blocks in use, cached-but-unreferenced blocks counting as free. */
+  public double kvUsage() {
+    long total = pool.totalBlocks();
+    long free = pool.freeBlocks() + (cache == null ? 0 : cache.evictableBlocks());
+    return total == 0 ? 0 : 1.0 - (double) free / total;
+  }
+
+  /** {@code vllm:prefix_cache_queries}: prompt tokens looked up in the prefix cache (0 when disabled). */
+  public long prefixCacheQueries() {
+    return cache == null ? 0 : cache.queries();
+  }
+
+  /** {@code vllm:prefix_cache_hits}: prompt tokens found in the prefix cache. */
+  public long prefixCacheHits() {
+    return cache == null ? 0 : cache.hits();
   }
 
   public int runningCount() {

@@ -21,6 +21,7 @@ public final class EngineRequest {
   private final long promptChars;
   private final long imagePixels;
   private final Object attachment;
+  private final java.util.List<PromptSegment> segments;
 
   int computed;
   int generated;
@@ -31,6 +32,10 @@ public final class EngineRequest {
   boolean aborted;
   int preemptions;
   int scheduledThisStep;
+  long[] blockHashes = new long[0];
+  final java.util.List<PrefixCache.Block> held = new java.util.ArrayList<>();
+  int registered;
+  int cachedTokens;
 
   /**
    * @param imagePatches total vision patches of the request's images (0 for text-only)
@@ -39,6 +44,16 @@ public final class EngineRequest {
    */
   public EngineRequest(String id, int promptTokens, int imageCount, long imagePatches, double imagePatchesSquared,
       int outputTokens, long promptChars, long imagePixels, Object attachment) {
+    this(id, promptTokens, imageCount, imagePatches, imagePatchesSquared, outputTokens, promptChars, imagePixels,
+        attachment, java.util.List.of());
+  }
+
+  /**
+   * @param segments the prompt's content identity in order (for prefix caching); tokens they leave
+   *                 uncovered are unique to this request; empty = the whole prompt is unique
+   */
+  public EngineRequest(String id, int promptTokens, int imageCount, long imagePatches, double imagePatchesSquared,
+      int outputTokens, long promptChars, long imagePixels, Object attachment, java.util.List<PromptSegment> segments) {
     if (promptTokens < 1 || outputTokens < 1) {
       throw new IllegalArgumentException("request " + id + ": prompt and output need >= 1 token, got "
           + promptTokens + " and " + outputTokens);
@@ -52,6 +67,29 @@ public final class EngineRequest {
     this.promptChars = promptChars;
     this.imagePixels = imagePixels;
     this.attachment = attachment;
+    this.segments = java.util.List.copyOf(segments);
+  }
+
+  /** The prompt's segments, padded with a request-unique tail (or cut) to exactly {@code promptTokens}. */
+  java.util.List<PromptSegment> prefixSegments() {
+    java.util.List<PromptSegment> out = new java.util.ArrayList<>();
+    int left = promptTokens;
+    for (PromptSegment s : segments) {
+      int take = Math.min(left, s.tokens());
+      if (take > 0) {
+        out.add(take == s.tokens() ? s : new PromptSegment(s.key(), take));
+      }
+      left -= take;
+    }
+    if (left > 0) {
+      out.add(new PromptSegment("unique:" + id + ":" + System.identityHashCode(this), left));
+    }
+    return out;
+  }
+
+  /** Prompt tokens served from the prefix cache when this request was (last) admitted. */
+  public int cachedTokens() {
+    return cachedTokens;
   }
 
   public String id() {

@@ -23,14 +23,29 @@ public record KvCacheBudget(
 
   private static final double GIB = 1L << 30;
 
+  /**
+   * Per GPU: with {@code tensor_parallel_size} n each GPU holds 1/n of the weights and
+   * {@code max(1, kv_heads / n)} KV heads (vLLM replicates KV heads when n exceeds them), keeps its
+   * own non-KV reserve and uses {@code gpu_memory_utilization} of its own VRAM. {@code kv_cache_dtype}
+   * fp8 halves the KV entry.
+   */
   public static KvCacheBudget of(ModelArchitecture model, GpuSpec gpu, Dtype dtype, ServingConfig serving) {
+    int tp = serving.tensorParallelSize();
     return new KvCacheBudget(
         serving.gpuMemoryUtilization() * gpu.vramBytes(),
-        dtype.weightBytes(model),
+        dtype.weightBytes(model) / tp,
         serving.nonKvOverheadGib() * GIB,
-        model.kvBytesPerToken(Dtype.HALF_BYTES),
+        kvBytesPerTokenPerGpu(model, serving),
         serving.blockSize(),
         serving.maxModelLen());
+  }
+
+  /** KV bytes one GPU stores per token: its share of KV heads x head_dim x 2 (K, V) x layers x element bytes. */
+  public static long kvBytesPerTokenPerGpu(ModelArchitecture model, ServingConfig serving) {
+    int tp = serving.tensorParallelSize();
+    long full = model.kvBytesPerToken(serving.kvCacheBytesPerElement());
+    int headsPerGpu = Math.max(1, model.kvHeads() / tp);
+    return full / model.kvHeads() * headsPerGpu;
   }
 
   /** Bytes left for KV cache (negative when the weights alone do not fit). */

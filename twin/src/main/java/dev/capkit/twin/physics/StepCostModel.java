@@ -34,7 +34,21 @@ public final class StepCostModel {
   private final long kvBytesPerToken;
   private final TwinCoefficients coefficients;
 
+  private final int tp;
+  private final Interconnect link;
+
+  /** One GPU, 16-bit KV. */
   public StepCostModel(ModelArchitecture model, GpuSpec gpu, Dtype dtype, TwinCoefficients coefficients) {
+    this(model, gpu, dtype, coefficients, 1, 2, Interconnect.NONE);
+  }
+
+  /**
+   * @param tp            tensor_parallel_size: FLOPs and weight bytes split across {@code tp} GPUs
+   * @param kvElementBytes 2 (kv_cache_dtype auto) or 1 (fp8)
+   * @param link          the GPUs' interconnect, for the per-layer all-reduces when {@code tp > 1}
+   */
+  public StepCostModel(ModelArchitecture model, GpuSpec gpu, Dtype dtype, TwinCoefficients coefficients, int tp,
+      int kvElementBytes, Interconnect link) {
     this.model = model;
     this.coefficients = coefficients;
     this.peakFlops = dtype.peakFlops(gpu);
@@ -44,7 +58,11 @@ public final class StepCostModel {
     this.overheadSeconds = coefficients.stepOverheadSeconds();
     this.decoderPassBytes = dtype.decoderPassBytes(model);
     this.visionWeightBytes = (double) model.visionParams() * Dtype.HALF_BYTES;
-    this.kvBytesPerToken = model.kvBytesPerToken(Dtype.HALF_BYTES);
+    this.tp = tp;
+    this.link = link;
+    // bytes one GPU reads per KV entry: its share of the KV heads (replicated when tp exceeds them)
+    long full = model.kvBytesPerToken(kvElementBytes);
+    this.kvBytesPerToken = full / model.kvHeads() * Math.max(1, model.kvHeads() / tp);
   }
 
   public double flops(StepWork w) {
@@ -57,19 +75,34 @@ public final class StepCostModel {
         + 4.0 * model.visionDepth() * model.visionHidden() * w.visionPatchesSquared();
   }
 
+  /** Bytes one GPU reads in the step (its 1/tp of the weights, its KV heads). */
   public double bytes(StepWork w) {
     if (w.tokens() == 0 && w.visionPatches() == 0) {
       return 0;
     }
-    return decoderPassBytes + (w.visionPatches() > 0 ? visionWeightBytes : 0) + (double) w.kvTokensTouched() * kvBytesPerToken;
+    return (decoderPassBytes + (w.visionPatches() > 0 ? visionWeightBytes : 0)) / tp
+        + (double) w.kvTokensTouched() * kvBytesPerToken;
   }
 
   public double computeSeconds(StepWork w) {
-    return flops(w) / (peakFlops * mfu);
+    return flops(w) / (tp * peakFlops * mfu);
   }
 
   public double memorySeconds(StepWork w) {
     return bytes(w) / (bandwidth * mbu);
+  }
+
+  /**
+   * Tensor-parallel communication: 2 all-reduces per decoder layer (after attention and after the
+   * MLP) of {@code tokens x hidden x 2 B}; a ring all-reduce moves {@code 2 (tp - 1) / tp} of it over
+   * each GPU's link, plus the link's per-operation latency. 0 on one GPU.
+   */
+  public double allReduceSeconds(StepWork w) {
+    if (tp == 1 || w.tokens() == 0) {
+      return 0;
+    }
+    double message = (double) w.tokens() * model.hiddenSize() * Dtype.HALF_BYTES;
+    return 2.0 * model.layers() * (link.latencySeconds() + 2.0 * (tp - 1) / tp * message / link.bytesPerSecond());
   }
 
   /** Step time in seconds (0 for an empty step). */
@@ -77,7 +110,7 @@ public final class StepCostModel {
     if (w.tokens() == 0 && w.visionPatches() == 0) {
       return 0;
     }
-    return Math.max(computeSeconds(w), memorySeconds(w)) + overheadSeconds;
+    return Math.max(computeSeconds(w), memorySeconds(w)) + allReduceSeconds(w) + overheadSeconds;
   }
 
   /** The coefficients (and their source) this model uses. */

@@ -67,6 +67,16 @@ public record TwinCoefficients(
     return imagePixels / 1e6 * imagePreprocessSecondsPerMegapixel;
   }
 
+  /**
+   * Host-side time before the engine sees a request: the API server's per-request path plus its
+   * images' preprocessing. Added to TTFT (the request joins the engine this long after it arrived)
+   * and charged as API-server CPU. Modelled as a delay per request (the API server's event loop and
+   * its thread pool are not modelled as a queue).
+   */
+  public double requestHostSeconds(long imagePixels) {
+    return hostRequestSeconds + imagePreprocessSeconds(imagePixels);
+  }
+
   /** Same values, another source text. */
   public TwinCoefficients withSource(String value) {
     return new TwinCoefficients(value, stepOverheadSeconds, prefillMfu, decodeMbu, hostRequestSeconds,
