@@ -38,6 +38,15 @@ class ServerEndpointsTest {
   }
 
   @Test
+  void modelsAnswerSaysItIsTheEmulatorSoRunsByUrlAreRecordedAsEmulated() throws Exception {
+    try (EmbeddedEmulator emu = EmbeddedEmulator.start(EmulatorOptions.defaults())) {
+      HttpResponse<String> models = get(emu, "/v1/models");
+      assertEquals(200, models.statusCode());
+      assertEquals("capkit-emulator", models.headers().firstValue("server").orElse(""));
+    }
+  }
+
+  @Test
   void metricsUseVllmNamesAndCount() throws Exception {
     try (EmbeddedEmulator emu = EmbeddedEmulator.start(EmulatorOptions.defaults().withProfile(Profile.INSTANT))) {
       HttpResponse<String> r = post(emu, "{\"model\":\"autoglm-phone-9b\",\"max_tokens\":7,"

@@ -27,6 +27,9 @@ import java.util.Map;
 public record EngineIdentity(ServingEngine engine, String evidence, String ownedBy, String server, String metrics,
     boolean processMetrics) {
 
+  /** The {@code Server} header capkit's emulator sends (emulator's {@code OpenAiRequestHandler.SERVER_NAME}). */
+  public static final String EMULATOR_SERVER = "capkit-emulator";
+
   /**
    * Recognises the engine from the probe and one {@code /metrics} answer ({@code null} when not
    * asked); {@code emulator} when the target is capkit's own emulator (it speaks vLLM's names).
@@ -60,7 +63,10 @@ public record EngineIdentity(ServingEngine engine, String evidence, String owned
     if (server != null) {
       evidence.add("Server: " + server);
     }
-    ServingEngine engine = emulator ? ServingEngine.CAPKIT_EMULATOR : byMetrics != ServingEngine.UNKNOWN ? byMetrics : byOwner;
+    // capkit's emulator speaks vLLM's names; its Server header tells it apart when it was started by hand.
+    boolean emulatorAnswered = server != null && server.startsWith(EMULATOR_SERVER);
+    ServingEngine engine = emulator || emulatorAnswered ? ServingEngine.CAPKIT_EMULATOR
+        : byMetrics != ServingEngine.UNKNOWN ? byMetrics : byOwner;
     if (emulator) {
       evidence.add(0, "capkit started it");
     }

@@ -122,6 +122,15 @@ class EngineVocabularyTest {
     assertEquals(ServingEngine.CAPKIT_EMULATOR, EngineIdentity.of(sglang, null, true).engine());
   }
 
+  @Test
+  void aStandaloneEmulatorIsKnownByItsServerHeaderThoughItSpeaksVllm() throws IOException {
+    ProbeResult emulatorByUrl = new ProbeResult(200, "", List.of("m"), "vllm", EngineIdentity.EMULATOR_SERVER, null);
+    ControlAnswer vllmNames = new ControlAnswer(200, "OK", Map.of(), text("vllm"), null, null);
+    assertEquals(ServingEngine.CAPKIT_EMULATOR, EngineIdentity.of(emulatorByUrl, vllmNames, false).engine());
+    ProbeResult realVllm = new ProbeResult(200, "", List.of("m"), "vllm", "uvicorn", null);
+    assertEquals(ServingEngine.VLLM, EngineIdentity.of(realVllm, vllmNames, false).engine());
+  }
+
   /** Each engine's text served over loopback: one sample line per scrape, and the warning said once. */
   @Test
   void scrapingLlamaCppSaysOnceThatItExportsNoProcessMetrics() throws Exception {

@@ -14,6 +14,7 @@ import dev.capkit.loadgen.EndpointProperties;
 import dev.capkit.loadgen.EngineIdentity;
 import dev.capkit.loadgen.ProbeResult;
 import dev.capkit.loadgen.PromptTokenizer;
+import dev.capkit.loadgen.ServingEngine;
 import dev.capkit.netem.EmbeddedNetem;
 import dev.capkit.netem.NetworkProfile;
 import java.io.PrintStream;
@@ -115,8 +116,10 @@ record StartedTarget(EmbeddedEmulator emulator, EmbeddedNetem netem, ChatClient 
     out.println("capkit: served by " + identity.engine().displayName() + " (" + identity.evidence() + "); /metrics: "
         + identity.metrics());
     out.println("capkit: text prompt lengths: " + prompts.basis());
+    // A standalone capkit emulator aimed at by URL is still capkit's model, not a real server.
+    String basis = identity.engine() == ServingEngine.CAPKIT_EMULATOR ? TargetInfo.EMULATED : null;
     TargetInfo info = new TargetInfo(direct.toString(), scenario.model(), emulatorInfo.isEmpty() ? "remote" : "emulator", tier,
-        emulatorInfo, null, accessInfo(access, probe), servedInfo(identity, scenario, prompts, exactOutput, exactWanted));
+        emulatorInfo, basis, accessInfo(access, probe), servedInfo(identity, scenario, prompts, exactOutput, exactWanted));
     return new StartedTarget(emulator, netem, client, direct, info, prompts, exactOutput);
   }
 

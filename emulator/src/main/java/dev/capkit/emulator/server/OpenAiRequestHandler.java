@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
  */
 @ChannelHandler.Sharable
 final class OpenAiRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+  /** The {@code Server} header of the emulator's answers; capkit's client reads it as "capkit emulator". */
+  public static final String SERVER_NAME = "capkit-emulator";
+
   static final AsciiString REQUEST_ID = AsciiString.cached("x-request-id");
   /**
    * Sent by capkit's load generator: which planned request this is, the same in every run of one
@@ -193,6 +196,8 @@ final class OpenAiRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
     if (contentType != null) {
       response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
     }
+    // Says who answered, so a run aimed at a standalone emulator by URL is recorded as emulated, not measured.
+    response.headers().set(HttpHeaderNames.SERVER, SERVER_NAME);
     if (requestId != null) {
       response.headers().set(REQUEST_ID, requestId);
     }
