@@ -65,6 +65,20 @@ public final class EngineVocabulary {
 
   private EngineVocabulary() {}
 
+  /**
+   * Every engine series the vocabulary reads (all engines, newer names first), e.g. to ask a
+   * Prometheus server for them by name: what it stores are the engines' names, not capkit's.
+   */
+  public static List<String> engineSeries() {
+    List<String> names = new ArrayList<>();
+    for (String series : SERIES) {
+      names.addAll(SOURCES.getOrDefault(series, List.of()));
+    }
+    names.add("tgi_batch_current_max_tokens");
+    names.add("tgi_batch_max_total_tokens");
+    return List.copyOf(names);
+  }
+
   /** {@code raw} plus every capkit series that can be read from it. */
   public static Map<String, Double> translate(Map<String, Double> raw) {
     Map<String, Double> out = new LinkedHashMap<>(raw);

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * counts and the percentiles of 1 injector JVM at R, against the same emulator.
  *
  * <p>Both runs go through {@link LocalSplit} (separate Gatling JVMs on this test's class path, one
- * common start instant, {@code ./capkit merge}) against one emulator started here from
+ * common start instant, {@code ./capkit merge}) against a fresh emulator per run (prefix caching would favour the second run), started here from
  * {@code scenarios/split-check.json} (6 req/s for 30 s: chats and 10% phone steps with 1.3 MB
  * screenshot bodies, physics profile). The union of the three shares is the one-injector plan (same
  * send times and contents), and every request carries its plan key, so the emulator gives both runs
@@ -61,10 +61,17 @@ class LocalSplitAgreementTest {
     List<String> jvm = List.of("-Dcapkit.scenariosDir=" + scenarios, "-Dcapkit.scenario=split-check",
         "-Dcapkit.targetKind=emulator");
 
+    // One fresh emulator per run: the two runs send the same requests (paired by plan key), so on a shared
+    // emulator the second would find the first's prompts in the prefix cache and skip their prefill.
+    StepSummary one;
     try (EmbeddedEmulator emulator = EmbeddedEmulator.start(ScenarioEmulatorOptions.options(scenario, dev.capkit.core.run.RunOptions.parse(props, Map.of())))) {
-      String target = emulator.baseUri().toString();
-      StepSummary one = runAndCheck(1, classpath, target, jvm, planned);
-      StepSummary three = runAndCheck(3, classpath, target, jvm, planned);
+      one = runAndCheck(1, classpath, emulator.baseUri().toString(), jvm, planned);
+    }
+    StepSummary three;
+    try (EmbeddedEmulator emulator = EmbeddedEmulator.start(ScenarioEmulatorOptions.options(scenario, dev.capkit.core.run.RunOptions.parse(props, Map.of())))) {
+      three = runAndCheck(3, classpath, emulator.baseUri().toString(), jvm, planned);
+    }
+    {
 
       StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-6s %10s %10s %10s %10s%n",
           "metric", "p50 N=1", "p50 N=3", "p99 N=1", "p99 N=3"));
