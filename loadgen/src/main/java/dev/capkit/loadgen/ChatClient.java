@@ -29,6 +29,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.URI;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -105,6 +106,7 @@ public final class ChatClient implements AutoCloseable {
   private final long epochMicrosAtBase;
   private final long nanosAtBase;
   private volatile boolean closed;
+  private final java.util.Set<Exchange> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** A client with one event-loop thread per available processor. */
   public ChatClient(ChatEndpoint endpoint) {
@@ -171,6 +173,8 @@ public final class ChatClient implements AutoCloseable {
     long sendNanos = System.nanoTime();
     Exchange exchange = new Exchange(this, request, TraceIds.fresh(), sendNanos, epochMicros(sendNanos),
         scheduleLagNanos);
+    inFlight.add(exchange);
+    exchange.future().whenComplete((r, e) -> inFlight.remove(exchange));
     if (closed) {
       exchange.failEarly(Outcome.CONNECT_ERROR, "client is closed");
     } else if (transport.unusable() != null) {
@@ -262,6 +266,11 @@ public final class ChatClient implements AutoCloseable {
     controlGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     controlGroup.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    // A request whose connect, queued start or timeout died with the event loops would never answer its
+    // caller (a Gatling user then waits forever and the run hangs): end each one still open as broken.
+    for (Exchange exchange : List.copyOf(inFlight)) {
+      exchange.failEarly(Outcome.BROKEN_STREAM, "the client was closed while the request was in flight");
+    }
   }
 
   @Override
