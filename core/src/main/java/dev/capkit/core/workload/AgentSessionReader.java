@@ -1,6 +1,5 @@
 package dev.capkit.core.workload;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.capkit.core.scenario.ScenarioException;
@@ -10,9 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Reads recorded phone-agent sessions, format {@code capkit-sessions-v1}.
@@ -44,7 +41,7 @@ public final class AgentSessionReader {
   public static final int DEFAULT_MAX_TOKENS = 3000;
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> FIELDS = Set.of("task", "screenshot", "prompt", "think_ms", "max_tokens");
+  private static final List<String> FIELDS = List.of("task", "screenshot", "prompt", "think_ms", "max_tokens");
 
   private AgentSessionReader() {}
 
@@ -98,22 +95,6 @@ public final class AgentSessionReader {
   }
 
   static JsonNode object(String line, String source) {
-    JsonNode node;
-    try {
-      node = JSON.readTree(line);
-    } catch (JsonProcessingException e) {
-      throw new ScenarioException(source, "", "not valid JSON: " + e.getOriginalMessage());
-    }
-    if (node == null || !node.isObject()) {
-      throw new ScenarioException(source, "", "expected a JSON object per line");
-    }
-    for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!FIELDS.contains(name)) {
-        throw new ScenarioException(source, name, "unknown field (" + FORMAT + " has " + String.join(", ",
-            List.of("task", "screenshot", "prompt", "think_ms", "max_tokens")) + ")");
-      }
-    }
-    return node;
+    return JsonLineObject.read(line, source, FORMAT, FIELDS);
   }
 }

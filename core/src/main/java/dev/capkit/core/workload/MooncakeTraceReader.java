@@ -1,6 +1,5 @@
 package dev.capkit.core.workload;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.capkit.core.scenario.ScenarioException;
@@ -10,9 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Reads a Mooncake trace, format {@code mooncake-v1}: the public trace format of the Mooncake
@@ -44,7 +41,7 @@ public final class MooncakeTraceReader {
   public static final String FORMAT = "mooncake-v1";
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> FIELDS = Set.of("timestamp", "input_length", "output_length", "hash_ids");
+  private static final List<String> FIELDS = List.of("timestamp", "input_length", "output_length", "hash_ids");
 
   private MooncakeTraceReader() {}
 
@@ -84,23 +81,7 @@ public final class MooncakeTraceReader {
   }
 
   private static JsonNode parse(String line, String source) {
-    JsonNode node;
-    try {
-      node = JSON.readTree(line);
-    } catch (JsonProcessingException e) {
-      throw new ScenarioException(source, "", "not valid JSON: " + e.getOriginalMessage());
-    }
-    if (node == null || !node.isObject()) {
-      throw new ScenarioException(source, "", "expected a JSON object per line");
-    }
-    for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!FIELDS.contains(name)) {
-        throw new ScenarioException(source, name, "unknown field (" + FORMAT
-            + " has timestamp, input_length, output_length, hash_ids)");
-      }
-    }
-    return node;
+    return JsonLineObject.read(line, source, FORMAT, FIELDS);
   }
 
   private static long[] hashIds(JsonNode node, int input, String source) {
