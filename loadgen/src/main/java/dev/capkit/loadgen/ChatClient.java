@@ -175,7 +175,7 @@ public final class ChatClient implements AutoCloseable {
         scheduleLagNanos);
     inFlight.add(exchange);
     exchange.future().whenComplete((r, e) -> inFlight.remove(exchange));
-    if (closed) {
+    if (closed || group.isShuttingDown()) {
       exchange.failEarly(Outcome.CONNECT_ERROR, "client is closed");
     } else if (transport.unusable() != null) {
       exchange.failEarly(Outcome.CONNECT_ERROR, transport.unusable());
@@ -266,8 +266,10 @@ public final class ChatClient implements AutoCloseable {
     controlGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     controlGroup.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
-    // A request whose connect, queued start or timeout died with the event loops would never answer its
-    // caller (a Gatling user then waits forever and the run hangs): end each one still open as broken.
+    // A send racing this close can connect on a terminated event loop: Netty then cannot run the connect
+    // listener ("Failed to submit a listener notification task") and the request would never answer its
+    // caller (a Gatling user waits forever and the run hangs; ChatClientCloseTest reproduces it). Every
+    // send registers in inFlight before it reads `closed`, so each such request is in the set here.
     for (Exchange exchange : List.copyOf(inFlight)) {
       exchange.failEarly(Outcome.BROKEN_STREAM, "the client was closed while the request was in flight");
     }
