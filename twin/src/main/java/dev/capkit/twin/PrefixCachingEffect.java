@@ -27,9 +27,9 @@ public record PrefixCachingEffect(ServingPlan plan, double ttftOff, double ttftO
 
   public static PrefixCachingEffect of(ServingPlan on, long seed) {
     ServingPlan off = new ServingPlan(on.tier(), on.gpu(), on.model(), on.dtype(), on.serving().withPrefixCaching(false),
-        on.budget(), on.coefficients());
+        on.budget(), on.coefficients(), on.answers());
     ServingPlan cached = new ServingPlan(on.tier(), on.gpu(), on.model(), on.dtype(), on.serving().withPrefixCaching(true),
-        on.budget(), on.coefficients());
+        on.budget(), on.coefficients(), on.answers());
     return new PrefixCachingEffect(cached, secondStepTtft(off, seed), secondStepTtft(cached, seed),
         sessionTtft(off, seed), sessionTtft(cached, seed),
         CapacityPredictions.of(off, seed).sustainableStepsPerSecond(),

@@ -21,7 +21,7 @@ public final class PromptAdmission {
   public PromptAdmission(ServingPlan plan, long seed) {
     this.plan = plan;
     this.imageRule = plan.imageRule();
-    this.answers = new AnswerGenerator(seed);
+    this.answers = new AnswerGenerator(seed, plan.answers());
   }
 
   /** Width and height of one image in pixels. */

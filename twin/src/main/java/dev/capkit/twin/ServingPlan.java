@@ -1,5 +1,6 @@
 package dev.capkit.twin;
 
+import dev.capkit.twin.answers.AnswerLength;
 import dev.capkit.twin.catalog.Catalog;
 import dev.capkit.twin.catalog.GpuSpec;
 import dev.capkit.twin.catalog.ModelArchitecture;
@@ -31,7 +32,27 @@ import java.util.List;
  */
 public record ServingPlan(
     TierSpec tier, GpuSpec gpu, ModelArchitecture model, Dtype dtype, ServingConfig serving, KvCacheBudget budget,
-    TwinCoefficients coefficients) {
+    TwinCoefficients coefficients, AnswerLength answers) {
+
+  public ServingPlan {
+    java.util.Objects.requireNonNull(answers, "answers");
+  }
+
+  /** A plan whose answers have the model's own (estimated) lengths ({@link AnswerLength#MODEL}). */
+  public ServingPlan(TierSpec tier, GpuSpec gpu, ModelArchitecture model, Dtype dtype, ServingConfig serving,
+      KvCacheBudget budget, TwinCoefficients coefficients) {
+    this(tier, gpu, model, dtype, serving, budget, coefficients, AnswerLength.MODEL);
+  }
+
+  /** The same plan with another answer-length model (e.g. {@code fill-max-tokens} for capkit's generated llama.cpp model). */
+  public ServingPlan withAnswers(AnswerLength value) {
+    return new ServingPlan(tier, gpu, model, dtype, serving, budget, coefficients, value);
+  }
+
+  /** The same plan with other timing coefficients. */
+  public ServingPlan withCoefficients(TwinCoefficients value) {
+    return new ServingPlan(tier, gpu, model, dtype, serving, budget, value, answers);
+  }
 
   /** Resolves with the catalog's coefficients for the tier's GPU. */
   public static ServingPlan resolve(Catalog catalog, String tierId, String modelId, Dtype dtype, int maxNumSeqs)
@@ -129,11 +150,11 @@ public record ServingPlan(
   /** One line: tier, GPU, dtype, KV capacity, and where the timing coefficients come from. */
   public String summary() {
     return String.format("%s (%s%s %.0f GiB, %d vCPU) serving %s in %s%s: KV cache %,d tokens (%,d blocks of %d), max_num_seqs %d,"
-        + " max_model_len %d, gpu_memory_utilization %s; timing coefficients: %s",
+        + " max_model_len %d, gpu_memory_utilization %s%s; timing coefficients: %s",
         tier.id(), tier.gpuCount() > 1 ? tier.gpuCount() + "x " : "", gpu.id(), gpu.vramGib(), tier.vcpu(), model.servedModelName(),
         dtype.key(), serving.tensorParallelSize() > 1 ? " (tensor_parallel_size " + serving.tensorParallelSize() + ", "
             + tier.interconnect().kind() + ")" : "",
         budget.tokens(), budget.numBlocks(), serving.blockSize(), serving.maxNumSeqs(), serving.maxModelLen(),
-        serving.gpuMemoryUtilization(), coefficients.source());
+        serving.gpuMemoryUtilization(), answers == AnswerLength.MODEL ? "" : ", answers " + answers.key(), coefficients.source());
   }
 }

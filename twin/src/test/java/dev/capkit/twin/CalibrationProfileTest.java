@@ -76,4 +76,32 @@ class CalibrationProfileTest {
     e = assertThrows(CatalogException.class, () -> CalibrationProfile.read(f));
     assertTrue(e.getMessage().contains("format: expected \"capkit.calibration/1\", got \"capkit.calibration/2\""), e.getMessage());
   }
+
+  @Test
+  void optionalAnswersServingAndFitReadAndWriteBack() throws Exception {
+    Path golden = Path.of("src/test/resources/calibration/profile-v1-fit.json");
+    CalibrationProfile p = CalibrationProfile.read(golden);
+    assertEquals(dev.capkit.twin.answers.AnswerLength.FILL_MAX_TOKENS, p.answers());
+    assertEquals(4, p.servingKnobs().maxNumSeqs());
+    assertEquals(0.062, p.fit().medianAbsError());
+    assertEquals(24, p.fit().figures());
+    assertTrue(p.describe().endsWith("fit error median 6.2%, max 21.0% over 24 figures"), p.describe());
+    assertEquals(Files.readString(golden), p.toJson());
+    assertEquals(null, CalibrationProfile.read(GOLDEN).answers(), "a file without the field states no answer model");
+  }
+
+  @Test
+  void badOptionalFieldsNameFileFieldAndValue(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("p.json");
+    String head = "{\"format\":\"capkit.calibration/1\",\"name\":\"x\",\"coefficients\":{},";
+    Files.writeString(f, head + "\"answers\":\"fill\"}");
+    CatalogException e = assertThrows(CatalogException.class, () -> CalibrationProfile.read(f));
+    assertTrue(e.getMessage().contains("p.json: answers: expected model or fill-max-tokens, got \"fill\""), e.getMessage());
+    Files.writeString(f, head + "\"serving\":{\"max_num_seqs\":\"0\"}}");
+    e = assertThrows(CatalogException.class, () -> CalibrationProfile.read(f));
+    assertTrue(e.getMessage().contains("p.json: serving: max_num_seqs"), e.getMessage());
+    Files.writeString(f, head + "\"fit\":{\"median_abs_error\":-1,\"max_abs_error\":0,\"figures\":3}}");
+    e = assertThrows(CatalogException.class, () -> CalibrationProfile.read(f));
+    assertTrue(e.getMessage().contains("p.json: fit.median_abs_error: expected a number >= 0, got -1"), e.getMessage());
+  }
 }

@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
  *
  * <pre>{@code
  * Answer a = new AnswerGenerator(42).answer("req-7", true, 3000); // ~50 tokens, finish_reason "stop"
+ * Answer b = new AnswerGenerator(42, AnswerLength.FILL_MAX_TOKENS).answer("req-7", false, 64); // 64 tokens, "length"
  * }</pre>
  */
 public final class AnswerGenerator {
@@ -34,9 +35,17 @@ public final class AnswerGenerator {
   static final double CHAT_SIGMA = 0.7;
 
   private final long seed;
+  private final AnswerLength length;
 
+  /** Answers of the model's own (estimated) lengths. */
   public AnswerGenerator(long seed) {
+    this(seed, AnswerLength.MODEL);
+  }
+
+  /** @param length how long answers are: the model's own lengths, or always {@code maxTokens} */
+  public AnswerGenerator(long seed, AnswerLength length) {
     this.seed = seed;
+    this.length = length;
   }
 
   /**
@@ -47,6 +56,10 @@ public final class AnswerGenerator {
   public Answer answer(String requestKey, boolean phoneStep, int maxTokens) {
     SplittableRandom rnd = new SplittableRandom(mix(seed, requestKey));
     List<String> pieces = new ArrayList<>();
+    if (length == AnswerLength.FILL_MAX_TOKENS) {
+      appendWords(rnd, pieces, maxTokens);
+      return new Answer(pieces, "length");
+    }
     if (phoneStep) {
       int thought = (int) Math.max(4, Math.min(400, logNormal(rnd, THOUGHT_MEDIAN, THOUGHT_SIGMA)));
       appendWords(rnd, pieces, thought);

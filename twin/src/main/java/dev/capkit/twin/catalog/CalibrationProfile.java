@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.capkit.twin.answers.AnswerLength;
 import dev.capkit.twin.physics.TwinCoefficients;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,9 +36,23 @@ import java.util.Map;
  *     "host_request_ms": 2.0,                  // ms of API-server CPU per request (>= 0)
  *     "image_preprocess_ms_per_megapixel": 9,  // ms of API-server CPU per input megapixel (>= 0)
  *     "detokenize_us_per_token": 20            // us of API-server CPU per output token (>= 0)
+ *   },
+ *   "answers": "fill-max-tokens",              // optional: the engine's answer lengths, model | fill-max-tokens
+ *                                              //   (dev.capkit.twin.answers.AnswerLength); omit: not stated (model)
+ *   "serving": {"max_num_seqs": "4"},          // optional: scheduler limits seen on the calibrated engine, vLLM's
+ *                                              //   knob names (VllmKnobs.NAMES) -> value as text; applied under any
+ *                                              //   knobs the user sets explicitly
+ *   "fit": {                                   // optional: how well the coefficients reproduce the measurement
+ *     "median_abs_error": 0.062,               //   median over figures of |fitted / measured - 1| (fraction, >= 0)
+ *     "max_abs_error": 0.21,                   //   largest such error
+ *     "figures": 24,                           //   number of figures fitted (steps x request kinds x statistics)
+ *     "rows": [ {"run": "...", "step": "...", "kind": "chat", "figure": "ttft.p50",
+ *                "measured_ms": 812.0, "fitted_ms": 790.1, "error": -0.027} ]   // optional, kept as written
  *   }
  * }
  * }</pre>
+ * {@code answers}, {@code serving} and {@code fit} were added without a version change (a
+ * {@code capkit.calibration/1} file without them reads as before).
  * Each value is a bare number or {@code {"value": n, "source": "..."}} (the source is kept and
  * written back). Unknown coefficient names, a wrong format string or an out-of-range value are
  * refused with a {@link CatalogException} naming file, field and value.
@@ -55,7 +70,26 @@ import java.util.Map;
  */
 public record CalibrationProfile(
     String name, String gpu, String created, String about, Map<String, Double> values, Map<String, String> sources,
-    String origin) {
+    String origin, AnswerLength answers, Map<String, String> serving, Fit fit) {
+
+  /**
+   * How well the profile's coefficients reproduce the runs it was fitted on.
+   *
+   * @param rows the per-figure table as written ({@code fit.rows}, kept verbatim), or null
+   */
+  public record Fit(double medianAbsError, double maxAbsError, int figures, JsonNode rows) {
+    /** One line, e.g. {@code fit error median 6.2%, max 21.0% over 24 figures}. */
+    public String describe() {
+      return String.format(java.util.Locale.ROOT, "fit error median %.1f%%, max %.1f%% over %d figures",
+          medianAbsError * 100, maxAbsError * 100, figures);
+    }
+  }
+
+  /** A profile without answer model, scheduler limits or fit summary. */
+  public CalibrationProfile(String name, String gpu, String created, String about, Map<String, Double> values,
+      Map<String, String> sources, String origin) {
+    this(name, gpu, created, about, values, sources, origin, null, Map.of(), null);
+  }
 
   public static final String FORMAT = "capkit.calibration/1";
   /** The coefficient names a profile may set, in the order they are written. */
@@ -74,6 +108,27 @@ public record CalibrationProfile(
     }
     values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
+    serving = Collections.unmodifiableMap(new LinkedHashMap<>(serving == null ? Map.of() : serving));
+    try {
+      VllmKnobs.fromMap(serving);
+    } catch (IllegalArgumentException e) {
+      throw new CatalogException(origin + ": serving: " + e.getMessage(), e);
+    }
+  }
+
+  /** The scheduler limits seen ({@code serving}) as knobs; {@link VllmKnobs#NONE} when none. */
+  public VllmKnobs servingKnobs() {
+    return VllmKnobs.fromMap(serving);
+  }
+
+  /** The answer-length model the profile states, or {@code fallback} when it states none. */
+  public AnswerLength answersOr(AnswerLength fallback) {
+    return answers == null ? fallback : answers;
+  }
+
+  /** One line naming the profile, its origin and its fit error, quoted next to predictions made with it. */
+  public String describe() {
+    return "calibration profile '" + name + "' (" + origin + ")" + (fit == null ? ", fit error not stated" : ", " + fit.describe());
   }
 
   /** Reads and validates a profile file. */
@@ -113,8 +168,36 @@ public record CalibrationProfile(
         sources.put(key, source.asText());
       }
     }
+    AnswerLength answers = null;
+    if (root.hasNonNull("answers")) {
+      try {
+        answers = AnswerLength.parse(root.get("answers").asText());
+      } catch (IllegalArgumentException e) {
+        throw node.error("answers", "expected model or fill-max-tokens", root.get("answers"));
+      }
+    }
+    Map<String, String> serving = new LinkedHashMap<>();
+    if (root.hasNonNull("serving")) {
+      if (!root.get("serving").isObject()) {
+        throw node.error("serving", "expected an object of vLLM knob names", root.get("serving"));
+      }
+      root.get("serving").fields().forEachRemaining(f -> serving.put(f.getKey(), f.getValue().asText()));
+    }
     return new CalibrationProfile(node.text("name"), optionalText(root, "gpu"), optionalText(root, "created"),
-        optionalText(root, "about"), values, sources, where);
+        optionalText(root, "about"), values, sources, where, answers, serving, readFit(node, root));
+  }
+
+  private static Fit readFit(CatalogNode node, JsonNode root) {
+    if (!root.hasNonNull("fit")) {
+      return null;
+    }
+    CatalogNode fit = node.child("fit");
+    JsonNode f = root.get("fit");
+    JsonNode figures = f.get("figures");
+    if (figures == null || !figures.canConvertToInt() || figures.asInt() < 1) {
+      throw fit.error("figures", "expected an integer >= 1", figures);
+    }
+    return new Fit(fit.nonNegative("median_abs_error"), fit.nonNegative("max_abs_error"), figures.asInt(), f.get("rows"));
   }
 
   /**
@@ -164,6 +247,22 @@ public record CalibrationProfile(
         c.putObject(key).put("value", v).put("source", sources.get(key));
       } else {
         c.put(key, v);
+      }
+    }
+    if (answers != null) {
+      root.put("answers", answers.key());
+    }
+    if (!serving.isEmpty()) {
+      ObjectNode sv = root.putObject("serving");
+      serving.forEach(sv::put);
+    }
+    if (fit != null) {
+      ObjectNode f = root.putObject("fit");
+      f.put("median_abs_error", fit.medianAbsError());
+      f.put("max_abs_error", fit.maxAbsError());
+      f.put("figures", fit.figures());
+      if (fit.rows() != null) {
+        f.set("rows", fit.rows());
       }
     }
     try {
