@@ -40,6 +40,9 @@ public final class CapkitCli {
     COMMANDS.put("engine", new Entry(
         "a real engine: llama.cpp (continuous batching) on a generated or given GGUF model, OpenAI-compatible, llama.cpp /metrics",
         dev.capkit.llamacpp.LlamaCppEngineMain::run));
+    COMMANDS.put("roofline", new Entry(
+        "measure this CPU (FMA FLOP/s, memory bandwidth) and print a gpus.json entry: the \"GPU\" of the llama.cpp engine",
+        dev.capkit.llamacpp.host.HostRooflineMain::run));
     COMMANDS.put("netem", new Entry(
         "latency and fault injecting TCP proxy with a toxiproxy-compatible API (network profiles)",
         dev.capkit.netem.NetemMain::run));

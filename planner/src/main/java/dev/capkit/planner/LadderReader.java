@@ -30,6 +30,9 @@ import dev.capkit.planner.capacity.LatencyQuantiles;
  * }</pre>
  */
 public final class LadderReader {
+  /** The tier a run against a remote target records when no {@code -Dcapkit.tier} was given. */
+  static final String UNLABELLED = "unlabelled";
+
   private LadderReader() {}
 
   /** What the runs hold: ladders per tier, the (single) scenario, warnings for the plan. */
@@ -135,6 +138,10 @@ public final class LadderReader {
     if (m.target() == null || m.target().tier() == null || m.target().tier().isBlank()) {
       throw new PlanException(file + ": field 'target.tier' is empty: the planner needs to know which tier was measured"
           + " (re-run with -Dcapkit.tier=<id>)");
+    }
+    if (UNLABELLED.equals(m.target().tier()) && !catalog.tiers().containsKey(UNLABELLED)) {
+      throw new PlanException(file + ": field 'target.tier' is '" + UNLABELLED + "': the run was not told which tier it measured;"
+          + " re-run with -Dcapkit.tier=<id> (tiers.json knows: " + String.join(", ", catalog.tiers().keySet()) + ")");
     }
     try {
       catalog.tier(m.target().tier());

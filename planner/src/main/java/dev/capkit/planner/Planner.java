@@ -109,7 +109,31 @@ public final class Planner {
     List<String> runIds = read.runs().stream().map(r -> r.manifest().runId()).toList();
     // Prometheus history is a real serving process's; the runs' own samples are modelled when the runs were emulated.
     String samplesBasis = historySamples != null ? PodResources.MEASURED : samplesBasis(read.ladders());
-    return plan(read.ladders(), read.runs().get(0).manifest().scenario(), runIds, samples, samplesBasis, catalog, options, warnings);
+    return plan(read.ladders(), read.runs().get(0).manifest().scenario(), servedModel(read.runs()), runIds, samples, samplesBasis,
+        catalog, options, warnings);
+  }
+
+  /**
+   * The model the runs' target served: run.json's {@code target.served.model} (what the endpoint
+   * answered for), else {@code target.model}, else {@code scenario.model}. Runs of different models
+   * cannot share one plan.
+   */
+  static String servedModel(List<RunReader.Run> runs) {
+    String first = null;
+    Path firstFile = null;
+    for (RunReader.Run run : runs) {
+      var m = run.manifest();
+      String name = m.target() != null && m.target().served().get("model") != null ? m.target().served().get("model")
+          : m.target() != null && m.target().model() != null ? m.target().model() : m.scenario().model();
+      if (first == null) {
+        first = name;
+        firstFile = run.folder().resolve("run.json");
+      } else if (!first.equals(name)) {
+        throw new PlanException(run.folder().resolve("run.json") + ": field 'target.served.model' is '" + name + "' but " + firstFile
+            + " served '" + first + "': plan runs of one model at a time");
+      }
+    }
+    return first;
   }
 
   /**
@@ -132,27 +156,34 @@ public final class Planner {
   /** Plans from ladders already read (tests and the benchmark call this with synthetic ladders). */
   public static PlanResult plan(List<TierLadder> measured, ScenarioInfo scenario, List<String> runIds, List<ServerSample> samples,
       Catalog catalog, PlanOptions options, List<String> warningsSoFar) {
-    return plan(measured, scenario, runIds, samples, samplesBasis(measured), catalog, options, warningsSoFar);
+    return plan(measured, scenario, scenario.model(), runIds, samples, samplesBasis(measured), catalog, options, warningsSoFar);
   }
 
   /** As above; {@code samplesBasis} says whether the server samples are measured or the emulator's modelled ones. */
-  static PlanResult plan(List<TierLadder> measured, ScenarioInfo scenario, List<String> runIds, List<ServerSample> samples,
-      String samplesBasis, Catalog catalog, PlanOptions options, List<String> warningsSoFar) {
+  static PlanResult plan(List<TierLadder> measured, ScenarioInfo scenario, String servedModel, List<String> runIds,
+      List<ServerSample> samples, String samplesBasis, Catalog catalog, PlanOptions options, List<String> warningsSoFar) {
     List<String> warnings = new ArrayList<>(warningsSoFar);
     Statistics stats = Statistics.standard();
     List<SloTarget> slos = options.slos().isEmpty() ? SloTarget.fromScenario(scenario, "scenario " + scenario.name()) : options.slos();
     String sloSource = options.slos().isEmpty() ? "scenario " + scenario.name() + " (run.json scenario.slo, maxErrorRate)" : "--slo";
-    ModelArchitecture model = checkedModel(scenario, catalog, options);
+    checkTiers(catalog, options);
+    ModelArchitecture model = catalog.servedModel(servedModel).orElse(null);
+    if (model == null) {
+      warnings.add(unknownModel(servedModel) + "; no tier is predicted and the measured rows' memory fit is not judged");
+    }
     List<TierRecommendation> rows = new ArrayList<>();
     Set<String> covered = new LinkedHashSet<>();
     for (TierLadder ladder : measured) {
-      rows.add(analyze(ladder, 1.0, false, slos, stats, catalog, model, options));
+      rows.add(analyze(ladder, 1.0, false, slos, stats, catalog, model, servedModel, options));
       covered.add(ladder.tierId() + "|" + ladder.dtype());
     }
     Calibration calibration = new Calibration(null, null, Double.NaN, Double.NaN, Double.NaN, false,
         options.predict() ? "undefined, because no tier from a run has a defined sustainable rate to calibrate against"
             : "predictions off");
-    if (options.predict()) {
+    if (options.predict() && model == null) {
+      calibration = new Calibration(null, null, Double.NaN, Double.NaN, Double.NaN, false,
+          "undefined, because " + unknownModel(servedModel) + " (the virtual runs need its architecture)");
+    } else if (options.predict()) {
       TierPredictor predictor = new TierPredictor(scenario, options.seed());
       calibration = calibrate(measured, rows, predictor, slos, stats, catalog, model, options);
       if (!calibration.applied()) {
@@ -166,6 +197,9 @@ public final class Planner {
         }
         if (covered.contains(tier.id() + "|" + dtype)) {
           continue;
+        }
+        if (catalog.gpu(tier.gpuId()).cpu() && !options.tiers().contains(tier.id())) {
+          continue; // a CPU tier (llama.cpp's) is predicted only when asked for by name
         }
         rows.addAll(predictTier(tier, Dtype.parse(dtype), factor, calibration.applied(), predictor, slos, stats, catalog, model,
             options, covered));
@@ -220,8 +254,8 @@ public final class Planner {
     return out;
   }
 
-  /** The model the runs served, and the --tiers ids, checked against the catalog. */
-  private static ModelArchitecture checkedModel(ScenarioInfo scenario, Catalog catalog, PlanOptions options) {
+  /** The --tiers ids, checked against the catalog. */
+  private static void checkTiers(Catalog catalog, PlanOptions options) {
     for (String t : options.tiers()) {
       try {
         catalog.tier(t);
@@ -229,11 +263,13 @@ public final class Planner {
         throw new PlanException("--tiers: " + e.getMessage());
       }
     }
-    try {
-      return catalog.model(scenario.model());
-    } catch (CatalogException e) {
-      throw new PlanException("run.json: field 'scenario.model': " + e.getMessage());
-    }
+  }
+
+  /** Why a served model the catalog does not know gets no memory judgement, and what the catalog would need. */
+  static String unknownModel(String served) {
+    return "VRAM fit NOT judged: the runs served model '" + served + "', which the catalog does not know (models.json has no entry"
+        + " with id or served_model_name '" + served + "'); add one with its architecture (layers, hidden_size, attention_heads,"
+        + " kv_heads, head_dim, intermediate_size, vocab_size, tied_embeddings) to judge memory and predict tiers, or pass --catalog DIR";
   }
 
   private static String recommendationText(TierRecommendation best, PlanOptions options) {
@@ -287,6 +323,12 @@ public final class Planner {
   /** Everything derived from one ladder; {@code factor} scales predicted rates (1 for measured). */
   static TierRecommendation analyze(TierLadder ladder, double factor, boolean calibrated, List<SloTarget> slos, Statistics stats, Catalog catalog,
       ModelArchitecture model, PlanOptions options) {
+    return analyze(ladder, factor, calibrated, slos, stats, catalog, model, model.id(), options);
+  }
+
+  /** As above; {@code model} null when the catalog does not know {@code servedModel} (memory fit then not judged). */
+  static TierRecommendation analyze(TierLadder ladder, double factor, boolean calibrated, List<SloTarget> slos, Statistics stats,
+      Catalog catalog, ModelArchitecture model, String servedModel, PlanOptions options) {
     TierSpec tier = catalog.tier(ladder.tierId());
     GpuSpec gpu = catalog.gpu(tier.gpuId());
     List<LadderPoint> points = ladder.points();
@@ -317,8 +359,9 @@ public final class Planner {
     double tokens = tokensPerRequest(points);
     dev.capkit.twin.catalog.VllmKnobs knobs = (ladder.basis() == Basis.PREDICTED ? options.vllm()
         : dev.capkit.twin.catalog.VllmKnobs.NONE).withTensorParallelSize(tier.gpuCount());
-    VramBudget vram = VramBudget.of(model, gpu, Dtype.parse(ladder.dtype()), catalog.serving(gpu.id()).with(knobs), perReplica, e2e,
-        tokens);
+    VramBudget vram = model == null
+        ? VramBudget.notJudged(gpu, ladder.dtype(), "undefined, because " + unknownModel(servedModel))
+        : VramBudget.of(model, gpu, Dtype.parse(ladder.dtype()), catalog.serving(gpu.id()).with(knobs), perReplica, e2e, tokens);
     double minRate = points.isEmpty() ? Double.NaN : points.get(0).rate() * factor;
     double maxRate = points.isEmpty() ? Double.NaN : points.get(points.size() - 1).rate() * factor;
     return new TierRecommendation(tier.id(), tier.family(), gpu.id(), tier.gpuCount(), gpu.vramGib(), tier.vcpu(), tier.memoryGib(),
@@ -465,7 +508,8 @@ public final class Planner {
     List<TierRecommendation> candidates = new ArrayList<>();
     List<TierRecommendation> out = new ArrayList<>();
     for (TierRecommendation r : rows) {
-      String why = !r.feasible() ? "infeasible: " + r.vram().reason()
+      String why = !r.vram().judged() ? r.vram().reason()
+          : !r.feasible() ? "infeasible: " + r.vram().reason()
           : !r.replicas().defined() ? r.replicas().undefinedReason()
           : Double.isNaN(r.replicas().costPerHour()) ? "price unknown (tiers.json price_per_hour is null)"
           : null;

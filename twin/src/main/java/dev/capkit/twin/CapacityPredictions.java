@@ -70,6 +70,9 @@ public record CapacityPredictions(
     out.append("| tier | GPU | dtype | price/h | KV cache tokens | single-stream tok/s | screenshot TTFT s | max concurrent steps | sustainable steps/s | steps/s per price unit |\n");
     out.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (TierSpec tier : catalog.tiers().values()) {
+      if (catalog.gpu(tier.gpuId()).cpu()) {
+        continue; // a CPU tier is llama.cpp's, not a place to serve AutoGLM-Phone-9B with vLLM
+      }
       for (Dtype dtype : Dtype.values()) {
         String price = tier.hasPrice() ? String.format(Locale.ROOT, "%.2f", tier.pricePerHour()) : "?";
         try {

@@ -36,6 +36,17 @@ public record VramBudget(String dtype, double vramGib, double usableGib, double 
     return reason == null;
   }
 
+  /** False when the plan could not judge memory at all (the served model is not in the catalog). */
+  public boolean judged() {
+    return !Double.isNaN(weightsGib);
+  }
+
+  /** A budget the plan does not judge: the GPU's memory is known, the model's needs are not; {@code reason} says why. */
+  public static VramBudget notJudged(GpuSpec gpu, String dtype, String reason) {
+    return new VramBudget(dtype, gpu.vramGib(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, Double.NaN, Double.NaN, Double.NaN,
+        reason, List.of());
+  }
+
   public static VramBudget of(ModelArchitecture model, GpuSpec gpu, Dtype dtype, ServingConfig serving, double ratePerReplica,
       double meanE2eSeconds, double tokensPerSequence) {
     KvCacheBudget b = KvCacheBudget.of(model, gpu, dtype, serving);

@@ -37,7 +37,7 @@ public final class PlanMarkdown {
       b.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f GB | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
           r.rank() > 0 ? Integer.toString(r.rank()) : "-", r.tierId(),
           r.gpuCount() > 1 ? r.gpuCount() + "x " + r.gpu() + " (TP " + r.gpuCount() + ")" : r.gpu(), r.vramGib(), r.dtype(),
-          r.feasible() ? "yes" : "**no**: " + shorten(r.vram().reason()) + (r.vram().dtypesThatFit().isEmpty() ? ""
+          r.feasible() ? "yes" : !r.vram().judged() ? "not judged: model not in catalog" : "**no**: " + shorten(r.vram().reason()) + (r.vram().dtypesThatFit().isEmpty() ? ""
               : "; fits: " + r.vram().dtypesThatFit().stream().map(s -> s.split(" ")[0]).collect(Collectors.joining(", "))),
           rate(r.sustainable()), r.replicas().defined() ? r.replicas().replicas() + " (" + r.replicas().base() + "+1)" : "-",
           money(r.replicas().costPerHour()), money(r.replicas().costPer1000()),
@@ -119,13 +119,17 @@ public final class PlanMarkdown {
           "lambda %.3g/s, sigma %.3g, kappa %.3g, R^2 %.3f, peak %s req/s at %s in flight", r.usl().lambda(), r.usl().sigma(),
           r.usl().kappa(), r.usl().rSquared(), fmt(r.usl().peakThroughput()), fmt(r.usl().peakConcurrency()))
           : r.usl().undefinedReason()).append('\n');
-      b.append(String.format(Locale.ROOT, "- VRAM: usable %.1f GiB = weights %.1f + non-KV %.1f + KV room %.1f GiB (%,d tokens); load needs %s%n",
-          r.vram().usableGib(), r.vram().weightsGib(), r.vram().nonKvGib(), r.vram().kvRoomGib(), r.vram().kvRoomTokens(),
-          Double.isNaN(r.vram().kvNeededGib()) ? "unknown (no rate to size for)" : String.format(Locale.ROOT,
-              "%.1f in flight x %,.0f tokens = %.2f GiB KV", r.vram().concurrency(), r.vram().tokensPerSequence(), r.vram().kvNeededGib())));
-      if (!r.feasible()) {
-        b.append("- **does not fit**: ").append(r.vram().reason()).append(r.vram().dtypesThatFit().isEmpty() ? "; no dtype fits"
-            : "; would fit: " + String.join(", ", r.vram().dtypesThatFit())).append('\n');
+      if (!r.vram().judged()) {
+        b.append("- VRAM: ").append(r.vram().reason()).append('\n');
+      } else {
+        b.append(String.format(Locale.ROOT, "- VRAM: usable %.1f GiB = weights %.1f + non-KV %.1f + KV room %.1f GiB (%,d tokens); load needs %s%n",
+            r.vram().usableGib(), r.vram().weightsGib(), r.vram().nonKvGib(), r.vram().kvRoomGib(), r.vram().kvRoomTokens(),
+            Double.isNaN(r.vram().kvNeededGib()) ? "unknown (no rate to size for)" : String.format(Locale.ROOT,
+                "%.1f in flight x %,.0f tokens = %.2f GiB KV", r.vram().concurrency(), r.vram().tokensPerSequence(), r.vram().kvNeededGib())));
+        if (!r.feasible()) {
+          b.append("- **does not fit**: ").append(r.vram().reason()).append(r.vram().dtypesThatFit().isEmpty() ? "; no dtype fits"
+              : "; would fit: " + String.join(", ", r.vram().dtypesThatFit())).append('\n');
+        }
       }
       b.append("- replicas: ").append(r.replicas().defined() ? String.format(Locale.ROOT, "%d (+1) at %s req/s each; Erlang C: %s",
           r.replicas().base(), fmt(r.replicas().perReplicaRate()), r.replicas().erlangNote()) : r.replicas().undefinedReason()).append('\n');

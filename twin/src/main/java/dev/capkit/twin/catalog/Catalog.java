@@ -21,6 +21,12 @@ import java.util.Map;
  *
  * <p>Format (version 1, named in each file's {@code "format"} field, e.g. {@code capkit.catalog.gpus/1}):
  * objects with snake_case fields; every number is either bare or {@code {"value": n, "source": "..."}}.
+ * A GPU may say {@code "device": "cpu"} (a CPU as the GPU of the llama.cpp engine: compute capability
+ * may then be 0; absent means {@code "gpu"}). A model without {@code vision} (and {@code images}) is
+ * text only, its {@code hf_id} optional; {@code text.lm_head_bytes_per_param} (2 or 4, default 2) is the
+ * output projection's stored element size; an optional {@code derived} object ({@code parameters},
+ * {@code kv_bytes_per_token}, {@code weights_bytes}) must agree with the architecture within 0.5%.
+ * Unknown fields (notes, a GPU's {@code measurement} provenance) are ignored.
  *
  * <pre>{@code
  * Catalog catalog = Catalog.load(null);                 // the shipped catalogs
@@ -96,6 +102,21 @@ public record Catalog(
     return lookup(models, id, "model", "models.json");
   }
 
+  /**
+   * The catalog's model that a server answered as {@code name}: the entry whose {@code id} or
+   * {@code served_model_name} is {@code name}; empty when the catalog does not know it.
+   */
+  public java.util.Optional<ModelArchitecture> servedModel(String name) {
+    if (name == null) {
+      return java.util.Optional.empty();
+    }
+    ModelArchitecture byId = models.get(name);
+    if (byId != null) {
+      return java.util.Optional.of(byId);
+    }
+    return models.values().stream().filter(m -> name.equals(m.servedModelName())).findFirst();
+  }
+
   private static <T> T lookup(Map<String, T> map, String id, String what, String file) {
     T value = map.get(id);
     if (value == null) {
@@ -127,31 +148,91 @@ public record Catalog(
   private static Map<String, ModelArchitecture> parseModels(CatalogNode root) {
     Map<String, ModelArchitecture> out = new LinkedHashMap<>();
     for (CatalogNode m : root.array("models")) {
-      CatalogNode text = m.child("text");
-      CatalogNode vision = m.child("vision");
-      CatalogNode images = m.child("images");
-      ModelArchitecture.ImageTokenSpec imageSpec = new ModelArchitecture.ImageTokenSpec(
-          vision.positiveInt("patch_size"), vision.positiveInt("spatial_merge_size"),
-          images.positiveLong("min_pixels"), images.positiveLong("max_pixels"),
-          images.positiveInt("pixels_per_token"), (int) images.nonNegative("extra_tokens_per_image"));
-      ModelArchitecture model = new ModelArchitecture(
-          m.text("id"), m.text("served_model_name"), m.text("hf_id"),
-          text.positiveInt("layers"), text.positiveInt("hidden_size"), text.positiveInt("attention_heads"),
-          text.positiveInt("kv_heads"), text.positiveInt("head_dim"), text.positiveInt("intermediate_size"),
-          text.positiveInt("vocab_size"), text.bool("tied_embeddings"),
-          vision.positiveInt("depth"), vision.positiveInt("hidden_size"),
-          vision.positiveLong("tower_params"), vision.positiveLong("merger_params"), imageSpec);
+      ModelArchitecture model = m.node().has("vision") ? visionModel(m) : textModel(m);
+      checkDerived(m, model);
       out.put(model.id(), model);
     }
     return out;
   }
 
+  /** A vision-language model: {@code text}, {@code vision} and {@code images} objects. */
+  private static ModelArchitecture visionModel(CatalogNode m) {
+    CatalogNode text = m.child("text");
+    CatalogNode vision = m.child("vision");
+    CatalogNode images = m.child("images");
+    ModelArchitecture.ImageTokenSpec imageSpec = new ModelArchitecture.ImageTokenSpec(
+        vision.positiveInt("patch_size"), vision.positiveInt("spatial_merge_size"),
+        images.positiveLong("min_pixels"), images.positiveLong("max_pixels"),
+        images.positiveInt("pixels_per_token"), (int) images.nonNegative("extra_tokens_per_image"));
+    return new ModelArchitecture(
+        m.text("id"), m.text("served_model_name"), m.text("hf_id"),
+        text.positiveInt("layers"), text.positiveInt("hidden_size"), text.positiveInt("attention_heads"),
+        text.positiveInt("kv_heads"), text.positiveInt("head_dim"), text.positiveInt("intermediate_size"),
+        text.positiveInt("vocab_size"), text.bool("tied_embeddings"),
+        vision.positiveInt("depth"), vision.positiveInt("hidden_size"),
+        vision.positiveLong("tower_params"), vision.positiveLong("merger_params"), imageSpec, lmHeadBytes(text));
+  }
+
+  /** A text-only model (no {@code vision}): no vision parameters, images never applied. */
+  private static ModelArchitecture textModel(CatalogNode m) {
+    CatalogNode text = m.child("text");
+    return new ModelArchitecture(
+        m.text("id"), m.text("served_model_name"), m.node().has("hf_id") ? m.text("hf_id") : m.text("id"),
+        text.positiveInt("layers"), text.positiveInt("hidden_size"), text.positiveInt("attention_heads"),
+        text.positiveInt("kv_heads"), text.positiveInt("head_dim"), text.positiveInt("intermediate_size"),
+        text.positiveInt("vocab_size"), text.bool("tied_embeddings"), 0, 0, 0, 0, ModelArchitecture.NO_IMAGES, lmHeadBytes(text));
+  }
+
+  /** {@code text.lm_head_bytes_per_param}: 2 (16-bit, the default) or 4 (F32). */
+  private static double lmHeadBytes(CatalogNode text) {
+    if (!text.node().has("lm_head_bytes_per_param")) {
+      return 2.0;
+    }
+    double b = text.positive("lm_head_bytes_per_param");
+    if (b != 2 && b != 4) {
+      throw text.error("lm_head_bytes_per_param", "expected 2 (16-bit) or 4 (F32)", text.node().get("lm_head_bytes_per_param"));
+    }
+    return b;
+  }
+
+  /**
+   * An optional {@code derived} object states figures that follow from the architecture
+   * ({@code kv_bytes_per_token} with a 16-bit KV cache, {@code weights_bytes} as stored in 16 bits,
+   * {@code parameters}); each stated one must agree with what the catalog computes from the
+   * architecture fields (within 0.5%: normalization vectors and biases are not modelled), so a typo
+   * in a shape field cannot pass unnoticed.
+   */
+  private static void checkDerived(CatalogNode m, ModelArchitecture model) {
+    if (!m.node().has("derived")) {
+      return;
+    }
+    CatalogNode d = m.child("derived");
+    agree(d, "kv_bytes_per_token", model.kvBytesPerToken(dev.capkit.twin.physics.Dtype.HALF_BYTES));
+    agree(d, "weights_bytes", dev.capkit.twin.physics.Dtype.BF16.weightBytes(model));
+    agree(d, "parameters", model.storedParams());
+  }
+
+  private static void agree(CatalogNode d, String field, double computed) {
+    if (!d.node().has(field)) {
+      return;
+    }
+    double stated = d.positive(field);
+    if (Math.abs(stated - computed) > 0.005 * computed) {
+      throw d.error(field, String.format(java.util.Locale.ROOT, "expected %.0f as the architecture fields give (within 0.5%%)",
+          computed), d.node().get(field));
+    }
+  }
+
   private static Map<String, GpuSpec> parseGpus(CatalogNode root) {
     Map<String, GpuSpec> out = new LinkedHashMap<>();
     for (CatalogNode g : root.array("gpus")) {
+      String device = g.node().has("device") ? g.text("device") : GpuSpec.GPU;
+      if (!device.equals(GpuSpec.GPU) && !device.equals(GpuSpec.CPU)) {
+        throw g.error("device", "expected \"gpu\" or \"cpu\"", g.node().get("device"));
+      }
       GpuSpec gpu = new GpuSpec(g.text("id"), g.text("name"), g.positive("vram_gib"), g.positive("mem_bandwidth_gbps"),
           g.positive("fp16_tflops"), g.nonNegative("bf16_tflops"), g.nonNegative("fp8_tflops"),
-          g.positive("compute_capability"));
+          device.equals(GpuSpec.CPU) ? g.nonNegative("compute_capability") : g.positive("compute_capability"), device);
       out.put(gpu.id(), gpu);
     }
     return out;

@@ -10,6 +10,11 @@ package dev.capkit.twin.catalog;
  * ModelArchitecture m = catalog.model("autoglm-phone-9b");
  * long kvBytes = m.kvBytesPerToken(2); // 40,960 B per token in BF16
  * }</pre>
+ *
+ * <p>A text-only model (no {@code vision} in {@code models.json}, e.g. capkit's generated llama.cpp
+ * model) has zero vision parameters and {@link #NO_IMAGES}. {@code lmHeadBytesPerParam} is the
+ * output projection's element size as stored: 2 for 16-bit checkpoints, 4 where it is kept in F32
+ * (capkit's generated GGUF).
  */
 public record ModelArchitecture(
     String id,
@@ -27,7 +32,24 @@ public record ModelArchitecture(
     int visionHidden,
     long visionTowerParams,
     long visionMergerParams,
-    ImageTokenSpec images) {
+    ImageTokenSpec images,
+    double lmHeadBytesPerParam) {
+
+  /** The image rule of a model without a vision tower: never applied (text chats only). */
+  public static final ImageTokenSpec NO_IMAGES = new ImageTokenSpec(1, 1, 1, 1, 1, 0);
+
+  /** A model whose output projection is stored 16-bit, like the rest of its unquantized weights. */
+  public ModelArchitecture(String id, String servedModelName, String hfId, int layers, int hiddenSize, int attentionHeads,
+      int kvHeads, int headDim, int intermediateSize, int vocabSize, boolean tiedEmbeddings, int visionDepth, int visionHidden,
+      long visionTowerParams, long visionMergerParams, ImageTokenSpec images) {
+    this(id, servedModelName, hfId, layers, hiddenSize, attentionHeads, kvHeads, headDim, intermediateSize, vocabSize,
+        tiedEmbeddings, visionDepth, visionHidden, visionTowerParams, visionMergerParams, images, 2.0);
+  }
+
+  /** True when the model has a vision tower (it accepts images). */
+  public boolean hasVision() {
+    return visionTowerParams + visionMergerParams > 0;
+  }
 
   /** Image-token rule inputs (GLM-4.1V processor). */
   public record ImageTokenSpec(

@@ -47,13 +47,14 @@ public enum Dtype {
 
   /** Bytes of all stored weights. */
   public double weightBytes(ModelArchitecture m) {
-    double unquantized = m.embeddingParams() + (m.tiedEmbeddings() ? 0 : m.lmHeadParams()) + m.visionParams();
-    return m.decoderLinearParams() * bytesPerLinearWeight + unquantized * HALF_BYTES;
+    double unquantized = m.embeddingParams() + m.visionParams();
+    double lmHead = m.tiedEmbeddings() ? 0 : m.lmHeadParams() * m.lmHeadBytesPerParam();
+    return m.decoderLinearParams() * bytesPerLinearWeight + unquantized * HALF_BYTES + lmHead;
   }
 
   /** Bytes read by one decoder pass: every linear weight plus lm_head (embedding rows read are negligible). */
   public double decoderPassBytes(ModelArchitecture m) {
-    return m.decoderLinearParams() * bytesPerLinearWeight + (double) m.lmHeadParams() * HALF_BYTES;
+    return m.decoderLinearParams() * bytesPerLinearWeight + (double) m.lmHeadParams() * m.lmHeadBytesPerParam();
   }
 
   /** Why this GPU cannot run this dtype in vLLM, or null when it can. */
