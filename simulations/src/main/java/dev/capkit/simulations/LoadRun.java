@@ -34,10 +34,11 @@ public final class LoadRun {
   private static final long GRACE_NANOS = 2_000_000_000L;
 
   private final Scenario scenario;
+  /** Steps planned so far: all of them for a ladder, one more per probe for a capacity search. */
   private final List<StepPlan> steps;
   private final RunWriter writer;
   private final PrintStream out;
-  private final long[] expectedPerStep;
+  private final StepSequence sequence;
   private final AtomicLongArray registered;
   private final AtomicLongArray finished;
   private final StepRecorder[] recorders;
@@ -62,16 +63,28 @@ public final class LoadRun {
    * @param networkApplied  whether steps' network profiles are really injected (netem in the path)
    */
   public LoadRun(Scenario scenario, RunWriter writer, PrintStream out, long[] expectedPerStep, boolean networkApplied) {
+    this(scenario, writer, out, StepSequence.fixed(scenario.steps(), expectedPerStep), scenario.steps().size(), networkApplied);
+  }
+
+  /**
+   * A run whose steps come from {@code sequence} as it goes (a capacity search's probes): each step
+   * the sequence returns is added to run.json's planned steps before its window opens.
+   *
+   * @param maxSteps most steps the sequence may return
+   */
+  public LoadRun(Scenario scenario, RunWriter writer, PrintStream out, StepSequence sequence, int maxSteps,
+      boolean networkApplied) {
     this.networkApplied = networkApplied;
     this.scenario = scenario;
-    this.steps = scenario.steps();
+    this.steps = new java.util.concurrent.CopyOnWriteArrayList<>(scenario.searches() ? List.of() : scenario.steps());
     this.writer = writer;
     this.out = out;
-    this.expectedPerStep = expectedPerStep;
-    this.registered = new AtomicLongArray(steps.size());
-    this.finished = new AtomicLongArray(steps.size());
-    this.recorders = new StepRecorder[steps.size()];
-    this.leadInNanos = scenario.load().leadIn().toNanos();
+    this.sequence = sequence;
+    this.registered = new AtomicLongArray(maxSteps);
+    this.finished = new AtomicLongArray(maxSteps);
+    this.recorders = new StepRecorder[maxSteps];
+    // a search warms up before each probe instead (unrecorded, at the probe's rate)
+    this.leadInNanos = scenario.searches() ? 0 : scenario.load().leadIn().toNanos();
   }
 
   /** Sets the run origin (first call wins) and starts the supervisor. Returns the origin in use. */
@@ -195,21 +208,31 @@ public final class LoadRun {
       out.print(StepTable.header(writer.manifest().target().basis()));
       out.flush();
       long totalTimeout = scenario.timeouts().total().toNanos();
-      for (StepPlan step : steps) {
-        long windowEnd = origin.get() + leadInNanos + step.end().toNanos();
-        sleepUntil(origin.get() + leadInNanos + step.start().toNanos());
+      StepSummary closed = null;
+      for (StepPlan step = sequence.next(null); step != null; step = sequence.next(closed)) {
+        if (step.index() >= recorders.length) {
+          throw new IllegalStateException("step " + step.id() + " is past the run's " + recorders.length + " steps");
+        }
+        if (step.index() == steps.size()) {
+          steps.add(step);
+          writer.planStep(step); // run.json lists it as planned before anything of it is recorded
+        }
+        long windowStart = origin.get() + leadInNanos + step.start().toNanos();
+        long windowEnd = windowStart + step.duration().toNanos();
+        sleepUntil(windowStart);
         if (step.index() > 0) {
           onStepStart.accept(step); // step 0's conditions are set before load starts
         }
         recorder(step.index()); // open the logs when the window opens, even if nothing is sent
-        sleepUntil(windowEnd);
-        long deadline = windowEnd + totalTimeout + GRACE_NANOS;
+        long end = sleepUntilOrStopped(windowEnd, step.index());
+        long deadline = end + totalTimeout + GRACE_NANOS;
         while (!drained(step.index()) && System.nanoTime() < deadline) {
           LockSupport.parkNanos(20_000_000L);
         }
         onStepClosing.accept(step.index());
         writer.flush();
-        StepSummary summary = writer.finishStep(recorder(step.index()), step.duration().toNanos() / 1e9,
+        double window = end == windowEnd ? step.duration().toNanos() / 1e9 : (end - windowStart) / 1e9;
+        StepSummary summary = writer.finishStep(recorder(step.index()), window,
             networkApplied || "none".equals(step.network()));
         synchronized (summaries) {
           summaries.add(summary);
@@ -217,6 +240,7 @@ public final class LoadRun {
         out.print(StepTable.row(summary));
         out.flush();
         onStepClosed.accept(summary);
+        closed = summary;
       }
     } catch (IOException e) {
       failure = new UncheckedIOException("writing results failed", e);
@@ -227,10 +251,21 @@ public final class LoadRun {
     }
   }
 
+  /** Sleeps to the window's end, or until the sequence stops the step early; returns when the window ended. */
+  private long sleepUntilOrStopped(long windowEnd, int step) {
+    long now;
+    while ((now = System.nanoTime()) < windowEnd) {
+      if (sequence.stopEarly(step)) {
+        return now;
+      }
+      LockSupport.parkNanos(Math.min(windowEnd - now, 50_000_000L));
+    }
+    return windowEnd;
+  }
+
   private boolean drained(int step) {
     long reg = registered.get(step);
-    boolean allRegistered = expectedPerStep == null || reg >= expectedPerStep[step];
-    return allRegistered && finished.get(step) >= reg;
+    return sequence.allRegistered(step, reg) && finished.get(step) >= reg;
   }
 
   private static void sleepUntil(long nanoTime) {

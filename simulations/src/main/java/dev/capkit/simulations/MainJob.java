@@ -122,8 +122,12 @@ public final class MainJob {
     return c.gate() == 0 ? c.broken() : (c.broken().isEmpty() ? "" : c.broken() + "; ") + "regression gate exit " + c.gate();
   }
 
-  /** Longest a run can take: lead-in, all steps, the last requests' whole timeout, and a minute of slack. */
+  /** Longest a run can take (a search: its budget and a drain): lead-in, all steps, the last requests' whole timeout, and a minute of slack. */
   public Duration maxRunTime() {
+    if (setup.scenario().searches()) { // the search stops before a probe would pass its budget; the last one drains
+      return Duration.ofMillis(Math.round(setup.scenario().search().budgetSeconds() * 1000))
+          .plus(setup.scenario().timeouts().total()).plusSeconds(120);
+    }
     return setup.scenario().load().leadIn().plus(setup.scenario().loadDuration()).plus(setup.scenario().timeouts().total())
         .plusSeconds(60);
   }

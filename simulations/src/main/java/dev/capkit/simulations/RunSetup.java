@@ -1,5 +1,6 @@
 package dev.capkit.simulations;
 
+import dev.capkit.core.results.RunLayout;
 import dev.capkit.core.results.RunManifest;
 import dev.capkit.core.results.RunReader;
 import dev.capkit.core.results.RunWriter;
@@ -52,6 +53,7 @@ public final class RunSetup implements AutoCloseable {
   private final LoadRun run;
   private final ArrivalSchedule schedule;
   private final RequestSource source;
+  private ProbeDispatcher dispatcher;
   private dev.capkit.loadgen.live.MetricsEndpoint liveEndpoint;
   private final java.time.Instant prepared = java.time.Instant.now(); // start of the window read from -Dcapkit.prometheus
   private PrintStream out;
@@ -77,7 +79,16 @@ public final class RunSetup implements AutoCloseable {
   public static RunSetup prepare(RunOptions options, PrintStream out) throws IOException {
     Scenario scenario = options.loadScenario();
     InjectorShare share = options.share();
-    ArrivalSchedule schedule = RequestSource.isOpen(scenario.load()) ? ArrivalSchedule.plan(scenario, share) : null;
+    ArrivalSchedule schedule = RequestSource.isOpen(scenario.load()) && !scenario.searches()
+        ? ArrivalSchedule.plan(scenario, share) : null;
+    if (scenario.searches() && share.count() > 1) {
+      throw new ScenarioException("-D" + InjectorShare.PROPERTY, "", "a capacity search (load.search in " + scenario.source()
+          + ") chooses each probe from the one before: it runs on one injector, not " + share);
+    }
+    if (scenario.searches() && !RequestSource.isOpen(scenario.load())) {
+      throw new ScenarioException(scenario.source(), "load.search", "a real run searches open-loop rates only (load.model"
+          + " open); a closed-loop (agents) search is not run for real yet");
+    }
     if (schedule != null && schedule.size() == 0) {
       throw new ScenarioException(scenario.source(), "load", "the plan has no requests: every step's rate x duration"
           + " is too small for even one arrival (raise load.qps or load.stepDuration)");
@@ -94,13 +105,20 @@ public final class RunSetup implements AutoCloseable {
     String runId = runId(scenario);
     RunWriter writer = RunWriter.create(options.resultsDir().resolve(runId),
         manifest(runId, scenario, target, share, profiles), Clock.systemUTC(), true);
-    LoadRun run = new LoadRun(scenario, writer, out, expectedPerStep(scenario, schedule), target.netem() != null);
+    SearchDriver driver = scenario.searches()
+        ? new SearchDriver(scenario, out, RunLayout.of(writer.folder()).searchLog(), writer.manifest().target().basis()) : null;
+    LoadRun run = driver != null
+        ? new LoadRun(scenario, writer, out, driver, SearchDriver.MAX_PROBES, target.netem() != null)
+        : new LoadRun(scenario, writer, out, expectedPerStep(scenario, schedule), target.netem() != null);
+    if (driver != null) {
+      driver.attach(run);
+    }
     if (target.netem() != null) {
       EmbeddedNetem proxy = target.netem();
       run.onStepStart(step -> proxy.applyProfile(profiles.get(step.network())));
     }
-    RequestSource source = new RequestSource(run, schedule,
-        new RequestFactory(scenario, target.prompts().charsPerToken(), target.exactOutput()), target.client(), share);
+    RequestFactory factory = new RequestFactory(scenario, target.prompts().charsPerToken(), target.exactOutput());
+    RequestSource source = new RequestSource(run, schedule, factory, target.client(), share);
     run.onStepClosing(source::abandonUnsent);
     announce(scenario, schedule, writer, out);
     // The target's own view (queue, KV, process CPU and memory) for container sizing: scraped
@@ -116,6 +134,7 @@ public final class RunSetup implements AutoCloseable {
     }
     RunSetup setup = new RunSetup(options, scenario, target, scraper, run, schedule, source);
     setup.out = out;
+    setup.dispatcher = driver == null ? null : new ProbeDispatcher(driver, run, source, factory);
     if (options.requestLog()) {
       setup.requestLog = RequestLogWriter.create(writer.folder(), runId, scenario.steps().stream().map(StepPlan::id).toList());
       run.observe(setup.requestLog);
@@ -179,6 +198,12 @@ public final class RunSetup implements AutoCloseable {
   }
 
   private static void announce(Scenario scenario, ArrivalSchedule schedule, RunWriter writer, PrintStream out) {
+    if (scenario.searches()) {
+      out.println("capkit: scenario " + scenario.name() + " (" + scenario.source() + "): capacity search; every probe is a step,"
+          + " planned as the run goes; the search's record: " + RunLayout.of(writer.folder()).searchLog().getFileName());
+      out.println("capkit: results are written as the run goes to " + writer.folder().toAbsolutePath());
+      return;
+    }
     out.println("capkit: scenario " + scenario.name() + " (" + scenario.source() + "): " + scenario.steps().size()
         + " step(s), " + Durations.format(scenario.loadDuration()) + " of load"
         + (schedule == null ? ", closed loop" : ", " + schedule.size() + " planned requests"));
@@ -247,6 +272,11 @@ public final class RunSetup implements AutoCloseable {
 
   public ArrivalSchedule schedule() {
     return schedule;
+  }
+
+  /** The capacity search's sender (scenario {@code load.search}), or null for a ladder. */
+  public ProbeDispatcher dispatcher() {
+    return dispatcher;
   }
 
   public RequestSource source() {

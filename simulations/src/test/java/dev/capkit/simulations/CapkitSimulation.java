@@ -49,6 +49,14 @@ public class CapkitSimulation extends Simulation {
 
   private final ScenarioBuilder openLoop = scenario("open-loop arrivals").exec(chat);
 
+  private final JavaActionBuilder probes =
+      new JavaActionBuilder((stats, next) -> new ProbeDispatchAction(setup.dispatcher(), stats, next));
+
+  /** A capacity search (load.search): one user whose action sends every probe's load until the search is over. */
+  private ScenarioBuilder search() {
+    return scenario("capacity search").exec(probes);
+  }
+
   private ScenarioBuilder agents(LoadShape.Closed closed) {
     return scenario("phone agents")
         .repeat(closed.stepsPerTask()).on(
@@ -59,7 +67,9 @@ public class CapkitSimulation extends Simulation {
 
   {
     setup.run().onStepClosed(this::reportObjectives);
-    PopulationBuilder population = plan.load() instanceof LoadShape.Closed closed
+    PopulationBuilder population = setup.dispatcher() != null
+        ? search().injectOpen(atOnceUsers(1))
+        : plan.load() instanceof LoadShape.Closed closed
         ? agents(closed).injectClosed(closedSteps(closed))
         : openLoop.injectOpen(openSteps(setup.schedule()));
     setUp(population, closer.injectOpen(atOnceUsers(1))).assertions(assertions());
@@ -134,7 +144,7 @@ public class CapkitSimulation extends Simulation {
    * objective's name while Gatling's report and assertions still run to the end.
    */
   private void reportObjectives(StepSummary step) {
-    io.gatling.core.stats.StatsEngine stats = chat.statsEngine();
+    io.gatling.core.stats.StatsEngine stats = chat.statsEngine() != null ? chat.statsEngine() : probes.statsEngine();
     if (stats == null) {
       return;
     }
@@ -166,6 +176,9 @@ public class CapkitSimulation extends Simulation {
   }
 
   private String scenarioName() {
+    if (setup.dispatcher() != null) {
+      return "capacity search";
+    }
     return plan.load() instanceof LoadShape.Closed ? "phone agents" : "open-loop arrivals";
   }
 

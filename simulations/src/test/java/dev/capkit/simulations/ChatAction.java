@@ -62,14 +62,15 @@ final class ChatAction extends JavaAction {
       RequestRecord r = record != null ? record : source.crashed(planned, error);
       source.run().record(planned.step(), r);
       session.eventLoop().execute(() -> {
-        report(session, r);
+        report(statsEngine, session, r);
         Session after = r.ok() ? session : session.markAsFailed();
         next.$bang(after.set(RequestSource.TURN_KEY, turnOf(session) + 1));
       });
     });
   }
 
-  private void report(Session session, RequestRecord r) {
+  /** Reports a finished request to Gatling under its kind's name (E2E) and {@code "<kind> ttft"}. */
+  static void report(StatsEngine statsEngine, Session session, RequestRecord r) {
     long start = r.startEpochMicros() / 1000;
     long end = (r.startEpochMicros() + Math.max(0, r.e2eNanos()) / 1000) / 1000;
     Option<String> code = r.httpStatus() > 0 ? Option.apply(Integer.toString(r.httpStatus())) : Option.empty();

@@ -47,6 +47,11 @@ public record RunLayout(Path folder) {
     return folder.resolve(ServerSamplesReader.FILE_NAME);
   }
 
+  /** A capacity search's probes and answer ({@code dev.capkit.core.search.SearchLogReader}); absent for a ladder. */
+  public Path searchLog() {
+    return folder.resolve("search.json");
+  }
+
   public Path planDir() {
     return folder.resolve("plan");
   }

@@ -34,6 +34,11 @@ public record RunManifest(
         List.copyOf(newSteps), notes, gatlingReport);
   }
 
+  public RunManifest withScenario(ScenarioInfo newScenario) {
+    return new RunManifest(capkitResults, status, runId, newScenario, target, software, histogramUnit, startedAt, endedAt,
+        steps, notes, gatlingReport);
+  }
+
   public RunManifest finished(String newStatus, String newEndedAt, String report) {
     return new RunManifest(capkitResults, newStatus, runId, scenario, target, software, histogramUnit, startedAt,
         newEndedAt, steps, notes, report);

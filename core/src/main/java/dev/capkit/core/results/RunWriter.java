@@ -88,6 +88,15 @@ public final class RunWriter implements AutoCloseable {
     return folder;
   }
 
+  /**
+   * Adds a step to {@code scenario.plannedSteps} and rewrites run.json: a capacity search plans each
+   * probe when the one before it has closed, so readers always find every listed step planned.
+   */
+  public synchronized void planStep(dev.capkit.core.scenario.StepPlan plan) throws IOException {
+    manifest = manifest.withScenario(manifest.scenario().withPlannedStep(plan));
+    writeManifest();
+  }
+
   /** Opens the step's interval logs and returns the recorder to feed. */
   public StepRecorder startStep(dev.capkit.core.scenario.StepPlan plan, dev.capkit.core.scenario.SloSet slo) throws IOException {
     StepRecorder recorder = new StepRecorder(plan, slo);

@@ -43,11 +43,11 @@ public record ScenarioInfo(
   public record PlannedStep(int index, String id, double offered, String unit, String network,
       double startOffsetSeconds, double durationSeconds) {}
 
+  /** The effective scenario; a capacity search's {@code plannedSteps} start empty and grow probe by probe. */
   public static ScenarioInfo of(Scenario s) {
     List<PlannedStep> steps = new ArrayList<>();
-    for (StepPlan p : s.steps()) {
-      steps.add(new PlannedStep(p.index(), p.id(), p.offered(), p.unit(), p.network(),
-          p.start().toMillis() / 1000.0, p.duration().toMillis() / 1000.0));
+    for (StepPlan p : s.searches() ? List.<StepPlan>of() : s.steps()) {
+      steps.add(planned(p));
     }
     List<Map<String, Object>> mix = new ArrayList<>();
     for (RequestMix m : s.mix()) {
@@ -89,5 +89,18 @@ public record ScenarioInfo(
         s.load().warmup().toMillis() / 1000.0,
         s.load() instanceof LoadShape.Open o ? o.rampUp().toMillis() / 1000.0 : 0,
         s.load() instanceof LoadShape.Open o ? o.maxConcurrency() : 0);
+  }
+
+  /** This scenario with one more planned step (a capacity search plans its probes as the run goes). */
+  public ScenarioInfo withPlannedStep(StepPlan p) {
+    List<PlannedStep> steps = new ArrayList<>(plannedSteps);
+    steps.add(planned(p));
+    return new ScenarioInfo(name, source, seed, model, loadModel, arrivals, thinkTime, stepsPerTask, List.copyOf(steps), mix,
+        slo, maxErrorRate, failBuild, timeouts, warmupSeconds, rampUpSeconds, maxConcurrency);
+  }
+
+  private static PlannedStep planned(StepPlan p) {
+    return new PlannedStep(p.index(), p.id(), p.offered(), p.unit(), p.network(),
+        p.start().toMillis() / 1000.0, p.duration().toMillis() / 1000.0);
   }
 }

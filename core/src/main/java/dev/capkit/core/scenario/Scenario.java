@@ -19,6 +19,8 @@ import java.util.Locale;
  * @param source        where it was read from (file path), for messages
  * @param model         served model name sent in requests (a real target may override it)
  * @param networks      network profile names; {@code none} means a direct connection
+ * @param search        {@code load.search}: the steps are a capacity search's probes, chosen as the run
+ *                      goes ({@link dev.capkit.core.search.CapacitySearch}); null for a fixed ladder
  */
 public record Scenario(
     String name,
@@ -31,11 +33,23 @@ public record Scenario(
     LoadShape load,
     List<String> networks,
     SloSet slo,
-    ClientTimeouts timeouts) {
+    ClientTimeouts timeouts,
+    dev.capkit.core.search.SearchSettings search) {
 
   public Scenario {
     mix = List.copyOf(mix);
     networks = List.copyOf(networks);
+  }
+
+  /** A scenario with a fixed ladder of steps (no capacity search). */
+  public Scenario(String name, String description, String source, long seed, String model, EmulatorSettings emulator,
+      List<RequestMix> mix, LoadShape load, List<String> networks, SloSet slo, ClientTimeouts timeouts) {
+    this(name, description, source, seed, model, emulator, mix, load, networks, slo, timeouts, null);
+  }
+
+  /** Whether the steps are a capacity search's probes, planned as the run goes rather than listed here. */
+  public boolean searches() {
+    return search != null;
   }
 
   /** The steps of the run in order: every load level under every network profile. */

@@ -25,7 +25,8 @@ import java.util.TreeMap;
  * {@code timeout.firstByte=60s}, {@code timeout.total=5m}, {@code failBuild=false}, {@code warmup=0s}
  * (unrecorded load before the first step, default {@value #DEFAULT_WARMUP}), and for open loop
  * {@code burstiness=2} (gamma gaps with that coefficient of variation; 1 = Poisson),
- * {@code maxConcurrency=64}, {@code rampUp=60s}.
+ * {@code maxConcurrency=64}, {@code rampUp=60s}; and for a scenario with {@code load.search}
+ * {@code search.<field>=value} ({@link SearchFields}).
  */
 public final class ScenarioLoader {
   /** Scenario names: they name run folders, so letters, digits, '.', '_' and '-' only, not starting with '.' or '-'. */
@@ -108,7 +109,10 @@ public final class ScenarioLoader {
     EmulatorSettings emulator = emulator(f, o);
     List<RequestMix> mix = f.list("mix", e -> mixEntry(e, source));
     checkUniqueKinds(source, mix);
-    LoadShape load = load(f.object("load"), o, source);
+    JsonFields loadFields = f.object("load");
+    dev.capkit.core.search.SearchSettings search = SearchFields.read(loadFields, o,
+        "closed".equals(loadFields.string("model", null)));
+    LoadShape load = load(loadFields, o, source, search);
     List<String> networks = f.has("network") ? f.list("network", ScenarioLoader::networkName) : List.of("none");
     if (o.containsKey("network")) {
       networks = List.of(o.get("network").split("\\s*,\\s*"));
@@ -122,12 +126,12 @@ public final class ScenarioLoader {
     ClientTimeouts timeouts = timeouts(f, o, source);
     f.rejectUnknown();
     for (String key : o.keySet()) {
-      if (!OVERRIDES.contains(key) && !key.startsWith("slo.") && !key.startsWith("timeout.")) {
+      if (!OVERRIDES.contains(key) && !key.startsWith("slo.") && !key.startsWith("timeout.") && !key.startsWith("search.")) {
         throw new ScenarioException("-Dcapkit." + key, "", "unknown override (known: "
-            + String.join(", ", OVERRIDES) + ", slo.<metric>.p<N>, slo.errors, timeout.connect|firstByte|total)");
+            + String.join(", ", OVERRIDES) + ", slo.<metric>.p<N>, slo.errors, timeout.connect|firstByte|total, search.<field>)");
       }
     }
-    return new Scenario(name, description, source, seed, model, emulator, mix, load, networks, slo, timeouts);
+    return new Scenario(name, description, source, seed, model, emulator, mix, load, networks, slo, timeouts, search);
   }
 
   private static EmulatorSettings emulator(JsonFields root, Map<String, String> o) {
@@ -245,7 +249,8 @@ public final class ScenarioLoader {
     }
   }
 
-  private static LoadShape load(JsonFields l, Map<String, String> o, String source) {
+  private static LoadShape load(JsonFields l, Map<String, String> o, String source,
+      dev.capkit.core.search.SearchSettings search) {
     String model = l.string("model", null);
     Duration stepDuration = l.duration("stepDuration", null);
     if (o.containsKey("duration")) {
@@ -262,7 +267,8 @@ public final class ScenarioLoader {
     LoadShape shape;
     switch (model) {
       case "open" -> {
-        List<Double> qps = l.list("qps", e -> positive(e));
+        // a search plans its own rates: the level list then only seeds the warm-up (the search's start)
+        List<Double> qps = search != null && !l.has("qps") ? List.of(search.startRate()) : l.list("qps", e -> positive(e));
         String arrivals = l.string("arrivals", l.has("burstiness") ? "gamma" : "poisson");
         double burstiness = switch (arrivals) {
           case "poisson" -> 1;
@@ -290,7 +296,8 @@ public final class ScenarioLoader {
         shape = new LoadShape.Open(qps, stepDuration, burstiness, cap, rampUp, warmup);
       }
       case "closed" -> {
-        List<Integer> agents = l.list("agents", e -> (int) positive(e));
+        List<Integer> agents = search != null && !l.has("agents") ? List.of((int) search.startRate())
+            : l.list("agents", e -> (int) positive(e));
         Duration think = l.duration("thinkTime", "1s");
         int stepsPerTask = l.integer("stepsPerTask", 10, 1, 100);
         if (o.containsKey("agents")) {

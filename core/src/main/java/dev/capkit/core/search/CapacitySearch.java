@@ -183,6 +183,24 @@ public final class CapacitySearch {
     return r;
   }
 
+  /** The scouts' bracket so far: highest rate seen under (NaN: none yet). */
+  public double under() {
+    return under;
+  }
+
+  /** The scouts' bracket so far: lowest rate seen over (NaN: none yet). */
+  public double over() {
+    return over;
+  }
+
+  public SearchSettings settings() {
+    return settings;
+  }
+
+  public List<ObjectiveShare> objectives() {
+    return objectives;
+  }
+
   /** The search's answer so far (final once {@link #next()} returned null). */
   public SearchResult result() {
     return new SearchResult(low, high, precision(), settings.precision(), settings.confidence(), spent,
