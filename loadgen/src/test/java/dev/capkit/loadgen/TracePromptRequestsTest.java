@@ -24,7 +24,12 @@ class TracePromptRequestsTest {
 
   private String prompt(ChatRequest r) throws IOException {
     JsonNode body = JSON.readTree(r.body());
-    return body.get("messages").get(0).get("content").asText();
+    StringBuilder text = new StringBuilder(); // one text part per block, in order
+    for (JsonNode part : body.get("messages").get(0).get("content")) {
+      assertEquals("text", part.get("type").asText());
+      text.append(part.get("text").asText());
+    }
+    return text.toString();
   }
 
   @Test

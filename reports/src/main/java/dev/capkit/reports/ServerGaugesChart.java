@@ -1,6 +1,7 @@
 package dev.capkit.reports;
 
 import dev.capkit.core.results.ServerSample;
+import dev.capkit.core.results.ServerSeries;
 import dev.capkit.core.results.StepSummary;
 import dev.capkit.reports.chart.Palette;
 import dev.capkit.reports.chart.Series;
@@ -10,19 +11,20 @@ import java.util.List;
 
 /**
  * The server's gauges over the run's time line with the load steps marked (dashed line at each step's
- * start): requests waiting and running ({@code vllm:num_requests_waiting}, {@code vllm:num_requests_running}),
- * and GPU utilization and KV-cache use in percent ({@code DCGM_FI_DEV_GPU_UTIL},
- * {@code vllm:kv_cache_usage_perc} x 100). A series the server does not export is left out.
+ * start): requests waiting and running ({@code capkit:requests_waiting}, {@code capkit:requests_running}:
+ * capkit's engine vocabulary, whichever engine served), and GPU utilization and KV-cache use in percent
+ * ({@code DCGM_FI_DEV_GPU_UTIL}, {@code capkit:kv_cache_usage} x 100). A series the server does not
+ * export is left out.
  */
 final class ServerGaugesChart {
   private ServerGaugesChart() {}
 
   static String html(RunData r, List<ServerSample> samples, String basis) {
     StringBuilder b = new StringBuilder();
-    b.append(chart(r, samples, "queue", "requests", List.of(new String[] {"vllm:num_requests_waiting", "waiting", "1"},
-        new String[] {"vllm:num_requests_running", "running", "1"}), basis));
+    b.append(chart(r, samples, "queue", "requests", List.of(new String[] {ServerSeries.WAITING, "waiting", "1"},
+        new String[] {ServerSeries.RUNNING, "running", "1"}), basis));
     b.append(chart(r, samples, "gpu", "percent", List.of(new String[] {"DCGM_FI_DEV_GPU_UTIL", "GPU utilization %", "1"},
-        new String[] {"vllm:kv_cache_usage_perc", "KV cache use %", "100"}), basis));
+        new String[] {ServerSeries.KV_USAGE, "KV cache use %", "100"}), basis));
     return b.toString();
   }
 
@@ -32,7 +34,7 @@ final class ServerGaugesChart {
     for (String[] s : series) {
       List<Series.Point> points = new ArrayList<>();
       for (ServerSample x : samples) {
-        double v = x.value(s[0]);
+        double v = ServerGaugesTable.value(x, s[0]);
         double t = (x.epochMillis() / 1000.0) - r.startEpochSeconds();
         if (x.ok() && !Double.isNaN(v) && !Double.isNaN(t)) {
           points.add(new Series.Point(t, v * Double.parseDouble(s[2])));

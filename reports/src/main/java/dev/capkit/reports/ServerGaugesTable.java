@@ -2,6 +2,7 @@ package dev.capkit.reports;
 
 import dev.capkit.core.results.ServerSample;
 import dev.capkit.core.results.ServerSamplesReader;
+import dev.capkit.core.results.ServerSeries;
 import dev.capkit.core.results.StepSummary;
 import java.io.IOException;
 import java.time.Instant;
@@ -12,7 +13,10 @@ import java.util.function.ToDoubleFunction;
 /**
  * The server's gauges and the GPU per load step, from the run folder's {@code server-metrics.jsonl}:
  * for each step the samples taken inside its window give the mean and peak queue
- * ({@code vllm:num_requests_waiting}), mean running requests, peak KV-cache use, mean GPU utilization
+ * ({@code capkit:requests_waiting}), mean running requests ({@code capkit:requests_running}), peak
+ * KV-cache use ({@code capkit:kv_cache_usage}) in capkit's engine vocabulary ({@link ServerSeries}: the
+ * same whichever engine served, vLLM, SGLang, llama.cpp or TGI; samples written before the vocabulary
+ * existed are read by vLLM's names), mean GPU utilization
  * ({@code DCGM_FI_DEV_GPU_UTIL}) and power ({@code DCGM_FI_DEV_POWER_USAGE}), and the step's GPU energy
  * (difference of {@code DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION}) per output token. Against capkit's
  * emulator these figures are <em>emulated</em> (its power model); against a real server scraped with a
@@ -47,8 +51,8 @@ final class ServerGaugesTable {
       double energy = delta(in, "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION") / 1000;
       double tokens = s.outputTokensPerSecond() * s.durationSeconds();
       b.append("<tr>").append(Html.td(s.id())).append(Html.num(in.size()))
-          .append(Html.num(mean(in, "vllm:num_requests_waiting"))).append(Html.num(max(in, "vllm:num_requests_waiting")))
-          .append(Html.num(mean(in, "vllm:num_requests_running"))).append(Html.num(max(in, "vllm:kv_cache_usage_perc")))
+          .append(Html.num(mean(in, ServerSeries.WAITING))).append(Html.num(max(in, ServerSeries.WAITING)))
+          .append(Html.num(mean(in, ServerSeries.RUNNING))).append(Html.num(max(in, ServerSeries.KV_USAGE)))
           .append(Html.num(mean(in, "DCGM_FI_DEV_GPU_UTIL"))).append(Html.num(mean(in, "DCGM_FI_DEV_POWER_USAGE")))
           .append(Html.num(energy)).append(Html.num(tokens > 0 ? energy / tokens : Double.NaN)).append("</tr>");
     }
@@ -65,7 +69,20 @@ final class ServerGaugesTable {
   }
 
   private static double stat(List<ServerSample> in, String series, ToDoubleFunction<java.util.stream.DoubleStream> f) {
-    return f.applyAsDouble(in.stream().mapToDouble(x -> x.value(series)).filter(v -> !Double.isNaN(v)));
+    return f.applyAsDouble(in.stream().mapToDouble(x -> value(x, series)).filter(v -> !Double.isNaN(v)));
+  }
+
+  /** vLLM's names for capkit's gauges: what samples written before the engine vocabulary carry. */
+  private static final java.util.Map<String, String> BEFORE_VOCABULARY = java.util.Map.of(
+      ServerSeries.WAITING, "vllm:num_requests_waiting",
+      ServerSeries.RUNNING, "vllm:num_requests_running",
+      ServerSeries.KV_USAGE, "vllm:kv_cache_usage_perc");
+
+  /** The sample's value of {@code series}, by vLLM's name when the sample predates capkit's vocabulary; NaN when absent. */
+  static double value(ServerSample x, String series) {
+    double v = x.value(series);
+    String older = BEFORE_VOCABULARY.get(series);
+    return Double.isNaN(v) && older != null ? x.value(older) : v;
   }
 
   /** Last minus first value of a counter inside the window (NaN with fewer than two). */

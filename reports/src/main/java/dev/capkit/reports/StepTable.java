@@ -1,10 +1,16 @@
 package dev.capkit.reports;
 
+import dev.capkit.core.results.LatencyStats;
 import dev.capkit.core.results.Metric;
+import dev.capkit.core.results.StepRecorder;
 import dev.capkit.core.results.StepSummary;
 import java.util.List;
 
-/** One row per finished step with the figures of run.json, unrounded in {@code data-value}. */
+/**
+ * One row per finished step with the figures of run.json, unrounded in {@code data-value}. When a
+ * step streamed reasoning before answers (run.json {@code metrics.ttfa}), TTFA p50/p99 (time to the
+ * first answer token) follow TTFT (time to the first token of any kind, reasoning included).
+ */
 final class StepTable {
   private StepTable() {}
 
@@ -13,9 +19,15 @@ final class StepTable {
     StringBuilder b = new StringBuilder();
     b.append("<table class=\"steps\" data-run=\"").append(Html.esc(r.id())).append("\"><caption>Steps of ").append(Html.esc(r.id()))
         .append(" (run.json)</caption><thead><tr>");
-    for (String h : List.of("step", "network", "offered (" + unit + ")", "sent (requests)", "ok (requests)", "error rate (%)",
-        "achieved (req/s)", "goodput (req/s)", "output (tokens/s)", "mean in flight (requests)", "E2E p50 (ms)", "E2E p99 (ms)",
-        "TTFT p50 (ms)", "TTFT p99 (ms)", "TPOT p99 (ms)", "ITL p99 (ms)", "objectives")) {
+    boolean ttfa = r.steps().stream().anyMatch(s -> s.metrics() != null && s.metrics().containsKey(StepRecorder.TTFA));
+    List<String> heads = new java.util.ArrayList<>(List.of("step", "network", "offered (" + unit + ")", "sent (requests)",
+        "ok (requests)", "error rate (%)", "achieved (req/s)", "goodput (req/s)", "output (tokens/s)", "mean in flight (requests)",
+        "E2E p50 (ms)", "E2E p99 (ms)", "TTFT p50 (ms)", "TTFT p99 (ms)"));
+    if (ttfa) {
+      heads.addAll(List.of("TTFA p50 (ms)", "TTFA p99 (ms)"));
+    }
+    heads.addAll(List.of("TPOT p99 (ms)", "ITL p99 (ms)", "objectives"));
+    for (String h : heads) {
       b.append(Html.th(h));
     }
     b.append("</tr></thead><tbody>");
@@ -34,6 +46,7 @@ final class StepTable {
           .append(Html.num(s.outputTokensPerSecond(), f + "outputTokensPerSecond")).append(Html.num(s.meanInFlight(), f + "meanInFlight"))
           .append(Html.num(s.metric(Metric.E2E).p50(), f + "metrics.e2e.p50")).append(Html.num(s.metric(Metric.E2E).p99(), f + "metrics.e2e.p99"))
           .append(Html.num(s.metric(Metric.TTFT).p50(), f + "metrics.ttft.p50")).append(Html.num(s.metric(Metric.TTFT).p99(), f + "metrics.ttft.p99"))
+          .append(ttfa ? ttfaCells(s, f) : "")
           .append(Html.num(s.metric(Metric.TPOT).p99(), f + "metrics.tpot.p99")).append(Html.num(s.metric(Metric.ITL).p99(), f + "metrics.itl.p99"))
           .append("<td class=\"").append(s.sloMet() ? "held" : "broken").append("\">")
           .append(s.sloMet() ? "held" : "broken: " + Html.esc(String.join(", ",
@@ -42,5 +55,11 @@ final class StepTable {
     }
     b.append("</tbody></table>");
     return b.toString();
+  }
+
+  private static String ttfaCells(StepSummary s, String f) {
+    LatencyStats t = s.metrics() == null ? null : s.metrics().get(StepRecorder.TTFA);
+    return t == null ? Html.num(Double.NaN) + Html.num(Double.NaN)
+        : Html.num(t.p50(), f + "metrics.ttfa.p50") + Html.num(t.p99(), f + "metrics.ttfa.p99");
   }
 }

@@ -75,6 +75,9 @@ public final class ArrivalSchedule {
   }
 
   private static ArrivalSchedule planWhole(Scenario scenario) {
+    if (scenario.load() instanceof LoadShape.Trace trace) {
+      return planTrace(scenario, trace);
+    }
     if (!(scenario.load() instanceof LoadShape.Open open)) {
       throw new IllegalArgumentException("scenario " + scenario.name() + " is closed-loop; it has no arrival schedule");
     }
@@ -139,6 +142,32 @@ public final class ArrivalSchedule {
       out.add(new Arrival(out.size(), LEAD_IN, ramp + (long) t, pick(rng, cumulative), LEAD_IN_KEYS + out.size()));
     }
     return ramp + warm;
+  }
+
+  /**
+   * A trace replay's plan: in each step, line i of the trace at its offset divided by the level's
+   * speed, content key {@code level << 32 | i} (steps of one level under other network profiles
+   * replay the same requests); before the first step, the unrecorded warm-up replays the trace's
+   * beginning at the first speed with keys of their own.
+   */
+  private static ArrivalSchedule planTrace(Scenario scenario, LoadShape.Trace trace) {
+    List<Arrival> out = new ArrayList<>();
+    long warm = trace.warmup().toNanos();
+    double first = trace.speeds().get(0);
+    for (int i = 0; i < trace.lines() && trace.offsetNanos(i, first) < warm; i++) {
+      out.add(new Arrival(out.size(), LEAD_IN, trace.offsetNanos(i, first), 0, LEAD_IN_KEYS + i));
+    }
+    int networks = scenario.networks().size();
+    for (StepPlan step : scenario.steps()) {
+      int level = step.index() / networks; // levels outermost (Scenario.steps)
+      double speed = trace.speeds().get(level);
+      long start = warm + step.start().toNanos();
+      for (int i = 0; i < trace.lines(level); i++) {
+        out.add(new Arrival(out.size(), step.index(), start + trace.offsetNanos(i, speed), 0, ((long) level << 32) + i));
+      }
+    }
+    int seconds = (int) Math.ceil((warm + scenario.loadDuration().toNanos()) / 1e9);
+    return new ArrivalSchedule(out, Math.max(1, seconds));
   }
 
   /** Users to inject at the start of each second of the run (the arrivals falling in that second). */

@@ -23,6 +23,8 @@ public final class RequestFactory {
   private final boolean exactOutputLengths;
   private final double[] cumulative;
   private final List<BiFunction<SplittableRandom, long[], ChatRequest>> builders = new ArrayList<>();
+  /** Per mix entry: its recorded workload, or null for generated requests. */
+  private final List<RecordedWorkload> recorded = new ArrayList<>();
 
   public RequestFactory(Scenario scenario) {
     this(scenario, TextChatRequests.CHARS_PER_TOKEN, false);
@@ -39,8 +41,31 @@ public final class RequestFactory {
     this.exactOutputLengths = exactOutputLengths;
     this.cumulative = ArrivalSchedule.cumulativeWeights(scenario.mix());
     for (RequestMix m : scenario.mix()) {
-      builders.add(builder(m));
+      RecordedWorkload r = m.type().recorded() ? RecordedWorkload.of(scenario, m, exactOutputLengths) : null;
+      recorded.add(r);
+      builders.add(r != null ? recordedBuilder(r) : builder(m));
     }
+  }
+
+  /** key = {content key, -1} for an open-loop arrival, {agent, turn} for a closed-loop turn. */
+  private static BiFunction<SplittableRandom, long[], ChatRequest> recordedBuilder(RecordedWorkload r) {
+    return (rng, key) -> key[1] < 0 ? r.forArrival(key[0]) : r.forAgentTurn(key[0], (int) key[1]);
+  }
+
+  /**
+   * Model calls in closed-loop agent {@code agent}'s task: its recorded session's or conversation's
+   * length when the mix replays one (a closed-loop recorded mix has that one entry), else {@code stepsPerTask}.
+   */
+  public int turnsOfTask(long agent, int stepsPerTask) {
+    RecordedWorkload r = recorded.get(0);
+    return r != null && recorded.size() == 1 ? r.turnsOfTask(agent) : stepsPerTask;
+  }
+
+  /** Think time after a closed-loop agent's turn: the recorded one when sessions are replayed, else {@code thinkTime}. */
+  public java.time.Duration thinkAfter(long agent, int turn, java.time.Duration thinkTime) {
+    RecordedWorkload r = recorded.get(0);
+    java.time.Duration recordedThink = r != null && recorded.size() == 1 ? r.thinkAfter(agent, turn) : null;
+    return recordedThink != null ? recordedThink : thinkTime;
   }
 
   private BiFunction<SplittableRandom, long[], ChatRequest> builder(RequestMix m) {

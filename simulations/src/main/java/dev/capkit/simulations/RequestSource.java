@@ -63,8 +63,26 @@ public final class RequestSource {
     return p.open() ? Math.max(0, System.nanoTime() - p.intendedNanoTime()) : 0;
   }
 
+  /** Open loop: planned arrivals (rates or a trace's own timing); closed loop: agents. */
   public static boolean isOpen(LoadShape load) {
-    return load instanceof LoadShape.Open;
+    return !(load instanceof LoadShape.Closed);
+  }
+
+  /** Model calls in the task of Gatling user {@code userId} (closed loop): a recording's length, or stepsPerTask. */
+  public int turnsOfTask(long userId) {
+    LoadShape.Closed closed = (LoadShape.Closed) run.scenario().load();
+    return factory.turnsOfTask(agent(userId), closed.stepsPerTask());
+  }
+
+  /** Think time after turn {@code turn} (0-based) of Gatling user {@code userId}: recorded, or the scenario's. */
+  public java.time.Duration thinkAfter(long userId, int turn) {
+    LoadShape.Closed closed = (LoadShape.Closed) run.scenario().load();
+    return factory.thinkAfter(agent(userId), turn, closed.thinkTime());
+  }
+
+  /** Gatling numbers users from 1 in every JVM: injector i of N runs agents i, i+N, ... of the whole. */
+  private long agent(long userId) {
+    return (userId - 1) * share.count() + share.index();
   }
 
   /**
@@ -94,9 +112,7 @@ public final class RequestSource {
       return null; // past the last step (LEAD_IN: a warm-up turn, sent and not recorded)
     }
     run.register(step);
-    // Gatling numbers users from 1 in every JVM: injector i of N runs agents i, i+N, ... of the whole.
-    long agent = (userId - 1) * share.count() + share.index();
-    return new Planned(factory.forAgentTurn(agent, turn), step, now, false);
+    return new Planned(factory.forAgentTurn(agent(userId), turn), step, now, false);
   }
 
   public ChatClient client() {

@@ -58,11 +58,16 @@ public class CapkitSimulation extends Simulation {
   }
 
   private ScenarioBuilder agents(LoadShape.Closed closed) {
+    // a task's length and think times: the scenario's, or a recorded session's / conversation's own
     return scenario("phone agents")
-        .repeat(closed.stepsPerTask()).on(
+        .repeat(session -> setup.source().turnsOfTask(session.userId())).on(
             exitHereIf(session -> setup.run().started() && setup.run().over(System.nanoTime()))
                 .exec(chat)
-                .pause(closed.thinkTime()));
+                .pause(session -> setup.source().thinkAfter(session.userId(), turnsDone(session) - 1)));
+  }
+
+  private static int turnsDone(io.gatling.javaapi.core.Session session) {
+    return session.contains(RequestSource.TURN_KEY) ? session.getInt(RequestSource.TURN_KEY) : 0;
   }
 
   {

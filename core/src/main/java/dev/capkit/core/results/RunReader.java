@@ -40,6 +40,9 @@ import org.HdrHistogram.HistogramLogReader;
  * {@code achievedQps}: successful requests of the step, by intended send time in open loop, actual
  * send time in closed loop, / the step's duration: capkit's one definition of achieved rate);
  * {@code notes} (warnings); {@code gatlingReport} (path of Gatling's HTML report or null).
+ * A step's and a kind's {@code metrics} may also hold {@code ttfa} (added): time to the first answer
+ * token of successful requests whose stream carried reasoning text first (reasoning models; TTFT
+ * counts the first token of any kind), a summary with no interval log; absent when no request reasoned.
  * {@code scenario.warmupSeconds}, {@code rampUpSeconds}, {@code maxConcurrency} (added; 0 when absent):
  * load sent before the first step and not recorded, and the open-loop concurrency cap.
  * Readers ignore fields they do not know; adding a field does not change the version, removing

@@ -63,11 +63,22 @@ public record ScenarioInfo(
           e.put("historyTurns", m.historyTurns());
           e.put("language", m.language());
         }
-        case CHAT -> {
-          Map<String, Integer> tokens = new LinkedHashMap<>(); // ordered: golden files compare text
-          tokens.put("median", m.promptTokens().median());
-          tokens.put("p90", m.promptTokens().p90());
-          e.put("promptTokens", tokens);
+        case CHAT -> e.put("promptTokens", tokens(m));
+        case TRACE -> {
+          LoadShape.Trace t = (LoadShape.Trace) s.load();
+          e.put("trace", t.trace());
+          e.put("format", t.format());
+          e.put("lines", t.lines());
+          e.put("promptTokens", tokens(m)); // the trace's input_length median and p90; maxTokens its median output_length
+        }
+        case RECORDED_SESSION -> {
+          e.put("sessions", m.recording());
+          e.put("language", m.language());
+          e.remove("maxTokens"); // each recorded step has its own
+        }
+        case RECORDED_CHAT -> {
+          e.put("chats", m.recording());
+          e.put("promptTokens", tokens(m)); // user turns with their history, 4 characters per token (estimate)
         }
       }
       mix.add(e);
@@ -80,8 +91,9 @@ public record ScenarioInfo(
     timeouts.put("connect", Durations.format(s.timeouts().connect()));
     timeouts.put("firstByte", Durations.format(s.timeouts().firstByte()));
     timeouts.put("total", Durations.format(s.timeouts().total()));
-    String loadModel = s.load() instanceof LoadShape.Open ? "open" : "closed";
-    String arrivals = s.load() instanceof LoadShape.Open o ? o.arrivals() : "closed-loop";
+    String loadModel = s.load() instanceof LoadShape.Closed ? "closed" : "open";
+    String arrivals = s.load() instanceof LoadShape.Open o ? o.arrivals()
+        : s.load() instanceof LoadShape.Trace t ? traceArrivals(t) : "closed-loop";
     String think = s.load() instanceof LoadShape.Closed c ? Durations.format(c.thinkTime()) : null;
     int stepsPerTask = s.load() instanceof LoadShape.Closed c ? c.stepsPerTask() : 0;
     return new ScenarioInfo(s.name(), s.source(), s.seed(), s.model(), loadModel, arrivals, think, stepsPerTask,
@@ -102,5 +114,21 @@ public record ScenarioInfo(
   private static PlannedStep planned(StepPlan p) {
     return new PlannedStep(p.index(), p.id(), p.offered(), p.unit(), p.network(),
         p.start().toMillis() / 1000.0, p.duration().toMillis() / 1000.0);
+  }
+
+  private static Map<String, Integer> tokens(RequestMix m) {
+    Map<String, Integer> tokens = new LinkedHashMap<>(); // ordered: golden files compare text
+    tokens.put("median", m.promptTokens().median());
+    tokens.put("p90", m.promptTokens().p90());
+    return tokens;
+  }
+
+  /** {@code trace(mooncake, 1000 lines, speed 1,2)}: a trace replay's arrivals, as run.json records them. */
+  static String traceArrivals(LoadShape.Trace t) {
+    StringBuilder speeds = new StringBuilder();
+    for (double v : t.speeds()) {
+      speeds.append(speeds.length() == 0 ? "" : ",").append(v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v));
+    }
+    return "trace(" + t.format() + ", " + t.lines() + " lines, speed " + speeds + ")";
   }
 }

@@ -30,6 +30,12 @@ public final class StepRecorder {
   static final long MAX_MICROS = 3_600_000_000L;
   static final int SIGNIFICANT_DIGITS = 3;
   private static final int SLOWEST_KEPT = 5;
+  /**
+   * run.json key of TTFA (time to the first answer token, not reasoning) in a step's and a kind's
+   * {@code metrics}: present only when some successful request streamed reasoning text before its
+   * answer; a summary only (no interval log, so runs without reasoning are unchanged).
+   */
+  public static final String TTFA = "ttfa";
 
   private final StepPlan plan;
   private final SloSet slo;
@@ -70,6 +76,7 @@ public final class StepRecorder {
       k.record(Metric.E2E, r.e2eNanos());
       k.record(Metric.TTFT, r.ttftNanos());
       if (r.reasoningTokens() > 0) k.reasoningTokens.add(r.reasoningTokens());
+      if (r.ttfaNanos() >= 0) k.ttfa.recordValue(KindState.micros(r.ttfaNanos()));
       k.record(Metric.TPOT, r.tpotNanos());
       k.recordAll(Metric.ITL, r.itlNanos());
       if (isOpenLoop()) {
@@ -140,6 +147,7 @@ public final class StepRecorder {
     long completionTokens = 0;
     Map<String, Long> errors = new TreeMap<>();
     Map<String, KindSummary> perKind = new LinkedHashMap<>();
+    Histogram ttfaAll = newHistogram();
     for (String kind : kinds()) {
       KindState k = kinds.get(kind);
       Map<String, LatencyStats> stats = new LinkedHashMap<>();
@@ -149,6 +157,11 @@ public final class StepRecorder {
         if (h.getTotalCount() > 0) {
           stats.put(m.key(), LatencyStats.ofMicros(h));
         }
+      }
+      k.ttfaCumulative.add(k.ttfa.getIntervalHistogram());
+      if (k.ttfaCumulative.getTotalCount() > 0) {
+        stats.put(TTFA, LatencyStats.ofMicros(k.ttfaCumulative));
+        ttfaAll.add(k.ttfaCumulative);
       }
       Map<String, Long> kindErrors = new TreeMap<>();
       k.errors.forEach((key, n) -> kindErrors.put(key, n.sum()));
@@ -164,6 +177,9 @@ public final class StepRecorder {
       if (all.get(m).getTotalCount() > 0) {
         metrics.put(m.key(), LatencyStats.ofMicros(all.get(m)));
       }
+    }
+    if (ttfaAll.getTotalCount() > 0) {
+      metrics.put(TTFA, LatencyStats.ofMicros(ttfaAll));
     }
     double window = Math.max(windowSeconds, 1e-9);
     double errorRate = sent == 0 ? 0 : (double) (sent - ok) / sent;
@@ -208,6 +224,9 @@ public final class StepRecorder {
     final LongAdder promptTokens = new LongAdder();
     final LongAdder completionTokens = new LongAdder();
     final LongAdder reasoningTokens = new LongAdder();
+    /** TTFA of successful requests whose stream carried reasoning first; summarised only, no interval log. */
+    final Recorder ttfa = new Recorder(1, MAX_MICROS, SIGNIFICANT_DIGITS);
+    final Histogram ttfaCumulative = newHistogram();
     final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     final Map<Metric, Recorder> recorders = new EnumMap<>(Metric.class);
     final Map<Metric, Histogram> cumulative = new EnumMap<>(Metric.class);
@@ -250,7 +269,7 @@ public final class StepRecorder {
       }
     }
 
-    private static long micros(long nanos) {
+    static long micros(long nanos) {
       return Math.max(1, Math.min(MAX_MICROS, (nanos + 500) / 1000));
     }
   }

@@ -8,8 +8,13 @@ import java.util.List;
  * Each level of the list is one step of the run (a ladder when there are several).
  */
 public sealed interface LoadShape {
-  /** Duration of each level. */
+  /** Duration of each level ({@link Trace}: of the first; see {@link #duration(int)}). */
   Duration stepDuration();
+
+  /** Duration of level {@code i}: the same for every level except a {@link Trace} replayed at several speeds. */
+  default Duration duration(int i) {
+    return stepDuration();
+  }
 
   /** Number of load levels. */
   int levels();
@@ -103,6 +108,86 @@ public sealed interface LoadShape {
     @Override
     public String unit() {
       return "agents";
+    }
+  }
+
+  /**
+   * Open loop at a recorded trace's own timing ({@code load.model: "trace"}): level {@code i} replays
+   * the trace's requests at their offsets divided by {@code speeds[i]} (2 = twice as fast), cut at
+   * {@code cut} when it is set. Each level's offered load is the trace's mean rate at that speed
+   * (requests in the window / the window), so it is judged like any open-loop step: latencies from
+   * each request's intended send time.
+   *
+   * @param trace         the trace file (absolute), read and checked when the scenario is loaded
+   * @param format        {@code mooncake} or {@code burstgpt} ({@code dev.capkit.core.workload.TraceFormat})
+   * @param offsetsMicros each request's arrival, microseconds after the first (non-decreasing)
+   * @param cut           replay only the first {@code cut} of the (sped-up) trace; zero: all of it
+   */
+  record Trace(String trace, String format, List<Double> speeds, long[] offsetsMicros, Duration cut, Duration warmup)
+      implements LoadShape {
+    public Trace {
+      speeds = List.copyOf(speeds);
+      offsetsMicros = offsetsMicros.clone();
+    }
+
+    /** Requests of the trace. */
+    public int lines() {
+      return offsetsMicros.length;
+    }
+
+    /** Intended send time of line {@code line} at speed {@code speed}, nanoseconds after the step start. */
+    public long offsetNanos(int line, double speed) {
+      return Math.round(offsetsMicros[line] * 1_000.0 / speed);
+    }
+
+    /**
+     * Lines of level {@code i}: those whose sped-up offset falls inside the level's window.
+     */
+    public int lines(int i) {
+      long window = duration(i).toNanos();
+      int n = 0;
+      while (n < offsetsMicros.length && offsetNanos(n, speeds.get(i)) < window) {
+        n++;
+      }
+      return n;
+    }
+
+    /**
+     * The cut if set, else the sped-up span plus one mean gap (so that the last request falls inside
+     * the window and n requests over the window is the trace's mean rate), at least one second, in
+     * whole milliseconds.
+     */
+    @Override
+    public Duration duration(int i) {
+      if (!cut.isZero()) {
+        return cut;
+      }
+      int n = offsetsMicros.length;
+      double span = offsetsMicros[n - 1] * 1_000.0 / speeds.get(i);
+      double nanos = n > 1 ? span * n / (n - 1) : 0;
+      return Duration.ofMillis(Math.max(1_000, (long) Math.ceil(nanos / 1e6 + 1e-9)));
+    }
+
+    @Override
+    public Duration stepDuration() {
+      return duration(0);
+    }
+
+    @Override
+    public int levels() {
+      return speeds.size();
+    }
+
+    /** The trace's mean rate at level {@code i}'s speed, requests per second, to 4 significant digits. */
+    @Override
+    public double level(int i) {
+      double rate = lines(i) / (duration(i).toNanos() / 1e9);
+      return new java.math.BigDecimal(rate).round(new java.math.MathContext(4)).doubleValue();
+    }
+
+    @Override
+    public String unit() {
+      return "qps";
     }
   }
 }

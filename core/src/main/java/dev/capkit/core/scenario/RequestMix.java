@@ -16,6 +16,9 @@ package dev.capkit.core.scenario;
  * @param maxTokens       {@code max_tokens} sent (Open-AutoGLM's client sends 3000)
  * @param screenshotFolder phone steps: a folder of real PNG/JPEG screenshots sent as-is instead of
  *                        generated ones (absolute path, checked to exist), or {@code ""}
+ * @param recording       {@code recorded-session}: the sessions file ({@code capkit-sessions-v1});
+ *                        {@code recorded-chat}: the conversations file ({@code sharegpt-v1}); absolute
+ *                        path, read and checked when the scenario is loaded; {@code ""} otherwise
  */
 public record RequestMix(
     String kind,
@@ -28,4 +31,5 @@ public record RequestMix(
     String language,
     TokenDistribution promptTokens,
     int maxTokens,
-    String screenshotFolder) {}
+    String screenshotFolder,
+    String recording) {}

@@ -61,8 +61,8 @@ public record Scenario(
         int index = steps.size();
         double offered = load.level(level);
         String id = String.format(Locale.ROOT, "s%02d-%s%s-%s", index, load.unit(), number(offered), network);
-        steps.add(new StepPlan(index, id, offered, load.unit(), network, start, load.stepDuration()));
-        start = start.plus(load.stepDuration());
+        steps.add(new StepPlan(index, id, offered, load.unit(), network, start, load.duration(level)));
+        start = start.plus(load.duration(level));
       }
     }
     return steps;
@@ -70,7 +70,11 @@ public record Scenario(
 
   /** Total time load is offered, all steps together. */
   public Duration loadDuration() {
-    return load.stepDuration().multipliedBy((long) load.levels() * networks.size());
+    Duration total = Duration.ZERO;
+    for (int level = 0; level < load.levels(); level++) {
+      total = total.plus(load.duration(level).multipliedBy(networks.size()));
+    }
+    return total;
   }
 
   /** The rate a plan is made for when none is given, and why (for the line that announces it). */

@@ -25,8 +25,28 @@ import java.util.TreeMap;
  * {@code timeout.firstByte=60s}, {@code timeout.total=5m}, {@code failBuild=false}, {@code warmup=0s}
  * (unrecorded load before the first step, default {@value #DEFAULT_WARMUP}), and for open loop
  * {@code burstiness=2} (gamma gaps with that coefficient of variation; 1 = Poisson),
- * {@code maxConcurrency=64}, {@code rampUp=60s}; and for a scenario with {@code load.search}
- * {@code search.<field>=value} ({@link SearchFields}).
+ * {@code maxConcurrency=64}, {@code rampUp=60s}; for a scenario with {@code load.search}
+ * {@code search.<field>=value} ({@link SearchFields}); for a trace replay {@code speed=1,2} (one step per
+ * factor) and {@code duration=30s} (replay only the first 30 s of the sped-up trace).
+ *
+ * <p>Recorded workloads (issue 15; the fields' meaning is in {@code scenarios/README.md}):
+ * <ul>
+ *   <li>{@code load: {"model": "trace", "trace": FILE, "format": "mooncake"|"burstgpt", "speed": [1, 2]}},
+ *       optional {@code stepDuration} (a cut) and {@code warmup} (default {@code 0s}), with a mix of one
+ *       entry {@code {"kind": K, "type": "trace"}}: each line of the trace ({@code mooncake-v1},
+ *       {@code burstgpt-v1}) is one request sent at its own time divided by the speed; every speed is
+ *       one step;</li>
+ *   <li>{@code {"type": "recorded-session", "sessions": FILE, "language": "en"}}: phone-agent steps from
+ *       {@code capkit-sessions-v1}; closed loop: each agent replays one session (its steps, think times,
+ *       max_tokens) per task, and the entry is the mix's only one ({@code stepsPerTask}, {@code thinkTime}
+ *       are refused: the recording fixes them); open loop: the recorded steps in turn, one per arrival;</li>
+ *   <li>{@code {"type": "recorded-chat", "chats": FILE, "maxTokens": 512}}: ShareGPT conversations
+ *       ({@code sharegpt-v1}), one request per user turn with the turns before it; closed loop: each
+ *       agent holds one conversation per task (its only entry; {@code stepsPerTask} refused), open loop:
+ *       the user turns in turn, one per arrival.</li>
+ * </ul>
+ * Files are relative to the scenario file and read when it is loaded: an error in one names
+ * {@code file:line} and the field (exit 2 before any load).
  */
 public final class ScenarioLoader {
   /** Scenario names: they name run folders, so letters, digits, '.', '_' and '-' only, not starting with '.' or '-'. */
@@ -40,7 +60,7 @@ public final class ScenarioLoader {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> OVERRIDES = List.of(
       "qps", "agents", "duration", "network", "seed", "tier", "dtype", "profile", "model", "failBuild", "warmup",
-      "burstiness", "maxConcurrency", "rampUp");
+      "burstiness", "maxConcurrency", "rampUp", "speed");
 
   private ScenarioLoader() {}
 
@@ -112,7 +132,8 @@ public final class ScenarioLoader {
     JsonFields loadFields = f.object("load");
     dev.capkit.core.search.SearchSettings search = SearchFields.read(loadFields, o,
         "closed".equals(loadFields.string("model", null)));
-    LoadShape load = load(loadFields, o, source, search);
+    LoadShape load = load(loadFields, o, source, search, mix);
+    mix = RecordedLengths.fill(mix, load);
     List<String> networks = f.has("network") ? f.list("network", ScenarioLoader::networkName) : List.of("none");
     if (o.containsKey("network")) {
       networks = List.of(o.get("network").split("\\s*,\\s*"));
@@ -188,15 +209,36 @@ public final class ScenarioLoader {
     } catch (IllegalArgumentException e) {
       throw m.error("type", e.getMessage());
     }
+    if (type == RequestType.TRACE || type == RequestType.RECORDED_SESSION) {
+      for (String given : List.of("maxTokens", "promptTokens")) {
+        if (m.has(given)) {
+          throw m.error(given, "a " + type.key() + " request's lengths come from the "
+              + (type == RequestType.TRACE ? "trace (input_length, output_length)" : "recorded sessions (max_tokens)"));
+        }
+      }
+    }
     boolean stream = m.bool("stream", true);
+    if (type == RequestType.RECORDED_SESSION && !stream) {
+      throw m.error("stream", "recorded phone-agent steps are streamed, as Open-AutoGLM's client does");
+    }
     int maxTokens = m.integer("maxTokens", type == RequestType.PHONE_STEP ? 3000 : 512, 1, 1_000_000);
     int width = 0;
     int height = 0;
     int history = 0;
     String language = "en";
     String folder = "";
+    String recording = "";
     TokenDistribution prompt = TokenDistribution.fixed(1);
-    if (type == RequestType.PHONE_STEP) {
+    if (type == RequestType.RECORDED_SESSION) {
+      recording = recording(m, "sessions", source);
+      dev.capkit.core.workload.AgentSessionReader.read(Path.of(recording)); // errors name file:line and field
+      language = language(m);
+    } else if (type == RequestType.RECORDED_CHAT) {
+      recording = recording(m, "chats", source);
+      dev.capkit.core.workload.ShareGptReader.read(Path.of(recording));
+    } else if (type == RequestType.TRACE) {
+      // the trace is named by load.trace: its lines are the requests and their times
+    } else if (type == RequestType.PHONE_STEP) {
       String size = m.string("screenshot", "1080x2400");
       String[] wh = size.split("x");
       try {
@@ -210,10 +252,7 @@ public final class ScenarioLoader {
       }
       folder = screenshotFolder(m, source);
       history = m.integer("historyTurns", 2, 0, 100);
-      language = m.string("language", "en");
-      if (!language.equals("en") && !language.equals("zh")) {
-        throw m.error("language", "'" + language + "' is not a system prompt language (known: en, zh)");
-      }
+      language = language(m);
     } else {
       JsonFields p = m.object("promptTokens");
       int median = p.integer("median", null, 1, 1_000_000);
@@ -222,7 +261,31 @@ public final class ScenarioLoader {
       prompt = new TokenDistribution(median, p90);
     }
     m.rejectUnknown();
-    return new RequestMix(kind, weight, type, stream, width, height, history, language, prompt, maxTokens, folder);
+    return new RequestMix(kind, weight, type, stream, width, height, history, language, prompt, maxTokens, folder,
+        recording);
+  }
+
+  private static String language(JsonFields m) {
+    String language = m.string("language", "en");
+    if (!language.equals("en") && !language.equals("zh")) {
+      throw m.error("language", "'" + language + "' is not a system prompt language (known: en, zh)");
+    }
+    return language;
+  }
+
+  /** A recorded-workload file named by {@code field}, relative to the scenario file; checked to exist. */
+  private static String recording(JsonFields m, String field, String source) {
+    String name = m.string(field, null);
+    Path file = relative(source, name);
+    if (!Files.isRegularFile(file)) {
+      throw m.error(field, "'" + name + "' is not a file (looked for " + file + ")");
+    }
+    return file.toString();
+  }
+
+  private static Path relative(String source, String name) {
+    Path base = Path.of(source).toAbsolutePath().getParent();
+    return base == null ? Path.of(name).toAbsolutePath() : base.resolve(name).normalize();
   }
 
   /** {@code mix[].screenshots}: a folder of real screenshots, relative to the scenario file; "" when absent. */
@@ -250,8 +313,12 @@ public final class ScenarioLoader {
   }
 
   private static LoadShape load(JsonFields l, Map<String, String> o, String source,
-      dev.capkit.core.search.SearchSettings search) {
+      dev.capkit.core.search.SearchSettings search, List<RequestMix> mix) {
     String model = l.string("model", null);
+    checkRecordedMix(l, model, source, mix);
+    if (model.equals("trace")) {
+      return ScenarioTraceLoad.read(l, o, source);
+    }
     Duration stepDuration = l.duration("stepDuration", null);
     if (o.containsKey("duration")) {
       stepDuration = overrideDuration(o, "duration");
@@ -263,6 +330,10 @@ public final class ScenarioLoader {
     Duration warmup = l.duration("warmup", DEFAULT_WARMUP);
     if (o.containsKey("warmup")) {
       warmup = overrideDurationOrZero(o, "warmup");
+    }
+    if (o.containsKey("speed")) {
+      throw new ScenarioException("-Dcapkit.speed", "", "this scenario is " + model + "-loop: speed applies to a trace"
+          + " replay (load.model=trace)");
     }
     LoadShape shape;
     switch (model) {
@@ -311,7 +382,7 @@ public final class ScenarioLoader {
         }
         shape = new LoadShape.Closed(agents, think, stepsPerTask, stepDuration, warmup);
       }
-      default -> throw l.error("model", "'" + model + "' is not a load model (known: open, closed)");
+      default -> throw l.error("model", "'" + model + "' is not a load model (known: open, closed, trace)");
     }
     if (o.containsKey("qps") && shape instanceof LoadShape.Closed) {
       throw new ScenarioException("-Dcapkit.qps", "", "this scenario is closed-loop (load.model=closed); use -Dcapkit.agents=N");
@@ -323,7 +394,40 @@ public final class ScenarioLoader {
     return shape;
   }
 
-  private static double positive(JsonFields.Element e) {
+  /**
+   * A trace's requests come with their times: a {@code trace} entry goes with {@code load.model: "trace"}
+   * and nothing else. A closed-loop agent works through one recorded session or conversation, so a
+   * recorded entry there is the only one, and what the recording fixes is not given twice.
+   */
+  private static void checkRecordedMix(JsonFields l, String model, String source, List<RequestMix> mix) {
+    for (int i = 0; i < mix.size(); i++) {
+      RequestType type = mix.get(i).type();
+      if (type == RequestType.TRACE && !model.equals("trace")) {
+        throw new ScenarioException(source, "mix[" + i + "].type", "'trace' requests need load.model 'trace' (found '"
+            + model + "')");
+      }
+      if (model.equals("trace") && (type != RequestType.TRACE || mix.size() > 1)) {
+        throw new ScenarioException(source, "mix", "load.model 'trace' replays the trace's requests: the mix must be"
+            + " one entry of type 'trace' (found " + mix.size() + " entries, mix[" + i + "].type '" + type.key() + "')");
+      }
+      if (model.equals("closed") && type.recorded()) {
+        if (mix.size() > 1) {
+          throw new ScenarioException(source, "mix", "a closed-loop agent replays one recorded "
+              + (type == RequestType.RECORDED_SESSION ? "session" : "conversation") + " at a time: mix[" + i + "] ("
+              + type.key() + ") must be the only entry (found " + mix.size() + ")");
+        }
+        if (l.has("stepsPerTask")) {
+          throw l.error("stepsPerTask", "a " + type.key() + " agent's task is one recorded "
+              + (type == RequestType.RECORDED_SESSION ? "session (its steps)" : "conversation (its user turns)"));
+        }
+        if (type == RequestType.RECORDED_SESSION && l.has("thinkTime")) {
+          throw l.error("thinkTime", "recorded sessions carry their own think times (think_ms)");
+        }
+      }
+    }
+  }
+
+  static double positive(JsonFields.Element e) {
     if (!e.node().isNumber() || !(e.node().asDouble() > 0) || e.node().asDouble() > 100_000) {
       throw e.error("expected a number in (0, 100000], found " + JsonFields.describe(e.node()));
     }
@@ -425,7 +529,7 @@ public final class ScenarioLoader {
     return d;
   }
 
-  private static Duration overrideDuration(Map<String, String> o, String key) {
+  static Duration overrideDuration(Map<String, String> o, String key) {
     try {
       Duration d = Durations.parse(o.get(key));
       if (d.isZero()) {
@@ -437,7 +541,7 @@ public final class ScenarioLoader {
     }
   }
 
-  private static Duration overrideDurationOrZero(Map<String, String> o, String key) {
+  static Duration overrideDurationOrZero(Map<String, String> o, String key) {
     try {
       return Durations.parse(o.get(key));
     } catch (IllegalArgumentException e) {

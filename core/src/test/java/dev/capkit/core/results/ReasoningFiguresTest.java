@@ -46,6 +46,12 @@ class ReasoningFiguresTest {
     StepSummary step = RunReader.read(dir.resolve("run")).steps().get(0);
     assertEquals(10, step.metric(Metric.TTFT).count());
     assertEquals(80, step.kinds().get("chat").reasoningTokens());
+    // TTFA percentiles over the 4 requests that reasoned first (500 ms each), per step and per kind
+    LatencyStats ttfa = step.metrics().get(StepRecorder.TTFA);
+    assertEquals(4, ttfa.count());
+    assertEquals(500.0, ttfa.p50(), 0.5);
+    assertEquals(500.0, ttfa.p99(), 0.5);
+    assertEquals(4, step.kinds().get("chat").metrics().get(StepRecorder.TTFA).count());
 
     Path logged = dir.resolve("logged");
     java.nio.file.Files.createDirectories(logged);
@@ -70,6 +76,7 @@ class ReasoningFiguresTest {
     }
     String json = java.nio.file.Files.readString(plain.resolve("run.json"));
     assertFalse(json.contains("reasoningTokens"), "absent without reasoning");
+    assertFalse(json.contains("\"" + StepRecorder.TTFA + "\""), "no TTFA without reasoning");
     assertTrue(json.contains("\"ttft\""));
   }
 }

@@ -149,7 +149,8 @@ public record TierPredictor(ScenarioInfo scenario, long seed) {
     String name = (String) kind.get("kind");
     Integer maxTokens = kind.get("maxTokens") == null ? null : ((Number) kind.get("maxTokens")).intValue();
     boolean stream = !Boolean.FALSE.equals(kind.get("stream"));
-    if ("phone-step".equals(kind.get("type"))) {
+    // recorded sessions are phone steps too (their screenshots' sizes are not in run.json: 1080x2400 assumed)
+    if ("phone-step".equals(kind.get("type")) || "recorded-session".equals(kind.get("type"))) {
       String[] size = String.valueOf(kind.getOrDefault("screenshot", "1080x2400")).split("x");
       int text = CapacityPredictions.SCREENSHOT_TEXT_TOKENS;
       if ("zh".equals(kind.get("language"))) {
