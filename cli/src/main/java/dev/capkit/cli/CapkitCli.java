@@ -43,6 +43,9 @@ public final class CapkitCli {
     COMMANDS.put("roofline", new Entry(
         "measure this CPU (FMA FLOP/s, memory bandwidth) and print a gpus.json entry: the \"GPU\" of the llama.cpp engine",
         dev.capkit.llamacpp.host.HostRooflineMain::run));
+    COMMANDS.put("calibrate", new Entry(
+        "calibrate <measured run folder>... --out profile.json: fit the twin's coefficients to measured runs (plan --profile uses it)",
+        dev.capkit.calibration.CalibrateMain::run));
     COMMANDS.put("netem", new Entry(
         "latency and fault injecting TCP proxy with a toxiproxy-compatible API (network profiles)",
         dev.capkit.netem.NetemMain::run));

@@ -34,6 +34,11 @@ class CapkitCliTest {
   }
 
   @Test
+  void calibrateOnAFolderThatIsNotARunIsStatus2() {
+    assertEquals(2, run("calibrate", "target", "--out", "target/never-written.json"));
+  }
+
+  @Test
   void engineWithAMissingModelFileIsStatus2() {
     assertEquals(2, run("engine", "--gguf", "target/no-such-model.gguf", "--port", "0"));
   }
