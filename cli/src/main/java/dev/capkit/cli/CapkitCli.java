@@ -37,6 +37,9 @@ public final class CapkitCli {
     COMMANDS.put("merge", new Entry("merge <injector run folders...> --out DIR: one exact run from N injectors' runs of one scenario (exit 2 if refused)", dev.capkit.distributed.MergeCommand::run));
     COMMANDS.put("split", new Entry("--injectors N -- -Dcapkit.scenario=...: N local injector JVMs on one scenario from one start instant, merged, planned, reported",
         SplitCommand::run));
+    COMMANDS.put("validate", new Entry(
+        "validate <plan.json> --target URL [--duration 10m]: run the plan's per-replica rate on one replica, objective by objective held or missed (exit 0/1/2)",
+        ValidateCommand::run));
     COMMANDS.put("engine", new Entry(
         "a real engine: llama.cpp (continuous batching) on a generated or given GGUF model, OpenAI-compatible, llama.cpp /metrics",
         dev.capkit.llamacpp.LlamaCppEngineMain::run));
