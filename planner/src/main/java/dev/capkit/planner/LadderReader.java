@@ -43,6 +43,27 @@ public final class LadderReader {
   }
 
   /**
+   * A capacity search's record ({@code search.json}) of the run, kept for its tier; with several
+   * search runs of one tier the last one answers (each search's interval stands alone), with a warning.
+   */
+  private static void search(RunReader.Run run, String key, Map<String, dev.capkit.core.search.SearchLog> searches,
+      List<String> warnings) {
+    java.util.Optional<dev.capkit.core.search.SearchLog> log;
+    try {
+      log = dev.capkit.core.search.SearchLogReader.readIfPresent(dev.capkit.core.results.RunLayout.of(run.folder()).searchLog());
+    } catch (IOException e) {
+      throw new PlanException("refusing to plan from a capacity search whose record is damaged: " + e.getMessage(), e);
+    }
+    if (log.isEmpty()) {
+      return;
+    }
+    if (searches.put(key, log.get()) != null) {
+      warnings.add("several capacity searches of tier " + key.split("\\|")[0] + ": the sustainable rate is the last one's ("
+          + run.manifest().runId() + "); the others' probes still count as ladder points");
+    }
+  }
+
+  /**
    * Reads only the latency logs the objectives need (plus E2E, for the knee): each interval line
    * decodes into a full-range HdrHistogram, so skipping unneeded metrics saves most of the work.
    *
@@ -85,12 +106,14 @@ public final class LadderReader {
     Map<String, Map<Double, List<LadderPoint>>> byTier = new LinkedHashMap<>();
     Map<String, List<String>> runIds = new LinkedHashMap<>();
     Map<String, String> loadModels = new HashMap<>();
+    Map<String, dev.capkit.core.search.SearchLog> searches = new HashMap<>();
     for (RunReader.Run run : runs) {
       String dtype = dtypeOf(run, assumedDtype, warnings);
       String key = run.manifest().target().tier() + "|" + dtype + "|" + Basis.of(run.manifest().target()).name();
       boolean open = !"closed".equals(run.manifest().scenario().loadModel());
       loadModels.put(key, open ? "open" : "closed");
       runIds.computeIfAbsent(key, k -> new ArrayList<>()).add(run.manifest().runId());
+      search(run, key, searches, warnings);
       for (StepSummary step : run.steps()) {
         if (!network.equals(step.network() == null ? "none" : step.network())) {
           continue;
@@ -107,7 +130,7 @@ public final class LadderReader {
         points.add(same.size() == 1 ? same.get(0) : merge(same));
       }
       ladders.add(new TierLadder(parts[0], parts[1], Basis.valueOf(parts[2]), loadModels.get(e.getKey()), runIds.get(e.getKey()),
-          points));
+          points, searches.get(e.getKey())));
     }
     return new Result(ladders, runs, warnings);
   }

@@ -333,6 +333,9 @@ public final class Planner {
     GpuSpec gpu = catalog.gpu(tier.gpuId());
     List<LadderPoint> points = ladder.points();
     SustainableRate raw = SustainableRate.estimate(ladder, slos, stats, options.replicates(), options.seed());
+    if (ladder.search() != null) { // a capacity search's probes: its answer is the crossing
+      raw = dev.capkit.planner.search.SearchCrossing.of(ladder.search(), raw);
+    }
     SustainableRate rate = factor == 1.0 ? raw : scale(raw, factor);
     SloTarget kneeMetric = slos.stream().filter(s -> !s.isErrors()).findFirst().orElse(new SloTarget("e2e", 99, Double.NaN));
     double[] x = points.stream().mapToDouble(p -> p.rate() * factor).toArray();
@@ -385,8 +388,8 @@ public final class Planner {
     for (int i = 0; i < measured.size(); i++) {
       TierLadder ladder = measured.get(i);
       SustainableRate m = measuredRows.get(i).sustainable();
-      if (!m.defined() || !"open".equals(ladder.loadModel())) {
-        continue;
+      if (!m.defined() || !"open".equals(ladder.loadModel()) || ladder.search() != null) {
+        continue; // a search's answer is not an interpolation: replaying its probes as a ladder would compare unlike things
       }
       ServingPlan plan;
       try {

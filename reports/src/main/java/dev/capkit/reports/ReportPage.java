@@ -46,6 +46,10 @@ final class ReportPage {
         + (plan == null ? "" : "<p class=\"recommendation\">Plan: " + Html.esc(PlanDocument.text(plan.root(), "recommendation", "none")) + "</p>"));
     List<String> missing = new ArrayList<>(inputProblems);
     runs.forEach(r -> missing.addAll(r.missing()));
+    StringBuilder searches = new StringBuilder(); // a capacity search's probes (search.json), drawn after throughput
+    for (RunData r : runs) {
+      SearchSection.read(r, missing).ifPresent(log -> searches.append(SearchSection.html(r, log)));
+    }
     if (baseline != null) {
       missing.addAll(baseline.missing());
     }
@@ -69,6 +73,9 @@ final class ReportPage {
     section(b, "latency", "Latency against offered load",
         LatencyCurveChart.html(runs, Metric.E2E, plan, baseline) + LatencyCurveChart.html(runs, Metric.TTFT, plan, baseline));
     section(b, "throughput", "Achieved against offered load", ThroughputChart.html(runs));
+    if (searches.length() > 0) {
+      section(b, "search", "Capacity search", searches.toString());
+    }
     StringBuilder net = new StringBuilder();
     for (RunData r : runs) {
       if (NetworkProfileComparison.applies(r)) {
@@ -134,6 +141,9 @@ final class ReportPage {
       n.append("<a href=\"#plan\">Tiers</a>");
     }
     n.append("<a href=\"#latency\">Latency</a><a href=\"#throughput\">Throughput</a>");
+    if (runs.stream().anyMatch(r -> java.nio.file.Files.exists(dev.capkit.core.results.RunLayout.of(r.folder()).searchLog()))) {
+      n.append("<a href=\"#search\">Search</a>");
+    }
     if (runs.stream().anyMatch(NetworkProfileComparison::applies)) {
       n.append("<a href=\"#network\">Network</a>");
     }

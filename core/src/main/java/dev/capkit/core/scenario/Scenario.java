@@ -85,6 +85,9 @@ public record Scenario(
    * {@code flag} names the setting that chooses another rate.
    */
   public PlanTarget defaultPlanTarget(String flag) {
+    if (searches()) {
+      return new PlanTarget(1.0, "a capacity search offers no rate of its own choosing: 1 req/s; set " + flag);
+    }
     var highest = steps().stream().filter(s -> s.unit().equals("qps")).mapToDouble(StepPlan::offered).max();
     return highest.isPresent()
         ? new PlanTarget(highest.getAsDouble(), "the run's highest offered rate; set " + flag)

@@ -47,22 +47,39 @@ public final class CapacitySearch {
   private double spent;
   private String stop;
   private boolean confirming;
+  private final java.util.function.DoubleUnaryOperator requestRate;
 
+  /** An open-loop search: the load is the request rate. */
   public CapacitySearch(List<ObjectiveShare> objectives, SearchSettings settings) {
+    this(objectives, settings, rate -> rate);
+  }
+
+  /**
+   * @param requestRate requests per second the load offers (closed loop: agents / (response + think
+   *                    time), an estimate); probe windows are sized from it to hold their requests
+   */
+  public CapacitySearch(List<ObjectiveShare> objectives, SearchSettings settings, java.util.function.DoubleUnaryOperator requestRate) {
     if (objectives.isEmpty()) {
       throw new IllegalArgumentException("a capacity search needs at least one objective");
     }
     this.objectives = List.copyOf(objectives);
     this.settings = settings;
+    this.requestRate = requestRate;
   }
 
-  /** Runs the whole search with {@code runner}. */
-  public static SearchResult run(List<ObjectiveShare> objectives, SearchSettings settings, ProbeRunner runner) {
-    CapacitySearch search = new CapacitySearch(objectives, settings);
+  /** Runs the whole search with {@code runner}, probe windows sized by {@code requestRate}. */
+  public static SearchResult run(List<ObjectiveShare> objectives, SearchSettings settings,
+      java.util.function.DoubleUnaryOperator requestRate, ProbeRunner runner) {
+    CapacitySearch search = new CapacitySearch(objectives, settings, requestRate);
     for (ProbePlan p = search.next(); p != null; p = search.next()) {
       search.record(p, runner.run(p));
     }
     return search.result();
+  }
+
+  /** Runs the whole search with {@code runner}. */
+  public static SearchResult run(List<ObjectiveShare> objectives, SearchSettings settings, ProbeRunner runner) {
+    return run(objectives, settings, rate -> rate, runner);
   }
 
   /** Requests a verdict probe needs for the strictest objective to be shown to hold. */
@@ -112,18 +129,19 @@ public final class CapacitySearch {
     boolean verdict = phase.startsWith("verdict");
     confirming |= verdict;
     double requests = verdict ? requestsPerProbe() : settings.scoutRequests();
-    double seconds = Math.min(settings.maxProbeSeconds(), Math.max(settings.minProbeSeconds(), requests / rate));
+    double perSecond = requestRate.applyAsDouble(rate);
+    double seconds = Math.min(settings.maxProbeSeconds(), Math.max(settings.minProbeSeconds(), requests / perSecond));
     if (!probes.isEmpty() && spent + settings.warmupSeconds() + seconds > settings.budgetSeconds()) {
       return finish("GPU-time budget: the next probe (" + Math.round(settings.warmupSeconds() + seconds)
           + " s) would pass " + Math.round(settings.budgetSeconds()) + " s");
     }
-    long planned = Math.max(1, Math.round(rate * seconds));
+    long planned = Math.max(1, Math.round(perSecond * seconds));
     Map<String, Long> breakAt = new LinkedHashMap<>();
     for (ObjectiveShare o : objectives) {
       breakAt.put(o.key(), ProbeJudge.violationsToBreak(planned, o.allowed(), alphaBroken()));
     }
     return new ProbePlan(probes.size(), rate, settings.warmupSeconds(), seconds, phase,
-        verdict ? tries.getOrDefault(phase, 0) + 1 : 1, breakAt);
+        verdict ? tries.getOrDefault(phase, 0) + 1 : 1, breakAt, planned);
   }
 
   /** Takes a probe's measurement and moves the scouts' bracket or the confirmed interval. */

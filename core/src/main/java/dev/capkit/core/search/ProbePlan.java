@@ -11,12 +11,14 @@ package dev.capkit.core.search;
  * @param look           1 for a rate's first probe, 2.. for its extensions
  * @param breakAt        per objective key, violations among the window's planned requests that show
  *                       it broken: the probe may stop as soon as any is reached
+ * @param requests       requests the measured window is planned to hold (open loop: rate x seconds;
+ *                       closed loop: from the agents' expected request rate)
  */
 public record ProbePlan(int index, double rate, double warmupSeconds, double seconds, String phase, int look,
-    java.util.Map<String, Long> breakAt) {
+    java.util.Map<String, Long> breakAt, long requests) {
 
   /** Requests the measured window is planned to hold at this rate. */
   public long plannedRequests() {
-    return Math.round(rate * seconds);
+    return requests;
   }
 }

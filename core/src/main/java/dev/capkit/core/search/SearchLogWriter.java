@@ -54,15 +54,15 @@ public final class SearchLogWriter {
       o.put("stepId", p.stepId());
       o.put("phase", p.phase());
       o.put("look", p.look());
-      o.put("rate", p.rate());
-      o.put("startSeconds", p.startSeconds());
-      o.put("warmupSeconds", p.warmupSeconds());
-      o.put("plannedSeconds", p.plannedSeconds());
-      o.put("windowSeconds", p.windowSeconds());
+      required(o, "rate", p.rate(), p.index());
+      required(o, "startSeconds", p.startSeconds(), p.index());
+      required(o, "warmupSeconds", p.warmupSeconds(), p.index());
+      required(o, "plannedSeconds", p.plannedSeconds(), p.index());
+      required(o, "windowSeconds", p.windowSeconds(), p.index());
       o.put("requests", p.requests());
       ObjectNode v = o.putObject("violations");
       new TreeMap<>(p.violations()).forEach(v::put);
-      o.put("gpuSeconds", p.gpuSeconds());
+      required(o, "gpuSeconds", p.gpuSeconds(), p.index());
       o.put("stoppedEarly", p.stoppedEarly());
       o.put("verdict", p.verdict());
       ArrayNode reasons = o.putArray("reasons");
@@ -87,6 +87,14 @@ public final class SearchLogWriter {
       o.put("stop", a.stop());
     }
     return root;
+  }
+
+  /** A probe's figure that must be known: a NaN here is a bug in the caller, refused rather than written. */
+  private static void required(ObjectNode o, String name, double value, int probe) {
+    if (!Double.isFinite(value)) {
+      throw new IllegalArgumentException("search.json: probe " + probe + " has no " + name + " (" + value + ")");
+    }
+    o.put(name, value);
   }
 
   /** NaN (not known) is written as null: JSON has no NaN. */

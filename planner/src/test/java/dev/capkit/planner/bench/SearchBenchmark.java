@@ -38,6 +38,10 @@ public final class SearchBenchmark {
   private record Workload(String scenario, String tier, Dtype dtype) {}
 
   public static void main(String[] args) throws Exception {
+    if (Boolean.getBoolean("bench.agents")) {
+      AgentsBenchmark.main(args); // -Dbench.agents=true: agents per replica on phone-agent-sessions instead
+      return;
+    }
     long truthRequests = Long.getLong("bench.truthRequests", 20_000);
     int seeds = Integer.getInteger("bench.seeds", 5);
     Catalog catalog = Catalog.load(null);
@@ -61,6 +65,7 @@ public final class SearchBenchmark {
       System.out.printf(Locale.ROOT, "ground truth (predicted, long virtual runs of %,d requests x 2): %.3f req/s%n", truthRequests, truth);
       double start = scenario.steps().get(0).offered();
       SearchSettings settings = SearchSettings.defaults(start);
+      oracle(new VirtualProbeRunner(plan, info, checks, 1), checks, truth, settings, truthRequests, scenario.loadDuration().toSeconds());
       int covered = 0;
       double gpu = 0;
       System.out.println("| seed | interval req/s | ±% | covers truth | probes | early stops | GPU-s | stop |");
@@ -93,6 +98,73 @@ public final class SearchBenchmark {
           fixed, gpu / seeds / fixed, gpu / seeds / asWritten);
       System.out.printf(Locale.ROOT, "(workload took %.1f s of CPU time to simulate)%n", (System.nanoTime() - t0) / 1e9);
     }
+  }
+
+  /**
+   * The least load time any search can spend for a ±p interval backed by verdicts: an oracle that
+   * knows the truth T puts one verdict probe at each end of the widest interval allowed around it,
+   * L = T / r and H = T r with r = sqrt((1+p)/(1-p)) (so (H-L)/(H+L) = p), and
+   * needs, at each end, the fewest requests for which the typical count of violations (the long-run
+   * share there times n) gives the verdict: "holds" at L for every objective, "broken" at H for the
+   * binding one. Printed with the absolute floor for "holds" (zero violations) and the budget asked.
+   */
+  private static void oracle(VirtualProbeRunner runner, List<ObjectiveCheck> checks, double truth, SearchSettings s,
+      long requests, double ladderSeconds) {
+    double r = Math.sqrt((1 + s.precision()) / (1 - s.precision()));
+    double low = truth / r;
+    double high = truth * r;
+    Map<String, Double> atLow = runner.longRunShares(low, 120, requests, 2);
+    Map<String, Double> atHigh = runner.longRunShares(high, 120, requests, 2);
+    long holdN = 0;
+    long breakN = Long.MAX_VALUE;
+    String binding = "";
+    for (ObjectiveCheck c : checks) {
+      double q = c.share().allowed();
+      holdN = Math.max(holdN, requestsToShowHolds(atLow.get(c.share().key()), q, s.alphaHolds()));
+      long b = requestsToShowBroken(atHigh.get(c.share().key()), q, s.alphaBroken() / checks.size());
+      if (b < breakN) {
+        breakN = b;
+        binding = c.share().key();
+      }
+    }
+    long floor = ProbeJudge.requestsToHold(checks.stream().mapToDouble(c -> c.share().allowed()).min().orElseThrow(), s.alphaHolds(), 0);
+    double seconds = holdN / low + breakN / high + 2 * s.warmupSeconds();
+    System.out.printf(Locale.ROOT, "oracle (knows the truth, one verdict probe per end, no scouts): L = %.3f req/s, violating shares %s;"
+        + " H = %.3f req/s, shares %s%n", low, fmt(atLow), high, fmt(atHigh));
+    System.out.printf(Locale.ROOT, "  'holds' at L needs %,d requests (%.0f s; floor with zero violations: %d requests = %.0f s);"
+        + " 'broken' at H (%s) needs %,d requests (%.0f s); total with warm-ups %.0f s = %.1fx half of the ladder as written (%.0f s)%n",
+        holdN, holdN / low, floor, floor / low, binding, breakN, breakN / high, seconds, seconds / (ladderSeconds / 2), ladderSeconds / 2);
+  }
+
+  /** Fewest requests whose typical violation count (share x n) shows a share below q; MAX_VALUE when share >= q. */
+  static long requestsToShowHolds(double share, double q, double alpha) {
+    if (!(share < q)) {
+      return Long.MAX_VALUE;
+    }
+    long n = ProbeJudge.requestsToHold(q, alpha, 0);
+    while (ProbeJudge.maxViolationsToHold(n, q, alpha) < Math.floor(share * n) && n < 100_000_000L) {
+      n += Math.max(1, n / 100);
+    }
+    return n;
+  }
+
+  /** Fewest requests whose typical violation count shows a share above q; MAX_VALUE when share <= q. */
+  static long requestsToShowBroken(double share, double q, double alpha) {
+    if (!(share > q)) {
+      return Long.MAX_VALUE;
+    }
+    long n = 10;
+    while (ProbeJudge.violationsToBreak(n, q, alpha) > Math.ceil(share * n) && n < 100_000_000L) {
+      n += Math.max(1, n / 100);
+    }
+    return n;
+  }
+
+  private static String fmt(Map<String, Double> shares) {
+    StringBuilder b = new StringBuilder();
+    shares.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(' ')
+        .append(String.format(Locale.ROOT, "%.2f%%", v * 100)));
+    return b.toString();
   }
 
   /** Bisection on the rate for the long-run feasibility boundary, to 0.5%. */

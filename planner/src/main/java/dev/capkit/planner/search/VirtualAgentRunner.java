@@ -1,0 +1,267 @@
+package dev.capkit.planner.search;
+
+import dev.capkit.core.results.Outcome;
+import dev.capkit.core.results.RequestRecord;
+import dev.capkit.core.search.ObjectiveCheck;
+import dev.capkit.core.search.ProbePlan;
+import dev.capkit.core.search.ProbeRunner;
+import dev.capkit.twin.Arrival;
+import dev.capkit.twin.CapacityPredictions;
+import dev.capkit.twin.PrefixCachingEffect;
+import dev.capkit.twin.Profile;
+import dev.capkit.twin.PromptAdmission;
+import dev.capkit.twin.ServingPlan;
+import dev.capkit.twin.engine.ContinuousBatchingEngine;
+import dev.capkit.twin.engine.Emission;
+import dev.capkit.twin.engine.EngineStep;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+
+/**
+ * Closed-loop phone agents on the twin in virtual time (basis: predicted), as Open-AutoGLM runs them:
+ * each of N agents works through tasks of {@code stepsPerTask} model calls, sending a step, waiting for
+ * the whole streamed answer, then {@code thinkSeconds} (the action and the wait after it) before the
+ * next step. A step's prompt is the shared system prompt, the task and earlier turns' text
+ * ({@link PrefixCachingEffect#TURN_TOKENS} tokens each, an estimate, kept as a cacheable prefix) and the
+ * newest 1080x2400 screenshot ({@link CapacityPredictions#SCREENSHOT_TEXT_TOKENS} text tokens, x2.5 for
+ * the Chinese system prompt, as {@code TierPredictor} does). Agents start staggered over one think time.
+ *
+ * <p>As a {@link ProbeRunner} the probe's rate is the number of agents: after the warm-up (not judged)
+ * the measured window runs until it has sent the probe's planned requests (closed loop sets no rate,
+ * so the window's length follows from how fast the agents go, capped at twice the planned seconds),
+ * and stops early once an objective's violations reach the probe's break threshold (a request in
+ * flight past an E2E or TTFT limit counts from the moment it is overdue). Load time is from the first
+ * send to the last answer.
+ *
+ * @param language {@code en} or {@code zh} (the system prompt's length)
+ */
+public record VirtualAgentRunner(ServingPlan plan, List<ObjectiveCheck> checks, double thinkSeconds, int stepsPerTask,
+    String language, long seed) implements ProbeRunner {
+
+  /** One model call of an agent's task. */
+  private static final class Step {
+    final int agent;
+    final long task;
+    final int turn;
+    final double sent;
+    final boolean judged;
+    PromptAdmission.Admitted admitted;
+    double ready;
+    double first = -1;
+    double previous;
+    double last = -1;
+    long[] itl;
+
+    Step(int agent, long task, int turn, double sent, boolean judged) {
+      this.agent = agent;
+      this.task = task;
+      this.turn = turn;
+      this.sent = sent;
+      this.judged = judged;
+    }
+  }
+
+  /** What a run of N agents did: the probe's counts and the tasks of the window. */
+  public record AgentRun(long requests, Map<String, Long> violations, double loadSeconds, boolean stoppedEarly,
+      double windowSeconds, List<Double> taskSeconds, long tasksAllStepsMet, long stepsJudged, double meanResponseSeconds) {
+
+    /** Completed tasks per hour of window (tasks started in the window and finished). */
+    public double tasksPerHour() {
+      return taskSeconds.size() / windowSeconds * 3600;
+    }
+
+    /** Share of completed tasks whose every step met every objective; NaN without a completed task. */
+    public double shareOfTasksAllMet() {
+      return taskSeconds.isEmpty() ? Double.NaN : tasksAllStepsMet / (double) taskSeconds.size();
+    }
+
+    /** A task-completion-time quantile (seconds, think times included); NaN without a task. */
+    public double taskSecondsAt(double q) {
+      if (taskSeconds.isEmpty()) {
+        return Double.NaN;
+      }
+      List<Double> sorted = taskSeconds.stream().sorted().toList();
+      return sorted.get((int) Math.min(sorted.size() - 1, Math.floor(q * sorted.size())));
+    }
+  }
+
+  @Override
+  public Measured run(ProbePlan p) {
+    AgentRun r = simulate((int) Math.round(p.rate()), p.warmupSeconds(), p.plannedRequests(), 2 * p.seconds(), p.breakAt(),
+        seed * 1000 + p.index());
+    return new Measured(r.stoppedEarly() ? p.plannedRequests() : r.requests(), r.violations(), r.loadSeconds(), r.stoppedEarly());
+  }
+
+  /**
+   * Runs {@code agents} agents: {@code warmupSeconds} unjudged, then a window of {@code windowRequests}
+   * judged steps (or {@code maxWindowSeconds}), stopping early at {@code breakAt} (empty: never).
+   */
+  public AgentRun simulate(int agents, double warmupSeconds, long windowRequests, double maxWindowSeconds,
+      Map<String, Long> breakAt, long runSeed) {
+    ContinuousBatchingEngine engine = plan.newEngine(1.0, Profile.PHYSICS);
+    PromptAdmission admission = new PromptAdmission(plan, runSeed);
+    SplittableRandom random = new SplittableRandom(runSeed);
+    PriorityQueue<double[]> sends = new PriorityQueue<>(Comparator.comparingDouble((double[] e) -> e[0])); // {time, agent}
+    PriorityQueue<Step> host = new PriorityQueue<>(Comparator.comparingDouble((Step s) -> s.ready));
+    long[] task = new long[agents];
+    int[] turn = new int[agents];
+    double[] taskStart = new double[agents];
+    boolean[] taskJudged = new boolean[agents];
+    boolean[] taskAllMet = new boolean[agents];
+    for (int a = 0; a < agents; a++) {
+      sends.add(new double[] {random.nextDouble() * thinkSeconds, a});
+      task[a] = a * 1_000_000L;
+    }
+    List<Step> inFlight = new ArrayList<>();
+    Map<String, Long> violations = new LinkedHashMap<>();
+    checks.forEach(c -> violations.put(c.share().key(), 0L));
+    List<Double> tasks = new ArrayList<>();
+    long allMet = 0;
+    long judgedSent = 0;
+    double responseSum = 0;
+    long responses = 0;
+    double windowEnd = Double.NaN; // set when the window has its requests, is cut by time, or stops early
+    boolean early = false;
+    double now = 0;
+    double lastAnswer = 0;
+    while (!sends.isEmpty() || !host.isEmpty() || engine.hasWork()) {
+      if (!engine.hasWork()) {
+        double next = Math.min(sends.isEmpty() ? Double.POSITIVE_INFINITY : sends.peek()[0],
+            host.isEmpty() ? Double.POSITIVE_INFINITY : host.peek().ready);
+        now = Math.max(now, next);
+      }
+      while (!sends.isEmpty() && sends.peek()[0] <= now) {
+        double[] e = sends.poll();
+        int a = (int) e[1];
+        double at = e[0];
+        if (Double.isNaN(windowEnd) && at >= warmupSeconds + maxWindowSeconds) {
+          windowEnd = warmupSeconds + maxWindowSeconds;
+        }
+        if (!Double.isNaN(windowEnd) && at >= windowEnd) {
+          continue; // the window is over: this agent stops
+        }
+        boolean judged = at >= warmupSeconds;
+        if (turn[a] == 0) {
+          taskStart[a] = at;
+          taskJudged[a] = judged;
+          taskAllMet[a] = true;
+        }
+        Step s = new Step(a, task[a], turn[a], at, judged);
+        if (judged && ++judgedSent >= windowRequests && Double.isNaN(windowEnd)) {
+          windowEnd = at + 1e-9; // this is the window's last request
+        }
+        admit(s, admission);
+        s.ready = at + plan.coefficients().requestHostSeconds(s.admitted.request().imagePixels());
+        host.add(s);
+        inFlight.add(s);
+      }
+      while (!host.isEmpty() && host.peek().ready <= now) {
+        engine.add(host.poll().admitted.request());
+      }
+      if (!engine.hasWork()) {
+        continue;
+      }
+      EngineStep step = engine.step();
+      now += step.seconds();
+      for (Emission e : step.emissions()) {
+        Step s = (Step) e.request().attachment();
+        track(s, e, now);
+        if (!e.last()) {
+          continue;
+        }
+        inFlight.remove(s);
+        lastAnswer = Math.max(lastAnswer, now);
+        responseSum += s.last;
+        responses++;
+        boolean met = true;
+        RequestRecord r = record(s);
+        for (ObjectiveCheck c : checks) {
+          if (c.violatedBy(r)) {
+            met = false;
+            if (s.judged) {
+              violations.merge(c.share().key(), 1L, Long::sum);
+            }
+          }
+        }
+        int a = s.agent;
+        taskAllMet[a] &= met;
+        if (++turn[a] == stepsPerTask) {
+          if (taskJudged[a] && (Double.isNaN(windowEnd) || s.sent < windowEnd)) {
+            tasks.add(now - taskStart[a]);
+            allMet += taskAllMet[a] ? 1 : 0;
+          }
+          turn[a] = 0;
+          task[a]++;
+        }
+        sends.add(new double[] {now + thinkSeconds, a});
+      }
+      if (!early && Double.isNaN(windowEnd) && !breakAt.isEmpty() && broken(violations, inFlight, now, breakAt)) {
+        early = true;
+        windowEnd = now;
+      }
+    }
+    double window = (Double.isNaN(windowEnd) ? now : windowEnd) - warmupSeconds;
+    return new AgentRun(judgedSent, violations, lastAnswer, early, Math.max(window, 1e-9), tasks, allMet, judgedSent,
+        responses == 0 ? Double.NaN : responseSum / responses);
+  }
+
+  private boolean broken(Map<String, Long> finished, List<Step> inFlight, double now, Map<String, Long> breakAt) {
+    for (ObjectiveCheck c : checks) {
+      long n = finished.get(c.share().key());
+      long overdue = c.overdueAfterNanos();
+      if (overdue >= 0) {
+        for (Step s : inFlight) {
+          n += s.judged && (now - s.sent) * 1e9 > overdue ? 1 : 0;
+        }
+      }
+      if (n >= breakAt.getOrDefault(c.share().key(), Long.MAX_VALUE)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void admit(Step s, PromptAdmission admission) {
+    int base = "zh".equals(language) ? (int) (CapacityPredictions.SCREENSHOT_TEXT_TOKENS * 2.5) : CapacityPredictions.SCREENSHOT_TEXT_TOKENS;
+    List<PromptAdmission.PromptPart> parts = new ArrayList<>();
+    parts.add(PromptAdmission.PromptPart.text("text:open-autoglm-system-prompt-" + language, Math.min(Arrival.PHONE_SYSTEM_PROMPT_TOKENS, base)));
+    for (int j = 0; j < s.turn; j++) {
+      parts.add(PromptAdmission.PromptPart.text("text:task-" + s.task + ":turn-" + j, PrefixCachingEffect.TURN_TOKENS));
+    }
+    try {
+      s.admitted = admission.admit("agent-" + s.agent + "-task-" + s.task + "-turn-" + s.turn,
+          base + s.turn * PrefixCachingEffect.TURN_TOKENS, 0,
+          List.of(new PromptAdmission.ImageSize(CapacityPredictions.SCREEN_WIDTH, CapacityPredictions.SCREEN_HEIGHT)), 3000, s, parts);
+    } catch (PromptAdmission.Refusal r) {
+      throw new IllegalStateException("the twin refuses a phone step of turn " + s.turn + ": " + r.getMessage(), r);
+    }
+  }
+
+  private static void track(Step s, Emission e, double now) {
+    double since = now - s.sent;
+    if (e.tokenIndex() == 0) {
+      s.first = since;
+      s.itl = new long[Math.max(0, s.admitted.answer().tokens() - 1)];
+    } else {
+      s.itl[e.tokenIndex() - 1] = Math.round((since - s.previous) * 1e9);
+    }
+    s.previous = since;
+    s.last = since;
+  }
+
+  private static RequestRecord record(Step s) {
+    return new RequestRecord("agent-" + s.agent + "-" + s.task + "-" + s.turn, "", "phone-step", Math.round(s.sent * 1e6), 0,
+        Math.round(s.first * 1e9), Math.round(s.last * 1e9), s.itl, s.admitted.promptTokens(), s.admitted.answer().tokens(),
+        Outcome.OK, 200, "");
+  }
+
+  /** Requests per second N agents offer when each answer takes {@code responseSeconds}: X = N / (R + Z). */
+  public double requestRate(double agents, double responseSeconds) {
+    return agents / (responseSeconds + thinkSeconds);
+  }
+}
