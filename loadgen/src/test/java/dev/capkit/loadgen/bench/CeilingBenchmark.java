@@ -52,9 +52,15 @@ public final class CeilingBenchmark {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classpath = System.getProperty("java.class.path");
     Path dir = Files.createTempDirectory("capkit-ceiling");
-    Process server = new ProcessBuilder(java, "-Xms1g", "-Xmx1g", "-XX:+UseG1GC",
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath, CeilingServer.class.getName())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    List<String> serverCommand = new ArrayList<>(pinned("bench.serverCpus"));
+    serverCommand.addAll(List.of(java, "-Xms1g", "-Xmx1g", "-XX:+UseG1GC"));
+    String serverArg = System.getProperty("bench.serverJvmArg", "");
+    if (!serverArg.isBlank()) {
+      serverCommand.add(serverArg);
+    }
+    serverCommand.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath,
+        CeilingServer.class.getName()));
+    Process server = new ProcessBuilder(serverCommand).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     BufferedReader serverOut = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
     PrintWriter serverIn = new PrintWriter(server.getOutputStream(), true, StandardCharsets.UTF_8);
     try {
@@ -62,8 +68,9 @@ public final class CeilingBenchmark {
       String uri = hello[1];
       String model = hello[2];
       System.out.printf(Locale.ROOT, "ceiling: %d cores, emulator (instant profile) pid %d at %s; client: fresh JVM per rate,"
-          + " %.0f s warm-up then %.0f s measured; streamed chats, 300-token prompt, max_tokens 64%n",
-          Runtime.getRuntime().availableProcessors(), server.pid(), uri, warmup, seconds);
+          + " %.0f s warm-up then %.0f s measured; streamed chats, 300-token prompt, max_tokens 64; CPUs: server %s, client %s%n",
+          Runtime.getRuntime().availableProcessors(), server.pid(), uri, warmup, seconds, cpus("bench.serverCpus"),
+          cpus("bench.clientCpus"));
       List<Result> results = new ArrayList<>();
       for (double rate : rates) {
         if (!baselineClasspath.isBlank()) {
@@ -84,7 +91,8 @@ public final class CeilingBenchmark {
       double warmup, double seconds, Process server, BufferedReader serverOut, PrintWriter serverIn, Path dir)
       throws Exception {
     Path records = dir.resolve(label + "-" + (long) rate + ".txt");
-    List<String> command = new ArrayList<>(List.of(java, "-Xms1g", "-Xmx1g", "-XX:+UseG1GC"));
+    List<String> command = new ArrayList<>(pinned("bench.clientCpus"));
+    command.addAll(List.of(java, "-Xms1g", "-Xmx1g", "-XX:+UseG1GC"));
     String agent = System.getProperty("bench.clientJvmArg", "");
     if (!agent.isBlank()) {
       command.add(agent.replace("{label}", label).replace("{rate}", Long.toString((long) rate))); // e.g. a profiler agent
@@ -164,6 +172,17 @@ public final class CeilingBenchmark {
         r.serverCpu() * 1000 / Math.max(1, r.sent()), r.overhead().getValueAtPercentile(50) / 1e4,
         r.overhead().getValueAtPercentile(99) / 1e4, sustained ? "yes" : "NO", r.loadBefore(), r.loadAfter());
     System.out.flush();
+  }
+
+  /** {@code taskset -c <list>} when the property names CPUs, else nothing (the process may run on any CPU). */
+  private static List<String> pinned(String property) {
+    String list = System.getProperty(property, "").trim();
+    return list.isEmpty() ? List.of() : List.of("taskset", "-c", list);
+  }
+
+  private static String cpus(String property) {
+    String list = System.getProperty(property, "").trim();
+    return list.isEmpty() ? "any" : list;
   }
 
   private static String expect(BufferedReader in, String prefix) throws IOException {
