@@ -20,10 +20,13 @@ import org.HdrHistogram.Histogram;
  * setup: each has its own JIT, GC and event loops, as when a user runs a load against
  * {@code ./capkit emulator}).
  *
- * <p>One {@link CeilingServer} process (emulator, {@code instant} profile) lives for the whole run;
- * for each rate a fresh {@link CeilingClient} process warms up and then offers the rate for the
- * measured window. Per rate it reports:
+ * <p>For each rate a {@link CeilingServer} process (emulator, {@code instant} profile) and a fresh
+ * {@link CeilingClient} process start; the client warms up and then offers the rate for the
+ * measured window. {@code -Dbench.serverCpus} / {@code -Dbench.clientCpus} pin them with
+ * {@code taskset} (e.g. 0 and 1: a core each). Per rate it reports:
  * <ul>
+ *   <li>a fresh emulator process per client run (an overloaded emulator makes the open-loop client
+ *       open a connection per request; one that ran out of descriptors must not spoil the next rate);
  *   <li><b>offered</b>: requests sent in the window / window; <b>achieved</b>: successful responses
  *       completed inside the window / window (the definition of the in-JVM ceiling benchmark);
  *       <b>sustained</b>: achieved within 1% of offered and at most 1% errors;
@@ -31,6 +34,8 @@ import org.HdrHistogram.Histogram;
  *       over the window (JIT and GC threads included), divided by the requests sent in it;
  *   <li><b>TTFT overhead</b> p50/p99: per request, client TTFT minus the emulator's TTFT (request
  *       decoded to first content chunk written), both {@code System.nanoTime()} on one machine;
+ *   <li>client TTFT p50/p99 of the measured requests (as the client records it: from send to the
+ *       first content event's socket read);
  *   <li>the 1-minute load average before and after the window.
  * </ul>
  * With {@code -Dbench.baseline=<class path>} each rate runs a client from that class path first
@@ -45,13 +50,44 @@ public final class CeilingBenchmark {
   private CeilingBenchmark() {}
 
   record Result(String label, double rate, long sent, long okInWindow, long failed, double clientCpu,
-      double serverCpu, double seconds, Histogram overhead, String loadBefore, String loadAfter) {}
+      double serverCpu, double seconds, Histogram overhead, Histogram ttft, String loadBefore, String loadAfter) {}
+
+  /** One emulator process: its stdout/stdin protocol (see {@link CeilingServer}). */
+  private record Server(Process process, BufferedReader out, PrintWriter in, String uri, String model) implements AutoCloseable {
+    @Override
+    public void close() throws InterruptedException {
+      in.println("quit");
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroy();
+      }
+    }
+  }
 
   public static void run(List<Double> rates, double warmup, double seconds, String baselineClasspath)
       throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classpath = System.getProperty("java.class.path");
     Path dir = Files.createTempDirectory("capkit-ceiling");
+    System.out.printf(Locale.ROOT, "ceiling: %d cores; emulator (instant profile) and client each a fresh JVM per rate and build,"
+        + " %.0f s warm-up then %.0f s measured; streamed chats, 300-token prompt, max_tokens 64; CPUs: server %s, client %s%n",
+        Runtime.getRuntime().availableProcessors(), warmup, seconds, cpus("bench.serverCpus"), cpus("bench.clientCpus"));
+    List<Result> results = new ArrayList<>();
+    for (double rate : rates) {
+      if (!baselineClasspath.isBlank()) {
+        try (Server server = startServer(java, classpath)) {
+          results.add(runClient("baseline", baselineClasspath, java, rate, warmup, seconds, server, dir));
+        }
+      }
+      try (Server server = startServer(java, classpath)) {
+        results.add(runClient("this", classpath, java, rate, warmup, seconds, server, dir));
+      }
+    }
+    print(results);
+  }
+
+  // A fresh server per client run: an overloaded emulator makes an open-loop client open a connection per
+  // request, and a server that ran out of file descriptors at one rate must not spoil the next.
+  private static Server startServer(String java, String classpath) throws IOException {
     List<String> serverCommand = new ArrayList<>(pinned("bench.serverCpus"));
     serverCommand.addAll(List.of(java, "-Xms1g", "-Xmx1g", "-XX:+UseG1GC"));
     String serverArg = System.getProperty("bench.serverJvmArg", "");
@@ -63,33 +99,17 @@ public final class CeilingBenchmark {
     Process server = new ProcessBuilder(serverCommand).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     BufferedReader serverOut = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
     PrintWriter serverIn = new PrintWriter(server.getOutputStream(), true, StandardCharsets.UTF_8);
-    try {
-      String[] hello = expect(serverOut, "listening").split(" ");
-      String uri = hello[1];
-      String model = hello[2];
-      System.out.printf(Locale.ROOT, "ceiling: %d cores, emulator (instant profile) pid %d at %s; client: fresh JVM per rate,"
-          + " %.0f s warm-up then %.0f s measured; streamed chats, 300-token prompt, max_tokens 64; CPUs: server %s, client %s%n",
-          Runtime.getRuntime().availableProcessors(), server.pid(), uri, warmup, seconds, cpus("bench.serverCpus"),
-          cpus("bench.clientCpus"));
-      List<Result> results = new ArrayList<>();
-      for (double rate : rates) {
-        if (!baselineClasspath.isBlank()) {
-          results.add(runClient("baseline", baselineClasspath, java, uri, model, rate, warmup, seconds, server, serverOut,
-              serverIn, dir));
-        }
-        results.add(runClient("this", classpath, java, uri, model, rate, warmup, seconds, server, serverOut, serverIn, dir));
-      }
-      print(results);
-    } finally {
-      serverIn.println("quit");
-      server.waitFor(10, TimeUnit.SECONDS);
-      server.destroy();
-    }
+    String[] hello = expect(serverOut, "listening").split(" ");
+    return new Server(server, serverOut, serverIn, hello[1], hello[2]);
   }
 
-  private static Result runClient(String label, String classpath, String java, String uri, String model, double rate,
-      double warmup, double seconds, Process server, BufferedReader serverOut, PrintWriter serverIn, Path dir)
-      throws Exception {
+  private static Result runClient(String label, String classpath, String java, double rate, double warmup,
+      double seconds, Server srv, Path dir) throws Exception {
+    Process server = srv.process();
+    BufferedReader serverOut = srv.out();
+    PrintWriter serverIn = srv.in();
+    String uri = srv.uri();
+    String model = srv.model();
     Path records = dir.resolve(label + "-" + (long) rate + ".txt");
     List<String> command = new ArrayList<>(pinned("bench.clientCpus"));
     command.addAll(List.of(java, "-Xms1g", "-Xmx1g", "-XX:+UseG1GC"));
@@ -125,6 +145,7 @@ public final class CeilingBenchmark {
       serverTtft.put(f[0], Long.parseLong(f[1]));
     }
     Histogram overhead = new Histogram(3);
+    Histogram ttftHistogram = new Histogram(3);
     long okInWindow = 0;
     long failed = 0;
     for (String line : Files.readAllLines(records)) {
@@ -138,6 +159,9 @@ public final class CeilingBenchmark {
       if (f[3].equals("1")) {
         okInWindow++;
       }
+      if (ttft >= 0) {
+        ttftHistogram.recordValue(ttft / 100); // units of 0.1 us
+      }
       Long s = serverTtft.get(f[0]);
       if (s != null && ttft >= 0) {
         overhead.recordValue(Math.max(0, ttft - s) / 100); // units of 0.1 us
@@ -146,16 +170,16 @@ public final class CeilingBenchmark {
     failed += Math.max(0, sent - Files.readAllLines(records).size()); // never completed
     double hz = CLOCK_TICKS_PER_SECOND;
     Result r = new Result(label, rate, sent, okInWindow, failed, (client1 - client0) / hz, (server1 - server0) / hz,
-        seconds, overhead, loadBefore, loadAfter);
+        seconds, overhead, ttftHistogram, loadBefore, loadAfter);
     printRow(r);
     return r;
   }
 
   private static void print(List<Result> results) {
     System.out.println();
-    System.out.printf(Locale.ROOT, "%-9s %8s %9s %10s %7s %7s %14s %14s %9s %9s  %-10s %s%n", "client", "rate/s",
-        "offered/s", "achieved/s", "ratio", "errors", "client cpu-s/1k", "server cpu-s/1k", "ovh p50", "ovh p99",
-        "sustained", "load avg before -> after");
+    System.out.printf(Locale.ROOT, "%-9s %8s %9s %10s %7s %7s %14s %14s %9s %9s %10s %10s  %-10s %s%n", "client",
+        "rate/s", "offered/s", "achieved/s", "ratio", "errors", "client cpu-s/1k", "server cpu-s/1k", "ovh p50", "ovh p99",
+        "ttft p50", "ttft p99", "sustained", "load avg before -> after");
     for (Result r : results) {
       printRow(r);
     }
@@ -167,10 +191,12 @@ public final class CeilingBenchmark {
     double ratio = offered == 0 ? Double.NaN : achieved / offered;
     double errors = r.sent() == 0 ? 0 : (double) r.failed() / r.sent();
     boolean sustained = ratio >= 0.99 && errors <= 0.01;
-    System.out.printf(Locale.ROOT, "%-9s %8.0f %9.1f %10.1f %7.4f %6.2f%% %15.3f %15.3f %7.3fms %7.3fms  %-10s %s -> %s%n",
+    System.out.printf(Locale.ROOT,
+        "%-9s %8.0f %9.1f %10.1f %7.4f %6.2f%% %15.3f %15.3f %7.3fms %7.3fms %8.3fms %8.3fms  %-10s %s -> %s%n",
         r.label(), r.rate(), offered, achieved, ratio, errors * 100, r.clientCpu() * 1000 / Math.max(1, r.sent()),
         r.serverCpu() * 1000 / Math.max(1, r.sent()), r.overhead().getValueAtPercentile(50) / 1e4,
-        r.overhead().getValueAtPercentile(99) / 1e4, sustained ? "yes" : "NO", r.loadBefore(), r.loadAfter());
+        r.overhead().getValueAtPercentile(99) / 1e4, r.ttft().getValueAtPercentile(50) / 1e4,
+        r.ttft().getValueAtPercentile(99) / 1e4, sustained ? "yes" : "NO", r.loadBefore(), r.loadAfter());
     System.out.flush();
   }
 
