@@ -35,7 +35,13 @@ public final class StepTable {
         ms(s.metric(Metric.TPOT).p99()),
         String.format(Locale.ROOT, "%.0f", s.outputTokensPerSecond()),
         String.format(Locale.ROOT, "%.2f", s.goodputRps()),
-        verdicts(s) + errors(s.errors()));
+        verdicts(s) + errors(s.errors()) + ttfa(s));
+  }
+
+  /** Reasoning models: time to the first answer token, p50/p99, after the verdicts (absent otherwise). */
+  static String ttfa(StepSummary s) {
+    LatencyStats t = s.metrics() == null ? null : s.metrics().get(dev.capkit.core.results.StepRecorder.TTFA);
+    return t == null || t.count() == 0 ? "" : "  ttfa p50/p99=" + pair(t) + " ms (first answer token after reasoning)";
   }
 
   static String verdicts(StepSummary s) {
