@@ -45,6 +45,9 @@ public final class PlanMain {
                               max_num_seqs, max_num_batched_tokens, enable_prefix_caching, kv_cache_dtype (auto|fp8),
                               tensor_parallel_size, limit_mm_per_prompt.image, mm_processor_kwargs.max_pixels
                               (e.g. gpu_memory_utilization=0.95,max_model_len=17408 plans a BF16 A10)
+        --profile FILE        calibration profile from ./capkit calibrate (capkit.calibration/1): predicted rows on its GPU
+                              use its coefficients, scheduler limits (under --vllm) and answer lengths, and name it
+                              with its fit error; tiers on other GPUs keep the catalog's coefficients
       """;
 
   private PlanMain() {}
@@ -68,7 +71,7 @@ public final class PlanMain {
     dev.capkit.core.prometheus.ServerHistory history;
     try {
       CommandLine cl = CommandLine.parse(args, List.of("--target-qps", "--out", "--slo", "--headroom", "--dtype", "--catalog",
-          "--tiers", "--seed", "--sizing", "--prometheus", "--since", "--selector", "--series", "--vllm"), List.of("--no-predict", "--no-alt-dtypes",
+          "--tiers", "--seed", "--sizing", "--prometheus", "--since", "--selector", "--series", "--vllm", "--profile"), List.of("--no-predict", "--no-alt-dtypes",
           "--allow-fault-hooks"));
       double target = cl.number("--target-qps", Double.NaN);
       if (Double.isNaN(target)) {
@@ -99,6 +102,15 @@ public final class PlanMain {
         options = options.withTiers(List.of(cl.value("--tiers").get().split(",")));
       }
       options = options.withSeed(cl.whole("--seed", options.seed()));
+      if (cl.path("--profile").isPresent()) {
+        Path profile = cl.path("--profile").get();
+        try {
+          dev.capkit.twin.catalog.CalibrationProfile.read(profile); // refused here, before any work, naming file/field/value
+        } catch (dev.capkit.twin.catalog.CatalogException e) {
+          throw new PlanException("--profile: " + e.getMessage());
+        }
+        options = options.withProfile(profile);
+      }
       if (cl.value("--vllm").isPresent()) {
         try {
           options = options.withVllm(dev.capkit.twin.catalog.VllmKnobs.parse(cl.value("--vllm").get()));

@@ -393,7 +393,7 @@ public final class Planner {
       }
       ServingPlan plan;
       try {
-        plan = ServingPlan.resolve(catalog, ladder.tierId(), model.id(), Dtype.parse(ladder.dtype()), 0);
+        plan = resolve(catalog, ladder.tierId(), model.id(), Dtype.parse(ladder.dtype()), dev.capkit.twin.catalog.VllmKnobs.NONE, options);
       } catch (ServingRefusedException e) {
         continue;
       }
@@ -449,12 +449,43 @@ public final class Planner {
         "undefined, because no open-loop tier from a run has a defined sustainable rate to calibrate against");
   }
 
+  /**
+   * A predicted tier's serving plan: with {@code --profile}, on the profile's GPU (or any GPU when it
+   * names none), the profile's coefficients over the catalog's, its scheduler limits under the
+   * explicit {@code knobs}, and its answer-length model; the coefficients' source then names the
+   * profile and its fit error, and every predicted row quotes it. Other tiers: the catalog's.
+   */
+  static ServingPlan resolve(Catalog catalog, String tierId, String modelId, Dtype dtype,
+      dev.capkit.twin.catalog.VllmKnobs knobs, PlanOptions options) throws ServingRefusedException {
+    if (options.profile() == null) {
+      return ServingPlan.resolve(catalog, tierId, modelId, dtype, knobs, null);
+    }
+    dev.capkit.twin.catalog.CalibrationProfile profile;
+    try {
+      profile = dev.capkit.twin.catalog.CalibrationProfile.read(options.profile());
+    } catch (dev.capkit.twin.catalog.CatalogException e) {
+      throw new PlanException("--profile: " + e.getMessage(), e);
+    }
+    String gpu;
+    try {
+      gpu = catalog.tier(tierId).gpuId();
+    } catch (dev.capkit.twin.catalog.CatalogException e) {
+      throw new ServingRefusedException(e.getMessage(), e);
+    }
+    if (profile.gpu() != null && !profile.gpu().equals(gpu)) {
+      return ServingPlan.resolve(catalog, tierId, modelId, dtype, knobs, null);
+    }
+    ServingPlan plan = ServingPlan.resolve(catalog, tierId, modelId, dtype, profile.servingKnobs().overriddenBy(knobs),
+        profile.applyTo(catalog.coefficients(gpu), gpu));
+    return plan.withAnswers(profile.answersOr(plan.answers()));
+  }
+
   private static List<TierRecommendation> predictTier(TierSpec tier, Dtype dtype, double factor, boolean calibrated,
       TierPredictor predictor, List<SloTarget> slos, Statistics stats, Catalog catalog, ModelArchitecture model, PlanOptions options,
       Set<String> covered) {
     List<TierRecommendation> out = new ArrayList<>();
     try {
-      ServingPlan plan = ServingPlan.resolve(catalog, tier.id(), model.id(), dtype, options.vllm(), null);
+      ServingPlan plan = resolve(catalog, tier.id(), model.id(), dtype, options.vllm(), options);
       out.add(predicted(plan, predictor, factor, calibrated, slos, stats, catalog, model, options));
       return out;
     } catch (ServingRefusedException refused) {
@@ -466,7 +497,7 @@ public final class Planner {
           continue;
         }
         try {
-          ServingPlan plan = ServingPlan.resolve(catalog, tier.id(), model.id(), alt, options.vllm(), null);
+          ServingPlan plan = resolve(catalog, tier.id(), model.id(), alt, options.vllm(), options);
           out.add(predicted(plan, predictor, factor, calibrated, slos, stats, catalog, model, options));
           break; // the first dtype that fits (bf16, fp8, int4: least quantized first)
         } catch (ServingRefusedException e) {

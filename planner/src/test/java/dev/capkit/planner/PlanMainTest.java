@@ -105,6 +105,25 @@ class PlanMainTest {
   }
 
   @Test
+  void predictedRowsOnTheProfilesGpuUseItAndNameItWithItsFitError() throws Exception {
+    Path profile = tmp.resolve("a10-profile.json");
+    Files.writeString(profile, "{\"format\": \"capkit.calibration/1\", \"name\": \"a10-fit\", \"gpu\": \"A10\","
+        + " \"coefficients\": {\"mfu\": 0.3, \"step_overhead_ms\": 5}, \"serving\": {\"max_num_seqs\": \"8\"},"
+        + " \"fit\": {\"median_abs_error\": 0.07, \"max_abs_error\": 0.2, \"figures\": 12}}");
+    Path out = tmp.resolve("a10-profile");
+    Outcome o = plan(run.toString(), "--target-qps", "1", "--slo", "ttft.p99=30s", "--tiers", "gn7i-c8g1.2xlarge,gn7e-c16g1.4xlarge",
+        "--dtype", "fp8", "--profile", profile.toString(), "--out", out.toString());
+    assertEquals(0, o.status(), o.err());
+    String md = Files.readString(out.resolve("plan.md"));
+    assertTrue(md.contains("calibration profile 'a10-fit' (" + profile + ", fitted on A10, fit error median 7.0%, max 20.0% over 12"
+        + " figures) sets mfu, step_overhead_ms"), md);
+    assertTrue(md.contains("max_num_seqs 8"), "the profile's scheduler limit is applied: " + md);
+    Outcome bad = plan(run.toString(), "--target-qps", "1", "--profile", tmp.resolve("nope.json").toString());
+    assertEquals(2, bad.status());
+    assertTrue(bad.err().contains("--profile: ") && bad.err().contains("nope.json"), bad.err());
+  }
+
+  @Test
   void multiGpuTierIsPlannedWithItsTensorParallelDegree() throws Exception {
     Outcome o = plan(run.toString(), "--target-qps", "5", "--slo", "ttft.p99=30s", "--tiers", "gn7e-c16g1.16xlarge",
         "--out", tmp.resolve("tp4").toString());

@@ -211,7 +211,8 @@ public record CalibrationProfile(
       throw new CatalogException(origin + ": gpu: profile '" + name + "' was fitted on GPU '" + gpu
           + "', not on '" + gpuId + "' (omit \"gpu\" to apply it to any GPU)");
     }
-    String source = "calibration profile '" + name + "' (" + origin + (gpu == null ? "" : ", fitted on " + gpu) + ")"
+    String source = "calibration profile '" + name + "' (" + origin + (gpu == null ? "" : ", fitted on " + gpu)
+        + (fit == null ? "" : ", " + fit.describe()) + ")"
         + (values.isEmpty() ? " sets nothing" : " sets " + String.join(", ", values.keySet()))
         + (values.size() == NAMES.size() ? "" : "; others from " + base.source());
     return new TwinCoefficients(source,
