@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * One capacity-search probe as it runs in real time: its warm-up (sent, not recorded) and measured
  * window (the step {@link #step()}), the window's requests and, per objective, the requests known to
- * violate it: finished ones that did, plus those still in flight past an E2E or TTFT limit counted
- * from their intended send time (they violate it whatever happens next). Counts only grow, so a
+ * violate it: finished ones that did, plus those still in flight past an E2E limit counted from their
+ * intended send time (they violate it whatever happens next; TTFT counts finished requests only, as
+ * the client reports a request when it ends). Counts only grow, so a
  * probe whose violations reach {@link ProbePlan#breakAt()} can stop: its whole window would be
  * judged broken too.
  */
@@ -128,7 +129,9 @@ final class ProbeWindow {
       ObjectiveCheck check = checks.get(c);
       long n = violations.get(c);
       long overdue = check.overdueAfterNanos();
-      if (overdue >= 0) {
+      // The client reports a request when it ends: in flight past an E2E limit is surely a violation;
+      // past a TTFT limit it may already have its first token, so TTFT counts finished requests only.
+      if (overdue >= 0 && check.slo().metric().equals("e2e")) {
         for (long intended : inFlight.values()) {
           if (nowNanos - intended > overdue) {
             n++;

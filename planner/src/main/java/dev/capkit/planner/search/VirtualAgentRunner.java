@@ -35,7 +35,8 @@ import java.util.SplittableRandom;
  * the measured window runs until it has sent the probe's planned requests (closed loop sets no rate,
  * so the window's length follows from how fast the agents go, capped at twice the planned seconds),
  * and stops early once an objective's violations reach the probe's break threshold (a request in
- * flight past an E2E or TTFT limit counts from the moment it is overdue). Load time is from the first
+ * flight past an E2E limit, or past a TTFT limit before its first token, counts from the moment it is
+ * overdue). Load time is from the first
  * send to the last answer.
  *
  * @param language {@code en} or {@code zh} (the system prompt's length)
@@ -214,9 +215,10 @@ public record VirtualAgentRunner(ServingPlan plan, List<ObjectiveCheck> checks, 
     for (ObjectiveCheck c : checks) {
       long n = finished.get(c.share().key());
       long overdue = c.overdueAfterNanos();
+      boolean ttft = c.slo() != null && c.slo().metric().equals("ttft");
       if (overdue >= 0) {
-        for (Step s : inFlight) {
-          n += s.judged && (now - s.sent) * 1e9 > overdue ? 1 : 0;
+        for (Step s : inFlight) { // overdue: past an E2E limit, or past a TTFT limit with no token yet
+          n += s.judged && (now - s.sent) * 1e9 > overdue && !(ttft && s.first >= 0) ? 1 : 0;
         }
       }
       if (n >= breakAt.getOrDefault(c.share().key(), Long.MAX_VALUE)) {

@@ -53,12 +53,13 @@ public final class AgentsBenchmark {
         language, 1);
     long t0 = System.nanoTime();
     double idle = runner.simulate(1, 5, 50, 1e9, Map.of(), 7).meanResponseSeconds();
-    int truth = truth(runner, checks, truthRequests);
+    int given = Integer.getInteger("bench.agentsTruth", 0); // a truth already computed (same workload): skip the bisection
+    int truth = given > 0 ? given : truth(runner, checks, truthRequests);
     System.out.printf(Locale.ROOT, "%n## phone-agent-sessions on %s %s: %d-step tasks, think %.1f s, objectives %s%n", tierId,
         scenario.emulator().dtype(), closed.stepsPerTask(), runner.thinkSeconds(), checks.stream().map(c -> c.share().key()).toList());
     System.out.printf(Locale.ROOT, "one agent alone: mean step response %.2f s (predicted)%n", idle);
-    System.out.printf(Locale.ROOT, "ground truth (predicted; long virtual runs of %,d judged steps x 2 seeds): N* = %d agents per replica%n",
-        truthRequests, truth);
+    System.out.printf(Locale.ROOT, "ground truth (predicted; %s): N* = %d agents per replica%n", given > 0 ? "given by -Dbench.agentsTruth"
+        : String.format(Locale.ROOT, "long virtual runs of %,d judged steps x 2 seeds", truthRequests), truth);
     SearchSettings settings = new SearchSettings(1, 2, 0.05, 0.95, 8 * 3600, 10, 20, 4 * 3600, 150, 3, 3, 1000, true);
     System.out.println("| seed | interval agents | covers N* | probes | early stops | load-s | stop |");
     System.out.println("|---:|---|---|---:|---:|---:|---|");
@@ -74,6 +75,13 @@ public final class AgentsBenchmark {
       last = r;
       System.out.printf(Locale.ROOT, "| %d | [%s, %s] | %s | %d | %d | %.0f | %s |%n", seed, n(r.low()), n(r.high()), cover ? "yes" : "NO",
           r.probes().size(), r.probes().stream().filter(ProbeResult::stoppedEarly).count(), r.gpuSeconds(), r.stop());
+      if (Boolean.getBoolean("bench.verbose")) {
+        for (ProbeResult p : r.probes()) {
+          System.out.printf(Locale.ROOT, "    %-12s %.0f agents %6.0f s planned: %d requests, violations %s, %s%s %s%n", p.plan().phase(),
+              p.plan().rate(), p.plan().seconds(), p.requests(), p.violations(), p.verdict().key(),
+              p.stoppedEarly() ? " (early stop)" : "", p.reasons());
+        }
+      }
     }
     System.out.printf(Locale.ROOT, "coverage %d of %d (nominal >= 95%%); mean load time %.0f s%n", covered, seeds, spent / seeds);
     int agents = last == null || Double.isNaN(last.low()) ? truth : (int) last.low();
