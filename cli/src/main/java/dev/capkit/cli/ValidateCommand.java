@@ -126,6 +126,9 @@ final class ValidateCommand {
     jvm.add("-Dcapkit.duration=" + duration.toSeconds() + "s");
     jvm.add("-Dcapkit.tier=" + promise.tier());
     jvm.addAll(cl.passthrough()); // later -D wins: the user may point at a scenario file or set the model
+    if (cl.passthrough().stream().noneMatch(o -> o.startsWith("-Dcapkit.catalogDir="))) {
+      jvm.add("-Dcapkit.catalogDir=" + oneTierCatalog(cl.path("--catalog").orElse(null), promise.tier()));
+    }
     Properties props = new Properties();
     for (String o : jvm) {
       if (o.startsWith("-D")) {
@@ -158,6 +161,43 @@ final class ValidateCommand {
       return outDir.resolve("merged");
     }
     return result.merged();
+  }
+
+  /**
+   * The catalog with only the validated tier in {@code tiers.json}, for the injector's own after-run plan: the
+   * main job plans every run it makes, and predicting every tier of the catalog costs minutes on a busy machine
+   * while nobody reads that plan (the verdict is ours). The recorded run does not depend on it.
+   */
+  private static Path oneTierCatalog(Path catalogDir, String tier) throws IOException {
+    Path dir = Files.createTempDirectory("capkit-validate-catalog");
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    for (String f : List.of("models.json", "gpus.json", "tiers.json", "serving.json", "gpu-power.json")) {
+      byte[] bytes;
+      if (catalogDir != null && Files.isRegularFile(catalogDir.resolve(f))) {
+        bytes = Files.readAllBytes(catalogDir.resolve(f));
+      } else {
+        try (java.io.InputStream in = Catalog.class.getClassLoader().getResourceAsStream(Catalog.CLASSPATH_DIR + f)) {
+          if (in == null) {
+            continue;
+          }
+          bytes = in.readAllBytes();
+        }
+      }
+      if (f.equals("tiers.json")) {
+        com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(bytes);
+        com.fasterxml.jackson.databind.node.ArrayNode kept = json.createArrayNode();
+        root.path("tiers").forEach(t -> {
+          if (tier.equals(t.path("tier").asText(t.path("id").asText()))) {
+            kept.add(t);
+          }
+        });
+        root.set("tiers", kept);
+        bytes = json.writeValueAsBytes(root);
+      }
+      Files.write(dir.resolve(f), bytes);
+    }
+    dir.toFile().deleteOnExit();
+    return dir;
   }
 
   static void usage(PrintStream out) {

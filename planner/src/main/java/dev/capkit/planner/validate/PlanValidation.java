@@ -100,7 +100,7 @@ public record PlanValidation(PlanPromise promise, Path run, String basis, String
         promise.targetQps(), promise.headroom() * 100, promise.sustainableLowerBound() ? "at least " : "", promise.sustainableQps()));
     b.append(String.format(Locale.ROOT, "run %s (%s): step %s offered %.4g req/s for %.0f s, %d sent, %d ok, achieved %.4g req/s%n",
         run, basis, step, offered, duration, sent, ok, achieved));
-    b.append("| objective | limit | measured (").append(basis).append(") | verdict | note |\n|---|---:|---:|---|---|\n");
+    b.append("| objective | limit | run figure (").append(basis).append(") | verdict | note |\n|---|---:|---:|---|---|\n");
     for (ObjectiveCheck c : checks) {
       b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", c.objective().key(), c.objective().limitText(), c.measuredText(),
           c.verdictText(), c.note() == null ? "" : c.note()));
