@@ -190,6 +190,13 @@ public final class Planner {
         warnings.add("predicted tiers are NOT calibrated: " + calibration.note());
       }
       double factor = calibration.applied() ? calibration.factor() : 1.0;
+      // A run on a CPU tier (the llama.cpp engine) serves a model sized for it: virtual runs of every GPU tier at
+      // that model's saturation rates cost many minutes and answer nobody's question; predict only tiers named.
+      boolean cpuRun = !measured.isEmpty() && measured.stream().allMatch(l -> catalog.gpu(catalog.tier(l.tierId()).gpuId()).cpu());
+      if (cpuRun && options.tiers().isEmpty()) {
+        warnings.add("no other tier predicted: the runs measured a CPU tier (" + measured.get(0).tierId() + "); name the tiers to"
+            + " predict with --tiers (each costs virtual runs)");
+      }
       String dtype = measured.isEmpty() ? options.assumedDtype() : measured.get(0).dtype();
       for (TierSpec tier : catalog.tiers().values()) {
         if (!options.tiers().isEmpty() && !options.tiers().contains(tier.id())) {
@@ -198,8 +205,8 @@ public final class Planner {
         if (covered.contains(tier.id() + "|" + dtype)) {
           continue;
         }
-        if (catalog.gpu(tier.gpuId()).cpu() && !options.tiers().contains(tier.id())) {
-          continue; // a CPU tier (llama.cpp's) is predicted only when asked for by name
+        if ((cpuRun || catalog.gpu(tier.gpuId()).cpu()) && !options.tiers().contains(tier.id())) {
+          continue; // a CPU tier (llama.cpp's), or any tier after a CPU-tier run, is predicted only when named
         }
         rows.addAll(predictTier(tier, Dtype.parse(dtype), factor, calibration.applied(), predictor, slos, stats, catalog, model,
             options, covered));

@@ -68,6 +68,15 @@ class ServedModelTest {
   }
 
   @Test
+  void aCpuTierRunPredictsNoOtherTierUnlessNamed() throws IOException {
+    PlanResult plan = Planner.planRuns(List.of(llamaRun("cpu-predict", "llamacpp-host-2c", "capkit-random-llama-30m-seed42-v1")),
+        options());
+    assertEquals(List.of("llamacpp-host-2c"), plan.rows().stream().map(TierRecommendation::tierId).toList());
+    assertTrue(plan.warnings().stream().anyMatch(w -> w.startsWith("no other tier predicted: the runs measured a CPU tier")),
+        plan.warnings().toString());
+  }
+
+  @Test
   void unknownServedModelIsMeasuredButItsMemoryFitIsNotJudged() throws IOException {
     Path run = llamaRun("unknown", "gn7e-c16g1.4xlarge", "qwen2.5-7b-instruct-q4");
     PlanResult plan = Planner.planRuns(List.of(run), options().withTiers(List.of("gn6i-c4g1.xlarge")));
