@@ -3,6 +3,7 @@ package dev.capkit.gate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.capkit.core.results.CorruptFileException;
+import dev.capkit.gate.stats.SecondSeries;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -36,7 +37,8 @@ import org.HdrHistogram.Histogram;
  *   "steps": [ {
  *       "id", "offered", "unit" (qps|agents), "network", "durationSeconds",
  *       "sent", "ok", "good",                 requests sent, succeeded, met every objective
- *       "kinds": { kind: { "sent", "ok", "histograms": { "e2e"|"ttft"|"tpot": "HISTFAAA..." } } }
+ *       "kinds": { kind: { "sent", "ok", "histograms": { "e2e"|"ttft"|"tpot": "HISTFAAA..." },
+ *                          "perSecond": { "e2e"|"ttft"|"tpot": [ "HISTFAAA...", "", ... ] } } }   optional
  *   } ]
  * }
  * </pre>
@@ -44,7 +46,13 @@ import org.HdrHistogram.Histogram;
  * the same as one line of an {@code .hlog} interval log) in base64: the whole step's values for
  * that kind, in microseconds. A kind without a metric (TTFT of non-streamed requests) omits it.
  * Readers ignore fields they do not know; adding a field keeps the version, removing or changing
- * the meaning of one bumps it. <b>v2</b> added {@code workload}, which the gate requires to be equal
+ * the meaning of one bumps it. {@code perSecond} (optional, added to v2 without a version change:
+ * older readers ignore it) holds the same values second by second: element {@code i} is the
+ * histogram of the values whose interval started {@code i} to {@code i + 1} s after the step started,
+ * {@code ""} for a second without values; for each metric the elements add up to its
+ * {@code histograms} entry (a mismatch is corruption). The gate's moving-block bootstrap resamples
+ * them; a baseline without them is judged with its requests taken as independent, and the verdict
+ * says so. <b>v2</b> added {@code workload}, which the gate requires to be equal
  * on both sides (or lets differ only with {@code --allow-difference}, noted in the verdict); a v1
  * baseline has no workload, so the gate compares what v1 holds and says the rest was not compared.
  * Golden files, one per version: {@code gate/src/test/resources/golden/baseline-v1.json},
@@ -128,7 +136,9 @@ public final class BaselineReader {
           var h = hf.next();
           hs.put(h.getKey(), decode(file, where + ".kinds." + e.getKey() + ".histograms." + h.getKey(), h.getValue().asText()));
         }
-        kinds.put(e.getKey(), new KindFigures(count(file, e.getValue(), where + ".kinds." + e.getKey(), "sent"), count(file, e.getValue(), where + ".kinds." + e.getKey(), "ok"), hs));
+        String at = where + ".kinds." + e.getKey();
+        Map<String, SecondSeries> seconds = perSecond(file, at, e.getValue().path("perSecond"), hs);
+        kinds.put(e.getKey(), new KindFigures(count(file, e.getValue(), at, "sent"), count(file, e.getValue(), at, "ok"), hs, seconds));
       }
       StepFigures figures = new StepFigures(text(file, step, "id"), step.path("offered").asDouble(), step.path("unit").asText(),
           step.path("network").asText("none"), step.path("durationSeconds").asDouble(), count(file, step, where, "sent"),
@@ -173,6 +183,47 @@ public final class BaselineReader {
       throw new CorruptFileException(file, 0, "field '" + where + ".kinds': kinds add up to sent " + sent + ", ok " + ok + "; the step says sent "
           + s.sent() + ", ok " + s.ok());
     }
+  }
+
+  /** The optional {@code perSecond} object of one kind: decoded, and adding up to the kind's histograms. */
+  private static Map<String, SecondSeries> perSecond(Path file, String at, JsonNode node, Map<String, Histogram> whole) throws IOException {
+    Map<String, SecondSeries> out = new LinkedHashMap<>();
+    if (node.isMissingNode()) {
+      return out;
+    }
+    if (!node.isObject()) {
+      throw new CorruptFileException(file, 0, "field '" + at + ".perSecond' is not an object");
+    }
+    var fields = node.fields();
+    while (fields.hasNext()) {
+      var f = fields.next();
+      String field = at + ".perSecond." + f.getKey();
+      Histogram total = whole.get(f.getKey());
+      if (total == null) {
+        throw new CorruptFileException(file, 0, "field '" + field + "' has no histogram of that metric beside it");
+      }
+      if (!f.getValue().isArray() || f.getValue().isEmpty()) {
+        throw new CorruptFileException(file, 0, "field '" + field + "' is not a non-empty array of histograms");
+      }
+      List<Histogram> seconds = new ArrayList<>();
+      long values = 0;
+      int i = 0;
+      for (JsonNode second : f.getValue()) {
+        if (!second.isTextual()) {
+          throw new CorruptFileException(file, 0, "field '" + field + "[" + i + "]' is not a string");
+        }
+        Histogram h = second.asText().isEmpty() ? RunFigures.newHistogram() : decode(file, field + "[" + i + "]", second.asText());
+        values += h.getTotalCount();
+        seconds.add(h);
+        i++;
+      }
+      if (values != total.getTotalCount()) {
+        throw new CorruptFileException(file, 0, "field '" + field + "' holds " + values + " value(s), but '" + at + ".histograms."
+            + f.getKey() + "' holds " + total.getTotalCount());
+      }
+      out.put(f.getKey(), SecondSeries.of(seconds));
+    }
+    return out;
   }
 
   private static long count(Path file, JsonNode node, String where, String field) throws IOException {

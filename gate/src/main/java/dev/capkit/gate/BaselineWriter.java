@@ -65,11 +65,23 @@ public final class BaselineWriter {
         k.put("sent", e.getValue().sent());
         k.put("ok", e.getValue().ok());
         ObjectNode hs = k.putObject("histograms");
+        ObjectNode perSecond = JSON.createObjectNode();
         for (var m : RunFigures.METRICS) {
           Histogram h = e.getValue().histograms().get(m.key());
           if (h != null && h.getTotalCount() > 0) {
             hs.put(m.key(), encode(h));
+            var seconds = e.getValue().perSecond().get(m.key());
+            if (seconds != null) {
+              var array = perSecond.putArray(m.key());
+              for (int i = 0; i < seconds.seconds(); i++) {
+                Histogram second = seconds.histogram(i);
+                array.add(second.getTotalCount() == 0 ? "" : encode(second));
+              }
+            }
           }
+        }
+        if (!perSecond.isEmpty()) {
+          k.set("perSecond", perSecond);
         }
       }
     }

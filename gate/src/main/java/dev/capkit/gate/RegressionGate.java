@@ -2,12 +2,12 @@ package dev.capkit.gate;
 
 import dev.capkit.gate.stats.EmpiricalDistribution;
 import dev.capkit.gate.stats.Estimate;
+import dev.capkit.gate.stats.LatencySample;
 import dev.capkit.gate.stats.RegressionStatistics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
-import org.HdrHistogram.Histogram;
 
 /**
  * Compares a run with a baseline, per step and request kind: E2E, TTFT and TPOT p99, error rate,
@@ -76,6 +76,7 @@ public final class RegressionGate {
       return verdict(baseline, current, rows, problems, notes);
     }
     basisNotes(baseline, current, notes);
+    List<Planned> planned = new ArrayList<>();
     for (StepFigures bs : baseline.steps()) {
       StepFigures cs = current.step(bs.id()).orElse(null);
       if (cs == null) {
@@ -91,7 +92,17 @@ public final class RegressionGate {
         notes.add(String.format(Locale.ROOT, "step %s: durations differ (baseline %ss, current %ss): sample sizes differ",
             bs.id(), num(bs.durationSeconds()), num(cs.durationSeconds())));
       }
-      compareStep(bs, cs, rows, notes);
+      compareStep(bs, cs, planned, notes);
+    }
+    long decidable = planned.stream().filter(Planned::decidable).count();
+    double each = decidable <= 1 ? confidence : 1 - (1 - confidence) / decidable;
+    for (Planned p : planned) {
+      rows.add(p.evaluate().apply(each));
+    }
+    if (decidable > 1) {
+      notes.add(String.format(Locale.ROOT, "%s family-wise: each of the %d decidable comparisons has a %s interval (Bonferroni), so"
+          + " that a run of the same build raises any alarm at most %s of the time", pct(confidence) + "%", decidable,
+          pct(each) + "%", pct(1 - confidence) + "%"));
     }
     for (StepFigures cs : current.steps()) {
       if (baseline.step(cs.id()).isEmpty()) {
@@ -149,13 +160,18 @@ public final class RegressionGate {
         rows, problems, notes, current.basis());
   }
 
-  private void compareStep(StepFigures bs, StepFigures cs, List<Comparison> rows, List<String> notes) {
+  /** One comparison to make, and whether its samples are enough for an interval (it counts in the Bonferroni split). */
+  private record Planned(boolean decidable, java.util.function.DoubleFunction<Comparison> evaluate) {}
+
+  private void compareStep(StepFigures bs, StepFigures cs, List<Planned> rows, List<String> notes) {
     TreeSet<String> kinds = new TreeSet<>(bs.kinds().keySet());
     for (String k : cs.kinds().keySet()) {
       if (!kinds.contains(k)) {
         notes.add("step " + bs.id() + ": kind " + k + " is not in the baseline: not judged on its own");
       }
     }
+    double[] inFlightB = inFlight(bs);
+    double[] inFlightC = inFlight(cs);
     List<String> order = new ArrayList<>();
     order.add(StepFigures.ALL_KINDS);
     order.addAll(kinds);
@@ -167,33 +183,66 @@ public final class RegressionGate {
         kc = new KindFigures(0, 0, java.util.Map.of());
       }
       for (GatedMetric m : LATENCIES) {
-        Histogram hb = kb.histogram(m.source().key());
-        Histogram hc = kc.histogram(m.source().key());
-        if (hb.getTotalCount() == 0 && hc.getTotalCount() == 0) {
+        String key = m.source().key();
+        if (kb.histogram(key).getTotalCount() == 0 && kc.histogram(key).getTotalCount() == 0) {
           continue; // not applicable, e.g. TTFT of non-streamed requests
         }
-        rows.add(latency(bs.id(), kind, m, hb, hc, required));
+        KindFigures fb = kb;
+        KindFigures fc = kc;
+        long nb = fb.histogram(key).getTotalCount();
+        long nc = fc.histogram(key).getTotalCount();
+        rows.add(new Planned(nb > 0 && nc > 0 && stats.quantileDecidable(nb, nc, GatedMetric.QUANTILE), each -> latency(bs.id(), kind, m,
+            fb.sample(key).withInFlight(inFlightB), fc.sample(key).withInFlight(inFlightC), required, notes, each)));
       }
-      rows.add(rate(bs.id(), kind, GatedMetric.ERRORS, kb.failed(), kb.sent(), kc.failed(), kc.sent(), required));
+      KindFigures fb = kb;
+      KindFigures fc = kc;
+      rows.add(new Planned(stats.proportionDecidable(kb.sent(), kc.sent()),
+          each -> rate(bs.id(), kind, GatedMetric.ERRORS, fb.failed(), fb.sent(), fc.failed(), fc.sent(), required, each)));
       if (required) {
-        rows.add(rate(bs.id(), kind, GatedMetric.GOODPUT, bs.good(), bs.sent(), cs.good(), cs.sent(), true));
+        rows.add(new Planned(stats.proportionDecidable(bs.sent(), cs.sent()),
+            each -> rate(bs.id(), kind, GatedMetric.GOODPUT, bs.good(), bs.sent(), cs.good(), cs.sent(), true, each)));
       }
     }
   }
 
-  private Comparison latency(String step, String kind, GatedMetric m, Histogram hb, Histogram hc, boolean required) {
+  private Comparison latency(String step, String kind, GatedMetric m, LatencySample sb, LatencySample sc, boolean required,
+      List<String> notes, double confidence) {
     double tol = tolerance.of(m);
-    EmpiricalDistribution db = EmpiricalDistribution.of(hb);
-    EmpiricalDistribution dc = EmpiricalDistribution.of(hc);
+    EmpiricalDistribution db = sb.pooled();
+    EmpiricalDistribution dc = sc.pooled();
     double vb = db.count() == 0 ? Double.NaN : db.quantile(GatedMetric.QUANTILE) / 1000.0;
     double vc = dc.count() == 0 ? Double.NaN : dc.quantile(GatedMetric.QUANTILE) / 1000.0;
     Estimate e = db.count() == 0 || dc.count() == 0
         ? Estimate.undefined("no samples in the " + (db.count() == 0 ? "baseline" : "current run"))
-        : stats.quantileChange(db, dc, GatedMetric.QUANTILE, confidence, seed(step, kind, m));
+        : stats.quantileChange(sb, sc, GatedMetric.QUANTILE, confidence, seed(step, kind, m));
+    if (e.defined() && required) {
+      independenceNote(step, "baseline", sb, notes);
+      independenceNote(step, "current run", sc, notes);
+    }
     return judge(step, kind, m, vb, vc, e, tol, required, db.count(), dc.count(), false);
   }
 
-  private Comparison rate(String step, String kind, GatedMetric m, long eb, long nb, long ec, long nc, boolean required) {
+  /** Says, once per step and side, when a side's p99 intervals had to treat requests as independent. */
+  private void independenceNote(String step, String side, LatencySample s, List<String> notes) {
+    if (stats.resamplesBlocks(s)) {
+      return;
+    }
+    String why = s.hasSeconds() ? "spans only " + s.seconds().seconds() + " s, too few for blocks of seconds"
+        : "records no per-second histograms (saved before baselines kept them; re-save it with 'capkit baseline save')";
+    String note = "step " + step + ": the " + side + " " + why + ": its p99s were resampled as independent requests, which"
+        + " understates their uncertainty when requests queue together (near saturation)";
+    if (!notes.contains(note)) {
+      notes.add(note);
+    }
+  }
+
+  /** The step's requests in flight per second, from its pooled E2E values by second; null without them. */
+  private static double[] inFlight(StepFigures step) {
+    var e2e = step.allKinds().perSecond().get(GatedMetric.E2E_P99.source().key());
+    return e2e == null ? null : e2e.inFlight();
+  }
+
+  private Comparison rate(String step, String kind, GatedMetric m, long eb, long nb, long ec, long nc, boolean required, double confidence) {
     double tol = tolerance.of(m);
     double vb = nb == 0 ? Double.NaN : (double) eb / nb;
     double vc = nc == 0 ? Double.NaN : (double) ec / nc;

@@ -5,6 +5,7 @@ import dev.capkit.core.results.Metric;
 import dev.capkit.core.results.RunReader;
 import dev.capkit.core.results.ScenarioInfo;
 import dev.capkit.core.results.StepSummary;
+import dev.capkit.gate.stats.SecondSeries;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,20 +69,24 @@ public record RunFigures(String source, String runId, ScenarioIdentity scenario,
     List<StepFigures> steps = new ArrayList<>();
     for (StepSummary s : run.steps()) {
       Map<Metric, Map<String, Histogram>> byMetric = new LinkedHashMap<>();
+      Map<Metric, Map<String, SecondSeries>> bySecond = new LinkedHashMap<>();
       for (Metric m : METRICS) {
-        byMetric.put(m, run.histogram(s.id(), m));
+        byMetric.put(m, run.histogram(s.id(), m)); // checked against run.json's counts
+        bySecond.put(m, perSecond(run.intervalLog(s.id(), m), java.time.Instant.parse(s.startedAt()).toEpochMilli()));
       }
       Map<String, KindFigures> kinds = new LinkedHashMap<>();
       for (var e : s.kinds().entrySet()) {
         KindSummary k = e.getValue();
         Map<String, Histogram> hs = new LinkedHashMap<>();
+        Map<String, SecondSeries> seconds = new LinkedHashMap<>();
         for (Metric m : METRICS) {
           Histogram h = byMetric.get(m).get(e.getKey());
           if (h != null && h.getTotalCount() > 0) {
             hs.put(m.key(), h);
+            seconds.put(m.key(), bySecond.get(m).get(e.getKey()));
           }
         }
-        kinds.put(e.getKey(), new KindFigures(k.sent(), k.ok(), hs));
+        kinds.put(e.getKey(), new KindFigures(k.sent(), k.ok(), hs, seconds));
       }
       long good = Math.round(s.goodputRps() * s.durationSeconds());
       steps.add(new StepFigures(s.id(), s.offered(), s.unit(), s.network(), s.durationSeconds(), s.sent(), s.ok(), good, kinds));
@@ -90,6 +95,32 @@ public record RunFigures(String source, String runId, ScenarioIdentity scenario,
         .readTree(java.nio.file.Files.readAllBytes(dev.capkit.core.results.RunLayout.of(folder).manifest())).path("target");
     return new RunFigures(folder.toString(), run.manifest().runId(), identity(info, run.manifest().target()), run.partial(), steps,
         Workload.of(info, target));
+  }
+
+  /**
+   * A finished step's interval log as one histogram per second per kind: second {@code i} holds the
+   * intervals that start {@code i} to {@code i + 1} seconds after the step started (the writer flushes
+   * about every second; two flushes within one second are added), every kind padded with empty
+   * histograms to the step's last second that has values.
+   */
+  static Map<String, SecondSeries> perSecond(Path log, long stepStartMillis) throws IOException {
+    Map<String, java.util.TreeMap<Integer, Histogram>> byKind = new LinkedHashMap<>();
+    int[] last = {-1};
+    RunReader.forEachInterval(log, h -> {
+      int second = (int) Math.max(0, Math.floorDiv(h.getStartTimeStamp() - stepStartMillis, 1000L));
+      last[0] = Math.max(last[0], second);
+      String kind = h.getTag() == null ? "untagged" : h.getTag();
+      byKind.computeIfAbsent(kind, k -> new java.util.TreeMap<>()).computeIfAbsent(second, x -> newHistogram()).add(h);
+    });
+    Map<String, SecondSeries> out = new LinkedHashMap<>();
+    byKind.forEach((kind, seconds) -> {
+      List<Histogram> list = new ArrayList<>();
+      for (int i = 0; i <= last[0]; i++) {
+        list.add(seconds.getOrDefault(i, newHistogram()));
+      }
+      out.put(kind, SecondSeries.of(list));
+    });
+    return out;
   }
 
   static ScenarioIdentity identity(ScenarioInfo info, dev.capkit.core.results.TargetInfo target) {

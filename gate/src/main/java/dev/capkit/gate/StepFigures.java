@@ -1,5 +1,6 @@
 package dev.capkit.gate;
 
+import dev.capkit.gate.stats.SecondSeries;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,9 +27,14 @@ public record StepFigures(String id, double offered, String unit, String network
     kinds = java.util.Collections.unmodifiableMap(new TreeMap<>(kinds));
   }
 
-  /** Every kind pooled: counts summed, histograms added. */
+  /**
+   * Every kind pooled: counts summed, histograms added; per-second series pooled second by second
+   * for a metric only when every kind that has the metric kept them.
+   */
   public KindFigures allKinds() {
     Map<String, Histogram> pooled = new LinkedHashMap<>();
+    Map<String, SecondSeries> seconds = new LinkedHashMap<>();
+    java.util.Set<String> incomplete = new java.util.HashSet<>();
     long sentAll = 0;
     long okAll = 0;
     for (KindFigures k : kinds.values()) {
@@ -36,9 +42,16 @@ public record StepFigures(String id, double offered, String unit, String network
       okAll += k.ok();
       for (var e : k.histograms().entrySet()) {
         pooled.computeIfAbsent(e.getKey(), x -> RunFigures.newHistogram()).add(e.getValue());
+        SecondSeries ks = k.perSecond().get(e.getKey());
+        if (ks == null) {
+          incomplete.add(e.getKey());
+        } else {
+          seconds.merge(e.getKey(), ks, SecondSeries::plus);
+        }
       }
     }
-    return new KindFigures(sentAll, okAll, pooled);
+    incomplete.forEach(seconds::remove);
+    return new KindFigures(sentAll, okAll, pooled, seconds);
   }
 
   /** The kind's figures, {@link #allKinds()} for {@code *}, or null when the step has none of it. */

@@ -91,6 +91,8 @@ class BaselineFormatTest {
       for (String m : a.kinds().get(kind).histograms().keySet()) {
         assertEquals(a.kinds().get(kind).histogram(m), b.kinds().get(kind).histogram(m), kind + " " + m);
       }
+      assertFalse(a.kinds().get(kind).perSecond().isEmpty(), "a run folder has per-second histograms");
+      assertEquals(a.kinds().get(kind).perSecond(), b.kinds().get(kind).perSecond(), kind + " per second");
     }
     var step = dev.capkit.core.results.RunReader.read(run).steps().get(0);
     assertEquals(step.metric(dev.capkit.core.results.Metric.E2E).p99(),
@@ -112,6 +114,26 @@ class BaselineFormatTest {
     Files.writeString(f, root.toString());
     assertEquals(f + ": field 'histogramUnit' is 'milliseconds'; expected 'microseconds'",
         assertThrows(IOException.class, () -> BaselineReader.read(f)).getMessage());
+  }
+
+  /** perSecond is optional; when present each metric's seconds must add up to its histogram, else the file is corrupt. */
+  @Test
+  void perSecondHistogramsThatDoNotAddUpAreCorruption() throws IOException {
+    Path file = tmp.resolve("b.json");
+    BaselineWriter.write(RunFigures.ofRun(VirtualRunFolder.write(tmp.resolve("run"), GateMainTest.SMOKE, Map.of("duration", "25s"), 1000, 1.0)), file);
+    ObjectNode root = (ObjectNode) new ObjectMapper().readTree(file.toFile());
+    var seconds = (com.fasterxml.jackson.databind.node.ArrayNode) root.get("steps").get(0).get("kinds").get("chat").get("perSecond").get("e2e");
+    int lost = 0;
+    while (seconds.get(lost).asText().isEmpty()) {
+      lost++;
+    }
+    seconds.set(lost, com.fasterxml.jackson.databind.node.TextNode.valueOf(""));
+    Files.writeString(file, root.toString());
+    String message = assertThrows(IOException.class, () -> BaselineReader.read(file)).getMessage();
+    assertTrue(message.startsWith(file + ": field 'steps[0].kinds.chat.perSecond.e2e' holds "), message);
+    ((ObjectNode) root.get("steps").get(0).get("kinds").get("chat")).remove("perSecond");
+    Files.writeString(file, root.toString());
+    assertTrue(BaselineReader.read(file).steps().get(0).kinds().get("chat").perSecond().isEmpty(), "without it: read, no seconds");
   }
 
   /** The JSON with every histogram replaced by its recorded values and counts. */

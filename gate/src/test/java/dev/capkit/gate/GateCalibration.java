@@ -13,13 +13,14 @@ import java.util.TreeMap;
 import java.util.stream.IntStream;
 
 /**
- * Measures the gate on the emulator in virtual time: the false-alarm rate over pairs of runs of the
+ * Measures the gate on the emulator in virtual time (figures built in memory by {@link VirtualRunFigures},
+ * equal to what the gate reads from a written run folder): the false-alarm rate over pairs of runs of the
  * same build (baseline seed {@code 2i-1} against current seed {@code 2i}: other arrivals and answers
  * of the same load, a harder case than a rerun with the same seed) and the detection rate over pairs
  * whose current run is slowed ({@code slowdown}, e.g. 1.2 = every emulated GPU step 20% slower).
  *
  * <pre>{@code
- * GateCalibration.Result r = GateCalibration.measure("../scenarios/gate-smoke.json", Map.of(), 100, 1.2, tmp);
+ * GateCalibration.Result r = GateCalibration.measure("gate-smoke", Map.of(), 100, 1.2, Tolerance.defaults(), 0.95);
  * r.falseAlarmRate()   // alarms / pairs at slowdown 1.0
  * }</pre>
  *
@@ -48,16 +49,16 @@ public final class GateCalibration {
 
   private GateCalibration() {}
 
-  public static Result measure(String scenario, Map<String, String> overrides, int pairs, double slowdown, Path tmp,
-      Tolerance tolerance, double confidence) {
+  public static Result measure(String scenario, Map<String, String> overrides, int pairs, double slowdown, Tolerance tolerance,
+      double confidence) {
     RegressionGate gate = new RegressionGate(RegressionStatistics.standard(), tolerance, confidence,
         List.of("emulator.slowdown")); // slowed pairs differ in this fault setting on purpose
     List<int[]> outcomes = IntStream.range(0, pairs).parallel().mapToObj(i -> {
       try {
         long seed = 1000L + 2L * i;
-        RunFigures base = RunFigures.ofRun(VirtualRunFolder.write(tmp.resolve("b" + i), scenario, overrides, seed, 1.0));
-        RunFigures same = RunFigures.ofRun(VirtualRunFolder.write(tmp.resolve("s" + i), scenario, overrides, seed + 1, 1.0));
-        RunFigures slow = RunFigures.ofRun(VirtualRunFolder.write(tmp.resolve("x" + i), scenario, overrides, seed + 1, slowdown));
+        RunFigures base = VirtualRunFigures.of(scenario, overrides, seed, 1.0);
+        RunFigures same = VirtualRunFigures.of(scenario, overrides, seed + 1, 1.0);
+        RunFigures slow = VirtualRunFigures.of(scenario, overrides, seed + 1, slowdown);
         GateVerdict a = gate.judge(base, same);
         GateVerdict b = gate.judge(base, slow);
         synchronized (GateCalibration.class) {
@@ -105,22 +106,16 @@ public final class GateCalibration {
     String tolerance = System.getProperty("gate.tolerance", Tolerance.DEFAULT);
     double confidence = Double.parseDouble(System.getProperty("gate.confidence", Double.toString(GateMain.DEFAULT_CONFIDENCE)));
     for (int i = 3; i < args.length; i++) {
-      String[] kv = args[i].split("=", 2);
-      overrides.put(kv[0], kv[1]);
-    }
-    Path tmp = Files.createTempDirectory("gate-calibration");
-    long t0 = System.nanoTime();
-    Result r = measure(scenario, overrides, pairs, slowdown, tmp, Tolerance.parse(tolerance), confidence);
-    System.out.printf(Locale.ROOT, "scenario %s %s, tolerance %s, confidence %s, virtual time (emulator engine, seeds 1000..%d): %s [%.0f s]%n",
-        scenario, overrides, tolerance, confidence, 1000 + 2 * pairs, r.describe(slowdown), (System.nanoTime() - t0) / 1e9);
-    deleteTree(tmp);
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
+      for (String o : args[i].trim().split("\\s+")) { // -Dcalibrate.overrides="qps=14 duration=60s" arrives as one argument (blank: none)
+        if (!o.isEmpty()) {
+          String[] kv = o.split("=", 2);
+          overrides.put(kv[0], kv[1]);
+        }
       }
     }
+    long t0 = System.nanoTime();
+    Result r = measure(scenario, overrides, pairs, slowdown, Tolerance.parse(tolerance), confidence);
+    System.out.printf(Locale.ROOT, "scenario %s %s, tolerance %s, confidence %s, virtual time (emulator engine, seeds 1000..%d): %s [%.0f s]%n",
+        scenario, overrides, tolerance, confidence, 1000 + 2 * pairs, r.describe(slowdown), (System.nanoTime() - t0) / 1e9);
   }
 }

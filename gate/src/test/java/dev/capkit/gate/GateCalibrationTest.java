@@ -22,7 +22,7 @@ class GateCalibrationTest {
 
   @Test
   void falseAlarmsAtMostFivePercentAndTwentyPercentSlowdownCaughtInNinetyFivePercent() {
-    GateCalibration.Result r = GateCalibration.measure(GateMainTest.SMOKE, Map.of(), PAIRS, 1.2, tmp, Tolerance.defaults(),
+    GateCalibration.Result r = GateCalibration.measure(GateMainTest.SMOKE, Map.of(), PAIRS, 1.2, Tolerance.defaults(),
         GateMain.DEFAULT_CONFIDENCE);
     String figures = r.describe(1.2);
     System.out.println("gate calibration (virtual time): " + figures);

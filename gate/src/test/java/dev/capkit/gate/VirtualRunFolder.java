@@ -22,6 +22,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -42,8 +44,68 @@ public final class VirtualRunFolder {
 
   private VirtualRunFolder() {}
 
+  static long completionMicros(RequestRecord r) {
+    return r.startEpochMicros() + Math.max(0, r.e2eNanos()) / 1000;
+  }
+
+  /** A clock the writer reads, moved by hand through virtual time. */
+  private static final class SteppedClock extends Clock {
+    private long millis;
+
+    SteppedClock(long millis) {
+      this.millis = millis;
+    }
+
+    void set(long millis) {
+      this.millis = millis;
+    }
+
+    @Override
+    public long millis() {
+      return millis;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      throw new UnsupportedOperationException("fixed to UTC");
+    }
+  }
+
+  /** One simulated run: the effective scenario, its steps, and every request's record in virtual time from {@code originMillis}. */
+  record Simulated(Scenario scenario, ScenarioInfo info, double[] durations, List<RequestRecord> records, TargetInfo target,
+      long originMillis) {
+    List<StepPlan> steps() {
+      return scenario.steps();
+    }
+
+    /** When step {@code index} starts: its arrivals' time base (the sum of the steps before it). */
+    long stepStartMillis(int index) {
+      long t = originMillis;
+      for (int i = 0; i < index; i++) {
+        t += Math.round(durations[i] * 1000);
+      }
+      return t;
+    }
+
+    /** The records of step {@code index}, by completion time. */
+    List<RequestRecord> recordsOf(int index) {
+      String prefix = "v" + index + "-";
+      return records.stream().filter(r -> r.requestId().startsWith(prefix)).toList();
+    }
+  }
+
   /** @param seed seeds the arrivals and the emulated answers (recorded as the run's seed) */
-  public static Path write(Path folder, String scenario, Map<String, String> overrides, long seed, double slowdown) throws IOException {
+  static Simulated simulate(String scenario, Map<String, String> overrides, long seed, double slowdown) throws IOException {
     Map<String, String> o = new java.util.TreeMap<>(overrides);
     o.put("seed", Long.toString(seed));
     Scenario s = ScenarioLoader.load(ScenarioLoader.resolve(scenario, SCENARIOS), o);
@@ -62,21 +124,38 @@ public final class VirtualRunFolder {
     } catch (dev.capkit.twin.ServingRefusedException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
-    List<RequestRecord> records = new VirtualRun(plan, seed, slowdown, Profile.parse(s.emulator().profile()), 256).run(arrivals, 0);
-    Clock clock = Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
-    RunManifest manifest = new RunManifest(RunReader.FORMAT_VERSION, RunManifest.RUNNING, folder.getFileName().toString(), info,
-        new TargetInfo("virtual://emulator", s.model(), "emulator", s.emulator().tier(), Map.of("slowdown", Double.toString(slowdown))),
-        Map.of("capkit", "test"), "microseconds", clock.instant().toString(), null, List.of(), List.of(), null);
+    long origin = Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();
+    List<RequestRecord> records = new ArrayList<>(new VirtualRun(plan, seed, slowdown, Profile.parse(s.emulator().profile()), 256)
+        .run(arrivals, origin * 1000));
+    records.sort(Comparator.comparingLong(VirtualRunFolder::completionMicros));
+    TargetInfo target = new TargetInfo("virtual://emulator", s.model(), "emulator", s.emulator().tier(),
+        Map.of("slowdown", Double.toString(slowdown)));
+    return new Simulated(s, info, durations, records, target, origin);
+  }
+
+  /** @param seed seeds the arrivals and the emulated answers (recorded as the run's seed) */
+  public static Path write(Path folder, String scenario, Map<String, String> overrides, long seed, double slowdown) throws IOException {
+    Simulated sim = simulate(scenario, overrides, seed, slowdown);
+    SteppedClock clock = new SteppedClock(sim.originMillis());
+    RunManifest manifest = new RunManifest(RunReader.FORMAT_VERSION, RunManifest.RUNNING, folder.getFileName().toString(), sim.info(),
+        sim.target(), Map.of("capkit", "test"), "microseconds", clock.instant().toString(), null, List.of(), List.of(), null);
     try (RunWriter w = RunWriter.create(folder, manifest, clock, false)) {
-      for (StepPlan p : steps) {
-        StepRecorder r = w.startStep(p, s.slo());
-        String prefix = "v" + p.index() + "-";
-        for (RequestRecord rec : records) {
-          if (rec.requestId().startsWith(prefix)) {
-            r.record(rec);
+      for (StepPlan p : sim.steps()) {
+        long stepStart = sim.stepStartMillis(p.index());
+        clock.set(stepStart);
+        StepRecorder r = w.startStep(p, sim.scenario().slo());
+        long second = stepStart; // the writer's flush every second, in virtual time: completions land in their second
+        for (RequestRecord rec : sim.recordsOf(p.index())) {
+          long done = completionMicros(rec) / 1000;
+          while (done >= second + 1000) {
+            second += 1000;
+            clock.set(second);
+            w.flush();
           }
+          r.record(rec);
         }
-        w.finishStep(r, durations[p.index()], true);
+        clock.set(second + 1000);
+        w.finishStep(r, sim.durations()[p.index()], true);
       }
       w.complete(RunManifest.COMPLETE, null);
     }

@@ -18,9 +18,14 @@ public interface RegressionStatistics {
   /** Requests a proportion needs on each side. */
   int MIN_PROPORTION_SAMPLES = 30;
 
-  /** The implementation capkit ships (commons-math3 inside): 10,000 bootstrap resamples. */
+  /** Block length of the moving-block bootstrap, seconds (why this length: gate/README.md, "Method"). */
+  int BLOCK_SECONDS = 5;
+  /** A side is resampled in blocks when it spans at least this many blocks. */
+  int MIN_BLOCKS = 4;
+
+  /** The implementation capkit ships (commons-math3 inside): 10,000 bootstrap resamples, moving blocks of {@link #BLOCK_SECONDS}. */
   static RegressionStatistics standard() {
-    return new HistogramBootstrap(10_000, MIN_TAIL_SAMPLES, MIN_PROPORTION_SAMPLES);
+    return new HistogramBootstrap(10_000, MIN_TAIL_SAMPLES, MIN_PROPORTION_SAMPLES, BLOCK_SECONDS, MIN_BLOCKS);
   }
 
   /** One line naming the methods, printed with every verdict. */
@@ -33,7 +38,21 @@ public interface RegressionStatistics {
    *
    * @param seed fixes the resampling so the same inputs always give the same interval
    */
-  Estimate quantileChange(EmpiricalDistribution baseline, EmpiricalDistribution current, double q, double confidence, long seed);
+  Estimate quantileChange(LatencySample baseline, LatencySample current, double q, double confidence, long seed);
+
+  /** {@link #quantileChange(LatencySample, LatencySample, double, double, long)} of pooled samples (requests taken as independent). */
+  default Estimate quantileChange(EmpiricalDistribution baseline, EmpiricalDistribution current, double q, double confidence, long seed) {
+    return quantileChange(LatencySample.pooled(baseline), LatencySample.pooled(current), q, confidence, seed);
+  }
+
+  /** Whether {@link #quantileChange} gives an interval for samples of these sizes (else it is undefined). */
+  boolean quantileDecidable(long baselineCount, long currentCount, double q);
+
+  /** Whether {@link #proportionChange} gives an interval for these numbers of trials. */
+  boolean proportionDecidable(long baselineN, long currentN);
+
+  /** Whether this side is resampled in blocks of seconds (else as independent requests). */
+  boolean resamplesBlocks(LatencySample side);
 
   /**
    * Difference of two proportions, {@code currentEvents/currentN - baselineEvents/baselineN}, with a
