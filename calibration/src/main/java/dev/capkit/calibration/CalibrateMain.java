@@ -31,6 +31,7 @@ import java.util.Map;
 public final class CalibrateMain {
   static final String USAGE = """
       usage: capkit calibrate <measured run folder>... --out profile.json [options]
+             capkit calibrate --check profile.json <measured run folder>... [--slo ttft.p99=2000,tpot.p50=60] [options]
         --out FILE            the calibration profile to write (capkit.calibration/1)
         --name NAME           the profile's name (default: the --out file name without .json)
         --catalog DIR         catalog directory (default: the shipped one)
@@ -43,6 +44,8 @@ public final class CalibrateMain {
                               image_preprocess_ms_per_megapixel when a run had images)
         --seeds N             Poisson draws pooled per run without requests.jsonl (default 3)
         --max-replays N       replays for the optimizer per fit (default 400; the Nelder-Mead polish adds a third)
+        --check FILE          no fit: replay the runs with this profile and print predicted against measured TTFT p50/p99,
+                              TPOT p50 per step, and the sustainable rate under --slo (ms limits) for runs with >= 2 steps
       Every figure printed is labelled: measured (the runs), fitted (the twin with the fitted coefficients, virtual time).
       """;
 
@@ -66,7 +69,8 @@ public final class CalibrateMain {
 
   /** Parsed command line. */
   record Options(List<Path> runs, Path out, String name, Path catalog, String tier, String model, Dtype dtype,
-      VllmKnobs serving, Map<String, String> servingText, List<Coefficient> fit, int seeds, int maxReplays) {
+      VllmKnobs serving, Map<String, String> servingText, List<Coefficient> fit, int seeds, int maxReplays, Path check,
+      Map<String, Double> slo) {
     static Options parse(String[] args) {
       List<Path> runs = new ArrayList<>();
       Map<String, String> o = new LinkedHashMap<>();
@@ -77,7 +81,7 @@ public final class CalibrateMain {
         }
         if (a.startsWith("--")) {
           if (!List.of("--out", "--name", "--catalog", "--tier", "--model", "--dtype", "--serving", "--fit", "--seeds",
-              "--max-replays").contains(a)) {
+              "--max-replays", "--check", "--slo").contains(a)) {
             throw new CalibrationException("unknown option '" + a + "'\n" + USAGE);
           }
           if (i + 1 >= args.length) {
@@ -91,10 +95,10 @@ public final class CalibrateMain {
       if (runs.isEmpty()) {
         throw new CalibrationException("no run folder given\n" + USAGE);
       }
-      if (!o.containsKey("--out")) {
+      if (!o.containsKey("--out") && !o.containsKey("--check")) {
         throw new CalibrationException("--out: missing (where to write the profile)\n" + USAGE);
       }
-      Path out = Path.of(o.get("--out"));
+      Path out = Path.of(o.getOrDefault("--out", "unused.json"));
       String name = o.getOrDefault("--name", out.getFileName().toString().replaceFirst("\\.json$", ""));
       Dtype dtype;
       try {
@@ -119,8 +123,20 @@ public final class CalibrateMain {
           fit.add(c);
         }
       }
+      Map<String, Double> slo = new LinkedHashMap<>();
+      if (o.containsKey("--slo")) {
+        for (String part : o.get("--slo").split(",")) {
+          String[] kv = part.split("=");
+          try {
+            slo.put(kv[0].trim(), Double.parseDouble(kv[1].trim()));
+          } catch (RuntimeException e) {
+            throw new CalibrationException("--slo: expected figure=milliseconds, e.g. ttft.p99=2000, got '" + part + "'");
+          }
+        }
+      }
       return new Options(runs, out, name, o.containsKey("--catalog") ? Path.of(o.get("--catalog")) : null, o.get("--tier"),
-          o.get("--model"), dtype, serving, servingText, fit, positive(o, "--seeds", 3), positive(o, "--max-replays", 400));
+          o.get("--model"), dtype, serving, servingText, fit, positive(o, "--seeds", 3), positive(o, "--max-replays", 400),
+          o.containsKey("--check") ? Path.of(o.get("--check")) : null, slo);
     }
 
     private static int positive(Map<String, String> o, String key, int fallback) {
@@ -148,6 +164,9 @@ public final class CalibrateMain {
     String tier = o.tier() != null ? o.tier() : same(runs, "target.tier", MeasuredRun::tier);
     String model = o.model() != null ? o.model() : same(runs, "target.model", MeasuredRun::model);
     Catalog catalog = Catalog.load(o.catalog());
+    if (o.check() != null) {
+      return check(o, runs, catalog, tier, model, out);
+    }
     ServingPlan plan;
     try {
       plan = ServingPlan.resolve(catalog, tier, model, o.dtype(), o.serving(), null);
@@ -178,6 +197,25 @@ public final class CalibrateMain {
     out.printf(Locale.ROOT, "wrote %s (%s, %s): %s; %d replays in %.1f s%n", o.out(), CalibrationProfile.FORMAT,
         answers == null ? "answer lengths as measured, not all max_tokens" : "answers fill-max-tokens (every measured answer was"
             + " exactly max_tokens)", profile.describe().replaceFirst("^.*\\), ", ""), fit.evaluations(), (System.nanoTime() - t0) / 1e9);
+    return 0;
+  }
+
+  private static int check(Options o, List<MeasuredRun> runs, Catalog catalog, String tier, String model, PrintStream out) {
+    CalibrationProfile profile = CalibrationProfile.read(o.check());
+    ServingPlan plan;
+    try {
+      String gpu = catalog.tier(tier).gpuId();
+      plan = ServingPlan.resolve(catalog, tier, model, o.dtype(), profile.servingKnobs().overriddenBy(o.serving()),
+          profile.applyTo(catalog.coefficients(gpu), gpu));
+    } catch (ServingRefusedException e) {
+      throw new CalibrationException(o.check() + ": " + e.getMessage());
+    }
+    out.printf(Locale.ROOT, "check: %d measured run(s) replayed with %s; twin: %s%n", runs.size(), profile.describe(), plan.summary());
+    for (MeasuredRun r : runs) {
+      out.printf(Locale.ROOT, "  %s: replay of %s%n", r.name(), r.replaySource());
+    }
+    Map<String, Double> predicted = new Replay(runs, o.seeds(), plan.imageRule()).figures(plan);
+    PredictionCheck.print(PredictionCheck.rows(runs, predicted, o.slo()), out);
     return 0;
   }
 

@@ -61,8 +61,10 @@ public final class Replay {
 
   /**
    * The measured figures of the runs, with their weights: means and medians 1 (means move smoothly with the
-   * coefficients, which the optimizer needs), p90/p99 and ITL 0.5 (noisier); streamed kinds give TTFT, TPOT
-   * and ITL, non-streamed ones E2E.
+   * coefficients, which the optimizer needs), p90/p99 0.5 (noisier); streamed kinds give TTFT and TPOT,
+   * non-streamed ones E2E. ITL is not fitted: its median depends on how the server hands tokens to the
+   * socket (llama.cpp's front can deliver several tokens in one read, ITL p50 ~0), TPOT carries the
+   * decode speed.
    */
   public static List<Figure> measured(List<MeasuredRun> runs) {
     List<Figure> out = new ArrayList<>();
@@ -76,7 +78,6 @@ public final class Replay {
             add(out, run, s, k, "ttft.p99", k.ttft().p99(), 0.5);
             add(out, run, s, k, "tpot.mean", k.tpot().mean(), 1);
             add(out, run, s, k, "tpot.p50", k.tpot().p50(), 1);
-            add(out, run, s, k, "itl.p50", k.itl().p50(), 0.5);
           } else {
             add(out, run, s, k, "e2e.mean", k.e2e().mean(), 1);
             add(out, run, s, k, "e2e.p50", k.e2e().p50(), 1);
