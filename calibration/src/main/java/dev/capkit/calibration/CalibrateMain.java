@@ -42,6 +42,8 @@ public final class CalibrateMain {
                               --parallel 4); recorded in the profile and used by the replay
         --fit a,b,...         coefficients to fit (default: step_overhead_ms,mfu,mbu,host_request_ms, plus
                               image_preprocess_ms_per_megapixel when a run had images)
+        --start k=v,...       start values (JSON units) instead of the catalog's, e.g. host_request_ms=1 for an engine
+                              without a Python API server; a coefficient the runs do not identify stays at its start
         --seeds N             Poisson draws pooled per run without requests.jsonl (default 3)
         --max-replays N       replays for the optimizer per fit (default 400; the Nelder-Mead polish adds a third)
         --check FILE          no fit: replay the runs with this profile and print predicted against measured TTFT p50/p99,
@@ -70,7 +72,30 @@ public final class CalibrateMain {
   /** Parsed command line. */
   record Options(List<Path> runs, Path out, String name, Path catalog, String tier, String model, Dtype dtype,
       VllmKnobs serving, Map<String, String> servingText, List<Coefficient> fit, int seeds, int maxReplays, Path check,
-      Map<String, Double> slo) {
+      Map<String, Double> slo, Map<Coefficient, Double> start) {
+    static Map<Coefficient, Double> start(String spec) {
+      Map<Coefficient, Double> out = new java.util.EnumMap<>(Coefficient.class);
+      if (spec == null) {
+        return out;
+      }
+      for (String part : spec.split(",")) {
+        String[] kv = part.split("=");
+        Coefficient c = java.util.Arrays.stream(Coefficient.values()).filter(x -> x.json().equals(kv[0].trim())).findFirst()
+            .orElseThrow(() -> new CalibrationException("--start: unknown coefficient '" + kv[0].trim() + "'"));
+        try {
+          double v = Double.parseDouble(kv[1].trim());
+          if (!(v >= 0) || (c.fraction() && !(v > 0 && v <= 1))) {
+            throw new NumberFormatException();
+          }
+          out.put(c, v);
+        } catch (RuntimeException e) {
+          throw new CalibrationException("--start: " + c.json() + ": expected a number" + (c.fraction() ? " in (0, 1]" : " >= 0")
+              + ", got '" + part + "'");
+        }
+      }
+      return out;
+    }
+
     static Options parse(String[] args) {
       List<Path> runs = new ArrayList<>();
       Map<String, String> o = new LinkedHashMap<>();
@@ -81,7 +106,7 @@ public final class CalibrateMain {
         }
         if (a.startsWith("--")) {
           if (!List.of("--out", "--name", "--catalog", "--tier", "--model", "--dtype", "--serving", "--fit", "--seeds",
-              "--max-replays", "--check", "--slo").contains(a)) {
+              "--max-replays", "--check", "--slo", "--start").contains(a)) {
             throw new CalibrationException("unknown option '" + a + "'\n" + USAGE);
           }
           if (i + 1 >= args.length) {
@@ -136,7 +161,7 @@ public final class CalibrateMain {
       }
       return new Options(runs, out, name, o.containsKey("--catalog") ? Path.of(o.get("--catalog")) : null, o.get("--tier"),
           o.get("--model"), dtype, serving, servingText, fit, positive(o, "--seeds", 3), positive(o, "--max-replays", 400),
-          o.containsKey("--check") ? Path.of(o.get("--check")) : null, slo);
+          o.containsKey("--check") ? Path.of(o.get("--check")) : null, slo, start(o.get("--start")));
     }
 
     private static int positive(Map<String, String> o, String key, int fallback) {
@@ -170,6 +195,14 @@ public final class CalibrateMain {
     ServingPlan plan;
     try {
       plan = ServingPlan.resolve(catalog, tier, model, o.dtype(), o.serving(), null);
+      if (!o.start().isEmpty()) {
+        dev.capkit.twin.physics.TwinCoefficients c = plan.coefficients();
+        for (Map.Entry<Coefficient, Double> e : o.start().entrySet()) {
+          c = e.getKey().with(c, e.getValue());
+        }
+        plan = plan.withCoefficients(c.withSource("--start " + o.start().keySet().stream().map(Coefficient::json).toList()
+            + " over " + c.source()));
+      }
     } catch (ServingRefusedException e) {
       throw new CalibrationException(runs.get(0).folder().resolve("run.json") + ": target.tier/target.model: \"" + tier
           + "\" / \"" + model + "\": " + e.getMessage() + " (set --tier/--model/--catalog to the catalog entries the runs stand for)");
@@ -273,6 +306,13 @@ public final class CalibrateMain {
       values.put(c.json(), round(c.get(fit.coefficients())));
       sources.put(c.json(), String.format(Locale.ROOT, "fitted by capkit calibrate to %d measured figures of %s; fit error median"
           + " %.1f%%", fit.rows().size(), names, fit.medianAbsError() * 100));
+    }
+    for (Map.Entry<Coefficient, Double> e : o.start().entrySet()) {
+      if (!values.containsKey(e.getKey().json())) { // the fit ran with it: the profile must carry it, said as input
+        values.put(e.getKey().json(), e.getValue());
+        sources.put(e.getKey().json(), "stated input (capkit calibrate --start); " + (fit.fitted().contains(e.getKey())
+            ? "the runs do not identify it" : "not fitted"));
+      }
     }
     ObjectMapper json = new ObjectMapper();
     ArrayNode rows = json.createArrayNode();

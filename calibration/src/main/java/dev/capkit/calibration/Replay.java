@@ -49,11 +49,12 @@ public final class Replay {
     this.runs = List.copyOf(runs);
     this.imageRule = imageRule;
     this.seeds = Math.max(1, seeds);
-    for (MeasuredRun run : runs) {
+    for (int r = 0; r < runs.size(); r++) {
+      MeasuredRun run = runs.get(r);
       List<List<Arrival>> draws = new ArrayList<>();
       int n = run.requests().isEmpty() ? this.seeds : 1;
       for (int d = 0; d < n; d++) {
-        draws.add(arrivalsOf(run, d));
+        draws.add(arrivalsOf(run, "r" + r + "d" + d)); // ids unique across runs and draws
       }
       arrivals.put(run, draws);
     }
@@ -142,9 +143,9 @@ public final class Replay {
         .recordValue(Math.max(1, (nanos + 500) / 1000));
   }
 
-  private List<Arrival> arrivalsOf(MeasuredRun run, int draw) {
+  private List<Arrival> arrivalsOf(MeasuredRun run, String draw) {
     List<Arrival> out = new ArrayList<>();
-    SplittableRandom random = new SplittableRandom(0x5EED + 7919L * draw + run.name().hashCode());
+    SplittableRandom random = new SplittableRandom(0x5EED + 7919L * draw.hashCode() + run.name().hashCode());
     double warmup = run.warmupSeconds();
     // warm-up: the first step's load, sent before it and not counted
     poisson(out, run.steps().get(0), 0, warmup, random, "w" + draw + "-", false);

@@ -58,6 +58,25 @@ class KnownAnswerFitTest {
     assertTrue(printed.contains("ttft.p50") && printed.contains("measured ms"), printed);
   }
 
+  @Test
+  void checkWithTheTrueCoefficientsPredictsTheRunExactlyAndFindsTheSustainableRate(@TempDir Path dir) throws Exception {
+    Path run = TwinRunFolder.write(dir.resolve("twin-ladder"), truthPlan(), Map.of("qps", "0.3,0.8,1.4,2.0", "duration", "120s"),
+        11, true);
+    Path profile = dir.resolve("truth.json");
+    java.nio.file.Files.writeString(profile, "{\"format\": \"capkit.calibration/1\", \"name\": \"truth\", \"gpu\": \"A10\","
+        + " \"coefficients\": {\"step_overhead_ms\": 4.0, \"mfu\": 0.32, \"mbu\": 0.62, \"host_request_ms\": 80,"
+        + " \"image_preprocess_ms_per_megapixel\": 15, \"detokenize_us_per_token\": 25}}");
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    int status = CalibrateMain.run(new String[] {"--check", profile.toString(), run.toString(), "--dtype", "fp8", "--slo",
+        "ttft.p99=3000,tpot.p50=80"}, new PrintStream(text, true, StandardCharsets.UTF_8), System.err);
+    String printed = text.toString(StandardCharsets.UTF_8);
+    System.out.println(printed);
+    assertEquals(0, status, printed);
+    assertTrue(printed.contains("| twin-ladder | s00-qps0.3-none | chat | ttft.p50 |"), printed);
+    assertTrue(printed.contains("; all 0.0% over "), "the truth replays its own run exactly: " + printed);
+    assertTrue(printed.matches("(?s).*\\| sustainable req/s \\| [0-9.]+ \\| [0-9.]+ \\| \\+0\\.0% \\|.*"), printed);
+  }
+
   private static void near(String name, double truth, CalibrationProfile p, double percent) {
     Double v = p.values().get(name);
     assertTrue(v != null, name + " missing from the profile: " + p.values());
