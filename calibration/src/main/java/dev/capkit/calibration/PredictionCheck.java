@@ -77,7 +77,13 @@ public final class PredictionCheck {
       for (MeasuredStep s : steps) {
         double v = Double.NEGATIVE_INFINITY;
         for (String kind : s.kinds().keySet()) {
-          v = Math.max(v, source.get(s, kind, limit.getKey()));
+          double x = source.get(s, kind, limit.getKey());
+          if (!Double.isNaN(x)) { // a kind without the figure (TTFT/TPOT of a non-streamed kind) does not judge it
+            v = Math.max(v, x);
+          }
+        }
+        if (Double.isInfinite(v)) {
+          continue;
         }
         if (v > limit.getValue()) {
           double crossing = Double.isNaN(prevRate) ? Double.NaN

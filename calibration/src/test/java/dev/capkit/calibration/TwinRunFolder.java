@@ -41,7 +41,12 @@ final class TwinRunFolder {
   private TwinRunFolder() {}
 
   static Path write(Path folder, ServingPlan plan, Map<String, String> overrides, long seed, boolean requestLog) throws IOException {
-    Scenario s = ScenarioLoader.load(SCENARIO, overrides);
+    return write(folder, SCENARIO, plan, overrides, seed, requestLog);
+  }
+
+  static Path write(Path folder, Path scenario, ServingPlan plan, Map<String, String> overrides, long seed, boolean requestLog)
+      throws IOException {
+    Scenario s = ScenarioLoader.load(scenario, overrides);
     ScenarioInfo info = ScenarioInfo.of(s);
     List<StepPlan> steps = s.steps();
     double warmup = s.load().leadIn().toMillis() / 1000.0;
