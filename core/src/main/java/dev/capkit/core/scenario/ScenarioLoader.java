@@ -182,12 +182,12 @@ public final class ScenarioLoader {
     dtype = o.getOrDefault("dtype", dtype);
     profile = o.getOrDefault("profile", profile);
     if (!List.of("bf16", "fp8", "int4").contains(dtype)) {
-      throw new ScenarioException(o.containsKey("dtype") ? "-Dcapkit.dtype" : root.field("emulator"), "emulator.dtype",
-          "'" + dtype + "' is not a dtype (known: bf16, fp8, int4)");
+      String message = "'" + dtype + "' is not a dtype (known: bf16, fp8, int4)";
+      throw o.containsKey("dtype") ? new ScenarioException("-Dcapkit.dtype", "emulator.dtype", message) : root.error("emulator.dtype", message);
     }
     if (!List.of("physics", "instant").contains(profile)) {
-      throw new ScenarioException(o.containsKey("profile") ? "-Dcapkit.profile" : root.field("emulator"), "emulator.profile",
-          "'" + profile + "' is not an emulator profile (known: physics, instant)");
+      String message = "'" + profile + "' is not an emulator profile (known: physics, instant)";
+      throw o.containsKey("profile") ? new ScenarioException("-Dcapkit.profile", "emulator.profile", message) : root.error("emulator.profile", message);
     }
     return new EmulatorSettings(tier, dtype, profile, vllm);
   }
