@@ -64,4 +64,13 @@ public record GateVerdict(String baselineSource, String currentSource, String sc
           + " judged comparison(s)";
     };
   }
+
+  /**
+   * The two-sided confidence of each comparison's interval: below {@link #confidence()} (family-wise)
+   * when the gate split it over several comparisons (Bonferroni); {@link #confidence()} when none was decided.
+   */
+  public double comparisonConfidence() {
+    return comparisons.stream().map(Comparison::interval).filter(e -> e.defined()).mapToDouble(e -> e.confidence()).findFirst()
+        .orElse(confidence);
+  }
 }

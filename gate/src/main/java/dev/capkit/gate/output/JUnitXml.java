@@ -53,7 +53,7 @@ public final class JUnitXml implements VerdictFormat {
           .append(' ').append(esc(c.metric().key())).append("\" time=\"0\"");
       String detail = "baseline " + Figures.value(c, c.baseline()) + " (n=" + c.baselineCount() + "), current "
           + Figures.value(c, c.current()) + " (n=" + c.currentCount() + "), change " + Figures.change(c, c.change())
-          + ", " + Figures.confidence(v.confidence()) + " CI " + Figures.interval(c) + ", tolerance " + Figures.tolerance(c);
+          + ", " + Figures.confidence(v.comparisonConfidence()) + " CI " + Figures.interval(c) + ", tolerance " + Figures.tolerance(c);
       if (c.verdict() == Verdict.REGRESSION) {
         x.append(">\n      <failure type=\"regression\" message=\"").append(esc(c.reason())).append("\">")
             .append(esc(detail)).append("</failure>\n    </testcase>\n");

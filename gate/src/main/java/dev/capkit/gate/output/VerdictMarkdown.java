@@ -40,7 +40,7 @@ public final class VerdictMarkdown implements VerdictFormat {
       m.append('\n');
     }
     m.append("### All comparisons\n\n");
-    m.append("| step | kind | metric | baseline | current | change | ").append(Figures.confidence(v.confidence()))
+    m.append("| step | kind | metric | baseline | current | change | ").append(Figures.confidence(v.comparisonConfidence()))
         .append(" CI | tolerance | verdict |\n");
     m.append("|---|---|---|---:|---:|---:|---|---:|---|\n");
     for (Comparison c : v.comparisons()) {

@@ -26,11 +26,11 @@ public final class VerdictTable implements VerdictFormat {
     out.append("capkit gate: ").append(v.currentSource()).append('\n');
     out.append("  against baseline ").append(v.baselineSource()).append(" (scenario ").append(v.scenario()).append(")\n");
     out.append("  method: ").append(v.method()).append('\n');
-    out.append("  ").append(Figures.confidence(v.confidence())).append(" two-sided interval per comparison;"
+    out.append("  ").append(Figures.confidence(v.comparisonConfidence())).append(" two-sided interval per comparison;"
         + " baseline/current are the runs' p99s (HdrHistogram, 3 significant digits) or rates, change and CI are derived;"
         + " basis: current " + v.currentBasis() + "\n\n");
     out.append(String.format(Locale.ROOT, ROW, "step", "kind", "metric", "baseline", "current", "change",
-        Figures.confidence(v.confidence()) + " CI", "toler.", "verdict"));
+        Figures.confidence(v.comparisonConfidence()) + " CI", "toler.", "verdict"));
     for (Comparison c : v.comparisons()) {
       out.append(String.format(Locale.ROOT, ROW, c.step(), c.kind(), c.metric().key(), Figures.value(c, c.baseline()),
           Figures.value(c, c.current()), Figures.change(c, c.change()), Figures.interval(c), Figures.tolerance(c),
