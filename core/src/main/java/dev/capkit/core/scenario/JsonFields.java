@@ -30,6 +30,10 @@ final class JsonFields {
     this.node = (ObjectNode) node;
   }
 
+  String source() {
+    return source;
+  }
+
   String field(String name) {
     return path.isEmpty() ? name : path + "." + name;
   }

@@ -88,11 +88,21 @@ public sealed interface LoadShape {
    * Closed loop, as Open-AutoGLM runs: {@code agents[i]} phone agents each work through tasks of
    * {@code stepsPerTask} model calls, waiting {@code thinkTime} (the action and the wait after it)
    * between calls. Throughput follows X = N / (R + Z).
+   *
+   * @param taskObjectives objectives on whole tasks ({@code load.taskObjectives}: completion time at a
+   *                       percentile, share of tasks with every step met), judged per step/probe beside the
+   *                       step objectives; empty: none
    */
-  record Closed(List<Integer> agents, Duration thinkTime, int stepsPerTask, Duration stepDuration, Duration warmup)
-      implements LoadShape {
+  record Closed(List<Integer> agents, Duration thinkTime, int stepsPerTask, Duration stepDuration, Duration warmup,
+      List<dev.capkit.core.search.TaskObjective> taskObjectives) implements LoadShape {
     public Closed {
       agents = List.copyOf(agents);
+      taskObjectives = List.copyOf(taskObjectives);
+    }
+
+    /** Closed loop without task objectives. */
+    public Closed(List<Integer> agents, Duration thinkTime, int stepsPerTask, Duration stepDuration, Duration warmup) {
+      this(agents, thinkTime, stepsPerTask, stepDuration, warmup, List.of());
     }
 
     @Override

@@ -380,7 +380,7 @@ public final class ScenarioLoader {
                 + openOnly + " applies to open-loop arrivals");
           }
         }
-        shape = new LoadShape.Closed(agents, think, stepsPerTask, stepDuration, warmup);
+        shape = new LoadShape.Closed(agents, think, stepsPerTask, stepDuration, warmup, TaskObjectiveFields.read(l));
       }
       default -> throw l.error("model", "'" + model + "' is not a load model (known: open, closed, trace)");
     }

@@ -48,6 +48,8 @@ public final class CapacitySearch {
   private String stop;
   private boolean confirming;
   private final java.util.function.DoubleUnaryOperator requestRate;
+  /** Per objective key, requests per unit it is judged on (task objectives: steps per task); absent: 1. */
+  private final Map<String, Integer> requestsPerUnit;
 
   /** An open-loop search: the load is the request rate. */
   public CapacitySearch(List<ObjectiveShare> objectives, SearchSettings settings) {
@@ -59,12 +61,24 @@ public final class CapacitySearch {
    *                    time), an estimate); probe windows are sized from it to hold their requests
    */
   public CapacitySearch(List<ObjectiveShare> objectives, SearchSettings settings, java.util.function.DoubleUnaryOperator requestRate) {
+    this(objectives, settings, requestRate, Map.of());
+  }
+
+  /**
+   * @param requestsPerUnit per objective key, requests per unit the objective is judged on (a task
+   *                        objective counts tasks of {@code stepsPerTask} steps); absent keys: 1. Verdict
+   *                        windows hold enough requests for every objective's units, and early-stop
+   *                        thresholds count units
+   */
+  public CapacitySearch(List<ObjectiveShare> objectives, SearchSettings settings, java.util.function.DoubleUnaryOperator requestRate,
+      Map<String, Integer> requestsPerUnit) {
     if (objectives.isEmpty()) {
       throw new IllegalArgumentException("a capacity search needs at least one objective");
     }
     this.objectives = List.copyOf(objectives);
     this.settings = settings;
     this.requestRate = requestRate;
+    this.requestsPerUnit = Map.copyOf(requestsPerUnit);
   }
 
   /** Runs the whole search with {@code runner}, probe windows sized by {@code requestRate}. */
@@ -82,10 +96,18 @@ public final class CapacitySearch {
     return run(objectives, settings, rate -> rate, runner);
   }
 
-  /** Requests a verdict probe needs for the strictest objective to be shown to hold. */
+  /** Requests a verdict probe needs for every objective (the strictest, counted in its units) to be shown to hold. */
   public long requestsPerProbe() {
-    double q = objectives.stream().mapToDouble(ObjectiveShare::allowed).min().orElseThrow();
-    return ProbeJudge.requestsToHold(q, settings.alphaHolds(), settings.spare());
+    long most = 0;
+    for (ObjectiveShare o : objectives) {
+      most = Math.max(most, ProbeJudge.requestsToHold(o.allowed(), settings.alphaHolds(), settings.spare()) * unit(o.key()));
+    }
+    return most;
+  }
+
+  /** Requests per unit objective {@code key} is judged on (1 for step objectives). */
+  public int unit(String key) {
+    return requestsPerUnit.getOrDefault(key, 1);
   }
 
   /** The next probe, or null when the search is over ({@link #result()} says why). */
@@ -138,7 +160,7 @@ public final class CapacitySearch {
     long planned = Math.max(1, Math.round(perSecond * seconds));
     Map<String, Long> breakAt = new LinkedHashMap<>();
     for (ObjectiveShare o : objectives) {
-      breakAt.put(o.key(), ProbeJudge.violationsToBreak(planned, o.allowed(), alphaBroken()));
+      breakAt.put(o.key(), ProbeJudge.violationsToBreak(Math.max(1, planned / unit(o.key())), o.allowed(), alphaBroken()));
     }
     return new ProbePlan(probes.size(), rate, settings.warmupSeconds(), seconds, phase,
         verdict ? tries.getOrDefault(phase, 0) + 1 : 1, breakAt, planned);
@@ -148,7 +170,7 @@ public final class CapacitySearch {
   public ProbeResult record(ProbePlan plan, ProbeRunner.Measured m) {
     spent += m.gpuSeconds();
     double rate = plan.rate();
-    ProbeJudge.Judgement j = ProbeJudge.judge(objectives, m.requests(), m.violations(), settings.alphaHolds(), alphaBroken());
+    ProbeJudge.Judgement j = ProbeJudge.judge(objectives, m.requests(), m.judged(), m.violations(), settings.alphaHolds(), alphaBroken());
     List<String> reasons = new ArrayList<>(j.reasons());
     double step = (1 + settings.precision()) / (1 - settings.precision());
     if (plan.phase().equals("scout")) {
@@ -195,7 +217,7 @@ public final class CapacitySearch {
         }
       }
     }
-    ProbeResult r = new ProbeResult(plan, m.requests(), Map.copyOf(m.violations()), m.gpuSeconds(), m.stoppedEarly(),
+    ProbeResult r = new ProbeResult(plan, m.requests(), m.violations(), m.gpuSeconds(), m.stoppedEarly(),
         j.verdict(), List.copyOf(reasons));
     probes.add(r);
     return r;
@@ -227,7 +249,7 @@ public final class CapacitySearch {
 
   private boolean overShare(ProbeRunner.Measured m) {
     for (ObjectiveShare o : objectives) {
-      if (m.violations().getOrDefault(o.key(), 0L) > o.allowed() * m.requests()) {
+      if (m.violations().getOrDefault(o.key(), 0L) > o.allowed() * m.judged(o.key())) {
         return true;
       }
     }

@@ -34,18 +34,29 @@ public final class ProbeJudge {
    */
   public static Judgement judge(List<ObjectiveShare> objectives, long requests, Map<String, Long> violations,
       double alphaHolds, double alphaBroken) {
+    return judge(objectives, requests, Map.of(), violations, alphaHolds, alphaBroken);
+  }
+
+  /**
+   * As above, with objectives whose violations are counted among something else than the requests
+   * ({@code judged}: per objective key, e.g. the finished tasks of a task objective; absent: {@code requests}).
+   */
+  public static Judgement judge(List<ObjectiveShare> objectives, long requests, Map<String, Long> judged,
+      Map<String, Long> violations, double alphaHolds, double alphaBroken) {
     boolean allHold = requests > 0;
     boolean anyBroken = false;
     List<String> reasons = new ArrayList<>();
     for (ObjectiveShare o : objectives) {
       long v = violations.getOrDefault(o.key(), 0L);
-      if (broken(requests, v, o.allowed(), alphaBroken)) {
+      long n = judged.getOrDefault(o.key(), requests);
+      String of = judged.containsKey(o.key()) ? " tasks" : "";
+      if (broken(n, v, o.allowed(), alphaBroken)) {
         anyBroken = true;
-        reasons.add(o.key() + " broken: " + v + " of " + requests + " over its limit (allowed share " + share(o.allowed()) + ")");
-      } else if (!holds(requests, v, o.allowed(), alphaHolds)) {
+        reasons.add(o.key() + " broken: " + v + " of " + n + of + " over its limit (allowed share " + share(o.allowed()) + ")");
+      } else if (!holds(n, v, o.allowed(), alphaHolds)) {
         allHold = false;
-        reasons.add(o.key() + " undecided: " + v + " of " + requests + " over its limit (allowed share " + share(o.allowed())
-            + "; holding needs at most " + maxViolationsToHold(requests, o.allowed(), alphaHolds) + ")");
+        reasons.add(o.key() + " undecided: " + v + " of " + n + of + " over its limit (allowed share " + share(o.allowed())
+            + "; holding needs at most " + maxViolationsToHold(n, o.allowed(), alphaHolds) + ")");
       }
     }
     Verdict verdict = anyBroken ? Verdict.BROKEN : allHold ? Verdict.HOLDS : Verdict.UNDECIDED;
