@@ -12,13 +12,50 @@ import java.util.Map;
  * @param objectives per objective key, the allowed violating share
  * @param probes     every probe in order
  * @param answer     the interval and why the search stopped; null while it runs
+ * @param agents     closed loop: the agents' tasks and task objectives; null for open loop (and in format v1)
  */
 public record SearchLog(String unit, String basis, Settings settings, Map<String, Double> objectives, List<Probe> probes,
-    Answer answer) {
+    Answer answer, Agents agents) {
 
   public SearchLog {
     objectives = Map.copyOf(objectives);
     probes = List.copyOf(probes);
+  }
+
+  /** An open-loop search (no agents). */
+  public SearchLog(String unit, String basis, Settings settings, Map<String, Double> objectives, List<Probe> probes,
+      Answer answer) {
+    this(unit, basis, settings, objectives, probes, answer, null);
+  }
+
+  /**
+   * What a closed-loop search's agents do.
+   *
+   * @param stepsPerTask   model calls per task
+   * @param thinkSeconds   wait after each answer before the next step
+   * @param taskObjectives the task objectives as written, e.g. {@code task.p95 < 90s}
+   */
+  public record Agents(int stepsPerTask, double thinkSeconds, List<String> taskObjectives) {
+    public Agents {
+      taskObjectives = List.copyOf(taskObjectives);
+    }
+  }
+
+  /**
+   * The tasks of a closed-loop probe: those started in its window that finished ({@link TaskTally}).
+   *
+   * @param finished         tasks started in the window that finished
+   * @param windowSeconds    the window they were started in (tasks per hour divides by it)
+   * @param p50Seconds       completion time, median (nearest rank); NaN without a task
+   * @param p95Seconds       completion time, 95th percentile (nearest rank); NaN without a task
+   * @param shareAllStepsMet share of them with every step within every step objective; NaN without a task
+   * @param tasksPerHour     finished / windowSeconds x 3600
+   */
+  public record Tasks(long finished, double windowSeconds, double p50Seconds, double p95Seconds, double shareAllStepsMet,
+      double tasksPerHour) {
+    public static Tasks of(TaskTally t) {
+      return new Tasks(t.tasks(), t.windowSeconds(), t.secondsAt(0.5), t.secondsAt(0.95), t.shareAllStepsMet(), t.tasksPerHour());
+    }
   }
 
   /** What the search was asked: {@link SearchSettings} as recorded. */
@@ -40,14 +77,24 @@ public record SearchLog(String unit, String basis, Settings settings, Map<String
    * @param high           after this probe: lowest rate shown broken (NaN: none yet)
    * @param under          after this probe: the scouts' bracket, highest rate seen under (NaN: none)
    * @param over           after this probe: the scouts' bracket, lowest rate seen over (NaN: none)
+   * @param tasks          closed loop: the probe's tasks; null for open loop
    */
   public record Probe(int index, String stepId, String phase, int look, double rate, double startSeconds,
       double warmupSeconds, double plannedSeconds, double windowSeconds, long requests, Map<String, Long> violations,
       double gpuSeconds, boolean stoppedEarly, String verdict, List<String> reasons, double low, double high,
-      double under, double over) {
+      double under, double over, Tasks tasks) {
     public Probe {
       violations = Map.copyOf(violations);
       reasons = List.copyOf(reasons);
+    }
+
+    /** An open-loop probe (no tasks). */
+    public Probe(int index, String stepId, String phase, int look, double rate, double startSeconds,
+        double warmupSeconds, double plannedSeconds, double windowSeconds, long requests, Map<String, Long> violations,
+        double gpuSeconds, boolean stoppedEarly, String verdict, List<String> reasons, double low, double high,
+        double under, double over) {
+      this(index, stepId, phase, look, rate, startSeconds, warmupSeconds, plannedSeconds, windowSeconds, requests, violations,
+          gpuSeconds, stoppedEarly, verdict, reasons, low, high, under, over, null);
     }
   }
 

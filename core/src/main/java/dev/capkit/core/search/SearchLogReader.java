@@ -15,12 +15,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads {@code search.json}. This javadoc is the specification of <b>search log format v1</b>.
+ * Reads {@code search.json}. This javadoc is the specification of <b>search log format v2</b> (v1 is
+ * read too: it has neither {@code agents} nor a probe's {@code tasks}).
  *
  * <p>A run whose steps were chosen by a capacity search (scenario {@code load.search}) holds, next to
  * run.json, one JSON object (UTF-8) rewritten atomically after every probe:
  * <ul>
- *   <li>{@code capkitSearch}: format version, integer, {@code 1};
+ *   <li>{@code capkitSearch}: format version, integer, {@code 2} ({@code 1} accepted);
  *   <li>{@code unit}: {@code qps} or {@code agents}; {@code basis}: {@code measured}, {@code emulated}
  *       or {@code predicted} (what answered the probes);
  *   <li>{@code settings}: {@code start}, {@code growth}, {@code precision} (0.05 = ±5%),
@@ -37,7 +38,13 @@ import java.util.Optional;
  *       drain), {@code stoppedEarly}, {@code verdict} ({@code holds}, {@code broken},
  *       {@code undecided}), {@code reasons} (strings), and the search's state after it: {@code low},
  *       {@code high} (confirmed interval ends) and {@code under}, {@code over} (the scouts' bracket),
- *       each a number or null when not known yet;
+ *       each a number or null when not known yet; since v2 {@code tasks}: null for open loop, else the
+ *       tasks started in the probe's window that finished: {@code finished} (integer), {@code windowSeconds},
+ *       {@code p50Seconds}, {@code p95Seconds} (completion time, nearest rank, think times included),
+ *       {@code shareAllStepsMet}, {@code tasksPerHour} (numbers, null when there was no task);
+ *   <li>since v2 {@code agents}: null for open loop, else {@code stepsPerTask} (integer),
+ *       {@code thinkSeconds} (number), {@code taskObjectives} (strings, e.g. {@code "task.p95 < 90s"}; their
+ *       keys are among {@code objectives}, their violations counted among a probe's finished tasks);
  *   <li>{@code answer}: null while the search runs, then {@code low}, {@code high},
  *       {@code precision} (number or null when the interval did not close), {@code target},
  *       {@code confidence}, {@code gpuSeconds}, {@code met} (boolean), {@code stop} (why it stopped).
@@ -45,7 +52,8 @@ import java.util.Optional;
  * Unknown fields are ignored; a missing or mistyped one is refused with the file and the field.
  */
 public final class SearchLogReader {
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
+  public static final int OLDEST_FORMAT_VERSION = 1;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private SearchLogReader() {}
@@ -68,8 +76,9 @@ public final class SearchLogReader {
     }
     Fields f = new Fields(file, "", root);
     int version = (int) f.number("capkitSearch");
-    if (version != FORMAT_VERSION) {
-      throw new CorruptFileException(file, 0, "capkitSearch " + version + " is not supported (this capkit reads " + FORMAT_VERSION + ")");
+    if (version < OLDEST_FORMAT_VERSION || version > FORMAT_VERSION) {
+      throw new CorruptFileException(file, 0, "capkitSearch " + version + " is not supported (this capkit reads "
+          + OLDEST_FORMAT_VERSION + " to " + FORMAT_VERSION + ")");
     }
     Fields s = f.object("settings");
     SearchLog.Settings settings = new SearchLog.Settings(s.number("start"), s.number("growth"), s.number("precision"),
@@ -103,7 +112,19 @@ public final class SearchLogReader {
       answer = new SearchLog.Answer(af.numberOrNaN("low"), af.numberOrNaN("high"), af.numberOrNaN("precision"),
           af.number("target"), af.number("confidence"), af.number("gpuSeconds"), af.bool("met"), af.text("stop"));
     }
-    return new SearchLog(f.text("unit"), f.text("basis"), settings, objectives, probes, answer);
+    SearchLog.Agents agents = null;
+    JsonNode ag = root.get("agents");
+    if (ag != null && !ag.isNull()) {
+      Fields af = f.object("agents");
+      JsonNode list2 = af.require("taskObjectives");
+      if (!list2.isArray()) {
+        throw af.error("taskObjectives", "expected a list of strings");
+      }
+      List<String> tasks = new ArrayList<>();
+      list2.forEach(n -> tasks.add(n.asText()));
+      agents = new SearchLog.Agents((int) af.number("stepsPerTask"), af.number("thinkSeconds"), tasks);
+    }
+    return new SearchLog(f.text("unit"), f.text("basis"), settings, objectives, probes, answer, agents);
   }
 
   private static SearchLog.Probe probe(Fields p, int i) throws CorruptFileException {
@@ -131,7 +152,17 @@ public final class SearchLogReader {
         (int) p.number("look"), p.number("rate"), p.number("startSeconds"), p.number("warmupSeconds"),
         p.number("plannedSeconds"), p.number("windowSeconds"), (long) p.number("requests"), violations,
         p.number("gpuSeconds"), p.bool("stoppedEarly"), verdict, reasons, p.numberOrNaN("low"), p.numberOrNaN("high"),
-        p.numberOrNaN("under"), p.numberOrNaN("over"));
+        p.numberOrNaN("under"), p.numberOrNaN("over"), tasks(p));
+  }
+
+  private static SearchLog.Tasks tasks(Fields p) throws CorruptFileException {
+    JsonNode t = p.node.get("tasks");
+    if (t == null || t.isNull()) {
+      return null;
+    }
+    Fields f = p.object("tasks");
+    return new SearchLog.Tasks((long) f.number("finished"), f.number("windowSeconds"), f.numberOrNaN("p50Seconds"),
+        f.numberOrNaN("p95Seconds"), f.numberOrNaN("shareAllStepsMet"), f.numberOrNaN("tasksPerHour"));
   }
 
   /** One JSON object of the file, with errors naming the file and the field's path. */

@@ -71,6 +71,26 @@ public final class SearchLogWriter {
       number(o, "high", p.high());
       number(o, "under", p.under());
       number(o, "over", p.over());
+      if (p.tasks() == null) {
+        o.putNull("tasks");
+      } else {
+        SearchLog.Tasks t = p.tasks();
+        ObjectNode tasks = o.putObject("tasks");
+        tasks.put("finished", t.finished());
+        number(tasks, "windowSeconds", t.windowSeconds());
+        number(tasks, "p50Seconds", t.p50Seconds());
+        number(tasks, "p95Seconds", t.p95Seconds());
+        number(tasks, "shareAllStepsMet", t.shareAllStepsMet());
+        number(tasks, "tasksPerHour", t.tasksPerHour());
+      }
+    }
+    if (log.agents() == null) {
+      root.putNull("agents");
+    } else {
+      ObjectNode agents = root.putObject("agents");
+      agents.put("stepsPerTask", log.agents().stepsPerTask());
+      agents.put("thinkSeconds", log.agents().thinkSeconds());
+      log.agents().taskObjectives().forEach(agents.putArray("taskObjectives")::add);
     }
     if (log.answer() == null) {
       root.putNull("answer");
