@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * <p>It runs on its own thread and never blocks a Gatling event loop; Gatling drives it through one
  * user whose action ends when the search is over, and sees every request through {@code report}.
  */
-public final class ProbeDispatcher {
+public final class ProbeDispatcher implements SearchDispatcher {
   private final SearchDriver driver;
   private final LoadRun run;
   private final RequestSource source;
@@ -51,6 +51,7 @@ public final class ProbeDispatcher {
    *
    * @param report told about every finished request (Gatling's stats), on the client's threads
    */
+  @Override
   public CompletableFuture<Void> start(Consumer<RequestRecord> report) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     Thread t = new Thread(() -> {

@@ -19,6 +19,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * the client reports a request when it ends). Counts only grow, so a
  * probe whose violations reach {@link ProbePlan#breakAt()} can stop: its whole window would be
  * judged broken too.
+ *
+ * <p>Closed loop (agents) adds two things: the window also ends once it holds its planned requests
+ * ({@link #closeIfFull}: closed loop sets no rate, so its length follows from how fast the agents go),
+ * and tasks: a task whose first step is sent in the window is judged on the task objectives when it
+ * finishes (the agents keep the load on until every judged task has finished); a running task already
+ * past a completion-time limit, or with a missed step, counts as a known violation.
  */
 final class ProbeWindow {
   private final ProbePlan plan;
@@ -32,9 +38,22 @@ final class ProbeWindow {
   /** Window requests in flight: request number to intended send time (ns). */
   private final Map<Long, Long> inFlight = new ConcurrentHashMap<>();
   private volatile long stoppedAtNanos;
+  private volatile long closedAtNanos;
   private volatile boolean sendingDone;
+  private final List<dev.capkit.core.search.TaskObjective> taskObjectives;
+  /** Judged tasks running: task number to {start ns, 1 while every step so far met every objective}. */
+  private final Map<Long, long[]> runningTasks = new ConcurrentHashMap<>();
+  private final List<dev.capkit.core.search.TaskOutcome> finishedTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.DoubleAdder responseSeconds = new java.util.concurrent.atomic.DoubleAdder();
+  private final AtomicLong responses = new AtomicLong();
 
   ProbeWindow(ProbePlan plan, StepPlan step, List<ObjectiveCheck> checks, long warmupStartNanos, long windowStartNanos) {
+    this(plan, step, checks, List.of(), warmupStartNanos, windowStartNanos);
+  }
+
+  ProbeWindow(ProbePlan plan, StepPlan step, List<ObjectiveCheck> checks, List<dev.capkit.core.search.TaskObjective> taskObjectives,
+      long warmupStartNanos, long windowStartNanos) {
+    this.taskObjectives = List.copyOf(taskObjectives);
     this.plan = plan;
     this.step = step;
     this.checks = checks;
@@ -60,10 +79,23 @@ final class ProbeWindow {
     return windowStartNanos;
   }
 
-  /** Where sending ends: the planned window end, or the moment the probe was stopped early. */
+  /** Where sending ends: the planned window end, or the moment the probe was stopped early (or, closed loop, was full). */
   long sendEndNanos() {
     long stopped = stoppedAtNanos;
-    return stopped != 0 ? stopped : windowEndNanos;
+    long closed = closedAtNanos;
+    return stopped != 0 ? stopped : closed != 0 ? closed : windowEndNanos;
+  }
+
+  /** Whether a send at {@code nanoTime} is in the measured window. */
+  boolean inWindow(long nanoTime) {
+    return nanoTime >= windowStartNanos && nanoTime < sendEndNanos();
+  }
+
+  /** Closed loop: ends the window at {@code nowNanos} once it holds its planned requests. */
+  void closeIfFull(long nowNanos) {
+    if (closedAtNanos == 0 && windowRequests.get() >= plan.plannedRequests()) {
+      closedAtNanos = nowNanos;
+    }
   }
 
   /** The step a request intended at {@code nanoTime} belongs to: this probe's, or the unrecorded warm-up. */
@@ -85,6 +117,57 @@ final class ProbeWindow {
         violations.incrementAndGet(c);
       }
     }
+    if (r.ok() && r.e2eNanos() >= 0) {
+      responseSeconds.add(r.e2eNanos() / 1e9);
+      responses.incrementAndGet();
+    }
+  }
+
+  /** Whether a finished step met every step objective (a failed step meets none). */
+  boolean metAll(RequestRecord r) {
+    for (ObjectiveCheck c : checks) {
+      if (c.violatedBy(r)) {
+        return false;
+      }
+    }
+    return r.ok();
+  }
+
+  /** A judged task (its first step sent in the window) started. */
+  void taskStarted(long task, long startNanos) {
+    runningTasks.put(task, new long[] {startNanos, 1});
+  }
+
+  /** A step of judged task {@code task} ended; {@code met}: it met every step objective. */
+  void taskStep(long task, boolean met) {
+    long[] t = runningTasks.get(task);
+    if (t != null && !met) {
+      t[1] = 0;
+    }
+  }
+
+  /** Judged task {@code task} finished its last step at {@code endNanos}. */
+  void taskEnded(long task, int steps, long endNanos) {
+    long[] t = runningTasks.remove(task);
+    if (t != null) {
+      finishedTasks.add(new dev.capkit.core.search.TaskOutcome((endNanos - t[0]) / 1e9, steps, t[1] == 1));
+    }
+  }
+
+  /** Whether a judged task is still running. */
+  boolean tasksRunning() {
+    return !runningTasks.isEmpty();
+  }
+
+  /** Judged tasks finished so far. */
+  List<dev.capkit.core.search.TaskOutcome> tasks() {
+    return List.copyOf(finishedTasks);
+  }
+
+  /** Mean E2E of the window's successful requests (seconds), NaN before the first. */
+  double meanResponseSeconds() {
+    long n = responses.get();
+    return n == 0 ? Double.NaN : responseSeconds.sum() / n;
   }
 
   /** The sender is done with this probe: every window request has been sent. */
@@ -98,6 +181,11 @@ final class ProbeWindow {
 
   boolean stoppedEarly() {
     return stoppedAtNanos != 0;
+  }
+
+  /** Closed loop: whether the window holds its planned requests and has ended. */
+  boolean full() {
+    return closedAtNanos != 0;
   }
 
   long requests() {
@@ -139,6 +227,13 @@ final class ProbeWindow {
         }
       }
       out.put(check.share().key(), n);
+    }
+    for (var t : taskObjectives) {
+      long n = finishedTasks.stream().filter(t::violatedBy).count();
+      for (long[] running : runningTasks.values()) {
+        n += t.violatedWhileRunning((nowNanos - running[0]) / 1e9, running[1] == 1) ? 1 : 0;
+      }
+      out.put(t.key(), n);
     }
     return out;
   }

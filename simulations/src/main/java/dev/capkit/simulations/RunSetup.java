@@ -53,7 +53,7 @@ public final class RunSetup implements AutoCloseable {
   private final LoadRun run;
   private final ArrivalSchedule schedule;
   private final RequestSource source;
-  private ProbeDispatcher dispatcher;
+  private SearchDispatcher dispatcher;
   private dev.capkit.loadgen.live.MetricsEndpoint liveEndpoint;
   private final java.time.Instant prepared = java.time.Instant.now(); // start of the window read from -Dcapkit.prometheus
   private PrintStream out;
@@ -85,9 +85,9 @@ public final class RunSetup implements AutoCloseable {
       throw new ScenarioException("-D" + InjectorShare.PROPERTY, "", "a capacity search (load.search in " + scenario.source()
           + ") chooses each probe from the one before: it runs on one injector, not " + share);
     }
-    if (scenario.searches() && !RequestSource.isOpen(scenario.load())) {
-      throw new ScenarioException(scenario.source(), "load.search", "a real run searches open-loop rates only (load.model"
-          + " open); a closed-loop (agents) search is not run for real yet");
+    if (scenario.searches() && scenario.load() instanceof dev.capkit.core.scenario.LoadShape.Trace) {
+      throw new ScenarioException(scenario.source(), "load.search", "a trace replays its own timing: search open-loop rates"
+          + " (load.model open) or agents (load.model closed)");
     }
     if (schedule != null && schedule.size() == 0) {
       throw new ScenarioException(scenario.source(), "load", "the plan has no requests: every step's rate x duration"
@@ -134,7 +134,8 @@ public final class RunSetup implements AutoCloseable {
     }
     RunSetup setup = new RunSetup(options, scenario, target, scraper, run, schedule, source);
     setup.out = out;
-    setup.dispatcher = driver == null ? null : new ProbeDispatcher(driver, run, source, factory);
+    setup.dispatcher = driver == null ? null : RequestSource.isOpen(scenario.load())
+        ? new ProbeDispatcher(driver, run, source, factory) : new AgentDispatcher(driver, run, source, factory);
     if (options.requestLog()) {
       setup.requestLog = RequestLogWriter.create(writer.folder(), runId, scenario.steps().stream().map(StepPlan::id).toList());
       run.observe(setup.requestLog);
@@ -274,8 +275,8 @@ public final class RunSetup implements AutoCloseable {
     return schedule;
   }
 
-  /** The capacity search's sender (scenario {@code load.search}), or null for a ladder. */
-  public ProbeDispatcher dispatcher() {
+  /** The capacity search's sender (scenario {@code load.search}: open-loop rates or agents), or null for a ladder. */
+  public SearchDispatcher dispatcher() {
     return dispatcher;
   }
 

@@ -31,7 +31,9 @@ import java.util.stream.Collectors;
  * unchanged). The window stops early once an objective is broken beyond doubt. The search's record
  * ({@code search.json}, {@link dev.capkit.core.search.SearchLogReader}) is rewritten after every
  * probe, and one progress line per probe goes to {@code out}. The load itself is sent by the
- * {@link ProbeDispatcher}.
+ * {@link ProbeDispatcher} (open loop) or the {@link AgentDispatcher} (closed loop: the probe's rate is
+ * a number of agents, its window ends once it holds its planned steps, and the task objectives are
+ * judged on the tasks started in it, counted in tasks).
  */
 public final class SearchDriver implements StepSequence {
   /** Most probes one search may run (each is a step; the budget stops a search long before). */
@@ -39,6 +41,11 @@ public final class SearchDriver implements StepSequence {
 
   private final Scenario scenario;
   private final List<ObjectiveCheck> checks;
+  /** Closed loop: the load's task objectives (empty for open loop). */
+  private final List<dev.capkit.core.search.TaskObjective> taskObjectives;
+  private final dev.capkit.core.scenario.LoadShape.Closed closed;
+  /** Closed loop: the latest measured mean response time (s), for sizing windows by X = N / (R + Z). */
+  private volatile double responseSeconds = Double.NaN;
   private final CapacitySearch search;
   private final PrintStream out;
   private final Path logFile;
@@ -54,11 +61,31 @@ public final class SearchDriver implements StepSequence {
   public SearchDriver(Scenario scenario, PrintStream out, Path logFile, String basis) {
     this.scenario = scenario;
     this.checks = ObjectiveCheck.of(scenario.slo());
-    this.search = new CapacitySearch(ObjectiveCheck.shares(checks), scenario.search());
+    this.closed = scenario.load() instanceof dev.capkit.core.scenario.LoadShape.Closed c ? c : null;
+    this.taskObjectives = closed == null ? List.of() : closed.taskObjectives();
+    if (closed == null) {
+      this.search = new CapacitySearch(ObjectiveCheck.shares(checks), scenario.search());
+    } else {
+      Map<String, Integer> perTask = new java.util.LinkedHashMap<>();
+      taskObjectives.forEach(t -> perTask.put(t.key(), closed.stepsPerTask()));
+      this.search = new CapacitySearch(dev.capkit.core.search.TaskTally.shares(checks, taskObjectives), scenario.search(),
+          this::requestRate, perTask);
+    }
     this.out = out;
     this.logFile = logFile;
     this.basis = basis;
     this.unit = scenario.load().unit();
+  }
+
+  /**
+   * Closed loop: requests per second {@code agents} offer, X = N / (R + Z), R the latest probe's mean
+   * response time (before the first: the think time, a guess). Only sizes windows: a closed-loop window
+   * ends when it holds its planned steps, whatever its planned length.
+   */
+  private double requestRate(double agents) {
+    double think = closed.thinkTime().toNanos() / 1e9;
+    double r = Double.isNaN(responseSeconds) ? Math.max(think, 1) : responseSeconds;
+    return agents / (r + think);
   }
 
   /** The run whose steps this search plans (set once, before load starts). */
@@ -96,9 +123,12 @@ public final class SearchDriver implements StepSequence {
       return null;
     }
     long windowStart = now + (long) (plan.warmupSeconds() * 1e9);
+    // closed loop: the window ends once it holds its planned steps; its planned length (from an estimated
+    // request rate) is only a cap, three times the estimate
+    double seconds = closed == null ? plan.seconds() : Math.min(scenario.search().maxProbeSeconds(), 3 * plan.seconds());
     StepPlan step = new StepPlan(plan.index(), stepId(plan), plan.rate(), unit, scenario.networks().get(0),
-        Duration.ofNanos(windowStart - run.stepsOrigin()), Duration.ofMillis(Math.round(plan.seconds() * 1000)));
-    current = new ProbeWindow(plan, step, checks, now, windowStart);
+        Duration.ofNanos(windowStart - run.stepsOrigin()), Duration.ofMillis(Math.round(seconds * 1000)));
+    current = new ProbeWindow(plan, step, checks, taskObjectives, now, windowStart);
     out.printf(Locale.ROOT, "capkit: probe %d (%s%s) at %s %s: warm-up %.0f s, window %.0f s (%d requests planned; "
         + "stops early at %s)%n", plan.index(), plan.phase(), plan.look() > 1 ? " look " + plan.look() : "",
         num(plan.rate()), unitName(), plan.warmupSeconds(), plan.seconds(), plan.plannedRequests(),
@@ -111,7 +141,7 @@ public final class SearchDriver implements StepSequence {
   @Override
   public boolean stopEarly(int step) {
     ProbeWindow p = current;
-    return p != null && p.step().index() == step && p.checkStop(System.nanoTime());
+    return p != null && p.step().index() == step && (p.checkStop(System.nanoTime()) || p.full());
   }
 
   @Override
@@ -140,13 +170,25 @@ public final class SearchDriver implements StepSequence {
     Map<String, Long> violations = p.violations(now);
     long requests = p.stoppedEarly() ? plan.plannedRequests() : p.requests(); // an early stop's verdict stands for the planned window
     double spent = (now - p.warmupStartNanos()) / 1e9;
-    ProbeResult r = search.record(plan, new ProbeRunner.Measured(requests, violations, spent, p.stoppedEarly()));
+    double window = (Math.min(now, p.sendEndNanos()) - p.windowStartNanos()) / 1e9;
+    SearchLog.Tasks tasks = null;
+    Map<String, Long> judged = new java.util.LinkedHashMap<>();
+    if (closed != null) {
+      dev.capkit.core.search.TaskTally tally = dev.capkit.core.search.TaskTally.of(p.tasks(), window);
+      tasks = SearchLog.Tasks.of(tally);
+      for (var t : taskObjectives) { // task objectives count tasks: the finished ones, or the planned window's after an early stop
+        judged.put(t.key(), p.stoppedEarly() ? Math.max(1, plan.plannedRequests() / closed.stepsPerTask()) : tally.tasks());
+      }
+      if (!Double.isNaN(p.meanResponseSeconds())) {
+        responseSeconds = p.meanResponseSeconds();
+      }
+    }
+    ProbeResult r = search.record(plan, new ProbeRunner.Measured(requests, violations, spent, p.stoppedEarly(), judged));
     SearchResult sofar = search.result();
-    double window = (p.sendEndNanos() - p.windowStartNanos()) / 1e9;
     logged.add(new SearchLog.Probe(plan.index(), p.step().id(), plan.phase(), plan.look(), plan.rate(),
         (p.warmupStartNanos() - searchStartNanos) / 1e9, plan.warmupSeconds(), plan.seconds(), window, requests,
         violations, spent, p.stoppedEarly(), r.verdict().key(), r.reasons(), sofar.low(), sofar.high(), search.under(),
-        search.over()));
+        search.over(), tasks));
     write(null);
     out.printf(Locale.ROOT, "capkit: probe %d %s %s: %d requests%s, over limit %s -> %s; bracket [%s, %s], shown [%s, %s]; "
         + "%.0f of %.0f s budget spent%n", plan.index(), num(plan.rate()), unitName(), requests,
@@ -155,6 +197,12 @@ public final class SearchDriver implements StepSequence {
         r.reasons().isEmpty() ? r.verdict().key() : r.reasons().get(0) + (plan.phase().equals("scout") ? "" : " " + r.verdict().key()),
         num(search.under()), num(search.over()), num(sofar.low()), num(sofar.high()), sofar.gpuSeconds(),
         scenario.search().budgetSeconds());
+    if (tasks != null) {
+      out.printf(Locale.ROOT, "capkit: probe %d tasks: %d finished of those started in the window, completion p50 %s s / p95 %s s,"
+          + " %s with every step met, %s tasks/h (%s)%n", plan.index(), tasks.finished(), num(tasks.p50Seconds()),
+          num(tasks.p95Seconds()), Double.isNaN(tasks.shareAllStepsMet()) ? "-" : num(tasks.shareAllStepsMet() * 100) + "%",
+          num(tasks.tasksPerHour()), basis);
+    }
     out.flush();
   }
 
@@ -164,13 +212,21 @@ public final class SearchDriver implements StepSequence {
         + "confidence; scouts %d requests, verdicts %d requests; budget %.0f s of load%n", num(s.startRate()), unitName(),
         num(s.growth()), s.precision() * 100, s.confidence() * 100, s.scoutRequests(), search.requestsPerProbe(),
         s.budgetSeconds());
+    if (closed != null) {
+      out.printf(Locale.ROOT, "capkit: agents: tasks of %d steps, think %s; step objectives %s; task objectives %s (counted in"
+          + " tasks started in a probe's window)%n", closed.stepsPerTask(), dev.capkit.core.scenario.Durations.format(closed.thinkTime()),
+          checks.stream().map(c -> c.share().key()).collect(Collectors.joining(", ")),
+          taskObjectives.isEmpty() ? "none" : taskObjectives.stream().map(Object::toString).collect(Collectors.joining(", ")));
+    }
     out.flush();
   }
 
   private void write(SearchResult answer) {
     try {
       SearchLogWriter.write(logFile, new SearchLog(unit, basis, SearchLog.Settings.of(scenario.search()),
-          objectives(), logged, answer == null ? null : SearchLog.Answer.of(answer)));
+          objectives(), logged, answer == null ? null : SearchLog.Answer.of(answer), closed == null ? null
+              : new SearchLog.Agents(closed.stepsPerTask(), closed.thinkTime().toNanos() / 1e9,
+                  taskObjectives.stream().map(Object::toString).toList())));
     } catch (IOException e) {
       throw new UncheckedIOException("writing " + logFile + " failed", e);
     }
@@ -179,6 +235,7 @@ public final class SearchDriver implements StepSequence {
   private Map<String, Double> objectives() {
     Map<String, Double> m = new java.util.LinkedHashMap<>();
     checks.forEach(c -> m.put(c.share().key(), c.share().allowed()));
+    taskObjectives.forEach(t -> m.put(t.key(), t.allowed()));
     return m;
   }
 

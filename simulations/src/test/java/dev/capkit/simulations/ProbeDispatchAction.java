@@ -11,11 +11,11 @@ import io.gatling.core.stats.StatsEngine;
  * assertions see the search's requests.
  */
 final class ProbeDispatchAction extends JavaAction {
-  private final ProbeDispatcher dispatcher;
+  private final SearchDispatcher dispatcher;
   private final StatsEngine statsEngine;
   private final Action next;
 
-  ProbeDispatchAction(ProbeDispatcher dispatcher, StatsEngine statsEngine, Action next) {
+  ProbeDispatchAction(SearchDispatcher dispatcher, StatsEngine statsEngine, Action next) {
     this.dispatcher = dispatcher;
     this.statsEngine = statsEngine;
     this.next = next;
