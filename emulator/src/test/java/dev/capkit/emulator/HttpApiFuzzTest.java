@@ -1,5 +1,7 @@
 package dev.capkit.emulator;
 
+import dev.capkit.testkit.HostileJson;
+import dev.capkit.testkit.RawHttp;
 import dev.capkit.twin.Profile;
 import java.io.IOException;
 import java.net.InetSocketAddress;

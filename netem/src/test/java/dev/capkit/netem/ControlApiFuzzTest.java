@@ -1,5 +1,7 @@
 package dev.capkit.netem;
 
+import dev.capkit.testkit.HostileJson;
+import dev.capkit.testkit.RawHttp;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

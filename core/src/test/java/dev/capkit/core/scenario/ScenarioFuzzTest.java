@@ -1,5 +1,6 @@
 package dev.capkit.core.scenario;
 
+import dev.capkit.testkit.HostileJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.capkit.emulator;
+package dev.capkit.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,20 +16,20 @@ import net.jqwik.api.Combinators;
  * Fuzz input for a JSON file format: one hostile change to a valid document (jqwik generates the
  * change, the test applies it to its golden file). Kinds: 0 a value replaced by a hostile one (wrong
  * type, out-of-range or huge number, a path-like or control-character string, deep nesting, an empty
- * container), 1 a field or element removed, 2 bytes overwritten, 3 the file cut. (Test code; the
- * modules whose readers are fuzzed each keep a copy, since test classes are not shared between modules.)
+ * container), 1 a field or element removed, 2 bytes overwritten, 3 the file cut. (Test support in the testkit
+ * module, shared by the fuzz tests of every module with a file reader.)
  */
-record HostileJson(int kind, double where, int pick, int length, byte fill) {
+public record HostileJson(int kind, double where, int pick, int length, byte fill) {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-  static Arbitrary<HostileJson> changes() {
+  public static Arbitrary<HostileJson> changes() {
     return Combinators.combine(Arbitraries.integers().between(0, 3), Arbitraries.doubles().between(0, 1),
         Arbitraries.integers().between(0, 1000), Arbitraries.integers().between(1, 64), Arbitraries.bytes()).as(HostileJson::new);
   }
 
   /** The valid document with this change. */
-  byte[] applyTo(byte[] valid) throws IOException {
+  public byte[] applyTo(byte[] valid) throws IOException {
     return switch (kind) {
       case 0, 1 -> structural(valid);
       case 2 -> overwrite(valid);

@@ -1,4 +1,4 @@
-package dev.capkit.emulator;
+package dev.capkit.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,27 +12,27 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 
 /**
- * One malformed or hostile HTTP/1.1 request for a fuzz test, sent over a real socket (test code;
- * kept beside each fuzzed server since test classes are not shared between modules): a method, a
+ * One malformed or hostile HTTP/1.1 request for a fuzz test, sent over a real socket (test support in the
+ * testkit module, used by the fuzz tests of every module with an HTTP server): a method, a
  * path, a framing (Content-Length right, wrong, negative, huge or missing; chunked, possibly broken)
  * and a body. {@link #send} returns the status code of the answer, 0 when the server closed the
  * connection without one (allowed for a request it cannot frame).
  */
-record RawHttp(String method, String path, int framing, byte[] body) {
-  static Arbitrary<String> methods() {
+public record RawHttp(String method, String path, int framing, byte[] body) {
+  public static Arbitrary<String> methods() {
     return Arbitraries.of("GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS", "G\u00e9T", "", "POST /x HTTP/1.1\r\nX:");
   }
 
-  static Arbitrary<RawHttp> requests(Arbitrary<String> paths, Arbitrary<byte[]> bodies) {
+  public static Arbitrary<RawHttp> requests(Arbitrary<String> paths, Arbitrary<byte[]> bodies) {
     return Combinators.combine(methods(), paths, Arbitraries.integers().between(0, 6), bodies).as(RawHttp::new);
   }
 
-  static Arbitrary<String> hostilePaths() {
+  public static Arbitrary<String> hostilePaths() {
     return Arbitraries.of("/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/%00", "/" + "a".repeat(20_000), "*", "",
         "/\u0000", "/\u202e", "//", "/?" + "x=".repeat(2000), "http://other.example/");
   }
 
-  int send(InetSocketAddress server) throws IOException {
+  public int send(InetSocketAddress server) throws IOException {
     try (Socket s = new Socket()) {
       s.connect(server, 2000);
       s.setSoTimeout(10_000);
