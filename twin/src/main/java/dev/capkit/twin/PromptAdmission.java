@@ -17,11 +17,23 @@ public final class PromptAdmission {
   private final ServingPlan plan;
   private final ImageTokenRule imageRule;
   private final AnswerGenerator answers;
+  private final boolean withText;
 
+  /** Admission for a server: answers carry their text. */
   public PromptAdmission(ServingPlan plan, long seed) {
+    this(plan, seed, true);
+  }
+
+  private PromptAdmission(ServingPlan plan, long seed, boolean withText) {
     this.plan = plan;
     this.imageRule = plan.imageRule();
     this.answers = new AnswerGenerator(seed, plan.answers());
+    this.withText = withText;
+  }
+
+  /** Admission for virtual time: the same requests and answer lengths, answers without text. */
+  public static PromptAdmission lengthsOnly(ServingPlan plan, long seed) {
+    return new PromptAdmission(plan, seed, false);
   }
 
   /** Width and height of one image in pixels. */
@@ -110,7 +122,7 @@ public final class PromptAdmission {
           + maxLen + " tokens and your request has " + prompt + " input tokens (" + maxTokens + " > " + maxLen + " - " + prompt + ").");
     }
     int cap = maxTokens != null ? maxTokens : maxLen - prompt;
-    Answer answer = answers.answer(key, !images.isEmpty(), cap);
+    Answer answer = withText ? answers.answer(key, !images.isEmpty(), cap) : answers.length(key, !images.isEmpty(), cap);
     List<PromptSegment> segments = new java.util.ArrayList<>(parts.size());
     for (PromptPart p : parts) {
       int tokens = p.tokens();

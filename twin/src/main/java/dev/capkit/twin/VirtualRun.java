@@ -53,7 +53,7 @@ public record VirtualRun(ServingPlan plan, long seed, double slowdown, Profile p
     }
     Track[] order = tracks.clone();
     Arrays.sort(order, Comparator.comparingDouble(t -> t.arrival.offsetSeconds())); // stable: ties keep input order
-    PromptAdmission admission = new PromptAdmission(plan, seed);
+    PromptAdmission admission = PromptAdmission.lengthsOnly(plan, seed);
     ContinuousBatchingEngine engine = plan.newEngine(slowdown, profile);
 
     double now = 0;

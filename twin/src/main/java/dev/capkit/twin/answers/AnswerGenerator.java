@@ -1,6 +1,7 @@
 package dev.capkit.twin.answers;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -25,6 +26,7 @@ public final class AnswerGenerator {
       " I", " need", " to", " open", " tap", " button", " then", " scroll", " down", " find", " option",
       " page", " loaded", " app", " home", " icon", " message", " send", " confirm", " next", " step",
       " is", " visible", " on", " right", " left", " bottom", " menu", " cart", " order", " price", "."};
+  private static final String[] FIRST_WORDS = Arrays.stream(WORDS).map(String::strip).toArray(String[]::new);
   private static final String[] ACTIONS = {"Tap", "Tap", "Tap", "Swipe", "Type", "Back", "Launch", "Long Press"};
 
   /** Median and log-sd of a phone-agent thought in tokens (estimate: short reasoning before one action). */
@@ -54,11 +56,22 @@ public final class AnswerGenerator {
    * @param maxTokens  cap from the request and max_model_len (>= 1)
    */
   public Answer answer(String requestKey, boolean phoneStep, int maxTokens) {
+    return generate(requestKey, phoneStep, maxTokens, new Pieces(true));
+  }
+
+  /**
+   * The same answer as {@link #answer} (same length and finish reason, same random draws) without
+   * its text: what virtual time needs, at no allocation per token.
+   */
+  public Answer length(String requestKey, boolean phoneStep, int maxTokens) {
+    return generate(requestKey, phoneStep, maxTokens, new Pieces(false));
+  }
+
+  private Answer generate(String requestKey, boolean phoneStep, int maxTokens, Pieces pieces) {
     SplittableRandom rnd = new SplittableRandom(mix(seed, requestKey));
-    List<String> pieces = new ArrayList<>();
     if (length == AnswerLength.FILL_MAX_TOKENS) {
       appendWords(rnd, pieces, maxTokens);
-      return new Answer(pieces, "length");
+      return pieces.answer(maxTokens, "length");
     }
     if (phoneStep) {
       int thought = (int) Math.max(4, Math.min(400, logNormal(rnd, THOUGHT_MEDIAN, THOUGHT_SIGMA)));
@@ -68,20 +81,38 @@ public final class AnswerGenerator {
       int length = (int) Math.max(1, Math.min(4000, logNormal(rnd, CHAT_MEDIAN, CHAT_SIGMA)));
       appendWords(rnd, pieces, length);
     }
-    if (pieces.size() > maxTokens) {
-      return new Answer(pieces.subList(0, maxTokens), "length");
-    }
-    return new Answer(pieces, "stop");
+    return pieces.count > maxTokens ? pieces.answer(maxTokens, "length") : pieces.answer(pieces.count, "stop");
   }
 
-  private static void appendWords(SplittableRandom rnd, List<String> pieces, int count) {
+  /** The answer's pieces as they are drawn: kept (text wanted) or only counted (virtual time). */
+  private static final class Pieces {
+    private final List<String> kept;
+    private int count;
+
+    Pieces(boolean keep) {
+      this.kept = keep ? new ArrayList<>() : null;
+    }
+
+    void add(String piece) {
+      count++;
+      if (kept != null) {
+        kept.add(piece);
+      }
+    }
+
+    Answer answer(int tokens, String finishReason) {
+      return kept == null ? Answer.lengthOnly(tokens, finishReason) : Answer.of(kept.subList(0, tokens), finishReason);
+    }
+  }
+
+  private static void appendWords(SplittableRandom rnd, Pieces pieces, int count) {
     for (int i = 0; i < count; i++) {
-      String w = WORDS[rnd.nextInt(WORDS.length)];
-      pieces.add(i == 0 ? w.strip() : w);
+      int w = rnd.nextInt(WORDS.length);
+      pieces.add(i == 0 ? FIRST_WORDS[w] : WORDS[w]);
     }
   }
 
-  private static void appendAction(SplittableRandom rnd, List<String> pieces) {
+  private static void appendAction(SplittableRandom rnd, Pieces pieces) {
     String action = ACTIONS[rnd.nextInt(ACTIONS.length)];
     pieces.add("\ndo");
     pieces.add("(action");
