@@ -40,8 +40,9 @@ public final class CalibrateMain {
         --dtype bf16|fp8|int4 weight precision served (default: bf16; llama.cpp F16 weights are 16-bit: bf16)
         --serving k=v,...     the engine's scheduler limits, vLLM knob names (e.g. max_num_seqs=4 for llama.cpp
                               --parallel 4); recorded in the profile and used by the replay
-        --fit a,b,...         coefficients to fit (default: step_overhead_ms,mfu,mbu,host_request_ms, plus
-                              image_preprocess_ms_per_megapixel when a run had images)
+        --fit a,b,...         coefficients to fit (default: step_overhead_ms,mfu,decode_mfu,mbu,host_request_ms, plus
+                              image_preprocess_ms_per_megapixel when a run had images); decode_mfu not identified:
+                              one compute fraction with mfu
         --start k=v,...       start values (JSON units) instead of the catalog's, e.g. host_request_ms=1 for an engine
                               without a Python API server; a coefficient the runs do not identify stays at its start
         --seeds N             Poisson draws pooled per run without requests.jsonl (default 3)
@@ -211,8 +212,9 @@ public final class CalibrateMain {
     boolean images = runs.stream().flatMap(r -> r.steps().stream()).flatMap(s -> s.kinds().values().stream())
         .anyMatch(MeasuredKind::hasImage);
     List<Coefficient> free = !o.fit().isEmpty() ? o.fit() : images
-        ? List.of(Coefficient.STEP_OVERHEAD, Coefficient.MFU, Coefficient.MBU, Coefficient.HOST_REQUEST, Coefficient.IMAGE_PREPROCESS)
-        : List.of(Coefficient.STEP_OVERHEAD, Coefficient.MFU, Coefficient.MBU, Coefficient.HOST_REQUEST);
+        ? List.of(Coefficient.STEP_OVERHEAD, Coefficient.MFU, Coefficient.DECODE_MFU, Coefficient.MBU, Coefficient.HOST_REQUEST,
+            Coefficient.IMAGE_PREPROCESS)
+        : List.of(Coefficient.STEP_OVERHEAD, Coefficient.MFU, Coefficient.DECODE_MFU, Coefficient.MBU, Coefficient.HOST_REQUEST);
     out.printf(Locale.ROOT, "calibrate: %d measured run(s), %d step(s), %d figure(s); twin: %s%n", runs.size(),
         runs.stream().mapToInt(r -> r.steps().size()).sum(), figures.size(), plan.summary());
     for (MeasuredRun r : runs) {

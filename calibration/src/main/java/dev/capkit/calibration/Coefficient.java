@@ -10,6 +10,7 @@ import dev.capkit.twin.physics.TwinCoefficients;
 public enum Coefficient {
   STEP_OVERHEAD("step_overhead_ms"),
   MFU("mfu"),
+  DECODE_MFU("decode_mfu"),
   MBU("mbu"),
   HOST_REQUEST("host_request_ms"),
   IMAGE_PREPROCESS("image_preprocess_ms_per_megapixel");
@@ -25,7 +26,7 @@ public enum Coefficient {
   }
 
   boolean fraction() {
-    return this == MFU || this == MBU;
+    return this == MFU || this == DECODE_MFU || this == MBU;
   }
 
   /** The value in its JSON unit (ms, ms per megapixel, or fraction). */
@@ -33,17 +34,29 @@ public enum Coefficient {
     return switch (this) {
       case STEP_OVERHEAD -> c.stepOverheadSeconds() * 1e3;
       case MFU -> c.prefillMfu();
+      case DECODE_MFU -> c.decodeMfu();
       case MBU -> c.decodeMbu();
       case HOST_REQUEST -> c.hostRequestSeconds() * 1e3;
       case IMAGE_PREPROCESS -> c.imagePreprocessSecondsPerMegapixel() * 1e3;
     };
   }
 
-  /** {@code c} with this coefficient set to {@code v} (JSON unit). */
+  /**
+   * {@code c} with this coefficient set to {@code v} (JSON unit). Setting {@code mfu} moves a decode
+   * fraction that is one with it ({@link TwinCoefficients#withMfu}); {@code decode_mfu} sets it apart.
+   * The fit applies coefficients in this enum's order, so with both free {@code decode_mfu} wins.
+   */
   public TwinCoefficients with(TwinCoefficients c, double v) {
+    if (this == MFU) {
+      return c.withMfu(v);
+    }
+    if (this == DECODE_MFU) {
+      return c.withDecodeMfu(v);
+    }
     return new TwinCoefficients(c.source(),
         this == STEP_OVERHEAD ? v / 1e3 : c.stepOverheadSeconds(),
-        this == MFU ? v : c.prefillMfu(),
+        c.prefillMfu(),
+        c.decodeMfu(),
         this == MBU ? v : c.decodeMbu(),
         this == HOST_REQUEST ? v / 1e3 : c.hostRequestSeconds(),
         this == IMAGE_PREPROCESS ? v / 1e3 : c.imagePreprocessSecondsPerMegapixel(),

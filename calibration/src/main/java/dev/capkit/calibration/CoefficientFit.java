@@ -96,11 +96,14 @@ public final class CoefficientFit {
         }
         return new FitResult(r.coefficients(), r.fitted(), r.sensitivity(), r.rows(), evaluations, notes);
       }
+      boolean tie = worst == Coefficient.DECODE_MFU && plan.coefficients().oneComputeFraction();
       fixed.add(String.format(java.util.Locale.ROOT, "%s: separability %.4f < %.3f (the other coefficients can make up for a"
-          + " change of it): not identified by these runs; kept at the start value %.4g and the rest fitted again", worst.json(),
-          r.sensitivity().get(worst), FitResult.IDENTIFIED, worst.get(plan.coefficients())));
+          + " change of it): not identified by these runs; %s and the rest fitted again", worst.json(),
+          r.sensitivity().get(worst), FitResult.IDENTIFIED, tie ? "one compute fraction with mfu (as the start)"
+              : String.format(java.util.Locale.ROOT, "kept at the start value %.4g", worst.get(plan.coefficients()))));
       remaining.remove(worst);
-      from = worst.with(r.coefficients(), worst.get(plan.coefficients()));
+      from = tie ? r.coefficients().withDecodeMfu(r.coefficients().prefillMfu())
+          : worst.with(r.coefficients(), worst.get(plan.coefficients()));
     }
   }
 

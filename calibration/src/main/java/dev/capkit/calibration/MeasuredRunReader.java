@@ -23,7 +23,9 @@ import java.util.Map;
  * fitted with the file, field and value named: a folder without {@code run.json}, a run whose
  * {@code target.basis} is not {@code measured} (capkit's emulator answered: fitting the twin to its
  * own output is circular), a run with no usable step (open loop, at least one success).
- * Closed-loop steps are skipped with a note (the replay is open loop).
+ * Closed-loop steps are skipped with a note (the replay is open loop). When the run scraped a
+ * llama.cpp server's counters ({@code server-metrics.jsonl}, {@code llamacpp:prompt_seconds_total} and
+ * {@code llamacpp:prompt_tokens_total}) each step also carries the engine's prompt time per token.
  *
  * <pre>{@code
  * MeasuredRun run = MeasuredRunReader.read(Path.of("runs/llamacpp-2026..."));
@@ -60,6 +62,7 @@ public final class MeasuredRunReader {
     for (Map<String, Object> m : scenario.mix()) {
       mix.put(String.valueOf(m.get("kind")), m);
     }
+    List<dev.capkit.core.results.ServerSample> samples = serverSamples(folder);
     List<MeasuredStep> steps = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
     Instant first = null;
@@ -97,7 +100,7 @@ public final class MeasuredRunReader {
         continue;
       }
       steps.add(new MeasuredStep(s.id(), s.index(), s.offered(), s.durationSeconds(), plannedStart(scenario, s, started, first),
-          s.achievedQps(), kinds));
+          s.achievedQps(), kinds, promptMsPerToken(samples, started, s)));
     }
     if (steps.isEmpty()) {
       throw new CalibrationException(runJson + ": steps: no usable step (" + (run.steps().isEmpty() ? "none finished"
@@ -115,6 +118,46 @@ public final class MeasuredRunReader {
       return planned.get(s.index()).startOffsetSeconds() - planned.get(0).startOffsetSeconds();
     }
     return (started.toEpochMilli() - first.toEpochMilli()) / 1000.0;
+  }
+
+  static final String PROMPT_SECONDS = "llamacpp:prompt_seconds_total";
+  static final String PROMPT_TOKENS = "llamacpp:prompt_tokens_total";
+
+  private static List<dev.capkit.core.results.ServerSample> serverSamples(Path folder) {
+    try {
+      return dev.capkit.core.results.ServerSamplesReader.read(folder)
+          .map(dev.capkit.core.results.ServerSamplesReader.Samples::samples).orElse(List.of());
+    } catch (IOException | RuntimeException e) {
+      throw new CalibrationException(folder.resolve(dev.capkit.core.results.ServerSamplesReader.FILE_NAME) + ": unreadable: "
+          + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The engine's prompt ms per prompt token over one step: counter growth between the first and the last
+   * successful scrape inside [start, end] of the step; NaN without two such scrapes or without prompt tokens.
+   */
+  static double promptMsPerToken(List<dev.capkit.core.results.ServerSample> samples, Instant started, StepSummary s) {
+    long from = started.toEpochMilli();
+    long to = s.endedAt() == null ? from + Math.round(s.durationSeconds() * 1000) : Instant.parse(s.endedAt()).toEpochMilli();
+    dev.capkit.core.results.ServerSample first = null;
+    dev.capkit.core.results.ServerSample last = null;
+    for (dev.capkit.core.results.ServerSample x : samples) {
+      if (!x.ok() || x.epochMillis() < from || x.epochMillis() > to
+          || Double.isNaN(x.value(PROMPT_SECONDS)) || Double.isNaN(x.value(PROMPT_TOKENS))) {
+        continue;
+      }
+      if (first == null) {
+        first = x;
+      }
+      last = x;
+    }
+    if (first == null || last == first) {
+      return Double.NaN;
+    }
+    double tokens = last.value(PROMPT_TOKENS) - first.value(PROMPT_TOKENS);
+    double seconds = last.value(PROMPT_SECONDS) - first.value(PROMPT_SECONDS);
+    return tokens > 0 && seconds > 0 ? seconds / tokens * 1e3 : Double.NaN;
   }
 
   private static LatencyStats stat(KindSummary k, Metric m) {

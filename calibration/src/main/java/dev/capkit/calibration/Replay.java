@@ -34,6 +34,13 @@ import org.HdrHistogram.Histogram;
  */
 public final class Replay {
   private static final int UNBOUNDED_WAITING = Integer.MAX_VALUE / 2;
+  /** The "kind" of figures the server measured about all requests of a step. */
+  public static final String SERVER = "server";
+  /**
+   * Engine-side prompt time per prompt token ({@code llamacpp:prompt_seconds_total} over
+   * {@code llamacpp:prompt_tokens_total} across the step), in ms.
+   */
+  public static final String PROMPT_MS_PER_TOKEN = "prompt_ms_per_token";
   private final List<MeasuredRun> runs;
   private final int seeds;
   private final Map<MeasuredRun, List<List<Arrival>>> arrivals = new HashMap<>();
@@ -63,7 +70,11 @@ public final class Replay {
   /**
    * The measured figures of the runs, with their weights: means and medians 1 (means move smoothly with the
    * coefficients, which the optimizer needs), p90/p99 0.5 (noisier); streamed kinds give TTFT and TPOT,
-   * non-streamed ones E2E. ITL is not fitted: its median depends on how the server hands tokens to the
+   * non-streamed ones E2E; when the server's own counters reached {@code server-metrics.jsonl}
+   * ({@code llamacpp:prompt_seconds_total}, {@code prompt_tokens_total}) the step's engine-side prompt time per
+   * token, weight 1 (kind {@value #SERVER}, figure {@value #PROMPT_MS_PER_TOKEN}): it prices prefill without the
+   * client's view of waiting for a slot and host time, so it pins {@code mfu} where TTFT mixes it with queueing.
+   * ITL is not fitted: its median depends on how the server hands tokens to the
    * socket (llama.cpp's front can deliver several tokens in one read, ITL p50 ~0), TPOT carries the
    * decode speed.
    */
@@ -84,6 +95,9 @@ public final class Replay {
             add(out, run, s, k, "e2e.p50", k.e2e().p50(), 1);
           }
         }
+        if (s.serverPromptMsPerToken() > 0 && Double.isFinite(s.serverPromptMsPerToken())) {
+          out.add(new Figure(run.name(), s.id(), SERVER, PROMPT_MS_PER_TOKEN, s.serverPromptMsPerToken(), 1));
+        }
       }
     }
     return out;
@@ -102,12 +116,20 @@ public final class Replay {
     Map<String, Double> out = new LinkedHashMap<>();
     for (MeasuredRun run : runs) {
       Map<String, Map<String, Histogram>> byStepKindMetric = new HashMap<>();
+      Map<String, double[]> serverPrompt = new HashMap<>(); // step -> {prompt seconds, prompt tokens}
       for (List<Arrival> draw : arrivals.get(run)) {
-        List<RequestRecord> records = new VirtualRun(filling, 42, 1.0, Profile.PHYSICS, UNBOUNDED_WAITING).run(draw, 0);
+        Map<String, Double> promptSeconds = new HashMap<>();
+        List<RequestRecord> records = new VirtualRun(filling, 42, 1.0, Profile.PHYSICS, UNBOUNDED_WAITING)
+            .run(draw, 0, promptSeconds::put);
         for (RequestRecord r : records) {
           String step = stepOfArrival.get(r.requestId());
           if (step == null || !r.ok()) {
             continue; // warm-up, or refused (prompt + max_tokens over max_model_len)
+          }
+          Double prompt = promptSeconds.get(r.requestId());
+          if (prompt != null) {
+            serverPrompt.computeIfAbsent(step, k -> new double[2])[0] += prompt;
+            serverPrompt.get(step)[1] += r.promptTokens();
           }
           String base = step + "|" + r.kind() + "|";
           record(byStepKindMetric, base + "ttft", r.ttftNanos());
@@ -119,6 +141,10 @@ public final class Replay {
         }
       }
       for (MeasuredStep s : run.steps()) {
+        double[] sp = serverPrompt.get(s.id());
+        if (sp != null && sp[1] > 0) {
+          out.put(Figure.key(run.name(), s.id(), SERVER, PROMPT_MS_PER_TOKEN), sp[0] / sp[1] * 1e3);
+        }
         for (MeasuredKind k : s.kinds().values()) {
           String base = s.id() + "|" + k.kind() + "|";
           for (String metric : List.of("ttft", "tpot", "itl", "e2e")) {

@@ -47,6 +47,23 @@ public record VirtualRun(ServingPlan plan, long seed, double slowdown, Profile p
    * @param startEpochMicros wall-clock time the run's offset 0 stands for (goes into {@code startEpochMicros})
    */
   public List<RequestRecord> run(List<Arrival> arrivals, long startEpochMicros) {
+    return run(arrivals, startEpochMicros, null);
+  }
+
+  /**
+   * As {@link #run(List, long)}, and reports each request's engine-side prompt time to
+   * {@code promptSeconds} (request id, seconds) when its first token is sampled: llama.cpp server's
+   * {@code t_prompt_processing} as the llama.cpp engine counts it into
+   * {@code llamacpp:prompt_seconds_total}, from the moment the request holds a slot (its task is
+   * posted) to its first token. The clock starts when the request reached the engine if a slot
+   * was free then (it still waits for the step in flight, as the real loop does), else when the
+   * step that admitted it began (a slot freed at the end of the step before). Host-side time and
+   * waiting for a slot are not in it.
+   *
+   * @param promptSeconds called once per request that got its first token; null: not reported
+   */
+  public List<RequestRecord> run(List<Arrival> arrivals, long startEpochMicros,
+      java.util.function.ObjDoubleConsumer<String> promptSeconds) {
     Track[] tracks = new Track[arrivals.size()];
     for (int i = 0; i < tracks.length; i++) {
       tracks[i] = new Track(arrivals.get(i));
@@ -58,6 +75,8 @@ public record VirtualRun(ServingPlan plan, long seed, double slowdown, Profile p
 
     double now = 0;
     int next = 0;
+    // start time of every engine step, to date a request's admission (EngineRequest.admittedStep)
+    List<Double> stepStarts = new ArrayList<>();
     // Admitted requests wait out their host-side time (API server path, image preprocessing) before joining the engine.
     java.util.PriorityQueue<Track> host = new java.util.PriorityQueue<>(
         Comparator.comparingDouble((Track t) -> t.ready).thenComparingInt(t -> t.seq));
@@ -81,10 +100,21 @@ public record VirtualRun(ServingPlan plan, long seed, double slowdown, Profile p
       if (!engine.hasWork()) {
         continue;
       }
+      stepStarts.add(now);
       EngineStep step = engine.step();
+      double start = now;
       now += step.seconds();
       for (Emission e : step.emissions()) {
-        record((Track) e.request().attachment(), e, now);
+        Track t = (Track) e.request().attachment();
+        record(t, e, now);
+        if (e.tokenIndex() == 0 && promptSeconds != null) {
+          int admitted = (int) e.request().admittedStep();
+          double admittedAt = admitted >= 0 ? stepStarts.get(admitted) : start;
+          double previousStart = admitted >= 1 ? stepStarts.get(admitted - 1) : Double.NEGATIVE_INFINITY;
+          // reached the engine during the step before its admission: a slot was free, it waited for that step only
+          double from = t.ready >= previousStart && t.ready <= admittedAt ? t.ready : admittedAt;
+          promptSeconds.accept(t.arrival.id(), now - from);
+        }
       }
     }
     List<RequestRecord> out = new ArrayList<>(tracks.length);

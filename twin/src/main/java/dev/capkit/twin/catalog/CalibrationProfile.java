@@ -29,9 +29,11 @@ import java.util.Map;
  *                                              //   to another GPU is refused. Omit or null: any GPU.
  *   "created": "2026-12-02T05:10:00Z",         // optional, free text (ISO-8601 suggested)
  *   "about": "fitted to 6 measured runs ...",  // optional, free text
- *   "coefficients": {                          // required object; any subset of the six names below
+ *   "coefficients": {                          // required object; any subset of the seven names below
  *     "step_overhead_ms": 3.1,                 // ms per engine step (>= 0)
- *     "mfu": {"value": 0.42, "source": "..."}, // fraction of dense tensor peak in (0, 1]
+ *     "mfu": {"value": 0.42, "source": "..."}, // fraction of dense tensor peak in (0, 1] (prefill, vision)
+ *     "decode_mfu": 0.3,                       // fraction of dense tensor peak in (0, 1] reached by decode
+ *                                              //   tokens; omit: one compute fraction with mfu
  *     "mbu": 0.81,                             // fraction of peak DRAM bandwidth in (0, 1]
  *     "host_request_ms": 2.0,                  // ms of API-server CPU per request (>= 0)
  *     "image_preprocess_ms_per_megapixel": 9,  // ms of API-server CPU per input megapixel (>= 0)
@@ -51,8 +53,9 @@ import java.util.Map;
  *   }
  * }
  * }</pre>
- * {@code answers}, {@code serving} and {@code fit} were added without a version change (a
- * {@code capkit.calibration/1} file without them reads as before).
+ * {@code answers}, {@code serving}, {@code fit} and the coefficient {@code decode_mfu} were added
+ * without a version change (a {@code capkit.calibration/1} file without them reads as before; a reader
+ * older than {@code decode_mfu} refuses a file with it by name: "unknown coefficient").
  * Each value is a bare number or {@code {"value": n, "source": "..."}} (the source is kept and
  * written back). Unknown coefficient names, a wrong format string or an out-of-range value are
  * refused with a {@link CatalogException} naming file, field and value.
@@ -93,7 +96,7 @@ public record CalibrationProfile(
 
   public static final String FORMAT = "capkit.calibration/1";
   /** The coefficient names a profile may set, in the order they are written. */
-  public static final List<String> NAMES = List.of("step_overhead_ms", "mfu", "mbu", "host_request_ms",
+  public static final List<String> NAMES = List.of("step_overhead_ms", "mfu", "decode_mfu", "mbu", "host_request_ms",
       "image_preprocess_ms_per_megapixel", "detokenize_us_per_token");
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -159,7 +162,7 @@ public record CalibrationProfile(
         throw coefficients.error(key, "unknown coefficient (known: " + String.join(", ", NAMES) + ")", field.getValue());
       }
       double v = coefficients.nonNegative(key);
-      if ((key.equals("mfu") || key.equals("mbu")) && !(v > 0 && v <= 1)) {
+      if ((key.equals("mfu") || key.equals("decode_mfu") || key.equals("mbu")) && !(v > 0 && v <= 1)) {
         throw coefficients.error(key, "expected a fraction in (0, 1]", field.getValue());
       }
       values.put(key, v);
@@ -218,6 +221,10 @@ public record CalibrationProfile(
     return new TwinCoefficients(source,
         ms(values.get("step_overhead_ms"), base.stepOverheadSeconds()),
         plain(values.get("mfu"), base.prefillMfu()),
+        // decode_mfu not set: one compute fraction with mfu (as the profile's fit assumed), unless the
+        // base kept a separate one and the profile does not set mfu either
+        plain(values.get("decode_mfu"), values.containsKey("mfu") || base.oneComputeFraction()
+            ? plain(values.get("mfu"), base.prefillMfu()) : base.decodeMfu()),
         plain(values.get("mbu"), base.decodeMbu()),
         ms(values.get("host_request_ms"), base.hostRequestSeconds()),
         ms(values.get("image_preprocess_ms_per_megapixel"), base.imagePreprocessSecondsPerMegapixel()),

@@ -7,7 +7,9 @@ final class CoefficientsReader {
   private CoefficientsReader() {}
 
   /**
-   * @param timing  object holding {@code step_overhead_ms}, {@code mfu}, {@code mbu}
+   * @param timing  object holding {@code step_overhead_ms}, {@code mfu}, {@code mbu} and optionally
+   *                {@code decode_mfu} (left out: one compute fraction with {@code mfu}, unless the base
+   *                had a separate one)
    * @param host    object holding {@code host_request_ms}, {@code image_preprocess_ms_per_megapixel},
    *                {@code detokenize_us_per_token}
    * @param base    values for fields the objects leave out; null = all fields required
@@ -15,15 +17,17 @@ final class CoefficientsReader {
   static TwinCoefficients read(CatalogNode timing, CatalogNode host, TwinCoefficients base, String source) {
     double mfu = get(timing, "mfu", base == null ? Double.NaN : base.prefillMfu(), 1);
     double mbu = get(timing, "mbu", base == null ? Double.NaN : base.decodeMbu(), 1);
-    for (String f : new String[] {"mfu", "mbu"}) {
-      double v = f.equals("mfu") ? mfu : mbu;
+    double decodeMfu = timing.node().has("decode_mfu") ? timing.nonNegative("decode_mfu")
+        : base == null || base.oneComputeFraction() ? mfu : base.decodeMfu();
+    for (String f : new String[] {"mfu", "mbu", "decode_mfu"}) {
+      double v = f.equals("mfu") ? mfu : f.equals("mbu") ? mbu : decodeMfu;
       if (!(v > 0 && v <= 1)) {
         throw timing.error(f, "expected a fraction in (0, 1]", timing.node().get(f));
       }
     }
     return new TwinCoefficients(source,
         get(timing, "step_overhead_ms", base == null ? Double.NaN : base.stepOverheadSeconds(), 1e-3),
-        mfu, mbu,
+        mfu, decodeMfu, mbu,
         get(host, "host_request_ms", base == null ? Double.NaN : base.hostRequestSeconds(), 1e-3),
         get(host, "image_preprocess_ms_per_megapixel", base == null ? Double.NaN : base.imagePreprocessSecondsPerMegapixel(), 1e-3),
         get(host, "detokenize_us_per_token", base == null ? Double.NaN : base.detokenizeSecondsPerToken(), 1e-6));

@@ -132,6 +132,9 @@ public final class ContinuousBatchingEngine {
           cache.count(r.promptTokens(), hits);
         }
         waiting.pollFirst();
+        if (r.admittedStep < 0) {
+          r.admittedStep = steps;
+        }
         r.blocks += need;
         r.running = true;
         running.add(r);

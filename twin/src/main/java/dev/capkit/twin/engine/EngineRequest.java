@@ -32,6 +32,7 @@ public final class EngineRequest {
   boolean aborted;
   int preemptions;
   int scheduledThisStep;
+  long admittedStep = -1;
   long[] blockHashes = new long[0];
   final java.util.List<PrefixCache.Block> held = new java.util.ArrayList<>();
   int registered;
@@ -131,6 +132,14 @@ public final class EngineRequest {
   /** Output tokens produced so far. */
   public int generated() {
     return generated;
+  }
+
+  /**
+   * The engine step (0-based count of steps the engine had made) in which this request first left
+   * the waiting queue for a running slot, or -1 while it has not.
+   */
+  public long admittedStep() {
+    return admittedStep;
   }
 
   public int preemptions() {

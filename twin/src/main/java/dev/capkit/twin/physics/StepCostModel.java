@@ -5,7 +5,9 @@ import dev.capkit.twin.catalog.ModelArchitecture;
 
 /**
  * Roofline time of one engine step: {@code max(FLOPs / (peak x MFU), bytes / (bandwidth x MBU)) +
- * step overhead}. A pure function of the step's {@link StepWork}; MFU, MBU and the overhead are the
+ * step overhead}, where a separate decode fraction ({@link TwinCoefficients#decodeMfu()}, when it is
+ * not one with MFU) prices the decoding sequences' FLOPs apart:
+ * {@code compute = prefill FLOPs / (peak x mfu) + decode FLOPs / (peak x decode_mfu)}. A pure function of the step's {@link StepWork}; MFU, MBU and the overhead are the
  * plan's {@link TwinCoefficients} (their source: {@link #coefficients()}).
  *
  * <ul>
@@ -27,6 +29,8 @@ public final class StepCostModel {
   private final double peakFlops;
   private final double bandwidth;
   private final double mfu;
+  private final double decodeMfu;
+  private final boolean oneComputeFraction;
   private final double mbu;
   private final double overheadSeconds;
   private final double decoderPassBytes;
@@ -54,6 +58,8 @@ public final class StepCostModel {
     this.peakFlops = dtype.peakFlops(gpu);
     this.bandwidth = gpu.memBandwidthBytesPerSecond();
     this.mfu = coefficients.prefillMfu();
+    this.decodeMfu = coefficients.decodeMfu();
+    this.oneComputeFraction = coefficients.oneComputeFraction();
     this.mbu = coefficients.decodeMbu();
     this.overheadSeconds = coefficients.stepOverheadSeconds();
     this.decoderPassBytes = dtype.decoderPassBytes(model);
@@ -84,8 +90,19 @@ public final class StepCostModel {
         + (double) w.kvTokensTouched() * kvBytesPerToken;
   }
 
+  /** The FLOPs of the step's decoding sequences (their token through the decoder, lm_head, attention). */
+  public double decodeFlops(StepWork w) {
+    return 2.0 * model.decoderLinearParams() * w.decodeTokens()
+        + 2.0 * model.lmHeadParams() * w.decodeTokens()
+        + 4.0 * model.layers() * model.queryWidth() * w.decodeAttentionPairs();
+  }
+
   public double computeSeconds(StepWork w) {
-    return flops(w) / (tp * peakFlops * mfu);
+    if (oneComputeFraction) {
+      return flops(w) / (tp * peakFlops * mfu); // every catalog GPU: exactly the one-fraction roofline
+    }
+    double decode = decodeFlops(w);
+    return (flops(w) - decode) / (tp * peakFlops * mfu) + decode / (tp * peakFlops * decodeMfu);
   }
 
   public double memorySeconds(StepWork w) {

@@ -6,15 +6,25 @@ package dev.capkit.twin.physics;
  * token (run lm_head), {@code attentionPairs} (query, key) pairs attended, {@code kvTokensTouched}
  * KV entries read or written, and the vision-encoder work of images encoded in this step
  * ({@code visionPatches} and the sum of each image's patches squared, for its full attention).
+ * {@code decodeTokens} and {@code decodeAttentionPairs} are the part of {@code tokens} and
+ * {@code attentionPairs} that belongs to decoding sequences (one token each), so the cost model can
+ * price decode compute apart from prefill compute ({@link TwinCoefficients#decodeMfu()}).
  */
 public record StepWork(
-    long tokens, int sampled, double attentionPairs, long kvTokensTouched, long visionPatches, double visionPatchesSquared) {
+    long tokens, int sampled, double attentionPairs, long kvTokensTouched, long visionPatches, double visionPatchesSquared,
+    long decodeTokens, double decodeAttentionPairs) {
 
-  public static final StepWork EMPTY = new StepWork(0, 0, 0, 0, 0, 0);
+  public static final StepWork EMPTY = new StepWork(0, 0, 0, 0, 0, 0, 0, 0);
+
+  /** Work without decoding sequences (prefill chunks, images). */
+  public StepWork(long tokens, int sampled, double attentionPairs, long kvTokensTouched, long visionPatches,
+      double visionPatchesSquared) {
+    this(tokens, sampled, attentionPairs, kvTokensTouched, visionPatches, visionPatchesSquared, 0, 0);
+  }
 
   /** One decoding sequence whose KV already holds {@code context} tokens. */
   public static StepWork decode(long context) {
-    return new StepWork(1, 1, context + 1, context + 1, 0, 0);
+    return new StepWork(1, 1, context + 1, context + 1, 0, 0, 1, context + 1);
   }
 
   /** A prefill chunk of {@code chunk} tokens after {@code context} cached ones; samples if it ends the prompt. */
@@ -30,6 +40,7 @@ public record StepWork(
 
   public StepWork plus(StepWork o) {
     return new StepWork(tokens + o.tokens, sampled + o.sampled, attentionPairs + o.attentionPairs,
-        kvTokensTouched + o.kvTokensTouched, visionPatches + o.visionPatches, visionPatchesSquared + o.visionPatchesSquared);
+        kvTokensTouched + o.kvTokensTouched, visionPatches + o.visionPatches, visionPatchesSquared + o.visionPatchesSquared,
+        decodeTokens + o.decodeTokens, decodeAttentionPairs + o.decodeAttentionPairs);
   }
 }

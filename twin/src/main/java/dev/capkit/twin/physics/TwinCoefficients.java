@@ -12,7 +12,14 @@ package dev.capkit.twin.physics;
  *   <tr><td>{@link #stepOverheadSeconds}</td><td>{@code step_overhead_ms}</td><td>ms per engine step</td>
  *       <td>added to every non-empty step: {@code t = max(FLOPs / (peak x mfu), bytes / (BW x mbu)) + overhead}</td></tr>
  *   <tr><td>{@link #prefillMfu}</td><td>{@code mfu}</td><td>fraction of dense tensor peak, (0, 1]</td>
- *       <td>compute-bound work (prefill chunks, vision encoder)</td></tr>
+ *       <td>compute of prefill chunks and the vision encoder:
+ *       {@code compute = prefill FLOPs / (peak x mfu) + decode FLOPs / (peak x decode_mfu)}</td></tr>
+ *   <tr><td>{@link #decodeMfu}</td><td>{@code decode_mfu}</td><td>fraction of dense tensor peak, (0, 1]</td>
+ *       <td>compute of decoding sequences' tokens (one per sequence per step: matrix-vector products,
+ *       sampling, per-token hand-over). Not given: equal to {@code mfu} (one compute fraction, as
+ *       every GPU entry in the catalog). It differs where the engine's kernels do: llama.cpp on a CPU
+ *       runs a batched prompt through blocked matrix products and decode through per-token dot
+ *       products plus the per-token result hand-over, so its decode tokens cost more compute each</td></tr>
  *   <tr><td>{@link #decodeMbu}</td><td>{@code mbu}</td><td>fraction of peak DRAM bandwidth, (0, 1]</td>
  *       <td>memory-bound work (decode: weights + KV read once per step)</td></tr>
  *   <tr><td>{@link #hostRequestSeconds}</td><td>{@code host_request_ms}</td><td>ms per request</td>
@@ -45,6 +52,7 @@ public record TwinCoefficients(
     String source,
     double stepOverheadSeconds,
     double prefillMfu,
+    double decodeMfu,
     double decodeMbu,
     double hostRequestSeconds,
     double imagePreprocessSecondsPerMegapixel,
@@ -55,6 +63,7 @@ public record TwinCoefficients(
       throw new IllegalArgumentException("coefficients need a source");
     }
     requireFraction("mfu", prefillMfu);
+    requireFraction("decode_mfu", decodeMfu);
     requireFraction("mbu", decodeMbu);
     requireNonNegative("step_overhead_ms", stepOverheadSeconds);
     requireNonNegative("host_request_ms", hostRequestSeconds);
@@ -79,16 +88,38 @@ public record TwinCoefficients(
 
   /** Same values, another source text. */
   public TwinCoefficients withSource(String value) {
-    return new TwinCoefficients(value, stepOverheadSeconds, prefillMfu, decodeMbu, hostRequestSeconds,
+    return new TwinCoefficients(value, stepOverheadSeconds, prefillMfu, decodeMfu, decodeMbu, hostRequestSeconds,
         imagePreprocessSecondsPerMegapixel, detokenizeSecondsPerToken);
+  }
+
+  /** True when decode compute runs at the prefill fraction (one compute fraction: {@code decode_mfu} not set apart). */
+  public boolean oneComputeFraction() {
+    return decodeMfu == prefillMfu;
+  }
+
+  /**
+   * Same values with the prefill fraction {@code mfu} set to {@code value}; a decode fraction that
+   * was one with it ({@link #oneComputeFraction()}) moves with it, a separate one stays.
+   */
+  public TwinCoefficients withMfu(double value) {
+    return new TwinCoefficients(source, stepOverheadSeconds, value, oneComputeFraction() ? value : decodeMfu, decodeMbu,
+        hostRequestSeconds, imagePreprocessSecondsPerMegapixel, detokenizeSecondsPerToken);
+  }
+
+  /** Same values with the decode fraction {@code decode_mfu} set apart at {@code value}. */
+  public TwinCoefficients withDecodeMfu(double value) {
+    return new TwinCoefficients(source, stepOverheadSeconds, prefillMfu, value, decodeMbu,
+        hostRequestSeconds, imagePreprocessSecondsPerMegapixel, detokenizeSecondsPerToken);
   }
 
   /** One line: the values in their JSON units, then the source. */
   public String describe() {
     return String.format(java.util.Locale.ROOT,
-        "step_overhead_ms %.2f, mfu %.3f, mbu %.3f, host_request_ms %.2f, image_preprocess_ms_per_megapixel %.1f,"
+        "step_overhead_ms %.2f, mfu %.3f%s, mbu %.3f, host_request_ms %.2f, image_preprocess_ms_per_megapixel %.1f,"
             + " detokenize_us_per_token %.1f (%s)",
-        stepOverheadSeconds * 1e3, prefillMfu, decodeMbu, hostRequestSeconds * 1e3,
+        stepOverheadSeconds * 1e3, prefillMfu,
+        oneComputeFraction() ? "" : String.format(java.util.Locale.ROOT, ", decode_mfu %.3f", decodeMfu),
+        decodeMbu, hostRequestSeconds * 1e3,
         imagePreprocessSecondsPerMegapixel * 1e3, detokenizeSecondsPerToken * 1e6, source);
   }
 
