@@ -99,6 +99,7 @@ public final class AfterRun {
       List<Path> files = PlanWriters.writeAll(result, RunLayout.of(folder).planDir());
       out.println("capkit: " + result.basis().line());
       out.print(PlanMarkdown.tierTable(result));
+      out.print(PlanMarkdown.agentsSection(result));
       out.println("capkit: plan: " + files.stream().map(p -> p.toAbsolutePath().toString()).collect(Collectors.joining(", ")));
       Path json = RunLayout.of(folder).planJson();
       return files.contains(json) ? json : null;

@@ -136,6 +136,7 @@ public final class PlanMain {
       List<Path> written = PlanWriters.writeAll(plan, dir);
       out.println(plan.basis().line());
       out.print(PlanMarkdown.tierTable(plan));
+      out.print(PlanMarkdown.agentsSection(plan));
       out.println();
       out.println("recommendation: " + plan.recommendation());
       if (plan.pod() != null) {

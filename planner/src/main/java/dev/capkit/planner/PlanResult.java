@@ -38,7 +38,7 @@ public record PlanResult(
     List<String> warnings,
     List<dev.capkit.planner.capacity.TokenEconomics> tokenEconomics) {
 
-  public static final int FORMAT_VERSION = 2;
+  public static final int FORMAT_VERSION = 3;
 
   public PlanResult {
     runs = List.copyOf(runs);

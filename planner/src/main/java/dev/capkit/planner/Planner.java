@@ -340,7 +340,11 @@ public final class Planner {
     GpuSpec gpu = catalog.gpu(tier.gpuId());
     List<LadderPoint> points = ladder.points();
     SustainableRate raw = SustainableRate.estimate(ladder, slos, stats, options.replicates(), options.seed());
-    if (ladder.search() != null) { // a capacity search's probes: its answer is the crossing
+    dev.capkit.planner.search.AgentsPerReplica agents = null;
+    if (ladder.search() != null && "agents".equals(ladder.search().unit())) { // an agents search: agents per replica, and the rate they offered
+      raw = dev.capkit.planner.search.SearchCrossing.ofAgents(ladder.search(), raw);
+      agents = dev.capkit.planner.search.AgentsPerReplica.of(ladder.search(), tier.pricePerHour());
+    } else if (ladder.search() != null) { // a capacity search's probes: its answer is the crossing
       raw = dev.capkit.planner.search.SearchCrossing.of(ladder.search(), raw);
     }
     SustainableRate rate = factor == 1.0 ? raw : scale(raw, factor);
@@ -376,7 +380,7 @@ public final class Planner {
     double maxRate = points.isEmpty() ? Double.NaN : points.get(points.size() - 1).rate() * factor;
     return new TierRecommendation(tier.id(), tier.family(), gpu.id(), tier.gpuCount(), gpu.vramGib(), tier.vcpu(), tier.memoryGib(),
         ladder.dtype(), ladder.basis(), ladder.runs(), points.size(), minRate, maxRate, rate, ladder.basis().fromRun() ? 1.0
-            : calibrated ? factor : Double.NaN, saturated, knee, usl, vram, replicas, 0, null);
+            : calibrated ? factor : Double.NaN, saturated, knee, usl, vram, replicas, 0, null, agents);
   }
 
   private static SustainableRate scale(SustainableRate r, double f) {

@@ -20,14 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * plan.json format v2 pinned by a golden file (plan-v1.json stays as the v1 sample readers accept), and the Kubernetes YAML parsed by an independent
+ * plan.json format v3 pinned by a golden file (plan-v1.json and plan-v2.json stay as the samples of older formats readers
+ * accept; an agents row is pinned by plan-v3-agents.json in SearchPlanTest), and the Kubernetes YAML parsed by an independent
  * YAML parser. The plan comes from a synthetic M/M/4 run labelled as the A100-80GB tier (with server
  * samples), the T4 tier whose BF16 weights do not fit, and the emulator's calibration virtual runs,
  * so a change in the emulator's physics changes the golden file too: regenerate deliberately with
  * {@code mvn -q -pl planner -am test -Dtest=GoldenPlanTest -Dsurefire.failIfNoSpecifiedTests=false -Dcapkit.writeGolden=true}.
  */
 class GoldenPlanTest {
-  static final Path GOLDEN = Path.of("src/test/resources/golden/plan-v2.json");
+  static final Path GOLDEN = Path.of("src/test/resources/golden/plan-v3.json");
 
   @TempDir
   static Path tmp;
@@ -58,6 +59,14 @@ class GoldenPlanTest {
       Files.writeString(GOLDEN, json);
     }
     assertEquals(Files.readString(GOLDEN), json, "plan.json changed: if deliberate, regenerate with -Dcapkit.writeGolden=true");
+  }
+
+  @Test
+  void olderFormatsAreStillRead() {
+    for (String v : List.of("plan-v1.json", "plan-v2.json")) {
+      var promise = dev.capkit.planner.validate.PlanPromise.read(GOLDEN.resolveSibling(v), null);
+      assertEquals("gn7e-c16g1.4xlarge", promise.tier(), v);
+    }
   }
 
   @Test

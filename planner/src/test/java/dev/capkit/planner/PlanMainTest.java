@@ -47,7 +47,7 @@ class PlanMainTest {
     assertTrue(o.out().contains("recommendation: gn7e-c16g1.4xlarge"), o.out());
     assertTrue(Files.exists(out.resolve("plan.json")) && Files.exists(out.resolve("plan.md"))
         && Files.exists(out.resolve("recommended-tier.yaml")));
-    assertEquals(2, JSON.readTree(out.resolve("plan.json").toFile()).get("capkitPlan").asInt());
+    assertEquals(3, JSON.readTree(out.resolve("plan.json").toFile()).get("capkitPlan").asInt());
     assertTrue(o.out().startsWith("Measured plan:"), o.out());
   }
 

@@ -90,7 +90,7 @@ class PlanValidationTest {
   void badPlanJsonNamesFileAndField() throws IOException {
     Path notJson = Files.writeString(tmp.resolve("bad.json"), "{\"capkitPlan\": 9}");
     PlanException e = assertThrows(PlanException.class, () -> PlanPromise.read(notJson, null));
-    assertEquals(notJson + ": field 'capkitPlan': expected plan format 1 or 2, got 9", e.getMessage());
+    assertEquals(notJson + ": field 'capkitPlan': expected plan format 1, 2 or 3, got 9", e.getMessage());
     e = assertThrows(PlanException.class, () -> PlanPromise.read(planJson, "gn99.huge"));
     assertTrue(e.getMessage().startsWith(planJson + ": --tier 'gn99.huge': no such row in 'tiers' (rows: gn7e-c16g1.4xlarge bf16 (measured)"),
         e.getMessage());

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A {@code plan.json} (plan format v1 or v2, written by the planner's {@code PlanJson}) read as a tree, so
+ * A {@code plan.json} (plan format v1 to v3, written by the planner's {@code PlanJson}) read as a tree, so
  * the page shows exactly the numbers the file holds. Undefined figures are {@code null} there and
  * NaN here; open confidence bounds are the strings {@code "+inf"}/{@code "-inf"}. The Kubernetes
  * YAML is the planner's {@code recommended-tier.yaml} next to plan.json, when present. A v1 file
@@ -20,7 +20,7 @@ import java.util.List;
  * @param yamlFile null when no YAML was written (nothing recommended)
  */
 record PlanDocument(Path file, JsonNode root, Path yamlFile, String yaml) {
-  static final int FORMAT_VERSION = 2;
+  static final int FORMAT_VERSION = 3;
   static final int OLDEST_FORMAT_VERSION = 1;
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -68,7 +68,7 @@ final class ReportPage {
       section(b, "missing", "What is missing, and warnings", m.append("</ul>").toString());
     }
     if (plan != null) {
-      section(b, "plan", "Recommended tier, replicas and cost", TierTable.html(plan));
+      section(b, "plan", "Recommended tier, replicas and cost", TierTable.html(plan) + AgentsTable.html(plan));
     }
     section(b, "latency", "Latency against offered load",
         LatencyCurveChart.html(runs, Metric.E2E, plan, baseline) + LatencyCurveChart.html(runs, Metric.TTFT, plan, baseline));

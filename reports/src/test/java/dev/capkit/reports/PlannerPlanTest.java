@@ -14,17 +14,34 @@ import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
 
 /**
- * Plan files the planner itself wrote (its golden files, format v1 and v2): read as is, every
- * tier-table number equal to the file, and the plan's basis said above the table.
+ * Plan files the planner itself wrote (its golden files, format v1, v2 and v3 with an agents row): read
+ * as is, every tier-table and agents-table number equal to the file, and the plan's basis said above the table.
  */
 class PlannerPlanTest {
   private static final Path PLAN = Path.of("src/test/resources/fixture/plan-from-planner/plan.json");
   private static final Path PLAN_V2 = Path.of("src/test/resources/fixture/plan-from-planner-v2/plan.json");
+  /** The planner's golden plan-v3-agents.json (SearchPlanTest): a row planned from an agents search. */
+  private static final Path PLAN_V3_AGENTS = Path.of("src/test/resources/fixture/plan-from-planner-v3-agents/plan.json");
 
   @Test
   void theTierTableShowsThePlannersNumbers() throws Exception {
     check(PLAN);
     check(PLAN_V2);
+    check(PLAN_V3_AGENTS);
+  }
+
+  @Test
+  void agentsPerReplicaAreShownWithTasksCostAndBasis() throws Exception {
+    assertEquals(Files.readString(Path.of("../planner/src/test/resources/golden/plan-v3-agents.json")), Files.readString(PLAN_V3_AGENTS),
+        "the fixture is the planner's golden file: copy it again when that changes");
+    Document page = Jsoup.parse(HtmlReport.render(List.of(Fixtures.RUN), PLAN_V3_AGENTS, null, Fixtures.OUT_DIR));
+    assertEquals(1, page.select("#agents-table tbody tr").size());
+    assertEquals("4", page.selectFirst("#agents-table td[data-field=tiers[0].agents.agentsPerReplica]").attr("data-value"));
+    assertEquals("660", page.selectFirst("#agents-table td[data-field=tiers[0].agents.tasksPerHour]").attr("data-value"));
+    assertTrue(page.selectFirst("#agents-table tbody tr").text().contains("emulated"), page.selectFirst("#agents-table").text());
+    assertTrue(page.select("#plan ul.note").text().contains("task.p95 < 90s"), page.select("#plan ul.note").text());
+    Document v2 = Jsoup.parse(HtmlReport.render(List.of(Fixtures.RUN), PLAN_V2, null, Fixtures.OUT_DIR));
+    assertEquals(null, v2.selectFirst("#agents-table"), "a plan in req/s only has no agents table");
   }
 
   @Test

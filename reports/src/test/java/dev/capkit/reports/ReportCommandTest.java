@@ -61,9 +61,9 @@ class ReportCommandTest {
     assertEquals(2, run(Fixtures.RUN.toString(), "--plan", plan.toString(), "--out", tmp.resolve("r.html").toString()));
     assertTrue(err().contains(plan + ": field 'tiers[0].vramGib': expected a number, null or \"+inf\"/\"-inf\", found \"24 GiB\""), err());
 
-    Files.writeString(plan, "{\"capkitPlan\": 3, \"tiers\": []}");
+    Files.writeString(plan, "{\"capkitPlan\": 4, \"tiers\": []}");
     assertEquals(2, run(Fixtures.RUN.toString(), "--plan", plan.toString(), "--out", tmp.resolve("r.html").toString()));
-    assertTrue(err().contains("field 'capkitPlan' is 3; this capkit reads plan formats 1 to 2"), err());
+    assertTrue(err().contains("field 'capkitPlan' is 4; this capkit reads plan formats 1 to 3"), err());
 
     Files.writeString(plan, "{\"capkitPlan\": 1, ");
     assertEquals(2, run(Fixtures.RUN.toString(), "--plan", plan.toString(), "--out", tmp.resolve("r.html").toString()));

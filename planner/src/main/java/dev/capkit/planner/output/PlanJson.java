@@ -20,22 +20,32 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 
 /**
- * plan.json, <b>plan format v2</b>: {@code capkitPlan} (2), {@code basis} (what the whole plan rests
+ * plan.json, <b>plan format v3</b>: {@code capkitPlan} (3), {@code basis} (what the whole plan rests
  * on: {@code measured|emulated|mixed|predicted}), {@code basisLine} (the sentence that opens plan.md
  * and the YAML), {@code generatedAt}, {@code inputs}
  * (scenario, runs, targetQps, slos with their source, headroom, catalog, prices with source/date/currency,
  * calibration), {@code tiers} (one object per row, ranked first: tier, GPU, VRAM, dtype, basis
  * {@code measured|emulated|predicted}, ladder range, {@code sustainable} with CI, method and per-objective
- * crossings, {@code knee}, {@code usl}, {@code vram}, {@code replicas} with cost, {@code rank}),
+ * crossings, {@code knee}, {@code usl}, {@code vram}, {@code replicas} with cost, {@code rank},
+ * {@code agents}: null, or for a row planned from an agents search (closed loop) the agents per replica:
+ * {@code agentsPerReplica} (most agents shown to hold every step and task objective), {@code brokenAgents}
+ * (fewest shown broken, null if none), {@code basis} ({@code measured|emulated|predicted}), {@code stepsPerTask},
+ * {@code thinkSeconds}, {@code taskObjectives} (strings), {@code probe} (the step the task figures come from),
+ * {@code tasks}, {@code taskP50Seconds}, {@code taskP95Seconds}, {@code shareAllStepsMet}, {@code tasksPerHour},
+ * {@code requestsPerSecond}, {@code pricePerHour}, {@code costPerCompletedTask}, {@code method}, {@code undefinedReason}),
  * {@code recommendation}, {@code pod} (container resources with the basis of each figure: {@code measured}
  * true only for samples of a real serving process, {@code cpuMemoryBasis} {@code measured|modelled|node}) and
  * {@code warnings}.
  *
- * <p>Changes from v1 (readers accept both): v2 adds {@code basis}, {@code basisLine} and
+ * <p>Changes from v2 (readers accept v1 to v3): v3 adds each row's {@code agents} (null for rows
+ * planned in requests per second); golden file {@code golden/plan-v3.json}, with an agents row in
+ * {@code golden/plan-v3-agents.json}.
+ *
+ * <p>Changes from v1: v2 adds {@code basis}, {@code basisLine} and
  * {@code pod.cpuMemoryBasis}; {@code inputs.calibration.measuredRate} is renamed {@code runRate} (the
  * rate of the run-based row it compares with, measured or emulated as that row says); a row's {@code basis} may be {@code emulated} (v1 called runs against the
  * emulator {@code measured}); {@code pod.measured} is false for the emulator's modelled samples (v1:
- * true for any samples). Golden files: {@code golden/plan-v1.json}, {@code golden/plan-v2.json}. Numbers carry 4 significant digits; a figure that is undefined is {@code null}
+ * true for any samples). Golden files: {@code golden/plan-v1.json}, {@code golden/plan-v2.json}, {@code golden/plan-v3.json}. Numbers carry 4 significant digits; a figure that is undefined is {@code null}
  * next to a {@code ...undefinedReason} string; an open confidence bound is the string {@code "-inf"} or
  * {@code "+inf"}. Key order is fixed (golden-file tested).
  *
@@ -205,6 +215,33 @@ public final class PlanJson {
     num(rep, "costPerHour", p.costPerHour());
     num(rep, "costPer1000Requests", p.costPer1000());
     rep.put("undefinedReason", p.undefinedReason());
+    if (r.agents() == null) {
+      o.putNull("agents");
+    } else {
+      o.set("agents", agents(r.agents()));
+    }
+    return o;
+  }
+
+  private static ObjectNode agents(dev.capkit.planner.search.AgentsPerReplica a) {
+    ObjectNode o = JSON.createObjectNode();
+    num(o, "agentsPerReplica", a.agents());
+    num(o, "brokenAgents", a.brokenAgents());
+    o.put("basis", a.basis());
+    o.put("stepsPerTask", a.stepsPerTask());
+    num(o, "thinkSeconds", a.thinkSeconds());
+    a.taskObjectives().forEach(o.putArray("taskObjectives")::add);
+    o.put("probe", a.probe());
+    o.put("tasks", a.tasks());
+    num(o, "taskP50Seconds", a.taskP50Seconds());
+    num(o, "taskP95Seconds", a.taskP95Seconds());
+    num(o, "shareAllStepsMet", a.shareAllStepsMet());
+    num(o, "tasksPerHour", a.tasksPerHour());
+    num(o, "requestsPerSecond", a.requestsPerSecond());
+    num(o, "pricePerHour", a.pricePerHour());
+    num(o, "costPerCompletedTask", a.costPerTask());
+    o.put("method", dev.capkit.planner.search.AgentsPerReplica.METHOD);
+    o.put("undefinedReason", a.undefinedReason());
     return o;
   }
 

@@ -49,6 +49,41 @@ public final class PlanMarkdown {
     return b.toString();
   }
 
+  /**
+   * Rows planned from an agents search (closed-loop phone agents): agents per replica with the
+   * search's interval, completed tasks per hour, task completion time, share of tasks with every step
+   * met, cost per completed task, each with its basis; empty when no row has one.
+   */
+  public static String agentsSection(PlanResult plan) {
+    List<TierRecommendation> rows = plan.rows().stream().filter(r -> r.agents() != null).toList();
+    if (rows.isEmpty()) {
+      return "";
+    }
+    String cur = plan.prices().currency().split(" ")[0];
+    StringBuilder b = new StringBuilder("## Agents per replica (closed-loop phone agents, from an agents search)\n\n");
+    b.append("| tier | dtype | agents per replica [held, broken] | basis | tasks/h per replica | task time p50 / p95 | tasks with every"
+        + " step met | model calls/s | ").append(cur).append(" per completed task | from |\n");
+    b.append("|---|---|---|---|---:|---|---:|---:|---:|---|\n");
+    for (TierRecommendation r : rows) {
+      var a = r.agents();
+      if (!a.defined()) {
+        b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | - | - | - | - | - | %s |%n", r.tierId(), r.dtype(),
+            Double.isNaN(a.agents()) ? "-" : fmt(a.agents()), a.basis(), a.undefinedReason()));
+        continue;
+      }
+      b.append(String.format(Locale.ROOT, "| %s | %s | **%s** [%s, %s] | %s | %s | %s s / %s s | %.1f%% | %s | %s | %s (%d tasks) |%n",
+          r.tierId(), r.dtype(), fmt(a.agents()), fmt(a.agents()), Double.isNaN(a.brokenAgents()) ? "not shown" : fmt(a.brokenAgents()),
+          a.basis(), fmt(a.tasksPerHour()), fmt(a.taskP50Seconds()), fmt(a.taskP95Seconds()), a.shareAllStepsMet() * 100,
+          fmt(a.requestsPerSecond()), money(a.costPerTask()), a.probe(), a.tasks()));
+    }
+    var first = rows.get(0).agents();
+    b.append(String.format(Locale.ROOT, "%nTasks of %d steps, think %s s; task objectives: %s. %s. Cost per completed task = tier"
+        + " price per hour (%s) / tasks per hour; every figure is %s (the search's basis).%n%n", first.stepsPerTask(),
+        fmt(first.thinkSeconds()), first.taskObjectives().isEmpty() ? "none" : String.join(", ", first.taskObjectives()),
+        dev.capkit.planner.search.AgentsPerReplica.METHOD, cur, first.basis()));
+    return b.toString();
+  }
+
   public static String render(PlanResult plan) {
     StringBuilder b = new StringBuilder();
     b.append("**").append(plan.basis().line()).append("**\n\n");
@@ -59,6 +94,7 @@ public final class PlanMarkdown {
     b.append("Runs: ").append(String.join(", ", plan.runs())).append(". Generated ").append(plan.generatedAt()).append(".\n\n");
     b.append("**Recommendation:** ").append(plan.recommendation()).append("\n\n");
     b.append(tierTable(plan)).append('\n');
+    b.append(agentsSection(plan));
     b.append("Energy and cost per output token (J per output token is predicted by a power model, never measured):\n\n");
     for (int i = 0; i < Math.min(plan.rows().size(), plan.tokenEconomics().size()); i++) {
       dev.capkit.planner.capacity.TokenEconomics t = plan.tokenEconomics().get(i);

@@ -40,6 +40,48 @@ public final class SearchCrossing {
             a.met() ? "" : String.format(Locale.ROOT, " (asked ±%.1f%%)", a.target() * 100), spent), null);
   }
 
+  public static final String AGENTS_METHOD = "agents search (search.json): the request rate per replica is the one the agents shown"
+      + " to hold offered in their verdict probe's window (steps / window), the interval up to the rate the agents shown broken offered";
+
+  /**
+   * The sustainable request rate of a tier measured by an agents search (closed loop): what the most
+   * agents shown to hold sent per second in the window of their verdict probe (a closed loop sets no
+   * rate: the agents' request rate is what the replica carried at that agent count). The interval's
+   * upper end is what the agents shown broken sent. Agents per replica themselves are
+   * {@link AgentsPerReplica}.
+   */
+  public static SustainableRate ofAgents(SearchLog log, SustainableRate ladder) {
+    SearchLog.Answer a = log.answer();
+    if (a == null) {
+      return undefined(ladder, Double.NaN, "undefined, because the agents search did not finish (search.json has no answer)");
+    }
+    String spent = String.format(Locale.ROOT, "%d probes, %.0f s of load; stopped: %s", log.probes().size(), a.gpuSeconds(), a.stop());
+    if (Double.isNaN(a.low())) {
+      return undefined(ladder, Double.NaN, "undefined, because the agents search showed no agent count to hold (" + spent + ")");
+    }
+    double held = requestRate(log, a.low());
+    if (Double.isNaN(a.high())) {
+      return undefined(ladder, held, String.format(Locale.ROOT, "undefined, because the agents search's interval did not close:"
+          + " every objective shown to hold up to %.0f agents (%.3g req/s), no agent count shown broken (%s)", a.low(), held, spent));
+    }
+    double broken = requestRate(log, a.high());
+    return new SustainableRate(held, held, Double.isNaN(broken) ? Double.POSITIVE_INFINITY : broken, Double.NaN,
+        binding(log, a.high(), ladder), ladder.crossings(), 0, AGENTS_METHOD + String.format(Locale.ROOT,
+            "; %.0f agents shown to hold, %.0f shown broken, at %.0f%% confidence; %s", a.low(), a.high(), a.confidence() * 100, spent),
+        null);
+  }
+
+  /** Requests per second of the probe at {@code agents} agents with the longest window (its verdict probe). */
+  private static double requestRate(SearchLog log, double agents) {
+    SearchLog.Probe best = null;
+    for (SearchLog.Probe p : log.probes()) {
+      if (p.rate() == agents && p.windowSeconds() > 0 && (best == null || p.windowSeconds() > best.windowSeconds())) {
+        best = p;
+      }
+    }
+    return best == null ? Double.NaN : best.requests() / best.windowSeconds();
+  }
+
   private static SustainableRate undefined(SustainableRate ladder, double atLeast, String reason) {
     return new SustainableRate(Double.NaN, Double.NaN, Double.NaN, atLeast, null, ladder.crossings(), 0, METHOD, reason);
   }

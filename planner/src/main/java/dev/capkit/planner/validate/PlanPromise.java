@@ -53,8 +53,8 @@ public record PlanPromise(Path file, String scenario, List<SloTarget> objectives
       throw new PlanException(file + ": not a plan.json (expected a JSON object)");
     }
     int version = root.path("capkitPlan").asInt(-1);
-    if (version != 1 && version != 2) {
-      throw new PlanException(file + ": field 'capkitPlan': expected plan format 1 or 2, got " + root.get("capkitPlan"));
+    if (version < 1 || version > 3) {
+      throw new PlanException(file + ": field 'capkitPlan': expected plan format 1, 2 or 3, got " + root.get("capkitPlan"));
     }
     JsonNode inputs = root.path("inputs");
     String scenario = text(file, inputs, "inputs.scenario");

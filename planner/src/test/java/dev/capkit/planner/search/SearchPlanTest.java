@@ -51,6 +51,67 @@ class SearchPlanTest {
             false, "interval confirmed at the precision the verdicts allowed"));
   }
 
+  /**
+   * An agents search: 4 agents held (verdict probe: 480 steps in 240 s, 44 tasks finished), 5 broken.
+   * Known answers: 2 req/s, 44 / 240 s x 3600 = 660 tasks/h, cost per task = 34.74 / 660.
+   */
+  static SearchLog agentsLog() {
+    var settings = new SearchLog.Settings(2, 2, 0.05, 0.95, 7200, 20, 150, 3);
+    var held = new SearchLog.Probe(0, "s02-qps3-none", "verdict-low", 1, 4, 0, 20, 300, 240, 480,
+        Map.of("ttft.p99", 1L, "task.p95", 0L), 300, false, "holds", List.of(), 4, Double.NaN, 4, 5,
+        new SearchLog.Tasks(44, 240, 52.5, 61.25, 0.9545, 660));
+    var broken = new SearchLog.Probe(1, "s03-qps3.5-none", "verdict-high", 1, 5, 300, 20, 300, 100, 250,
+        Map.of("ttft.p99", 14L, "task.p95", 2L), 150, true, "broken", List.of("ttft.p99 broken: 14 of 250 over its limit"), 4, 5, 4, 5,
+        new SearchLog.Tasks(8, 100, 55, 70, 0.75, 288));
+    return new SearchLog("agents", "emulated", settings, Map.of("ttft.p99", 0.01, "task.p95", 0.05), List.of(held, broken),
+        new SearchLog.Answer(4, 5, 1 / 9.0, 0.05, 0.95, 450, false, "interval confirmed at the precision the verdicts allowed"),
+        new SearchLog.Agents(10, 1, List.of("task.p95 < 90s")));
+  }
+
+  @Test
+  void anAgentsSearchIsPlannedInAgentsPerReplicaWithTasksAndCostPerTask() throws IOException {
+    Path search = run("agents");
+    SearchLogWriter.write(RunLayout.of(search).searchLog(), agentsLog());
+    PlanResult plan = Planner.planRuns(List.of(search), options());
+    TierRecommendation r = row(plan);
+    AgentsPerReplica a = r.agents();
+    assertEquals(4, a.agents());
+    assertEquals(5, a.brokenAgents());
+    assertEquals("emulated", a.basis());
+    assertEquals("s02-qps3-none", a.probe());
+    assertEquals(44, a.tasks());
+    assertEquals(660, a.tasksPerHour(), 1e-9);
+    assertEquals(61.25, a.taskP95Seconds());
+    assertEquals(0.9545, a.shareAllStepsMet());
+    assertEquals(2.0, a.requestsPerSecond(), 1e-12, "480 steps in 240 s");
+    assertEquals(34.74 / 660, a.costPerTask(), 1e-12, "tier price per hour / tasks per hour");
+    // the request rate the held agents offered sizes replicas for the target req/s; the broken agents' rate bounds it
+    assertEquals(2.0, r.sustainable().rate(), 1e-12);
+    assertEquals(2.5, r.sustainable().high(), 1e-12);
+    assertTrue(r.sustainable().method().startsWith("agents search"), r.sustainable().method());
+    String md = dev.capkit.planner.output.PlanMarkdown.render(plan);
+    assertTrue(md.contains("| **4** [4, 5] | emulated | 660 | 52.5 s / 61.3 s | 95.5% | 2 |"), md);
+    String json = dev.capkit.planner.output.PlanJson.render(plan);
+    Path golden = Path.of("src/test/resources/golden/plan-v3-agents.json");
+    if (Boolean.getBoolean("capkit.writeGolden")) {
+      java.nio.file.Files.writeString(golden, json);
+    }
+    assertEquals(java.nio.file.Files.readString(golden), json, "plan.json changed: if deliberate, regenerate with -Dcapkit.writeGolden=true");
+  }
+
+  @Test
+  void anAgentsSearchThatHeldNothingSaysWhy() throws IOException {
+    SearchLog full = agentsLog();
+    SearchLog none = new SearchLog("agents", "emulated", full.settings(), full.objectives(), List.of(full.probes().get(1)),
+        new SearchLog.Answer(Double.NaN, 5, Double.NaN, 0.05, 0.95, 150, false, "every rate down to 1 was over"), full.agents());
+    AgentsPerReplica a = AgentsPerReplica.of(none, 34.74);
+    assertFalse(a.defined());
+    assertTrue(a.undefinedReason().contains("showed no agent count to hold") && a.undefinedReason().contains("every rate down"),
+        a.undefinedReason());
+    assertTrue(Double.isNaN(a.costPerTask()));
+    assertEquals(null, AgentsPerReplica.of(log(3.0, 3.5), 34.74), "an open-loop search has no agents");
+  }
+
   private static TierRecommendation row(PlanResult plan) {
     return plan.rows().stream().filter(r -> r.tierId().equals(TIER)).findFirst().orElseThrow();
   }
