@@ -43,7 +43,7 @@ public final class SearchDriver implements StepSequence {
   private final List<ObjectiveCheck> checks;
   /** Closed loop: the load's task objectives (empty for open loop). */
   private final List<dev.capkit.core.search.TaskObjective> taskObjectives;
-  private final dev.capkit.core.scenario.LoadShape.Closed closed;
+  private final dev.capkit.core.scenario.LoadShape.Closed agents;
   /** Closed loop: the latest measured mean response time (s), for sizing windows by X = N / (R + Z). */
   private volatile double responseSeconds = Double.NaN;
   private final CapacitySearch search;
@@ -61,13 +61,13 @@ public final class SearchDriver implements StepSequence {
   public SearchDriver(Scenario scenario, PrintStream out, Path logFile, String basis) {
     this.scenario = scenario;
     this.checks = ObjectiveCheck.of(scenario.slo());
-    this.closed = scenario.load() instanceof dev.capkit.core.scenario.LoadShape.Closed c ? c : null;
-    this.taskObjectives = closed == null ? List.of() : closed.taskObjectives();
-    if (closed == null) {
+    this.agents = scenario.load() instanceof dev.capkit.core.scenario.LoadShape.Closed c ? c : null;
+    this.taskObjectives = agents == null ? List.of() : agents.taskObjectives();
+    if (agents == null) {
       this.search = new CapacitySearch(ObjectiveCheck.shares(checks), scenario.search());
     } else {
       Map<String, Integer> perTask = new java.util.LinkedHashMap<>();
-      taskObjectives.forEach(t -> perTask.put(t.key(), closed.stepsPerTask()));
+      taskObjectives.forEach(t -> perTask.put(t.key(), agents.stepsPerTask()));
       this.search = new CapacitySearch(dev.capkit.core.search.TaskTally.shares(checks, taskObjectives), scenario.search(),
           this::requestRate, perTask);
     }
@@ -78,14 +78,14 @@ public final class SearchDriver implements StepSequence {
   }
 
   /**
-   * Closed loop: requests per second {@code agents} offer, X = N / (R + Z), R the latest probe's mean
+   * Closed loop: requests per second {@code count} agents offer, X = N / (R + Z), R the latest probe's mean
    * response time (before the first: the think time, a guess). Only sizes windows: a closed-loop window
    * ends when it holds its planned steps, whatever its planned length.
    */
-  private double requestRate(double agents) {
-    double think = closed.thinkTime().toNanos() / 1e9;
+  private double requestRate(double count) {
+    double think = agents.thinkTime().toNanos() / 1e9;
     double r = Double.isNaN(responseSeconds) ? Math.max(think, 1) : responseSeconds;
-    return agents / (r + think);
+    return count / (r + think);
   }
 
   /** The run whose steps this search plans (set once, before load starts). */
@@ -125,13 +125,14 @@ public final class SearchDriver implements StepSequence {
     long windowStart = now + (long) (plan.warmupSeconds() * 1e9);
     // closed loop: the window ends once it holds its planned steps; its planned length (from an estimated
     // request rate) is only a cap, three times the estimate
-    double seconds = closed == null ? plan.seconds() : Math.min(scenario.search().maxProbeSeconds(), 3 * plan.seconds());
+    double seconds = agents == null ? plan.seconds() : Math.min(scenario.search().maxProbeSeconds(), 3 * plan.seconds());
     StepPlan step = new StepPlan(plan.index(), stepId(plan), plan.rate(), unit, scenario.networks().get(0),
         Duration.ofNanos(windowStart - run.stepsOrigin()), Duration.ofMillis(Math.round(seconds * 1000)));
     current = new ProbeWindow(plan, step, checks, taskObjectives, now, windowStart);
-    out.printf(Locale.ROOT, "capkit: probe %d (%s%s) at %s %s: warm-up %.0f s, window %.0f s (%d requests planned; "
+    out.printf(Locale.ROOT, "capkit: probe %d (%s%s) at %s %s: warm-up %.0f s, window %s (%d requests planned; "
         + "stops early at %s)%n", plan.index(), plan.phase(), plan.look() > 1 ? " look " + plan.look() : "",
-        num(plan.rate()), unitName(), plan.warmupSeconds(), plan.seconds(), plan.plannedRequests(),
+        num(plan.rate()), unitName(), plan.warmupSeconds(), agents == null ? String.format(Locale.ROOT, "%.0f s", plan.seconds())
+            : String.format(Locale.ROOT, "until its planned steps are sent, at most %.0f s", seconds), plan.plannedRequests(),
         plan.breakAt().entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
     out.flush();
     notifyAll();
@@ -173,11 +174,11 @@ public final class SearchDriver implements StepSequence {
     double window = (Math.min(now, p.sendEndNanos()) - p.windowStartNanos()) / 1e9;
     SearchLog.Tasks tasks = null;
     Map<String, Long> judged = new java.util.LinkedHashMap<>();
-    if (closed != null) {
+    if (agents != null) {
       dev.capkit.core.search.TaskTally tally = dev.capkit.core.search.TaskTally.of(p.tasks(), window);
       tasks = SearchLog.Tasks.of(tally);
       for (var t : taskObjectives) { // task objectives count tasks: the finished ones, or the planned window's after an early stop
-        judged.put(t.key(), p.stoppedEarly() ? Math.max(1, plan.plannedRequests() / closed.stepsPerTask()) : tally.tasks());
+        judged.put(t.key(), p.stoppedEarly() ? Math.max(1, plan.plannedRequests() / agents.stepsPerTask()) : tally.tasks());
       }
       if (!Double.isNaN(p.meanResponseSeconds())) {
         responseSeconds = p.meanResponseSeconds();
@@ -212,9 +213,9 @@ public final class SearchDriver implements StepSequence {
         + "confidence; scouts %d requests, verdicts %d requests; budget %.0f s of load%n", num(s.startRate()), unitName(),
         num(s.growth()), s.precision() * 100, s.confidence() * 100, s.scoutRequests(), search.requestsPerProbe(),
         s.budgetSeconds());
-    if (closed != null) {
+    if (agents != null) {
       out.printf(Locale.ROOT, "capkit: agents: tasks of %d steps, think %s; step objectives %s; task objectives %s (counted in"
-          + " tasks started in a probe's window)%n", closed.stepsPerTask(), dev.capkit.core.scenario.Durations.format(closed.thinkTime()),
+          + " tasks started in a probe's window)%n", agents.stepsPerTask(), dev.capkit.core.scenario.Durations.format(agents.thinkTime()),
           checks.stream().map(c -> c.share().key()).collect(Collectors.joining(", ")),
           taskObjectives.isEmpty() ? "none" : taskObjectives.stream().map(Object::toString).collect(Collectors.joining(", ")));
     }
@@ -224,8 +225,8 @@ public final class SearchDriver implements StepSequence {
   private void write(SearchResult answer) {
     try {
       SearchLogWriter.write(logFile, new SearchLog(unit, basis, SearchLog.Settings.of(scenario.search()),
-          objectives(), logged, answer == null ? null : SearchLog.Answer.of(answer), closed == null ? null
-              : new SearchLog.Agents(closed.stepsPerTask(), closed.thinkTime().toNanos() / 1e9,
+          objectives(), logged, answer == null ? null : SearchLog.Answer.of(answer), agents == null ? null
+              : new SearchLog.Agents(agents.stepsPerTask(), agents.thinkTime().toNanos() / 1e9,
                   taskObjectives.stream().map(Object::toString).toList())));
     } catch (IOException e) {
       throw new UncheckedIOException("writing " + logFile + " failed", e);

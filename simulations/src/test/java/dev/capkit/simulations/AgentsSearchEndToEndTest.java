@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * agents) run by Gatling ({@link CapkitSimulation}) through the main job against the embedded emulator
  * on loopback, with short tasks (3 steps, 100 ms think) and a small budget: every probe is a step of
  * run.json with its agents, search.json records each probe's tasks, and a task objective is a search
- * objective (a probe whose tasks are all over their limit stops early, broken on it).
+ * objective (a probe whose tasks are all over their limit stops early, broken on it); on the
+ * emulator's physics profile the main job's plan carries agents per replica.
  */
 class AgentsSearchEndToEndTest {
   @TempDir
@@ -105,6 +106,41 @@ class AgentsSearchEndToEndTest {
       assertEquals(t.finished() / t.windowSeconds() * 3600, t.tasksPerHour(), 1e-6 * t.tasksPerHour());
       assertEquals(0L, p.violations().get("task.p95"));
     }
+  }
+
+  /**
+   * Physics profile (A100 80GB, BF16) with vLLM's max_num_seqs = 1: one agent is served alone (TTFT
+   * well under 1 s), two agents queue behind each other (TTFT about one service time, ~1.5 s), so
+   * {@code ttft.p50 < 1s} holds at 1 agent and breaks at 2. Small objectives (p50, errors 50%, one look
+   * at 90% confidence) keep verdicts to 15 steps. The main job plans the run: plan.json's row carries
+   * agents per replica (1, emulated) with tasks per hour and cost per completed task.
+   */
+  @Test
+  void theMainJobsPlanCarriesAgentsPerReplica() throws IOException {
+    String text = Files.readString(scenario("{ \"task.p50\": \"60s\" }"))
+        .replace("\"profile\": \"physics\" }", "\"profile\": \"physics\", \"vllm\": { \"max_num_seqs\": 1 } }")
+        .replace("\"slo\": { \"e2e.p99\": \"15s\", \"ttft.p99\": \"5s\", \"errors\": \"1%\", \"failBuild\": false }",
+            "\"slo\": { \"ttft.p50\": \"1s\", \"errors\": \"50%\", \"failBuild\": false }");
+    assertTrue(text.contains("max_num_seqs") && text.contains("ttft.p50"), "the scenario changed: adapt this test");
+    Path file = dir.resolve("agents-search.json");
+    Files.writeString(file, text);
+    int status = gatling(file, Map.of("capkit.profile", "physics", "capkit.search.start", "1", "capkit.search.scoutRequests", "10",
+        "capkit.search.confidence", "0.9", "capkit.search.maxLooks", "1", "capkit.search.spare", "0", "capkit.search.budget", "5m"));
+    assertEquals(0, status);
+    RunReader.Run run = onlyRun();
+    SearchLog log = SearchLogReader.read(RunLayout.of(run.folder()).searchLog());
+    assertEquals(1.0, log.answer().low(), 0, "1 agent shown to hold: " + log.probes());
+    var plan = new com.fasterxml.jackson.databind.ObjectMapper().readTree(RunLayout.of(run.folder()).planJson().toFile());
+    assertEquals(3, plan.get("capkitPlan").asInt());
+    var row = plan.get("tiers").get(0);
+    assertEquals("gn7e-c16g1.4xlarge", row.get("tier").asText());
+    var agents = row.get("agents");
+    assertEquals(1, agents.get("agentsPerReplica").asInt(), agents.toString());
+    assertEquals("emulated", agents.get("basis").asText());
+    assertTrue(agents.get("tasks").asLong() >= 5 && agents.get("tasksPerHour").asDouble() > 0, agents.toString());
+    assertEquals(agents.get("pricePerHour").asDouble() / agents.get("tasksPerHour").asDouble(),
+        agents.get("costPerCompletedTask").asDouble(), 1e-3 * agents.get("costPerCompletedTask").asDouble());
+    assertTrue(Files.readString(RunLayout.of(run.folder()).planDir().resolve("plan.md")).contains("## Agents per replica"));
   }
 
   @Test
