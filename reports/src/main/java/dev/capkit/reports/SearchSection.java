@@ -121,8 +121,13 @@ final class SearchSection {
 
   private static String table(SearchLog log, String unit) {
     StringBuilder t = new StringBuilder("<table class=\"search-probes\"><thead><tr>");
-    for (String h : List.of("probe", "step", "phase", "rate (" + unit + ")", "window (s)", "requests", "over limit", "outcome",
-        "load time (s)")) {
+    boolean tasks = log.agents() != null;
+    List<String> heads = new ArrayList<>(List.of("probe", "step", "phase", "rate (" + unit + ")", "window (s)", "requests", "over limit",
+        "outcome", "load time (s)"));
+    if (tasks) { // an agents search: the tasks started in each probe's window that finished
+      heads.addAll(List.of("tasks finished", "task time p95 (s)", "tasks with every step met", "tasks/h"));
+    }
+    for (String h : heads) {
       t.append(Html.th(h));
     }
     t.append("</tr></thead><tbody>");
@@ -133,7 +138,15 @@ final class SearchSection {
           .append(Html.td(p.stepId() == null ? "-" : p.stepId())).append(Html.td(p.phase() + (p.look() > 1 ? " look " + p.look() : "")))
           .append(Html.num(p.rate(), "probes[" + p.index() + "].rate")).append(Html.num(p.windowSeconds()))
           .append(Html.num(p.requests())).append(Html.td(String.join(", ", v)))
-          .append(Html.td(outcome(p) + (p.stoppedEarly() ? " (stopped early)" : ""))).append(Html.num(p.gpuSeconds())).append("</tr>");
+          .append(Html.td(outcome(p) + (p.stoppedEarly() ? " (stopped early)" : ""))).append(Html.num(p.gpuSeconds()));
+      if (tasks) {
+        SearchLog.Tasks k = p.tasks();
+        String f = "probes[" + p.index() + "].tasks.";
+        t.append(k == null ? "<td>-</td><td>-</td><td>-</td><td>-</td>" : Html.num(k.finished(), f + "finished")
+            + Html.num(k.p95Seconds(), f + "p95Seconds") + Html.num(k.shareAllStepsMet(), f + "shareAllStepsMet")
+            + Html.num(k.tasksPerHour(), f + "tasksPerHour"));
+      }
+      t.append("</tr>");
     }
     return t.append("</tbody></table>").toString();
   }

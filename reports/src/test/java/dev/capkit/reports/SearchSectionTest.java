@@ -72,6 +72,24 @@ class SearchSectionTest {
   }
 
   @Test
+  void anAgentsSearchShowsEachProbesTasks() throws Exception {
+    Path run = dir.resolve("agents");
+    Fixtures.copyTree(Fixtures.RUN, run);
+    SearchLog open = log();
+    List<SearchLog.Probe> probes = open.probes().stream().map(p -> new SearchLog.Probe(p.index(), p.stepId(), p.phase(), p.look(),
+        p.rate(), p.startSeconds(), p.warmupSeconds(), p.plannedSeconds(), p.windowSeconds(), p.requests(), p.violations(),
+        p.gpuSeconds(), p.stoppedEarly(), p.verdict(), p.reasons(), p.low(), p.high(), p.under(), p.over(),
+        p.index() == 3 ? new SearchLog.Tasks(52, 1474, 48.5, 61.25, 0.9615, 127) : null)).toList();
+    SearchLogWriter.write(RunLayout.of(run).searchLog(), new SearchLog("agents", "emulated", open.settings(), open.objectives(), probes,
+        open.answer(), new SearchLog.Agents(10, 1, List.of("task.p95 < 90s"))));
+    Element section = Jsoup.parse(HtmlReport.render(List.of(run), null, null, dir.resolve("out"))).selectFirst("section#search");
+    assertTrue(section.selectFirst("table.search-probes thead").text().contains("tasks with every step met"));
+    assertEquals("61.25", section.selectFirst("tr[data-probe=3] td[data-field=probes[3].tasks.p95Seconds]").attr("data-value"));
+    assertEquals("52", section.selectFirst("tr[data-probe=3] td[data-field=probes[3].tasks.finished]").attr("data-value"));
+    assertTrue(section.selectFirst("p.search-answer").text().contains("agents"), section.selectFirst("p.search-answer").text());
+  }
+
+  @Test
   void aLadderRunHasNoSearchSectionAndADamagedLogIsNamed() throws Exception {
     Document ladder = Jsoup.parse(HtmlReport.render(List.of(Fixtures.RUN), null, null, dir.resolve("out")));
     assertNull(ladder.selectFirst("section#search"));
