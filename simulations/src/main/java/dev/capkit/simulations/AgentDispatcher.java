@@ -44,6 +44,8 @@ public final class AgentDispatcher implements SearchDispatcher {
     return t;
   });
   private long nextAgent;
+  /** The first exception an agent met (a capkit bug: a step that cannot be built); ends the dispatcher after its probe. */
+  private volatile RuntimeException failure;
 
   public AgentDispatcher(SearchDriver driver, LoadRun run, RequestSource source, RequestFactory factory) {
     this.driver = driver;
@@ -98,6 +100,16 @@ public final class AgentDispatcher implements SearchDispatcher {
     } finally {
       probe.sendingDone();
     }
+    if (failure != null) { // as the open-loop dispatcher: the search's user fails, with the cause
+      throw new IllegalStateException("a phone agent of probe " + probe.plan().index() + " failed: " + failure, failure);
+    }
+  }
+
+  private void failed(RuntimeException e, CountDownLatch stopped) {
+    if (failure == null) {
+      failure = e;
+    }
+    stopped.countDown(); // this agent stops; the probe still ends
   }
 
   /** One phone agent of one probe: its task, turn, and the chain send, answer, think, send... */
@@ -127,8 +139,7 @@ public final class AgentDispatcher implements SearchDispatcher {
       try {
         send(now);
       } catch (RuntimeException e) {
-        stopped.countDown(); // a request that cannot even be built: this agent stops, the probe still ends
-        throw e;
+        failed(e, stopped); // a request that cannot even be built
       }
     }
 
@@ -167,9 +178,13 @@ public final class AgentDispatcher implements SearchDispatcher {
         if (window) {
           probe.ended(n, r);
         }
-        run.record(step, r);
-        report.accept(r);
-        answered(r);
+        try {
+          run.record(step, r);
+          report.accept(r);
+          answered(r);
+        } catch (RuntimeException e) {
+          failed(e, stopped);
+        }
       });
     }
 
