@@ -70,16 +70,16 @@ public final class AnswerGenerator {
   private Answer generate(String requestKey, boolean phoneStep, int maxTokens, Pieces pieces) {
     SplittableRandom rnd = new SplittableRandom(mix(seed, requestKey));
     if (length == AnswerLength.FILL_MAX_TOKENS) {
-      appendWords(rnd, pieces, maxTokens);
+      appendLastWords(rnd, pieces, maxTokens);
       return pieces.answer(maxTokens, "length");
     }
     if (phoneStep) {
       int thought = (int) Math.max(4, Math.min(400, logNormal(rnd, THOUGHT_MEDIAN, THOUGHT_SIGMA)));
-      appendWords(rnd, pieces, thought);
+      appendWords(rnd, pieces, thought); // drawn even when only counted: the action is drawn after the words
       appendAction(rnd, pieces);
     } else {
       int length = (int) Math.max(1, Math.min(4000, logNormal(rnd, CHAT_MEDIAN, CHAT_SIGMA)));
-      appendWords(rnd, pieces, length);
+      appendLastWords(rnd, pieces, length);
     }
     return pieces.count > maxTokens ? pieces.answer(maxTokens, "length") : pieces.answer(pieces.count, "stop");
   }
@@ -102,6 +102,15 @@ public final class AnswerGenerator {
 
     Answer answer(int tokens, String finishReason) {
       return kept == null ? Answer.lengthOnly(tokens, finishReason) : Answer.of(kept.subList(0, tokens), finishReason);
+    }
+  }
+
+  /** Words that end the answer: nothing is drawn after them, so a count-only answer skips their draws. */
+  private static void appendLastWords(SplittableRandom rnd, Pieces pieces, int count) {
+    if (pieces.kept == null) {
+      pieces.count += count;
+    } else {
+      appendWords(rnd, pieces, count);
     }
   }
 
