@@ -67,7 +67,7 @@ public final class EmbeddedEmulator implements AutoCloseable {
         .ifPresent(power -> metrics.gpu(dev.capkit.emulator.runtime.GpuTelemetry.of(plan, power)));
     ContinuousBatchingEngine core = plan.newEngine(options.slowdown(), options.profile());
     RealTimeEngine engine = new RealTimeEngine(core, metrics, options.maxWaiting(),
-        r -> plan.coefficients().requestHostSeconds(r.imagePixels()));
+        r -> plan.hostSeconds(r.imagePixels(), options.profile()));
     ServerContext context = new ServerContext(plan, new PromptAdmission(plan, options.seed()), engine, metrics,
         options.apiKey(), System.nanoTime() + options.loading().toNanos(), options.seed(),
         options.brokenStreamFraction(), new ObjectMapper());

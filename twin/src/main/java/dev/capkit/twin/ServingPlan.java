@@ -141,6 +141,14 @@ public record ServingPlan(
     return new ContinuousBatchingEngine(serving, costModel(), budget.numBlocks(), slowdown, profile == Profile.INSTANT);
   }
 
+  /**
+   * Host-side seconds before a request joins the engine (API server path, image preprocessing:
+   * {@link TwinCoefficients#requestHostSeconds}); none in the {@code instant} profile, where nothing takes time.
+   */
+  public double hostSeconds(long imagePixels, Profile profile) {
+    return profile == Profile.INSTANT ? 0 : coefficients().requestHostSeconds(imagePixels);
+  }
+
   /** Largest number of sequences of {@code tokensPerSequence} tokens that fit in KV and max_num_seqs together. */
   public long maxConcurrentSequences(int tokensPerSequence) {
     long blocksPer = (tokensPerSequence + serving.blockSize() - 1) / serving.blockSize();

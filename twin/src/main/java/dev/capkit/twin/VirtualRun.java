@@ -90,7 +90,7 @@ public record VirtualRun(ServingPlan plan, long seed, double slowdown, Profile p
         Track t = order[next++];
         if (admit(t, admission, engine, host)) {
           t.seq = next;
-          t.ready = t.arrival.offsetSeconds() + plan.coefficients().requestHostSeconds(t.admitted.request().imagePixels());
+          t.ready = t.arrival.offsetSeconds() + plan.hostSeconds(t.admitted.request().imagePixels(), profile);
           host.add(t);
         }
       }
