@@ -4,28 +4,16 @@ import dev.capkit.core.scenario.ClientTimeouts;
 import dev.capkit.core.results.Outcome;
 import dev.capkit.core.results.RequestRecord;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.AsciiString;
@@ -82,11 +70,15 @@ import org.slf4j.LoggerFactory;
 public final class ChatClient implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ChatClient.class);
-  private static final AsciiString TRACEPARENT = AsciiString.cached("traceparent");
-  private static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
   /** Which planned request this is (see {@link ChatRequest#planKey()}); servers other than capkit's emulator ignore it. */
   public static final AsciiString X_CAPKIT_PLAN_KEY = AsciiString.cached("x-capkit-plan-key");
   static final AsciiString USER_AGENT = AsciiString.cached("capkit-loadgen/0.1");
+  private static final ClientTransport TRANSPORT = ClientTransport.selected();
+  static {
+    if (ClientTransport.fallbackReason() != null) {
+      LOG.warn("-D{}: {}; using {}", ClientTransport.PROPERTY, ClientTransport.fallbackReason(), TRANSPORT.label());
+    }
+  }
 
   private final ChatEndpoint endpoint;
   private final EventLoopGroup group;
@@ -105,6 +97,7 @@ public final class ChatClient implements AutoCloseable {
   private final AsciiString authName;
   private final AsciiString authValue;
   private final Map<String, String> extraHeaders;
+  private final RequestHead head; // requests are written as bytes: RequestHead, no HTTP encoder in the pipeline
   private final long connectTimeoutMillis;
   private final long firstByteTimeoutNanos;
   private final long totalTimeoutNanos;
@@ -139,14 +132,15 @@ public final class ChatClient implements AutoCloseable {
     this.authName = endpoint.apiKey() == null ? null : AsciiString.of(options.auth().headerName());
     this.authValue = endpoint.apiKey() == null ? null : AsciiString.of(options.auth().value(endpoint.apiKey()));
     this.extraHeaders = options.extraHeaders();
+    this.head = new RequestHead(completionsPath, endpoint.hostHeader(), extraHeaders, authName, authValue);
     Instant now = Instant.now();
     this.nanosAtBase = System.nanoTime();
     this.epochMicrosAtBase = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     this.group = new MultiThreadIoEventLoopGroup(ioThreads,
-        new DefaultThreadFactory("capkit-loadgen", true), ioHandlerFactory());
+        new DefaultThreadFactory("capkit-loadgen", true), TRANSPORT.ioHandlerFactory());
     this.bootstrap = new Bootstrap()
         .group(group)
-        .channel(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
+        .channel(TRANSPORT.channelClass())
         .resolver(NoopAddressResolverGroup.INSTANCE) // addresses are resolved up front; a proxy tunnel's stays a name
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true)
@@ -157,12 +151,11 @@ public final class ChatClient implements AutoCloseable {
             ReadClock clock = new ReadClock();
             ch.pipeline().addLast("clock", clock);
             transport.install(ch); // proxy tunnel and TLS between the read clock and HTTP
-            ch.pipeline().addLast("http", new HttpRequestEncoder()); // responses: ExchangeHandler decodes them
             ch.pipeline().addLast("exchange", new ExchangeHandler(clock));
           }
         });
     this.controlGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("capkit-control", true),
-        ioHandlerFactory());
+        TRANSPORT.ioHandlerFactory());
     this.controlBootstrap = bootstrap.clone(controlGroup);
   }
 
@@ -170,8 +163,9 @@ public final class ChatClient implements AutoCloseable {
     return endpoint;
   }
 
-  private static IoHandlerFactory ioHandlerFactory() {
-    return Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+  /** The event-loop transport of this JVM's clients (see {@link ClientTransport}), e.g. {@code epoll}. */
+  public static String transportName() {
+    return TRANSPORT.label();
   }
 
   /**
@@ -193,7 +187,7 @@ public final class ChatClient implements AutoCloseable {
       Channel pooled = pool.acquire();
       try {
         if (pooled != null) {
-          FullHttpRequest httpRequest = httpRequest(exchange);
+          ByteBuf httpRequest = httpRequest(exchange);
           pooled.eventLoop().execute(() -> exchange.start(pooled, httpRequest));
         } else {
           connectAndStart(exchange);
@@ -341,29 +335,8 @@ public final class ChatClient implements AutoCloseable {
     return pool.idleCount();
   }
 
-  private FullHttpRequest httpRequest(Exchange exchange) {
-    ChatRequest request = exchange.request();
-    // wrappedBuffer over the shared segments: the prebuilt body is written as is, never copied.
-    FullHttpRequest http = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, completionsPath,
-        Unpooled.wrappedBuffer(request.segments()));
-    HttpHeaders h = http.headers();
-    h.set(HttpHeaderNames.HOST, hostHeader);
-    h.set(HttpHeaderNames.USER_AGENT, USER_AGENT);
-    h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
-    h.setInt(HttpHeaderNames.CONTENT_LENGTH, request.length());
-    h.set(HttpHeaderNames.ACCEPT, request.stream() ? HttpHeaderValues.TEXT_EVENT_STREAM : HttpHeaderValues.APPLICATION_JSON);
-    for (Map.Entry<String, String> e : extraHeaders.entrySet()) {
-      h.set(e.getKey(), e.getValue());
-    }
-    if (authName != null) {
-      h.set(authName, authValue);
-    }
-    h.set(X_REQUEST_ID, exchange.ids().requestId());
-    h.set(TRACEPARENT, exchange.ids().traceparent());
-    if (request.planKey() != null) {
-      h.set(X_CAPKIT_PLAN_KEY, request.planKey());
-    }
-    return http;
+  private ByteBuf httpRequest(Exchange exchange) {
+    return head.request(exchange.request(), exchange.ids());
   }
 
   private long epochMicros(long nanos) {

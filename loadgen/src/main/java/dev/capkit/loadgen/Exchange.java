@@ -2,9 +2,9 @@ package dev.capkit.loadgen;
 
 import dev.capkit.core.results.Outcome;
 import dev.capkit.core.results.RequestRecord;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -79,7 +79,7 @@ final class Exchange {
   }
 
   /** Binds to a connection and writes the request; runs on {@code ch.eventLoop()}. */
-  void start(Channel ch, FullHttpRequest httpRequest) {
+  void start(Channel ch, ByteBuf httpRequest) {
     if (!ch.isActive()) {
       httpRequest.release();
       client.connectAndStart(this); // nothing was written on it: this is the first send, not a retry

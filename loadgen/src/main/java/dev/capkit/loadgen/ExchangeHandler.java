@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * ({@link ResponseReader}: no object per chunk, chunk data handed on where it lies) and routes the
  * parts to the one {@link Exchange} using the connection (HTTP/1.1 without pipelining: at most one
  * at a time). Arrival times come from {@link ReadClock}, i.e. the socket read, not from when the
- * decoder got here. Requests go out through Netty's {@code HttpRequestEncoder} before it.
+ * decoder got here. Requests go out as bytes ({@link RequestHead}), with no HTTP encoder in the pipeline.
  */
 final class ExchangeHandler extends ChannelInboundHandlerAdapter implements ResponseReader.Listener {
 

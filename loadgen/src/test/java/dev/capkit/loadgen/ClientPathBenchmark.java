@@ -7,13 +7,7 @@ import dev.capkit.core.scenario.SloSet;
 import dev.capkit.core.scenario.StepPlan;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpRequestEncoder;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -36,8 +30,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * emulator sends it (67 SSE events, one HTTP chunk and one network read each: the most reads a
  * response can take), no socket:
  * <ul>
- *   <li>{@code request}: the whole per-request receive path: {@link ReadClock}, Netty's
- *       {@code HttpRequestEncoder} for the request, {@link ExchangeHandler} (its {@link ResponseReader}), {@link Exchange} (ids, timings, record,
+ *   <li>{@code request}: the whole per-request path: the request written as {@link ChatClient} writes it
+ *       ({@link RequestHead}: head encoded, body wrapped), {@link ReadClock}, {@link ExchangeHandler} (its {@link ResponseReader}), {@link Exchange} (ids, timings, record,
  *       future), then {@link StepRecorder#record} as a run records it. Per op = one request;
  *       {@code -prof gc}'s {@code gc.alloc.rate.norm} is the bytes allocated per request.
  *   <li>{@code chunk}: {@link StreamTimings} alone (SSE scan, chunk scan, timing), fed the 67 SSE
@@ -60,7 +54,7 @@ public class ClientPathBenchmark {
   private ByteBuf[] reads;
   private byte[][] events;
   private ChatRequest request;
-  private FullHttpRequest httpRequest;
+  private RequestHead head;
   private StepRecorder recorder;
   private long sink;
 
@@ -70,7 +64,7 @@ public class ClientPathBenchmark {
         ClientTimeouts.DEFAULTS), 1);
     ReadClock clock = new ReadClock();
     handler = new ExchangeHandler(clock);
-    channel = new EmbeddedChannel(clock, httpHandler(), handler);
+    channel = new EmbeddedChannel(clock, handler); // as ChatClient's pipeline: requests are bytes (RequestHead)
     List<byte[]> http = EmulatorLikeStream.httpReads(TOKENS, 300);
     reads = new ByteBuf[http.size()];
     for (int i = 0; i < reads.length; i++) {
@@ -83,24 +77,9 @@ public class ClientPathBenchmark {
       events[i] = sse.get(i).getBytes(StandardCharsets.UTF_8);
     }
     request = new TextChatRequests("chat", "autoglm-phone-9b", true, false).request(300, 64, 1);
-    httpRequest = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/chat/completions",
-        Unpooled.EMPTY_BUFFER);
+    head = new RequestHead("/v1/chat/completions", "127.0.0.1:9", java.util.Map.of(), null, null);
     recorder = new StepRecorder(new StepPlan(0, "s0", 1, "qps", "none", Duration.ZERO, Duration.ofSeconds(60)),
         new SloSet(List.of(), 0.01, false));
-  }
-
-  /**
-   * The connection's HTTP handler as {@link ChatClient} installs it: the request encoder (responses
-   * are decoded by {@link ExchangeHandler}); Netty's client codec for builds before
-   * {@code ResponseReader}, so that the same benchmark measures them (A/B against an older class path).
-   */
-  private static ChannelHandler httpHandler() {
-    try {
-      Class.forName("dev.capkit.loadgen.ResponseReader");
-      return new HttpRequestEncoder();
-    } catch (ClassNotFoundException olderBuild) {
-      return new io.netty.handler.codec.http.HttpClientCodec();
-    }
   }
 
   @TearDown(Level.Trial)
@@ -114,14 +93,15 @@ public class ClientPathBenchmark {
 
   @Benchmark
   public long request() {
-    // the request goes through the encoder as on a connection (its bytes are dropped)
-    channel.writeAndFlush(httpRequest.retain());
+    long now = System.nanoTime();
+    TraceIds ids = TraceIds.fresh();
+    // the request's bytes as ChatClient writes them (head encoded, body wrapped), through the pipeline; dropped
+    channel.writeAndFlush(head.request(request, ids));
     Object written;
     while ((written = channel.readOutbound()) != null) {
       ReferenceCountUtil.release(written);
     }
-    long now = System.nanoTime();
-    Exchange exchange = new Exchange(client, request, TraceIds.fresh(), now, now / 1000, 0L);
+    Exchange exchange = new Exchange(client, request, ids, now, now / 1000, 0L);
     handler.begin(exchange);
     for (ByteBuf read : reads) {
       read.readerIndex(0).retain();

@@ -40,7 +40,8 @@ import org.HdrHistogram.Histogram;
  * </ol>
  *
  * Run: {@code mvn -q -pl emulator -am -Pbench -DskipTests test} (args via -Dbench.streams=5000 -Dbench.qps=100
- * -Dbench.client=jvm|process -Dbench.cases=default,all,virtual).
+ * -Dbench.client=jvm|process -Dbench.cases=default,all,virtual; {@code -Dbench.serverCpus=0 -Dbench.clientCpus=1}
+ * pin this JVM and the client process to those CPUs with {@code taskset}).
  */
 public final class EmulatorBenchmark {
   private EmulatorBenchmark() {}
@@ -56,6 +57,7 @@ public final class EmulatorBenchmark {
       case "jvm" -> false;
       default -> throw new IllegalArgumentException("-Dbench.client=" + System.getProperty("bench.client") + ": expected process or jvm");
     };
+    pinThisProcess(System.getProperty("bench.serverCpus", "").trim());
     virtualSpeed(qps, 60); // warm-up of the JIT, not reported
     if (cases.contains("default")) {
       concurrentStreams(streams, 0, clientProcess); // vLLM default max_num_seqs (256): all streams held, 256 decoding at a time
@@ -75,8 +77,13 @@ public final class EmulatorBenchmark {
   static void concurrentStreams(int n, int maxNumSeqs, boolean clientProcess) throws Exception {
     EmulatorOptions options = EmulatorOptions.defaults().withMaxNumSeqs(maxNumSeqs).withMaxWaiting(2 * n).withSeed(5);
     try (EmbeddedEmulator emu = EmbeddedEmulator.start(options)) {
+      String serverCpus = System.getProperty("bench.serverCpus", "").trim();
+      String clientCpus = System.getProperty("bench.clientCpus", "").trim();
       System.out.println(emu.describe() + ", transport " + emu.transport().name().toLowerCase(Locale.ROOT)
-          + ", client " + (clientProcess ? "in its own process" : "in this JVM"));
+          + ", " + Runtime.getRuntime().availableProcessors() + " event loop(s), client "
+          + (clientProcess ? "in its own process" : "in this JVM")
+          + ", CPUs: emulator " + (serverCpus.isEmpty() ? "any" : serverCpus)
+          + ", client " + (clientProcess ? (clientCpus.isEmpty() ? "any" : clientCpus) : "same as emulator"));
       emu.metrics().takeEmitLateness(); // reset
       emu.metrics().takeHandoffLateness();
       String host = emu.baseUri().getHost();
@@ -87,10 +94,14 @@ public final class EmulatorBenchmark {
       StreamingLoadClient.Result result;
       String clientCpu;
       if (clientProcess) {
-        Process client = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>();
+        if (!clientCpus.isEmpty()) {
+          command.addAll(List.of("taskset", "-c", clientCpus));
+        }
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xms512m", "-Xmx512m", "-XX:+UseG1GC", "-cp", System.getProperty("java.class.path"),
-            StreamingLoadClient.class.getName(), host, String.valueOf(port), String.valueOf(n))
-            .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            StreamingLoadClient.class.getName(), host, String.valueOf(port), String.valueOf(n)));
+        Process client = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(client));
         while (!client.waitFor(200, TimeUnit.MILLISECONDS)) {
           peakRunning = Math.max(peakRunning, emu.metrics().running());
@@ -159,6 +170,23 @@ public final class EmulatorBenchmark {
       System.out.printf(Locale.ROOT, "virtual time: %d s simulated at %d req/s (%d requests, %d ok, p99 TTFT %.3f s) in %.2f s wall "
               + "= %.0fx real time; %.0f simulated request-seconds per wall second%n",
           seconds, qps, records.size(), ok, p99ttft, wall, seconds / wall, requestSeconds / wall);
+    }
+  }
+
+  /**
+   * Pins every thread of this JVM (JIT, GC, and those started later, which inherit it) to {@code cpus}
+   * with {@code taskset -a -p}; nothing when blank. Called before the emulator starts, so its event-loop
+   * count ({@code availableProcessors}, which follows the affinity) is the pinned CPUs' count.
+   */
+  private static void pinThisProcess(String cpus) throws IOException, InterruptedException {
+    if (cpus.isEmpty()) {
+      return;
+    }
+    Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, Long.toString(ProcessHandle.current().pid()))
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("-Dbench.serverCpus=" + cpus + ": taskset failed: " + out.trim());
     }
   }
 

@@ -1,0 +1,70 @@
+package dev.capkit.loadgen.bench;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * CPU time of a process's threads grouped by role, from {@code /proc/PID/task/TID/stat} (utime +
+ * stime, clock ticks): so the ceiling benchmark can say how much of a client's CPU per request is
+ * its event loops and sending thread, and how much a young JVM's JIT compiler and GC. A thread that
+ * ended between two samples is missing from the later one (its time is not counted).
+ */
+final class ThreadCpu {
+
+  private ThreadCpu() {}
+
+  /** Ticks per thread id: {@code [role, ticks]}. */
+  static Map<Long, Sample> sample(long pid) throws IOException {
+    Map<Long, Sample> out = new TreeMap<>();
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : tasks) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          out.put(Long.parseLong(task.getFileName().toString()), new Sample(role(comm), Long.parseLong(f[11]) + Long.parseLong(f[12])));
+        } catch (NoSuchFileException e) {
+          // the thread ended while we listed
+        }
+      }
+    }
+    return out;
+  }
+
+  record Sample(String role, long ticks) {}
+
+  /** Ticks spent per role between two samples (threads started in between count from zero). */
+  static Map<String, Long> byRole(Map<Long, Sample> before, Map<Long, Sample> after) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (String r : new String[] {"event loops", "sender", "JIT", "GC", "other"}) {
+      out.put(r, 0L);
+    }
+    after.forEach((tid, s) -> {
+      Sample b = before.get(tid);
+      out.merge(s.role(), s.ticks() - (b == null ? 0 : b.ticks()), Long::sum);
+    });
+    return out;
+  }
+
+  static String role(String comm) {
+    if (comm.startsWith("capkit-loadgen") || comm.startsWith("capkit-control")) {
+      return "event loops";
+    }
+    if (comm.equals("java") || comm.equals("main")) {
+      return "sender"; // the main thread of CeilingClient sends (Linux names it after the process)
+    }
+    if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+      return "JIT";
+    }
+    if (comm.startsWith("GC Thread") || comm.startsWith("G1 ")) {
+      return "GC";
+    }
+    return "other";
+  }
+}
