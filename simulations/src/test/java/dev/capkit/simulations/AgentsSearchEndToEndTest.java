@@ -16,9 +16,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,12 +32,8 @@ class AgentsSearchEndToEndTest {
   @TempDir
   Path dir;
 
-  private final Properties saved = (Properties) System.getProperties().clone();
-
-  @AfterEach
-  void restoreProperties() {
-    System.setProperties(saved);
-  }
+  @RegisterExtension
+  final InProcessMainJob mainJob = new InProcessMainJob();
 
   /** agents-search with short tasks and the given task objectives. */
   private Path scenario(String taskObjectives) throws IOException {
@@ -55,21 +50,8 @@ class AgentsSearchEndToEndTest {
     Map<String, String> p = new HashMap<>(Map.of("capkit.profile", "instant", "capkit.search.warmup", "1s",
         "capkit.search.minProbe", "3s", "capkit.search.scoutRequests", "20"));
     p.putAll(more);
-    System.setProperty("capkit.scenariosDir", Path.of("../scenarios").toAbsolutePath().toString());
-    System.setProperty("capkit.resultsDir", dir.resolve("runs").toString());
-    System.setProperty("capkit.gatlingResultsDir", dir.resolve("gatling").toString());
-    System.setProperty("capkit.scenario", scenario.toString());
-    p.forEach(System::setProperty);
-    return io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {
-        "-s", CapkitSimulation.class.getName(), "-rf", dir.resolve("gatling").toString(), "-nr"});
-  }
-
-  private RunReader.Run onlyRun() throws IOException {
-    try (var runs = Files.list(dir.resolve("runs"))) {
-      List<Path> all = runs.toList();
-      assertEquals(1, all.size());
-      return RunReader.read(all.get(0));
-    }
+    p.put("capkit.scenario", scenario.toString());
+    return mainJob.run(dir, p);
   }
 
   @Test
@@ -77,7 +59,7 @@ class AgentsSearchEndToEndTest {
     Path file = scenario("{ \"task.p95\": \"30s\", \"task.allStepsMet\": \"90%\" }");
     int status = gatling(file, Map.of("capkit.search.start", "1", "capkit.search.max", "4", "capkit.search.budget", "2m"));
     assertEquals(0, status);
-    RunReader.Run run = onlyRun();
+    RunReader.Run run = InProcessMainJob.onlyRun(dir);
     assertEquals("complete", run.manifest().status());
     assertTrue(RunVerifier.verify(run.folder()).ok(), RunVerifier.verify(run.folder()).problems().toString());
     SearchLog log = SearchLogReader.read(RunLayout.of(run.folder()).searchLog());
@@ -127,7 +109,7 @@ class AgentsSearchEndToEndTest {
     int status = gatling(file, Map.of("capkit.profile", "physics", "capkit.search.start", "1", "capkit.search.scoutRequests", "10",
         "capkit.search.confidence", "0.9", "capkit.search.maxLooks", "1", "capkit.search.spare", "0", "capkit.search.budget", "5m"));
     assertEquals(0, status);
-    RunReader.Run run = onlyRun();
+    RunReader.Run run = InProcessMainJob.onlyRun(dir);
     SearchLog log = SearchLogReader.read(RunLayout.of(run.folder()).searchLog());
     assertEquals(1.0, log.answer().low(), 0, "1 agent shown to hold: " + log.probes());
     var plan = new com.fasterxml.jackson.databind.ObjectMapper().readTree(RunLayout.of(run.folder()).planJson().toFile());
@@ -150,7 +132,7 @@ class AgentsSearchEndToEndTest {
     Path file = scenario("{ \"task.p95\": \"50ms\" }");
     int status = gatling(file, Map.of("capkit.search.start", "2", "capkit.search.scoutRequests", "60", "capkit.search.budget", "20s"));
     assertEquals(0, status, "agents-search does not fail the build on objectives (failBuild false)");
-    RunReader.Run run = onlyRun();
+    RunReader.Run run = InProcessMainJob.onlyRun(dir);
     SearchLog log = SearchLogReader.read(RunLayout.of(run.folder()).searchLog());
     SearchLog.Probe first = log.probes().get(0);
     assertTrue(first.stoppedEarly(), first.toString());

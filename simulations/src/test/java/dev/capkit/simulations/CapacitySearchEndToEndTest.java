@@ -11,14 +11,12 @@ import dev.capkit.core.results.StepSummary;
 import dev.capkit.core.search.SearchLog;
 import dev.capkit.core.search.SearchLogReader;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,29 +29,13 @@ class CapacitySearchEndToEndTest {
   @TempDir
   Path dir;
 
-  private final Properties saved = (Properties) System.getProperties().clone();
-
-  @AfterEach
-  void restoreProperties() {
-    System.setProperties(saved);
-  }
+  @RegisterExtension
+  final InProcessMainJob mainJob = new InProcessMainJob();
 
   private int gatling(Map<String, String> props) {
-    System.setProperty("capkit.scenariosDir", Path.of("../scenarios").toAbsolutePath().toString());
-    System.setProperty("capkit.resultsDir", dir.resolve("runs").toString());
-    System.setProperty("capkit.gatlingResultsDir", dir.resolve("gatling").toString());
-    System.setProperty("capkit.scenario", "capacity-search");
-    props.forEach(System::setProperty);
-    return io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {
-        "-s", CapkitSimulation.class.getName(), "-rf", dir.resolve("gatling").toString(), "-nr"});
-  }
-
-  private RunReader.Run onlyRun() throws IOException {
-    try (var runs = Files.list(dir.resolve("runs"))) {
-      List<Path> all = runs.toList();
-      assertEquals(1, all.size());
-      return RunReader.read(all.get(0));
-    }
+    Map<String, String> p = new HashMap<>(Map.of("capkit.scenario", "capacity-search"));
+    p.putAll(props);
+    return mainJob.run(dir, p);
   }
 
   private static Map<String, String> quick(Map<String, String> more) {
@@ -67,7 +49,7 @@ class CapacitySearchEndToEndTest {
   void everyProbeIsAStepOfRunJsonAndOfSearchJson() throws IOException {
     int status = gatling(quick(Map.of("capkit.search.start", "2", "capkit.search.max", "8", "capkit.search.budget", "2m")));
     assertEquals(0, status);
-    RunReader.Run run = onlyRun();
+    RunReader.Run run = InProcessMainJob.onlyRun(dir);
     assertEquals("complete", run.manifest().status());
     assertTrue(RunVerifier.verify(run.folder()).ok(), RunVerifier.verify(run.folder()).problems().toString());
     SearchLog log = SearchLogReader.read(RunLayout.of(run.folder()).searchLog());
@@ -94,7 +76,7 @@ class CapacitySearchEndToEndTest {
     int status = gatling(quick(Map.of("capkit.search.start", "4", "capkit.search.scoutRequests", "40",
         "capkit.slo.ttft.p99", "1ms", "capkit.search.budget", "30s")));
     assertEquals(0, status, "capacity-search does not fail the build on objectives (failBuild false)");
-    RunReader.Run run = onlyRun();
+    RunReader.Run run = InProcessMainJob.onlyRun(dir);
     SearchLog log = SearchLogReader.read(RunLayout.of(run.folder()).searchLog());
     SearchLog.Probe first = log.probes().get(0);
     assertTrue(first.stoppedEarly(), first.toString());

@@ -17,8 +17,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,12 +32,8 @@ class LiveMetricsPrometheusTest {
   @TempDir
   Path dir;
 
-  private final Properties saved = (Properties) System.getProperties().clone();
-
-  @AfterEach
-  void restoreProperties() {
-    System.setProperties(saved);
-  }
+  @RegisterExtension
+  final InProcessMainJob mainJob = new InProcessMainJob();
 
   private static final String SCENARIO = """
       {
@@ -72,19 +68,12 @@ class LiveMetricsPrometheusTest {
       String instance = emulator.baseUri().getHost() + ":" + emulator.baseUri().getPort();
       int port = LocalPrometheus.freePort();
       try (LocalPrometheus prometheus = LocalPrometheus.start(dir, List.of(instance, "127.0.0.1:" + port))) {
-        System.setProperty("capkit.resultsDir", dir.resolve("runs").toString());
-        System.setProperty("capkit.gatlingResultsDir", dir.resolve("gatling").toString());
-        Map.of("capkit.scenario", scenario.toString(), "capkit.target", emulator.baseUri().toString(), "capkit.targetKind", "emulator",
-            "capkit.prometheus", prometheus.base().toString(), "capkit.prometheusSelector", "{instance=\"" + instance + "\"}",
-            "capkit.metricsPort", Integer.toString(port), "capkit.requestLog", "true")
-            .forEach(System::setProperty);
-        int status = io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {
-            "-s", CapkitSimulation.class.getName(), "-rf", dir.resolve("gatling").toString(), "-nr"});
+        int status = mainJob.run(dir, Map.of("capkit.scenario", scenario.toString(), "capkit.target", emulator.baseUri().toString(),
+            "capkit.targetKind", "emulator", "capkit.prometheus", prometheus.base().toString(),
+            "capkit.prometheusSelector", "{instance=\"" + instance + "\"}", "capkit.metricsPort", Integer.toString(port),
+            "capkit.requestLog", "true"));
         assertEquals(0, status);
-        Path folder;
-        try (var runs = Files.list(dir.resolve("runs"))) {
-          folder = runs.toList().get(0);
-        }
+        Path folder = InProcessMainJob.onlyRun(dir).folder();
         ServerSamplesReader.Samples samples = ServerSamplesReader.read(folder).orElseThrow(() -> new AssertionError("no server samples"));
         assertTrue(samples.source().startsWith("Prometheus " + prometheus.base() + ": process_cpu_seconds_total{instance=\"" + instance + "\"}["),
             samples.source());
@@ -119,18 +108,10 @@ class LiveMetricsPrometheusTest {
     LocalPrometheus.requireBinary();
     int port = LocalPrometheus.freePort();
     try (LocalPrometheus prometheus = LocalPrometheus.start(dir, List.of("127.0.0.1:" + port))) {
-      System.setProperty("capkit.scenariosDir", Path.of("../scenarios").toAbsolutePath().toString());
-      System.setProperty("capkit.resultsDir", dir.resolve("runs").toString());
-      System.setProperty("capkit.gatlingResultsDir", dir.resolve("gatling").toString());
       Path scenario = Files.writeString(dir.resolve("live.json"), SCENARIO);
-      Map.of("capkit.scenario", scenario.toString(), "capkit.metricsPort", Integer.toString(port)).forEach(System::setProperty);
-      int status = io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {
-          "-s", CapkitSimulation.class.getName(), "-rf", dir.resolve("gatling").toString(), "-nr"});
+      int status = mainJob.run(dir, Map.of("capkit.scenario", scenario.toString(), "capkit.metricsPort", Integer.toString(port)));
       assertEquals(0, status);
-      RunReader.Run run;
-      try (var runs = Files.list(dir.resolve("runs"))) {
-        run = RunReader.read(runs.toList().get(0));
-      }
+      RunReader.Run run = InProcessMainJob.onlyRun(dir);
       assertEquals(2, run.steps().size());
       assertTrue(prometheus.single("max_over_time(up{job=\"capkit\"}[5m])") == 1, "Prometheus scraped capkit");
       for (StepSummary step : run.steps()) {

@@ -10,11 +10,9 @@ import dev.capkit.core.results.StepSummary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,35 +23,14 @@ class MainJobEndToEndTest {
   @TempDir
   Path dir;
 
-  private final Properties saved = (Properties) System.getProperties().clone();
-
-  @AfterEach
-  void restoreProperties() {
-    System.setProperties(saved);
-  }
-
-  private int gatling(Map<String, String> props) {
-    System.setProperty("capkit.scenariosDir", Path.of("../scenarios").toAbsolutePath().toString());
-    System.setProperty("capkit.resultsDir", dir.resolve("runs").toString());
-    System.setProperty("capkit.gatlingResultsDir", dir.resolve("gatling").toString());
-    props.forEach(System::setProperty);
-    return io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {
-        "-s", CapkitSimulation.class.getName(), "-rf", dir.resolve("gatling").toString(), "-nr"});
-  }
-
-  private RunReader.Run onlyRun() throws IOException {
-    try (var runs = Files.list(dir.resolve("runs"))) {
-      List<Path> all = runs.toList();
-      assertEquals(1, all.size());
-      return RunReader.read(all.get(0));
-    }
-  }
+  @RegisterExtension
+  final InProcessMainJob mainJob = new InProcessMainJob();
 
   @Test
   void shortRunOnTheEmulatorWritesACompleteRun() throws IOException {
-    int status = gatling(Map.of("capkit.qps", "3", "capkit.duration", "4s", "capkit.profile", "instant"));
+    int status = mainJob.run(dir, Map.of("capkit.qps", "3", "capkit.duration", "4s", "capkit.profile", "instant"));
     assertEquals(0, status, "objectives hold on the instant emulator");
-    RunReader.Run run = onlyRun();
+    RunReader.Run run = InProcessMainJob.onlyRun(dir);
     assertEquals("complete", run.manifest().status());
     assertEquals("emulator", run.manifest().target().kind());
     assertEquals(5.0, run.manifest().scenario().warmupSeconds(), "the default warm-up ran and run.json says so");
@@ -70,10 +47,10 @@ class MainJobEndToEndTest {
 
   @Test
   void brokenStreamsAreCountedNotRetriedAndFailTheBuild() throws IOException {
-    int status = gatling(Map.of("capkit.qps", "4", "capkit.duration", "4s", "capkit.profile", "instant",
+    int status = mainJob.run(dir, Map.of("capkit.qps", "4", "capkit.duration", "4s", "capkit.profile", "instant",
         "capkit.brokenStreams", "0.5"));
     assertNotEquals(0, status, "the 1% error objective breaks");
-    StepSummary step = onlyRun().steps().get(0);
+    StepSummary step = InProcessMainJob.onlyRun(dir).steps().get(0);
     long broken = step.errors().getOrDefault("broken_stream", 0L);
     assertTrue(broken > 0, "broken streams counted: " + step.errors());
     assertEquals(step.sent(), step.ok() + step.errors().values().stream().mapToLong(Long::longValue).sum());
@@ -83,10 +60,10 @@ class MainJobEndToEndTest {
 
   @Test
   void networkProfileIsInjectedPerStep() throws IOException {
-    int status = gatling(Map.of("capkit.qps", "5", "capkit.duration", "3s", "capkit.profile", "instant",
+    int status = mainJob.run(dir, Map.of("capkit.qps", "5", "capkit.duration", "3s", "capkit.profile", "instant",
         "capkit.network", "none,vpc-50ms"));
     assertEquals(0, status);
-    RunReader.Run run = onlyRun();
+    RunReader.Run run = InProcessMainJob.onlyRun(dir);
     StepSummary direct = run.steps().get(0);
     StepSummary slow = run.steps().get(1);
     assertEquals("vpc-50ms", slow.network());
@@ -101,7 +78,7 @@ class MainJobEndToEndTest {
   void unknownNetworkProfileIsRefusedBeforeLoad() {
     // Gatling rethrows a simulation that cannot be built (mvn gatling:test then fails with the message)
     Throwable e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
-        () -> gatling(Map.of("capkit.qps", "5", "capkit.duration", "3s", "capkit.network", "vpc-7ms")));
+        () -> mainJob.run(dir, Map.of("capkit.qps", "5", "capkit.duration", "3s", "capkit.network", "vpc-7ms")));
     while (!(e instanceof dev.capkit.core.scenario.ScenarioException) && e.getCause() != null) {
       e = e.getCause();
     }
@@ -111,9 +88,9 @@ class MainJobEndToEndTest {
 
   @Test
   void unmeetableObjectiveFailsTheRun() throws IOException {
-    int status = gatling(Map.of("capkit.qps", "2", "capkit.duration", "3s", "capkit.slo.e2e.p99", "1ms"));
+    int status = mainJob.run(dir, Map.of("capkit.qps", "2", "capkit.duration", "3s", "capkit.slo.e2e.p99", "1ms"));
     assertNotEquals(0, status);
-    StepSummary step = onlyRun().steps().get(0);
+    StepSummary step = InProcessMainJob.onlyRun(dir).steps().get(0);
     assertTrue(step.slo().stream().anyMatch(v -> v.key().equals("e2e.p99") && !v.met()));
   }
 }

@@ -8,15 +8,12 @@ import dev.capkit.core.results.RequestLogReader;
 import dev.capkit.core.results.RunReader;
 import dev.capkit.core.results.StepSummary;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,36 +26,15 @@ class RecordedWorkloadMainJobTest {
   @TempDir
   Path dir;
 
-  private final Properties saved = (Properties) System.getProperties().clone();
-
-  @AfterEach
-  void restoreProperties() {
-    System.setProperties(saved);
-  }
-
-  private int gatling(Map<String, String> props) {
-    System.setProperty("capkit.scenariosDir", Path.of("../scenarios").toAbsolutePath().toString());
-    System.setProperty("capkit.resultsDir", dir.resolve("runs").toString());
-    System.setProperty("capkit.gatlingResultsDir", dir.resolve("gatling").toString());
-    props.forEach(System::setProperty);
-    return io.gatling.app.Gatling$.MODULE$.fromArgs(new String[] {
-        "-s", CapkitSimulation.class.getName(), "-rf", dir.resolve("gatling").toString(), "-nr"});
-  }
-
-  private RunReader.Run onlyRun() throws IOException {
-    try (var runs = Files.list(dir.resolve("runs"))) {
-      List<Path> all = runs.toList();
-      assertEquals(1, all.size());
-      return RunReader.read(all.get(0));
-    }
-  }
+  @RegisterExtension
+  final InProcessMainJob mainJob = new InProcessMainJob();
 
   @Test
   void mooncakeTraceReplaysEveryLineOpenLoopJudgedFromItsIntendedTime() throws IOException {
     // speed 6: the 25 s example trace in ~4.3 s; every one of its 120 lines is one request
-    int status = gatling(Map.of("capkit.scenario", "trace-mooncake", "capkit.speed", "6", "capkit.profile", "instant"));
+    int status = mainJob.run(dir, Map.of("capkit.scenario", "trace-mooncake", "capkit.speed", "6", "capkit.profile", "instant"));
     assertEquals(0, status);
-    RunReader.Run run = onlyRun();
+    RunReader.Run run = InProcessMainJob.onlyRun(dir);
     assertEquals("complete", run.manifest().status());
     assertEquals("trace(mooncake, 120 lines, speed 6)", run.manifest().scenario().arrivals());
     assertEquals("open", run.manifest().scenario().loadModel());
@@ -75,10 +51,10 @@ class RecordedWorkloadMainJobTest {
 
   @Test
   void recordedSessionsWithRealScreenshotsDriveClosedLoopAgents() throws IOException {
-    int status = gatling(Map.of("capkit.scenario", "recorded-sessions", "capkit.duration", "6s", "capkit.profile", "instant",
+    int status = mainJob.run(dir, Map.of("capkit.scenario", "recorded-sessions", "capkit.duration", "6s", "capkit.profile", "instant",
         "capkit.warmup", "0s", "capkit.requestLog", "true"));
     assertEquals(0, status);
-    RunReader.Run run = onlyRun();
+    RunReader.Run run = InProcessMainJob.onlyRun(dir);
     assertEquals("closed", run.manifest().scenario().loadModel());
     StepSummary step = run.steps().get(0);
     assertTrue(step.sent() >= 4, "2 agents with ~1 s recorded think times over 6 s: " + step.sent());
