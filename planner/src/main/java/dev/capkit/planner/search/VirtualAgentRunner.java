@@ -105,7 +105,7 @@ public record VirtualAgentRunner(ServingPlan plan, List<ObjectiveCheck> checks, 
   public AgentRun simulate(int agents, double warmupSeconds, long windowRequests, double maxWindowSeconds,
       Map<String, Long> breakAt, long runSeed) {
     ContinuousBatchingEngine engine = plan.newEngine(1.0, Profile.PHYSICS);
-    PromptAdmission admission = new PromptAdmission(plan, runSeed);
+    PromptAdmission admission = PromptAdmission.lengthsOnly(plan, runSeed);
     SplittableRandom random = new SplittableRandom(runSeed);
     PriorityQueue<double[]> sends = new PriorityQueue<>(Comparator.comparingDouble((double[] e) -> e[0])); // {time, agent}
     PriorityQueue<Step> host = new PriorityQueue<>(Comparator.comparingDouble((Step s) -> s.ready));
