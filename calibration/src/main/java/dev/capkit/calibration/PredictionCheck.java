@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * Predicted against measured, for runs a profile was NOT fitted on: each run's load is replayed
  * through the twin with the profile applied ({@link Replay}), and per step and kind TTFT p50, TTFT
- * p99 and TPOT p50 are set beside what the run measured; for a run with several steps, the
+ * p99 and TPOT p50 are set beside what the run measured (and, when the run scraped a llama.cpp server, the
+ * step's engine-side prompt ms per token, kind {@code server}); for a run with several steps, the
  * sustainable rate under the objectives (the offered rate where the first objective crosses its
  * limit, linear between the last step that held and the first that did not) on both sides.
  *
@@ -47,6 +48,12 @@ public final class PredictionCheck {
               out.add(new Row(run.name(), s.id(), k.kind(), f, p, m, ""));
             }
           }
+        }
+      }
+      for (MeasuredStep s : run.steps()) {
+        Double p = predicted.get(Figure.key(run.name(), s.id(), Replay.SERVER, Replay.PROMPT_MS_PER_TOKEN));
+        if (s.serverPromptMsPerToken() > 0 && p != null && p > 0) {
+          out.add(new Row(run.name(), s.id(), Replay.SERVER, Replay.PROMPT_MS_PER_TOKEN, p, s.serverPromptMsPerToken(), ""));
         }
       }
       if (run.steps().size() >= 2 && !limits.isEmpty()) {
