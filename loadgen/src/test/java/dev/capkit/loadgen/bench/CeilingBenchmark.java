@@ -39,7 +39,7 @@ import org.HdrHistogram.Histogram;
  *   <li>client TTFT p50/p99 of the measured requests (as the client records it: from send to the
  *       first content event's socket read);
  *   <li>the client's CPU per 1,000 requests by thread role ({@link ThreadCpu}: event loops, sending
- *       thread, JIT compiler, GC, other);
+ *       thread, JIT compiler, GC, other) and the event loops' wake-ups per request (voluntary context switches);
  *   <li>the 1-minute load average before and after the window;
  *   <li>with {@code -Dbench.syscalls=true}, the client's system calls in the window per request
  *       ({@link SyscallCount}, perf's tracepoint counter).
@@ -57,7 +57,7 @@ public final class CeilingBenchmark {
 
   record Result(String label, double rate, long sent, long ok, long okInWindow, long failed, double clientCpu,
       double serverCpu, double seconds, Histogram overhead, Histogram ttft, String loadBefore, String loadAfter,
-      long clientSyscalls, Map<String, Long> clientRoles) {}
+      long clientSyscalls, Map<String, Long> clientRoles, long loopWakeups) {}
 
   /** One emulator process: its stdout/stdin protocol (see {@link CeilingServer}). */
   private record Server(Process process, BufferedReader out, PrintWriter in, String uri, String model) implements AutoCloseable {
@@ -136,7 +136,9 @@ public final class CeilingBenchmark {
     SyscallCount syscalls = Boolean.getBoolean("bench.syscalls") ? SyscallCount.start(client.pid()) : null;
     String end = expect(out, "measure-end");
     long client1 = cpuTicks(client.pid());
-    Map<String, Long> clientRoles = ThreadCpu.byRole(threads0, ThreadCpu.sample(client.pid()));
+    Map<Long, ThreadCpu.Sample> threads1 = ThreadCpu.sample(client.pid());
+    Map<String, Long> clientRoles = ThreadCpu.byRole(threads0, threads1);
+    long loopWakeups = ThreadCpu.switches(threads0, threads1, "event loops");
     long server1 = cpuTicks(server.pid());
     String loadAfter = loadAverage();
     long clientSyscalls = syscalls == null ? -1 : syscalls.stop();
@@ -183,7 +185,7 @@ public final class CeilingBenchmark {
     failed += Math.max(0, sent - Files.readAllLines(records).size()); // never completed
     double hz = CLOCK_TICKS_PER_SECOND;
     Result r = new Result(label, rate, sent, succeeded, okInWindow, failed, (client1 - client0) / hz, (server1 - server0) / hz,
-        seconds, overhead, ttftHistogram, loadBefore, loadAfter, clientSyscalls, clientRoles);
+        seconds, overhead, ttftHistogram, loadBefore, loadAfter, clientSyscalls, clientRoles, loopWakeups);
     printRow(r);
     return r;
   }
@@ -215,7 +217,8 @@ public final class CeilingBenchmark {
     StringBuilder roles = new StringBuilder();
     r.clientRoles().forEach((role, ticks) -> roles.append(String.format(Locale.ROOT, "%s %.3f, ", role,
         ticks / (double) CLOCK_TICKS_PER_SECOND * 1000 / Math.max(1, r.sent()))));
-    System.out.println("          client CPU-s / 1,000 requests by thread: " + roles.substring(0, Math.max(0, roles.length() - 2)));
+    System.out.println("          client CPU-s / 1,000 requests by thread: " + roles.substring(0, Math.max(0, roles.length() - 2))
+        + String.format(Locale.ROOT, "; event-loop wake-ups %.1f per request", (double) r.loopWakeups() / Math.max(1, r.sent())));
     if (r.clientSyscalls() >= 0) {
       System.out.printf(Locale.ROOT, "          client system calls in the window: %d = %.1f per request sent%n", r.clientSyscalls(),
           (double) r.clientSyscalls() / Math.max(1, r.sent()));

@@ -19,7 +19,7 @@ final class ThreadCpu {
 
   private ThreadCpu() {}
 
-  /** Ticks per thread id: {@code [role, ticks]}. */
+  /** Per thread id: its role, CPU ticks and voluntary context switches. */
   static Map<Long, Sample> sample(long pid) throws IOException {
     Map<Long, Sample> out = new TreeMap<>();
     try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
@@ -28,7 +28,8 @@ final class ThreadCpu {
           String stat = Files.readString(task.resolve("stat"));
           String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
           String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          out.put(Long.parseLong(task.getFileName().toString()), new Sample(role(comm), Long.parseLong(f[11]) + Long.parseLong(f[12])));
+          out.put(Long.parseLong(task.getFileName().toString()),
+              new Sample(role(comm), Long.parseLong(f[11]) + Long.parseLong(f[12]), switches(task)));
         } catch (NoSuchFileException e) {
           // the thread ended while we listed
         }
@@ -37,7 +38,33 @@ final class ThreadCpu {
     return out;
   }
 
-  record Sample(String role, long ticks) {}
+  /**
+   * @param ticks    utime + stime, clock ticks
+   * @param switches voluntary context switches (the thread blocked: for an event loop, each is one sleep in
+   *                 {@code epoll_wait} and so one wake-up)
+   */
+  record Sample(String role, long ticks, long switches) {}
+
+  private static long switches(Path task) throws IOException {
+    for (String line : Files.readAllLines(task.resolve("status"))) {
+      if (line.startsWith("voluntary_ctxt_switches:")) {
+        return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+      }
+    }
+    return 0;
+  }
+
+  /** Voluntary context switches of one role's threads between two samples. */
+  static long switches(Map<Long, Sample> before, Map<Long, Sample> after, String role) {
+    long n = 0;
+    for (Map.Entry<Long, Sample> e : after.entrySet()) {
+      if (e.getValue().role().equals(role)) {
+        Sample b = before.get(e.getKey());
+        n += e.getValue().switches() - (b == null ? 0 : b.switches());
+      }
+    }
+    return n;
+  }
 
   /** Ticks spent per role between two samples (threads started in between count from zero). */
   static Map<String, Long> byRole(Map<Long, Sample> before, Map<Long, Sample> after) {
