@@ -34,6 +34,8 @@ import org.openjdk.jmh.annotations.TearDown;
  *       ({@link RequestHead}: head encoded, body wrapped), {@link ReadClock}, {@link ExchangeHandler} (its {@link ResponseReader}), {@link Exchange} (ids, timings, record,
  *       future), then {@link StepRecorder#record} as a run records it. Per op = one request;
  *       {@code -prof gc}'s {@code gc.alloc.rate.norm} is the bytes allocated per request.
+ *   <li>{@code sendHead} / {@code sendEncoder}: the request's bytes as the client writes them now
+ *       ({@link RequestHead}) and as it did before (headers object + Netty's encoder), per request;
  *   <li>{@code chunk}: {@link StreamTimings} alone (SSE scan, chunk scan, timing), fed the 67 SSE
  *       events as 67 reads; per op = one chunk (ns/chunk), allocation per chunk including the
  *       per-request objects spread over its chunks.
@@ -55,6 +57,8 @@ public class ClientPathBenchmark {
   private byte[][] events;
   private ChatRequest request;
   private RequestHead head;
+  private EmbeddedChannel sendChannel;
+  private EmbeddedChannel encoderChannel;
   private StepRecorder recorder;
   private long sink;
 
@@ -78,6 +82,8 @@ public class ClientPathBenchmark {
     }
     request = new TextChatRequests("chat", "autoglm-phone-9b", true, false).request(300, 64, 1);
     head = new RequestHead("/v1/chat/completions", "127.0.0.1:9", java.util.Map.of(), null, null);
+    sendChannel = new EmbeddedChannel();
+    encoderChannel = new EmbeddedChannel(new io.netty.handler.codec.http.HttpRequestEncoder());
     recorder = new StepRecorder(new StepPlan(0, "s0", 1, "qps", "none", Duration.ZERO, Duration.ofSeconds(60)),
         new SloSet(List.of(), 0.01, false));
   }
@@ -85,6 +91,8 @@ public class ClientPathBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     channel.finishAndReleaseAll();
+    sendChannel.finishAndReleaseAll();
+    encoderChannel.finishAndReleaseAll();
     client.close();
     for (ByteBuf b : reads) {
       b.release();
@@ -110,6 +118,44 @@ public class ClientPathBenchmark {
     RequestRecord r = exchange.future().getNow(null);
     recorder.record(r);
     return r.completionTokens() + r.itlNanos().length + sink++;
+  }
+
+  /** The request's bytes as ChatClient writes them now: {@link RequestHead}, no encoder (compare {@link #sendEncoder}). */
+  @Benchmark
+  public long sendHead() {
+    return drain(sendChannel, head.request(request, TraceIds.fresh()));
+  }
+
+  /**
+   * The same request as ChatClient built it before {@link RequestHead}: a {@code DefaultFullHttpRequest} with
+   * its headers set per request, through Netty's {@code HttpRequestEncoder}.
+   */
+  @Benchmark
+  public long sendEncoder() {
+    TraceIds ids = TraceIds.fresh();
+    io.netty.handler.codec.http.FullHttpRequest http = new io.netty.handler.codec.http.DefaultFullHttpRequest(
+        io.netty.handler.codec.http.HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpMethod.POST,
+        "/v1/chat/completions", Unpooled.wrappedBuffer(request.segments()));
+    io.netty.handler.codec.http.HttpHeaders h = http.headers();
+    h.set("host", "127.0.0.1:9");
+    h.set("user-agent", ChatClient.USER_AGENT);
+    h.set("content-type", "application/json");
+    h.setInt("content-length", request.length());
+    h.set("accept", "text/event-stream");
+    h.set("x-request-id", ids.requestId());
+    h.set("traceparent", ids.traceparent());
+    return drain(encoderChannel, http);
+  }
+
+  private static long drain(EmbeddedChannel ch, Object msg) {
+    ch.writeAndFlush(msg);
+    long bytes = 0;
+    Object written;
+    while ((written = ch.readOutbound()) != null) {
+      bytes += ((ByteBuf) written).readableBytes();
+      ReferenceCountUtil.release(written);
+    }
+    return bytes;
   }
 
   @Benchmark
