@@ -28,7 +28,8 @@ import java.util.concurrent.locks.LockSupport;
  * arrivals at one rate, every record going into a core {@link StepRecorder} as in a run (HdrHistogram
  * recorders per metric). No Gatling: this is the loadgen and recording path alone.
  *
- * <p>Phases: {@code warmup} seconds at the rate (exercising the path; not measured), then
+ * <p>Phases: {@code warmup} seconds (exercising the path; not measured: the rate rises from a tenth to
+ * the full rate over its first half, then stays, see {@link #rateAt}), then
  * {@code seconds} measured. It prints {@code measure-start} and {@code measure-end sent <n>} when the measured
  * window opens and closes (the launcher samples both processes' CPU then), waits up to 10 s for the
  * stragglers, and writes one line per measured request to {@code out}:
@@ -94,7 +95,7 @@ public final class CeilingClient {
           }
           outstanding.decrementAndGet();
         });
-        intended += (long) (-Math.log(1 - random.nextDouble()) / rate * 1e9);
+        intended += (long) (-Math.log(1 - random.nextDouble()) / rateAt(intended - origin, warmupNanos, rate) * 1e9);
       }
       LockSupport.parkNanos(Math.max(0, measureEnd - System.nanoTime()));
       System.out.println("measure-end sent " + sent);
@@ -111,6 +112,20 @@ public final class CeilingClient {
             + " " + r.scheduleLagNanos());
       }
     }
+  }
+
+  /**
+   * The offered rate {@code sinceOrigin} nanoseconds into the run: during the first half of the warm-up it
+   * rises linearly from a tenth of {@code rate} (a fresh emulator JVM offered the full rate at once falls
+   * behind while it compiles, and an open-loop client then opens a connection per request until the
+   * emulator runs out of descriptors); from the warm-up's second half on, {@code rate}.
+   */
+  static double rateAt(long sinceOrigin, long warmupNanos, double rate) {
+    long ramp = warmupNanos / 2;
+    if (ramp <= 0 || sinceOrigin >= ramp) {
+      return rate;
+    }
+    return rate * (0.1 + 0.9 * Math.max(0, sinceOrigin) / (double) ramp);
   }
 
   private static StepRecorder recorder(int index, long nanos) {
