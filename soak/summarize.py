@@ -1,20 +1,55 @@
 #!/usr/bin/env python3
 """Summarises a soak's samples (soak/README.md): per JVM role and resource, the median of the
-first and of the last fifth of the run, the maximum, and the least-squares slope per hour; the
+first and of the last fifth of the load, the maximum, and the least-squares slope per hour over the
+load's second half (after warm-up and heap growth: a leak shows there, a JVM settling does not); the
 request counts of the run (run.json, requests.jsonl, the emulator's counters); and a chart
-(chart.svg, and chart.png when chromium is installed). Usage: summarize.py SOAK_FOLDER"""
+(chart.svg, and chart.png when chromium is installed) with the load's end marked (what follows is
+the after-run pipeline and Gatling's report). Samples: samples.tsv (heap used/committed and
+metaspace from jstat, RSS/threads/fds from /proc) and nmt.tsv (Native Memory Tracking's committed
+memory per category), as soak/real-soak writes them. Usage: summarize.py SOAK_FOLDER"""
 import csv, glob, json, os, shutil, statistics, subprocess, sys
+from datetime import datetime
 
-METRICS = [("heap_used_kb", "heap used (MB)", 1 / 1024), ("rss_kb", "RSS (MB)", 1 / 1024), ("threads", "threads", 1), ("fds", "open fds", 1)]
+METRICS = [("heap_used_kb", "heap used (MB)", 1 / 1024), ("heap_committed_kb", "heap committed (MB)", 1 / 1024),
+           ("metaspace_committed_kb", "metaspace committed (MB)", 1 / 1024),
+           ("nmt_Code", "code cache committed (MB)", 1 / 1024), ("nmt_Thread", "thread stacks committed (MB)", 1 / 1024),
+           ("nmt_Other", "direct buffers (NMT Other, MB)", 1 / 1024), ("nmt_Total", "NMT total committed (MB)", 1 / 1024),
+           ("rss_kb", "RSS (MB)", 1 / 1024), ("threads", "threads", 1), ("fds", "open fds", 1)]
 COLOURS = {"emulator": "#1f77b4", "netem": "#d62728", "gatling": "#2ca02c", "maven": "#9467bd", "virtual": "#ff7f0e"}
 
 
 def load(folder):
+    """Rows per role; NMT samples become rows of their own with nmt_<category> committed KB (other keys absent)."""
     rows = {}
     with open(os.path.join(folder, "samples.tsv")) as f:
         for r in csv.DictReader(f, delimiter="\t"):
             rows.setdefault(r["role"], []).append(r)
+    nmt = os.path.join(folder, "nmt.tsv")
+    if os.path.exists(nmt):
+        by_time = {}
+        with open(nmt) as f:
+            for r in csv.DictReader(f, delimiter="\t"):
+                row = by_time.setdefault((r["role"], r["epoch_s"]), {"epoch_s": r["epoch_s"], "role": r["role"]})
+                row["nmt_" + r["category"].split()[0]] = r["committed_kb"]
+        for (role, _), row in by_time.items():
+            rows.setdefault(role, []).append(row)
+        for rs in rows.values():
+            rs.sort(key=lambda r: float(r["epoch_s"]))
     return rows
+
+
+def load_end(folder):
+    """Epoch seconds when the load ended (run.json's endedAt), or None."""
+    for run_json in glob.glob(os.path.join(folder, "runs", "*", "run.json")):
+        ended = json.load(open(run_json)).get("endedAt")
+        if ended:
+            return datetime.fromisoformat(ended.replace("Z", "+00:00")).timestamp()
+    return None
+
+
+def value(r, key):
+    v = r.get(key)
+    return None if v in (None, "", "NA") else float(v)
 
 
 def slope_per_hour(t, y):
@@ -26,18 +61,24 @@ def slope_per_hour(t, y):
     return float("nan") if var == 0 else sum((a - mt) * (b - my) for a, b in zip(t, y)) / var * 3600
 
 
-def table(rows):
-    out = ["role      resource        samples  first-fifth median  last-fifth median  max        slope/hour"]
+def table(rows, end):
+    out = [f"during the load (samples up to run.json's endedAt); after it: max of the after-run phase",
+           "role      resource                        samples  first-fifth med  last-fifth med     max  slope/h (2nd half)  after-run max"]
     for role, rs in sorted(rows.items()):
         t0 = float(rs[0]["epoch_s"])
         for key, label, scale in METRICS:
-            pts = [(float(r["epoch_s"]) - t0, float(r[key]) * scale) for r in rs if r[key] not in ("", "NA")]
+            pts = [(float(r["epoch_s"]) - t0, value(r, key) * scale) for r in rs if value(r, key) is not None
+                   and (end is None or float(r["epoch_s"]) <= end)]
+            after = [value(r, key) * scale for r in rs if value(r, key) is not None and end is not None and float(r["epoch_s"]) > end]
             if not pts:
                 continue
             k = max(1, len(pts) // 5)
             first = statistics.median(p[1] for p in pts[:k])
             last = statistics.median(p[1] for p in pts[-k:])
-            out.append(f"{role:9s} {label:15s} {len(pts):7d}  {first:18.1f}  {last:17.1f}  {max(p[1] for p in pts):9.1f}  {slope_per_hour([p[0] for p in pts], [p[1] for p in pts]):+10.2f}")
+            half = pts[len(pts) // 2:]
+            slope = slope_per_hour([p[0] for p in half], [p[1] for p in half])
+            out.append(f"{role:9s} {label:31s} {len(pts):7d}  {first:15.1f}  {last:14.1f}  {max(p[1] for p in pts):6.1f}  {slope:+18.2f}"
+                       f"  {max(after) if after else float('nan'):13.1f}")
     return "\n".join(out)
 
 
@@ -71,8 +112,8 @@ def counts(folder):
     return "\n".join(lines)
 
 
-def chart(rows, folder):
-    w, h, pad = 1200, 880, 60
+def chart(rows, folder, end):
+    w, h, pad = 1200, 1700, 60
     panel_h = (h - 40) / len(METRICS)
     svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">',
            f'<rect width="{w}" height="{h}" fill="white"/>']
@@ -83,13 +124,17 @@ def chart(rows, folder):
     for i, (key, label, scale) in enumerate(METRICS):
         top = 30 + i * panel_h
         bottom = top + panel_h - 40
-        vals = [float(r[key]) * scale for rs in rows.values() for r in rs if r[key] not in ("", "NA")]
+        vals = [value(r, key) * scale for rs in rows.values() for r in rs if value(r, key) is not None]
         if not vals:
             continue
         vmax = max(vals) * 1.1 or 1
         svg.append(f'<text x="{pad}" y="{top - 8}" font-weight="bold">{label} per JVM (0 to {vmax:.0f}) over {span / 60:.1f} min</text>')
         svg.append(f'<line x1="{pad}" y1="{bottom}" x2="{w - 20}" y2="{bottom}" stroke="black"/>')
         svg.append(f'<line x1="{pad}" y1="{top}" x2="{pad}" y2="{bottom}" stroke="black"/>')
+        if end is not None:
+            xe = pad + (end - t0) / span * (w - 20 - pad)
+            svg.append(f'<line x1="{xe:.1f}" y1="{top}" x2="{xe:.1f}" y2="{bottom}" stroke="gray" stroke-dasharray="4,3"/>'
+                       f'<text x="{xe - 4:.1f}" y="{top + 10}" fill="gray" text-anchor="end">load ends | after-run work</text>')
         for frac in (0, 0.5, 1):
             y = bottom - frac * (bottom - top)
             svg.append(f'<text x="{pad - 6}" y="{y + 4}" text-anchor="end">{vmax * frac:.0f}</text>')
@@ -97,8 +142,8 @@ def chart(rows, folder):
             x = pad + (m * 60) / span * (w - 20 - pad)
             svg.append(f'<text x="{x}" y="{bottom + 14}" text-anchor="middle">{m} min</text>')
         for role, rs in sorted(rows.items()):
-            pts = [(pad + (float(r["epoch_s"]) - t0) / span * (w - 20 - pad), bottom - float(r[key]) * scale / vmax * (bottom - top))
-                   for r in rs if r[key] not in ("", "NA")]
+            pts = [(pad + (float(r["epoch_s"]) - t0) / span * (w - 20 - pad), bottom - value(r, key) * scale / vmax * (bottom - top))
+                   for r in rs if value(r, key) is not None]
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
             svg.append(f'<polyline fill="none" stroke="{COLOURS.get(role, "gray")}" stroke-width="1.5" points="{path}"/>')
     x = pad
@@ -120,6 +165,7 @@ def chart(rows, folder):
 if __name__ == "__main__":
     folder = sys.argv[1]
     rows = load(folder)
-    print(table(rows))
+    end = load_end(folder)
+    print(table(rows, end))
     print(counts(folder))
-    print("chart:", chart(rows, folder))
+    print("chart:", chart(rows, folder, end))
