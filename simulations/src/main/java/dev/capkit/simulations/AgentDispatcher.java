@@ -62,27 +62,7 @@ public final class AgentDispatcher implements SearchDispatcher {
 
   @Override
   public CompletableFuture<Void> start(Consumer<RequestRecord> report) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    Thread t = new Thread(() -> {
-      try {
-        run.startAt(System.nanoTime());
-        ProbeWindow probe = null;
-        while ((probe = driver.awaitProbeAfter(probe)) != null) {
-          runProbe(probe, report);
-        }
-        done.complete(null);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        done.completeExceptionally(e);
-      } catch (RuntimeException e) {
-        done.completeExceptionally(e);
-      } finally {
-        timer.shutdownNow();
-      }
-    }, "capkit-agents-dispatcher");
-    t.setDaemon(true);
-    t.start();
-    return done;
+    return SearchDispatcher.probeByProbe("capkit-agents-dispatcher", run, driver, probe -> runProbe(probe, report), timer::shutdownNow);
   }
 
   /** Starts the probe's agents and waits (on this dispatcher's own thread) until every one has stopped. */

@@ -53,25 +53,7 @@ public final class ProbeDispatcher implements SearchDispatcher {
    */
   @Override
   public CompletableFuture<Void> start(Consumer<RequestRecord> report) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    Thread t = new Thread(() -> {
-      try {
-        run.startAt(System.nanoTime());
-        ProbeWindow probe = null;
-        while ((probe = driver.awaitProbeAfter(probe)) != null) {
-          send(probe, report);
-        }
-        done.complete(null);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        done.completeExceptionally(e);
-      } catch (RuntimeException e) {
-        done.completeExceptionally(e);
-      }
-    }, "capkit-probe-dispatcher");
-    t.setDaemon(true);
-    t.start();
-    return done;
+    return SearchDispatcher.probeByProbe("capkit-probe-dispatcher", run, driver, probe -> send(probe, report), () -> { });
   }
 
   private void send(ProbeWindow probe, Consumer<RequestRecord> report) {
