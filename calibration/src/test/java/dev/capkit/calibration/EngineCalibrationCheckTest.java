@@ -1,0 +1,214 @@
+package dev.capkit.calibration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.capkit.core.results.LatencyStats;
+import dev.capkit.core.results.Outcome;
+import dev.capkit.core.results.RequestRecord;
+import dev.capkit.core.scenario.ClientTimeouts;
+import dev.capkit.llamacpp.engine.EngineOptions;
+import dev.capkit.llamacpp.engine.LlamaCppEngine;
+import dev.capkit.llamacpp.http.EngineHttpServer;
+import dev.capkit.llamacpp.model.BpeVocabulary;
+import dev.capkit.llamacpp.model.ModelShape;
+import dev.capkit.llamacpp.model.RandomLlamaGguf;
+import dev.capkit.loadgen.ChatClient;
+import dev.capkit.loadgen.ChatEndpoint;
+import dev.capkit.loadgen.TextChatRequests;
+import dev.capkit.twin.ServingPlan;
+import dev.capkit.twin.catalog.Catalog;
+import dev.capkit.twin.catalog.VllmKnobs;
+import dev.capkit.twin.physics.Dtype;
+import dev.capkit.twin.physics.TwinCoefficients;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Calibration on the real engine, small: llama.cpp ({@code de.kherud:llama}) serving capkit's generated
+ * 30M model ({@code capkit-random-llama-30m-seed42-v1}, the catalog's entry) with 4 slots and one thread,
+ * loaded by capkit's own client with Poisson arrivals at two rates; the twin's coefficients are fitted to
+ * those two steps; then a third, held-out rate is measured and its TPOT p50 must be predicted within
+ * {@value #TOLERANCE} (relative). As a negative control the same prediction with the fitted decode cost
+ * doubled ({@code decode_mfu} halved, or {@code mbu} halved when decode stays memory-bound) must miss by
+ * more than the tolerance, so the check has the power to fail.
+ *
+ * <p>Why TPOT p50 and why {@value #TOLERANCE}: TPOT is what the engine's step cost sets (prefill and
+ * queueing only enter through interference), and its median over ~30 requests is stable to a few percent
+ * on a quiet machine; on this project's shared 2-core machine the engine's share of its core moves with
+ * the other builds, and same-workload TPOT p50 moved by up to ~20% between back-to-back steps at load
+ * 10-25 (calibration/README.md). 35% passes that noise and still fails a structurally wrong cost model
+ * (a decode priced memory-bound, flat in the batch, where the CPU engine's decode grows with the batch:
+ * the held-out rate's batch is ~2x the low rate's). Each step drains before the next, so each is its own
+ * measured run (offsets from 0) and the fit never sees the held-out step. Not judged (skipped, saying
+ * why) when the 1-minute load average exceeds the number of cores: on this project's machine at load 10-15 the
+ * same engine measured TPOT p50 48/96/47 ms at 0.5/1.0/1.5 req/s (its share of a core, not its cost model). Bounded: ~75 s of load plus the
+ * model generation (~62 MB) and fits of at most 300 replays each (about as many again to judge identification).
+ */
+class EngineCalibrationCheckTest {
+  static final double TOLERANCE = 0.35;
+  private static final String MODEL = "capkit-random-llama-30m-seed42-v1";
+  private static final int PROMPT_TOKENS = 48;
+  private static final int MAX_TOKENS = 24;
+  private static final double CHUNK_SECONDS = 8;
+  private static final double CHUNK_GAP_SECONDS = 1000;
+  private static final int ROUNDS = 3;
+  private static final Object[][] RATES = {{"low", 0.5}, {"held-out", 1.0}, {"high", 1.5}};
+
+  @Test
+  void aFitOnTwoRatesPredictsTheHeldOutRatesTpot() throws Exception {
+    double busy = Double.parseDouble(load().split(" ")[0]);
+    int cores = Runtime.getRuntime().availableProcessors();
+    Assumptions.assumeTrue(busy <= cores || Boolean.getBoolean("capkit.engineCheck.force"), String.format(Locale.ROOT,
+        "not judged: load average %.1f on %d cores (> %d): the engine would get an unknown, changing share of its core, and"
+            + " timing a cost model against that judges the machine (calibration/README.md); -Dcapkit.engineCheck.force=true"
+            + " runs it anyway", busy, cores, cores));
+    BpeVocabulary vocab = RandomLlamaGguf.defaultVocabulary();
+    ModelShape shape = ModelShape.forParameters(30, vocab.size());
+    Path file = Path.of("target/engine-check-models").resolve(RandomLlamaGguf.fileName(shape, 42));
+    if (!Files.isRegularFile(file)) {
+      RandomLlamaGguf.write(shape, vocab, 42, file);
+    }
+    String load0 = load();
+    MeasuredRun low;
+    MeasuredRun held;
+    MeasuredRun high;
+    try (LlamaCppEngine engine = LlamaCppEngine.start(new EngineOptions(file, MODEL, 4, 4 * 512, 1, false));
+        EngineHttpServer server = EngineHttpServer.bind(engine, "127.0.0.1", 0);
+        ChatClient client = new ChatClient(new ChatEndpoint(URI.create("http://127.0.0.1:" + server.port()), MODEL, null,
+            ClientTimeouts.DEFAULTS), 1)) {
+      TextChatRequests text = new TextChatRequests("chat", MODEL, true, false);
+      client.send(text.request(PROMPT_TOKENS, 4, 1), 0).get(2, TimeUnit.MINUTES); // warm-up, not counted
+      // interleaved rounds (low, held-out, high, low, ...): a drift of the engine's share of the core during
+      // the test moves all three rates alike instead of one of them
+      Map<String, List<Chunk>> chunks = new java.util.LinkedHashMap<>();
+      for (int round = 0; round < ROUNDS; round++) {
+        for (Object[] rate : RATES) {
+          chunks.computeIfAbsent((String) rate[0], k -> new ArrayList<>())
+              .add(chunk(client, text, (double) rate[1], 1000L * round + (long) (10 * (double) rate[1])));
+        }
+      }
+      low = run("low", RATES[0], chunks.get("low"));
+      held = run("held-out", RATES[1], chunks.get("held-out"));
+      high = run("high", RATES[2], chunks.get("high"));
+    }
+    String load1 = load();
+    Catalog catalog = Catalog.load(null);
+    ServingPlan plan = ServingPlan.resolve(catalog, "llamacpp-host-1c", MODEL, Dtype.BF16,
+        VllmKnobs.parse("max_num_seqs=4,max_model_len=512,enable_prefix_caching=false"), null);
+    plan = plan.withCoefficients(Coefficient.HOST_REQUEST.with(plan.coefficients(), 1.0)); // in-process front, no Python
+    List<MeasuredRun> fitRuns = List.of(low, high);
+    FitResult fit = new CoefficientFit(plan, new Replay(fitRuns, 1, null), Replay.measured(fitRuns))
+        .fitIdentified(List.of(Coefficient.STEP_OVERHEAD, Coefficient.MFU, Coefficient.DECODE_MFU, Coefficient.MBU), 300);
+    TwinCoefficients fitted = fit.coefficients();
+    for (FitRow row : fit.rows()) {
+      System.out.printf(Locale.ROOT, "fit | %s | %s | %s | measured %.1f ms | fitted %.1f ms | %+.1f%%%n", row.figure().step(),
+          row.figure().kind(), row.figure().name(), row.figure().measuredMs(), row.fittedMs(), row.error() * 100);
+    }
+    double measured = held.steps().get(0).kinds().get("chat").tpot().p50();
+    double predicted = tpotP50(plan.withCoefficients(fitted), held);
+    TwinCoefficients slower = fitted.decodeMfu() < 1 && decodeComputeBound(plan, fitted)
+        ? fitted.withDecodeMfu(fitted.decodeMfu() / 2)
+        : Coefficient.MBU.with(fitted, fitted.decodeMbu() / 2);
+    double control = tpotP50(plan.withCoefficients(slower), held);
+    String report = String.format(Locale.ROOT, "held-out TPOT p50: measured %.2f ms, predicted %.2f ms (%+.1f%%), control"
+        + " (decode cost doubled) %.2f ms (%+.1f%%); fit %s, median fit error %.1f%%; steps low/held/high TPOT p50 %.2f/%.2f/%.2f"
+        + " ms; load average %s -> %s", measured, predicted, (predicted / measured - 1) * 100, control,
+        (control / measured - 1) * 100, fitted.describe(), fit.medianAbsError() * 100,
+        low.steps().get(0).kinds().get("chat").tpot().p50(), measured, high.steps().get(0).kinds().get("chat").tpot().p50(),
+        load0, load1);
+    System.out.println(report);
+    assertTrue(Math.abs(predicted / measured - 1) <= TOLERANCE, report);
+    assertTrue(Math.abs(control / measured - 1) > TOLERANCE, "the check cannot tell a twice slower decode: " + report);
+  }
+
+  private static boolean decodeComputeBound(ServingPlan plan, TwinCoefficients c) {
+    var cost = plan.withCoefficients(c).costModel();
+    var decode = dev.capkit.twin.physics.StepWork.decode(PROMPT_TOKENS + MAX_TOKENS / 2);
+    return cost.computeSeconds(decode) >= cost.memorySeconds(decode);
+  }
+
+  private static double tpotP50(ServingPlan plan, MeasuredRun run) {
+    Map<String, Double> p = new Replay(List.of(run), 1, null).figures(plan);
+    return p.get(Figure.key(run.name(), run.steps().get(0).id(), "chat", "tpot.p50"));
+  }
+
+  /** One measured request and its send time in its chunk. */
+  private record Sent(double offsetSeconds, RequestRecord record) {}
+
+  /** The requests of one chunk: Poisson arrivals for {@value #CHUNK_SECONDS} s, all awaited (the engine drains). */
+  private record Chunk(List<Sent> sent) {}
+
+  private static Chunk chunk(ChatClient client, TextChatRequests text, double rate, long seed) throws Exception {
+    SplittableRandom random = new SplittableRandom(seed);
+    List<CompletableFuture<RequestRecord>> futures = new ArrayList<>();
+    List<Double> offsets = new ArrayList<>();
+    long start = System.nanoTime();
+    double t = 0;
+    int i = 0;
+    while (true) {
+      t += -Math.log(1 - random.nextDouble()) / rate;
+      if (t >= CHUNK_SECONDS) {
+        break;
+      }
+      long due = start + (long) (t * 1e9);
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      }
+      offsets.add(t);
+      futures.add(client.send(text.request(PROMPT_TOKENS, MAX_TOKENS, seed * 1000 + i++), Math.max(0, System.nanoTime() - due)));
+    }
+    List<Sent> sent = new ArrayList<>();
+    for (int k = 0; k < futures.size(); k++) {
+      RequestRecord r = futures.get(k).get(3, TimeUnit.MINUTES);
+      assertEquals(Outcome.OK, r.outcome(), r.error());
+      assertEquals(MAX_TOKENS, r.completionTokens(), "answers are exactly max_tokens (the model's construction)");
+      sent.add(new Sent(offsets.get(k), r));
+    }
+    return new Chunk(sent);
+  }
+
+  /**
+   * One measured run of one step from a rate's chunks: statistics pooled over them, and for the replay each
+   * chunk placed {@value #CHUNK_GAP_SECONDS} s after the previous one (the engine was drained between them, as
+   * in the measurement).
+   */
+  private static MeasuredRun run(String id, Object[] rate, List<Chunk> chunks) {
+    Histogram ttft = new Histogram(3);
+    Histogram tpot = new Histogram(3);
+    List<ReplayRequest> requests = new ArrayList<>();
+    long promptTokens = 0;
+    for (int c = 0; c < chunks.size(); c++) {
+      for (Sent s : chunks.get(c).sent()) {
+        RequestRecord r = s.record();
+        ttft.recordValue(Math.max(1, r.ttftNanos() / 1000));
+        tpot.recordValue(Math.max(1, r.tpotNanos() / 1000));
+        promptTokens += r.promptTokens();
+        requests.add(new ReplayRequest(id, c * CHUNK_GAP_SECONDS + s.offsetSeconds(), "chat", r.promptTokens(),
+            r.completionTokens(), true));
+      }
+    }
+    int n = requests.size();
+    double seconds = chunks.size() * CHUNK_SECONDS;
+    MeasuredKind kind = new MeasuredKind("chat", n, (double) promptTokens / n, MAX_TOKENS, true, MAX_TOKENS, 0, 0,
+        LatencyStats.ofMicros(ttft), LatencyStats.ofMicros(tpot), LatencyStats.EMPTY, LatencyStats.EMPTY);
+    MeasuredStep step = new MeasuredStep(id, 0, (double) rate[1], seconds, 0, n / seconds, Map.of("chat", kind), Double.NaN);
+    return new MeasuredRun(Path.of("engine-" + id), id, "llamacpp-host-1c", MODEL, 0, List.of(step), requests, List.of());
+  }
+
+  private static String load() throws Exception {
+    return Files.readString(Path.of("/proc/loadavg")).trim();
+  }
+}
