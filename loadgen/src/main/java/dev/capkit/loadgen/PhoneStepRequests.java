@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -21,8 +22,15 @@ import java.util.Objects;
  * {@code {"current_app": ...}}, later ones are {@code ** Screen Info **} plus the app; each
  * assistant turn is {@code <think>...</think><answer>do(action=...)</answer>}. The system prompts are
  * stand-in texts of the real lengths (English ~2.7k chars, Chinese ~8k chars) about operating a
- * phone, not the project's own wording. Everything except the screenshot choice is prebuilt, so
- * {@link #step} costs one array allocation and copies.
+ * phone, not the project's own wording. Everything except the screenshot choice and the session tag
+ * is prebuilt, so {@link #step} costs two small array allocations and copies.
+ *
+ * <p><b>Sessions.</b> A step belongs to a session (one agent working on one task instance): the
+ * first user turn starts with a tag {@code [task 1a2b3c4d]} derived from the session number, so two
+ * sessions share only the system prompt, as two users' tasks do (their own words, screens and
+ * answers), while the steps of one session share their conversation. That is what a server with
+ * prefix caching (vLLM's default) can reuse; without the tag every session of a built-in task was
+ * byte-identical and such a server skipped almost all of their prefill.
  *
  * <pre>{@code
  * var steps = new PhoneStepRequests("phone-step", "autoglm-phone-9b", PhoneStepRequests.Language.ZH,
@@ -88,8 +96,9 @@ public final class PhoneStepRequests {
   private final ScreenshotPool screenshots;
   private final int taskCount;
   private final byte[] head; // {"model":..,"messages":[{"role":"system","content":..}
-  private final byte[][] firstTurnWithImageSuffix; // per task: "}},{"type":"text","text":"<task>\n\n{app}"}]}
-  private final byte[][] firstTurnStripped; // per task, image removed
+  private final byte[] firstTurnAfterImageHead; // "}},{"type":"text","text":"   (then the session tag)
+  private final byte[] firstTurnStrippedHead; // ,{"role":"user","content":[{"type":"text","text":"   (then the session tag)
+  private final byte[][] firstTurnRest; // per task, after the session tag: <task>\n\n{app}"}]}
   private final byte[][] laterTurnStrippedByTask; // per task: ** Screen Info ** user turn without image
   private final byte[][] laterTurnSuffixByTask; // per task: text part after the image of a later turn
   private final byte[] imagePrefix; // ,{"role":"user","content":[{"type":"image_url","image_url":{"url":"
@@ -124,8 +133,9 @@ public final class PhoneStepRequests {
         .build();
     this.imagePrefix = JsonSegments.raw(
         ",{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"");
-    this.firstTurnWithImageSuffix = new byte[taskCount][];
-    this.firstTurnStripped = new byte[taskCount][];
+    this.firstTurnAfterImageHead = JsonSegments.raw("\"}},{\"type\":\"text\",\"text\":\"");
+    this.firstTurnStrippedHead = JsonSegments.raw(",{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"");
+    this.firstTurnRest = new byte[taskCount][];
     this.laterTurnStrippedByTask = new byte[taskCount][];
     this.laterTurnSuffixByTask = new byte[taskCount][];
     this.promptCharsFirst = new int[taskCount];
@@ -136,8 +146,8 @@ public final class PhoneStepRequests {
       String laterText = "** Screen Info **\n\n" + screenInfo;
       promptCharsFirst[t] = firstText.length();
       screenInfoChars[t] = laterText.length();
-      firstTurnWithImageSuffix[t] = textPartAfterImage(firstText);
-      firstTurnStripped[t] = strippedUserTurn(firstText);
+      byte[] rest = new JsonSegments.Builder().quoted(firstText).raw("}]}").build();
+      firstTurnRest[t] = Arrays.copyOfRange(rest, 1, rest.length); // the string was opened before the tag
       laterTurnStrippedByTask[t] = strippedUserTurn(laterText);
       laterTurnSuffixByTask[t] = textPartAfterImage(laterText);
     }
@@ -162,32 +172,58 @@ public final class PhoneStepRequests {
     return taskCount;
   }
 
-  /**
-   * Step {@code priorTurns + 1} of task {@code task}: the conversation re-sent with
-   * {@code priorTurns} earlier user/assistant exchanges (0 = the first step; at most
-   * {@link #MAX_STEPS} - 1) and a fresh screenshot.
-   */
+  /** {@link #step(int, int, long)} in session {@code task}: the sessions of one task share their prefix. */
   public ChatRequest step(int task, int priorTurns) {
+    return step(task, priorTurns, task);
+  }
+
+  /**
+   * Step {@code priorTurns + 1} of task {@code task} in session {@code session}: the conversation
+   * re-sent with {@code priorTurns} earlier user/assistant exchanges (0 = the first step; at most
+   * {@link #MAX_STEPS} - 1) and a fresh screenshot; the first user turn carries the session's tag.
+   */
+  public ChatRequest step(int task, int priorTurns, long session) {
     if (priorTurns < 0 || priorTurns >= MAX_STEPS) {
       throw new IllegalArgumentException("priorTurns must be 0.." + (MAX_STEPS - 1) + ", got " + priorTurns);
     }
     int t = Math.floorMod(task, taskCount);
-    byte[] image = screenshots.dataUrl(t * 31 + priorTurns);
-    byte[][] parts = new byte[2 + 2 * priorTurns + 3][];
+    byte[] tag = sessionTag(session);
+    byte[] image = screenshots.dataUrl((int) Math.floorMod(session * 31 + priorTurns, Integer.MAX_VALUE));
+    byte[][] parts = new byte[2 * priorTurns + 7][]; // head, turns, image, text part (3 parts for the first turn), tail
     int p = 0;
-    int chars = systemChars;
+    int chars = systemChars + tag.length;
     parts[p++] = head;
     for (int i = 0; i < priorTurns; i++) {
-      parts[p++] = i == 0 ? firstTurnStripped[t] : laterTurnStrippedByTask[t];
+      if (i == 0) {
+        parts[p++] = firstTurnStrippedHead;
+        parts[p++] = tag;
+        parts[p++] = firstTurnRest[t];
+      } else {
+        parts[p++] = laterTurnStrippedByTask[t];
+      }
       parts[p++] = answers[t][i];
       chars += (i == 0 ? promptCharsFirst[t] : screenInfoChars[t]) + answerChars[t][i];
     }
     parts[p++] = imagePrefix;
     parts[p++] = image;
-    parts[p++] = priorTurns == 0 ? firstTurnWithImageSuffix[t] : laterTurnSuffixByTask[t];
+    if (priorTurns == 0) {
+      parts[p++] = firstTurnAfterImageHead;
+      parts[p++] = tag;
+      parts[p++] = firstTurnRest[t];
+    } else {
+      parts[p++] = laterTurnSuffixByTask[t];
+    }
     chars += priorTurns == 0 ? promptCharsFirst[t] : screenInfoChars[t];
     parts[p] = tail;
     return new ChatRequest(kind, true, parts, 1, chars);
+  }
+
+  /** {@code [task 1a2b3c4d] }: 8 hex digits mixed from the session number (ASCII, nothing to escape). */
+  static byte[] sessionTag(long session) {
+    long z = session * 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 31)) * 0xBF58476D1CE4E5B9L;
+    z ^= z >>> 29;
+    return String.format(Locale.ROOT, "[task %08x] ", (int) z).getBytes(StandardCharsets.US_ASCII);
   }
 
   private static byte[] textPartAfterImage(String text) {

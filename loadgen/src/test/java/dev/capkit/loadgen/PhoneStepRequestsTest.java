@@ -47,7 +47,7 @@ class PhoneStepRequestsTest {
     assertEquals(480, image.getHeight());
     assertEquals("text", content.get(1).get("type").asText());
     String text = content.get(1).get("text").asText();
-    assertTrue(text.startsWith("Open WeChat"), text);
+    assertTrue(text.matches("(?s)\\[task [0-9a-f]{8}\\] Open WeChat.*"), text);
     assertTrue(text.endsWith("\n\n{\"current_app\": \"WeChat\"}"), text);
   }
 
@@ -99,7 +99,7 @@ class PhoneStepRequestsTest {
   void chineseStepsAreValidJsonAndCarryChineseTasks() throws IOException {
     var steps = new PhoneStepRequests("phone-step", "m", PhoneStepRequests.Language.ZH, 3000, SMALL);
     JsonNode messages = body(steps.step(0, 1)).get("messages");
-    assertTrue(messages.get(1).get("content").get(0).get("text").asText().startsWith("打开微信"));
+    assertTrue(messages.get(1).get("content").get(0).get("text").asText().matches("(?s)\\[task [0-9a-f]{8}\\] 打开微信.*"));
     assertTrue(messages.get(0).get("content").asText().contains("do(action=\"Tap\""));
   }
 
@@ -114,5 +114,20 @@ class PhoneStepRequestsTest {
     var steps = new PhoneStepRequests("phone-step", "m", PhoneStepRequests.Language.EN, 3000, SMALL);
     var e = assertThrows(IllegalArgumentException.class, () -> steps.step(0, 100));
     assertTrue(e.getMessage().contains("100"), e.getMessage());
+  }
+
+  @Test
+  void sessionsShareOnlyTheSystemPromptAndASessionsStepsShareItsConversation() throws IOException {
+    var steps = new PhoneStepRequests("phone-step", "m", PhoneStepRequests.Language.EN, 3000, SMALL);
+    JsonNode a = body(steps.step(3, 2, 1001)).get("messages");
+    JsonNode b = body(steps.step(3, 2, 1002)).get("messages");
+    assertEquals(a.get(0), b.get(0), "the system prompt is shared");
+    assertFalse(a.get(1).equals(b.get(1)), "the first user turn differs between sessions of the same task");
+    JsonNode next = body(steps.step(3, 3, 1001)).get("messages");
+    for (int i = 0; i < 5; i++) { // system, task turn, answer, screen-info turn (image stripped), answer
+      assertEquals(a.get(i), next.get(i), "message " + i + " of a session's next step repeats its conversation");
+    }
+    assertEquals(body(steps.step(3, 2, 1001)), body(steps.step(3, 2, 1001)), "a session's step is deterministic");
+    assertEquals(body(steps.step(3, 2)), body(steps.step(3, 2, 3)), "without a session, the task is the session");
   }
 }

@@ -43,7 +43,6 @@ public final class AgentDispatcher implements SearchDispatcher {
     t.setDaemon(true);
     return t;
   });
-  private long nextAgent;
   /** The first exception an agent met (a capkit bug: a step that cannot be built); ends the dispatcher after its probe. */
   private volatile RuntimeException failure;
 
@@ -71,7 +70,7 @@ public final class AgentDispatcher implements SearchDispatcher {
     CountDownLatch stopped = new CountDownLatch(n);
     long think = closed.thinkTime().toNanos();
     for (int a = 0; a < n; a++) {
-      Agent agent = new Agent(nextAgent++, probe, report, stopped);
+      Agent agent = new Agent(probe, report, stopped);
       long at = probe.warmupStartNanos() + (long) (rng.nextDouble() * think);
       timer.schedule(agent::step, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
@@ -94,7 +93,6 @@ public final class AgentDispatcher implements SearchDispatcher {
 
   /** One phone agent of one probe: its task, turn, and the chain send, answer, think, send... */
   private final class Agent {
-    private final long id;
     private final ProbeWindow probe;
     private final Consumer<RequestRecord> report;
     private final CountDownLatch stopped;
@@ -103,8 +101,7 @@ public final class AgentDispatcher implements SearchDispatcher {
     private long task = -1;
     private boolean judged;
 
-    Agent(long id, ProbeWindow probe, Consumer<RequestRecord> report, CountDownLatch stopped) {
-      this.id = id;
+    Agent(ProbeWindow probe, Consumer<RequestRecord> report, CountDownLatch stopped) {
       this.probe = probe;
       this.report = report;
       this.stopped = stopped;
@@ -137,7 +134,7 @@ public final class AgentDispatcher implements SearchDispatcher {
     private void send(long now) {
       if (turn == 0) {
         task = tasks.getAndIncrement();
-        turns = factory.turnsOfTask(id, closed.stepsPerTask());
+        turns = factory.turnsOfTask(task, closed.stepsPerTask());
         judged = probe.inWindow(now);
         if (judged) {
           probe.taskStarted(task, now);
@@ -146,7 +143,7 @@ public final class AgentDispatcher implements SearchDispatcher {
       boolean window = probe.inWindow(now);
       int step = window ? probe.step().index() : ArrivalSchedule.LEAD_IN;
       long n = requests.getAndIncrement();
-      RequestSource.Planned planned = new RequestSource.Planned(factory.forAgentTurn(id, turn), step, now, false);
+      RequestSource.Planned planned = new RequestSource.Planned(factory.forAgentTurn(task, turn), step, now, false); // content per task instance
       run.register(step);
       if (window) {
         probe.sent(n, now);
@@ -181,7 +178,7 @@ public final class AgentDispatcher implements SearchDispatcher {
         turn = 0;
         judged = false;
       }
-      long think = factory.thinkAfter(id, done, closed.thinkTime()).toNanos();
+      long think = factory.thinkAfter(task, done, closed.thinkTime()).toNanos();
       timer.schedule(this::step, think, TimeUnit.NANOSECONDS);
     }
   }

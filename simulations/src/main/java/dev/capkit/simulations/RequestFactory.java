@@ -74,9 +74,10 @@ public final class RequestFactory {
           m.language().equals("zh") ? PhoneStepRequests.Language.ZH : PhoneStepRequests.Language.EN,
           m.maxTokens(), m.screenshotFolder().isEmpty() ? ScreenshotPool.of(m.screenshotWidth(), m.screenshotHeight())
               : ScreenshotPool.ofFolder(java.nio.file.Path.of(m.screenshotFolder()), "mix[].screenshots"));
-      // key = {task, priorTurns}; priorTurns < 0 means "use the mix's historyTurns"
+      // key = {content key or task instance, priorTurns}; priorTurns < 0 means "use the mix's historyTurns".
+      // The key is also the session: distinct arrivals / task instances share only the system prompt.
       return (rng, key) -> steps.step((int) (key[0] % steps.taskCount()),
-          key[1] < 0 ? m.historyTurns() : (int) Math.min(key[1], PhoneStepRequests.MAX_STEPS - 1));
+          key[1] < 0 ? m.historyTurns() : (int) Math.min(key[1], PhoneStepRequests.MAX_STEPS - 1), key[0]);
     }
     TextChatRequests chats = new TextChatRequests(m.kind(), scenario.model(), m.stream(), exactOutputLengths, charsPerToken);
     return (rng, key) -> chats.request(m.promptTokens().sample(rng), m.maxTokens(), rng.nextLong());
