@@ -197,10 +197,17 @@ public final class RegressionGate {
       KindFigures fb = kb;
       KindFigures fc = kc;
       rows.add(new Planned(stats.proportionDecidable(kb.sent(), kc.sent()),
-          each -> rate(bs.id(), kind, GatedMetric.ERRORS, fb.failed(), fb.sent(), fc.failed(), fc.sent(), required, each)));
+          each -> rate(bs.id(), kind, GatedMetric.ERRORS, fb.failed(), fb.sent(), fc.failed(), fc.sent(), required, each, 1, 1)));
       if (required) {
+        double deffB = goodputDesignEffect(bs, inFlightB);
+        double deffC = goodputDesignEffect(cs, inFlightC);
+        if (deffB > 1 || deffC > 1) {
+          notes.add(String.format(Locale.ROOT, "step %s: goodput interval for dependent requests: requests that miss an objective"
+              + " come in bursts (design effect, from blocks of seconds of the slowest E2E values: baseline %.2f, current %.2f), so"
+              + " each side counts as n / design effect independent requests", bs.id(), deffB, deffC));
+        }
         rows.add(new Planned(stats.proportionDecidable(bs.sent(), cs.sent()),
-            each -> rate(bs.id(), kind, GatedMetric.GOODPUT, bs.good(), bs.sent(), cs.good(), cs.sent(), true, each)));
+            each -> rate(bs.id(), kind, GatedMetric.GOODPUT, bs.good(), bs.sent(), cs.good(), cs.sent(), true, each, deffB, deffC)));
       }
     }
   }
@@ -242,11 +249,29 @@ public final class RegressionGate {
     return e2e == null ? null : e2e.inFlight();
   }
 
-  private Comparison rate(String step, String kind, GatedMetric m, long eb, long nb, long ec, long nc, boolean required, double confidence) {
+  /**
+   * The design effect of the step's share of requests that missed goodput (1 - good/sent), from its
+   * pooled E2E values second by second; 1 without them or when every request (or none) was good.
+   */
+  private double goodputDesignEffect(StepFigures step, double[] inFlight) {
+    if (step.sent() == 0) {
+      return 1;
+    }
+    KindFigures all = step.allKinds();
+    String key = GatedMetric.E2E_P99.source().key();
+    if (all.histogram(key).getTotalCount() == 0) {
+      return 1;
+    }
+    double share = 1 - (double) step.good() / step.sent();
+    return stats.designEffect(all.sample(key).withInFlight(inFlight), share, seed(step.id(), "*", GatedMetric.GOODPUT));
+  }
+
+  private Comparison rate(String step, String kind, GatedMetric m, long eb, long nb, long ec, long nc, boolean required, double confidence,
+      double deffB, double deffC) {
     double tol = tolerance.of(m);
     double vb = nb == 0 ? Double.NaN : (double) eb / nb;
     double vc = nc == 0 ? Double.NaN : (double) ec / nc;
-    Estimate e = stats.proportionChange(eb, nb, ec, nc, confidence);
+    Estimate e = stats.proportionChange(eb, nb, ec, nc, confidence, deffB, deffC);
     return judge(step, kind, m, vb, vc, e, tol, required, nb, nc, m == GatedMetric.GOODPUT);
   }
 

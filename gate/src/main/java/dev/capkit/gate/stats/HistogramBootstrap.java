@@ -33,6 +33,7 @@ import org.apache.commons.math3.random.Well19937c;
  * }</pre>
  */
 public final class HistogramBootstrap implements RegressionStatistics {
+  private static final int DESIGN_EFFECT_REPLICATES = 2_000;
   private final int resamples;
   private final int minTail;
   private final int minTrials;
@@ -135,6 +136,12 @@ public final class HistogramBootstrap implements RegressionStatistics {
 
   @Override
   public Estimate proportionChange(long baselineEvents, long baselineN, long currentEvents, long currentN, double confidence) {
+    return proportionChange(baselineEvents, baselineN, currentEvents, currentN, confidence, 1, 1);
+  }
+
+  @Override
+  public Estimate proportionChange(long baselineEvents, long baselineN, long currentEvents, long currentN, double confidence,
+      double baselineDesignEffect, double currentDesignEffect) {
     if (baselineN < minTrials || currentN < minTrials) {
       return Estimate.undefined(String.format(Locale.ROOT, "too few requests to judge a rate: baseline %d, current %d (need >= %d each)",
           baselineN, currentN, minTrials));
@@ -142,8 +149,9 @@ public final class HistogramBootstrap implements RegressionStatistics {
     double z = new NormalDistribution(null, 0, 1).inverseCumulativeProbability(1 - (1 - confidence) / 2);
     double p1 = (double) baselineEvents / baselineN;
     double p2 = (double) currentEvents / currentN;
-    double[] w1 = wilson(p1, baselineN, z);
-    double[] w2 = wilson(p2, currentN, z);
+    // dependent requests: the Wilson intervals of n / deff independent requests (Kish's effective sample size)
+    double[] w1 = wilson(p1, baselineN / Math.max(1, baselineDesignEffect), z);
+    double[] w2 = wilson(p2, currentN / Math.max(1, currentDesignEffect), z);
     double d = p2 - p1;
     double low = d - Math.sqrt(sq(p2 - w2[0]) + sq(w1[1] - p1));
     double high = d + Math.sqrt(sq(w2[1] - p2) + sq(p1 - w1[0]));
@@ -192,7 +200,15 @@ public final class HistogramBootstrap implements RegressionStatistics {
     return i + 1 < sorted.length ? sorted[i] + frac * (sorted[i + 1] - sorted[i]) : sorted[i];
   }
 
-  private static double[] wilson(double p, long n, double z) {
+  @Override
+  public double designEffect(LatencySample e2e, double share, long seed) {
+    if (!resamplesBlocks(e2e)) {
+      return 1;
+    }
+    return DesignEffect.of(e2e.seconds(), share, blockSeconds(e2e), new Well19937c(seed), DESIGN_EFFECT_REPLICATES);
+  }
+
+  private static double[] wilson(double p, double n, double z) {
     double denominator = 1 + z * z / n;
     double centre = (p + z * z / (2.0 * n)) / denominator;
     double half = z * Math.sqrt(p * (1 - p) / n + z * z / (4.0 * n * n)) / denominator;

@@ -60,4 +60,18 @@ public interface RegressionStatistics {
    * {@link #MIN_PROPORTION_SAMPLES} trials.
    */
   Estimate proportionChange(long baselineEvents, long baselineN, long currentEvents, long currentN, double confidence);
+
+  /**
+   * {@link #proportionChange(long, long, long, long, double)} for dependent requests: each side's
+   * interval is that of {@code n / designEffect} independent requests (Kish's effective sample size).
+   */
+  Estimate proportionChange(long baselineEvents, long baselineN, long currentEvents, long currentN, double confidence,
+      double baselineDesignEffect, double currentDesignEffect);
+
+  /**
+   * The design effect of a share of requests on this side ({@link DesignEffect}): how much more a
+   * share of its requests varies than if they were independent, estimated with the same blocks of
+   * seconds as its quantiles; 1 for a side resampled as independent requests.
+   */
+  double designEffect(LatencySample e2e, double share, long seed);
 }
