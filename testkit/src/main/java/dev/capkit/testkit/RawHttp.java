@@ -27,6 +27,39 @@ public record RawHttp(String method, String path, int framing, byte[] body) {
     return Combinators.combine(methods(), paths, Arbitraries.integers().between(0, 6), bodies).as(RawHttp::new);
   }
 
+  /** Bodies: one hostile change ({@link HostileJson}) to one of the valid documents, or up to 300 random bytes. */
+  public static Arbitrary<byte[]> bodies(String... validDocuments) {
+    return Arbitraries.oneOf(
+        Combinators.combine(Arbitraries.of(validDocuments), HostileJson.changes()).as((valid, change) -> {
+          try {
+            return change.applyTo(valid.getBytes(StandardCharsets.UTF_8));
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }),
+        Arbitraries.bytes().array(byte[].class).ofMaxSize(300));
+  }
+
+  /**
+   * Sends this request and fails (AssertionError, naming the request) on a 5xx answer; then checks that
+   * the server still answers {@code GET alivePath} with 200.
+   */
+  public void sendExpectingNoServerError(InetSocketAddress server, String alivePath) throws IOException {
+    int status = send(server);
+    if (status >= 500) {
+      throw new AssertionError("server error " + status + " for " + method + " " + abbreviated(path) + " framing "
+          + framing + " body " + abbreviated(new String(body, StandardCharsets.UTF_8)));
+    }
+    int alive = new RawHttp("GET", alivePath, 6, new byte[0]).send(server);
+    if (alive != 200) {
+      throw new AssertionError("the server stopped answering: GET " + alivePath + " gave " + alive);
+    }
+  }
+
+  private static String abbreviated(String s) {
+    return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+  }
+
   public static Arbitrary<String> hostilePaths() {
     return Arbitraries.of("/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/%00", "/" + "a".repeat(20_000), "*", "",
         "/\u0000", "/\u202e", "//", "/?" + "x=".repeat(2000), "http://other.example/");
