@@ -11,12 +11,10 @@ import dev.capkit.core.results.TargetInfo;
 import dev.capkit.core.scenario.Scenario;
 import dev.capkit.core.scenario.ScenarioLoader;
 import dev.capkit.core.scenario.StepPlan;
+import dev.capkit.testkit.ManualClock;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -66,7 +64,7 @@ final class InjectorRuns {
    */
   static Path write(Path folder, Scenario scenario, List<Timed> records, long offsetMillis, long flushMillis,
       int seconds) throws IOException {
-    VirtualClock clock = new VirtualClock(T0.toEpochMilli() + offsetMillis);
+    ManualClock clock = new ManualClock(T0.toEpochMilli() + offsetMillis);
     RunManifest m = new RunManifest(RunReader.FORMAT_VERSION, RunManifest.RUNNING, folder.getFileName().toString(),
         ScenarioInfo.of(scenario), new TargetInfo("http://127.0.0.1:8000", "autoglm-phone-9b", "remote", "t", Map.of()),
         Map.of("java", "17"), "microseconds", clock.instant().toString(), null, List.of(), List.of(), null);
@@ -100,39 +98,6 @@ final class InjectorRuns {
       parts.get(rng.nextInt(n)).add(t);
     }
     return parts;
-  }
-
-  /** A clock tests move by hand. */
-  static final class VirtualClock extends Clock {
-    private long millis;
-
-    VirtualClock(long millis) {
-      this.millis = millis;
-    }
-
-    void set(long m) {
-      millis = m;
-    }
-
-    @Override
-    public long millis() {
-      return millis;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 
   static String describe(long[] v) {

@@ -17,11 +17,10 @@ import dev.capkit.twin.VirtualRun;
 import dev.capkit.twin.catalog.Catalog;
 import dev.capkit.twin.physics.Dtype;
 import dev.capkit.planner.predict.TierPredictor;
+import dev.capkit.testkit.ManualClock;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -46,39 +45,6 @@ public final class VirtualRunFolder {
 
   static long completionMicros(RequestRecord r) {
     return r.startEpochMicros() + Math.max(0, r.e2eNanos()) / 1000;
-  }
-
-  /** A clock the writer reads, moved by hand through virtual time. */
-  private static final class SteppedClock extends Clock {
-    private long millis;
-
-    SteppedClock(long millis) {
-      this.millis = millis;
-    }
-
-    void set(long millis) {
-      this.millis = millis;
-    }
-
-    @Override
-    public long millis() {
-      return millis;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis);
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      throw new UnsupportedOperationException("fixed to UTC");
-    }
   }
 
   /** One simulated run: the effective scenario, its steps, and every request's record in virtual time from {@code originMillis}. */
@@ -136,7 +102,7 @@ public final class VirtualRunFolder {
   /** @param seed seeds the arrivals and the emulated answers (recorded as the run's seed) */
   public static Path write(Path folder, String scenario, Map<String, String> overrides, long seed, double slowdown) throws IOException {
     Simulated sim = simulate(scenario, overrides, seed, slowdown);
-    SteppedClock clock = new SteppedClock(sim.originMillis());
+    ManualClock clock = new ManualClock(sim.originMillis());
     RunManifest manifest = new RunManifest(RunReader.FORMAT_VERSION, RunManifest.RUNNING, folder.getFileName().toString(), sim.info(),
         sim.target(), Map.of("capkit", "test"), "microseconds", clock.instant().toString(), null, List.of(), List.of(), null);
     try (RunWriter w = RunWriter.create(folder, manifest, clock, false)) {
