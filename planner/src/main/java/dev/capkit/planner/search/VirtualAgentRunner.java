@@ -5,9 +5,8 @@ import dev.capkit.core.results.RequestRecord;
 import dev.capkit.core.search.ObjectiveCheck;
 import dev.capkit.core.search.ProbePlan;
 import dev.capkit.core.search.ProbeRunner;
-import dev.capkit.twin.Arrival;
-import dev.capkit.twin.CapacityPredictions;
-import dev.capkit.twin.PrefixCachingEffect;
+import dev.capkit.core.search.TaskOutcome;
+import dev.capkit.core.search.TaskTally;
 import dev.capkit.twin.Profile;
 import dev.capkit.twin.PromptAdmission;
 import dev.capkit.twin.ServingPlan;
@@ -26,10 +25,9 @@ import java.util.SplittableRandom;
  * Closed-loop phone agents on the twin in virtual time (basis: predicted), as Open-AutoGLM runs them:
  * each of N agents works through tasks of {@code stepsPerTask} model calls, sending a step, waiting for
  * the whole streamed answer, then {@code thinkSeconds} (the action and the wait after it) before the
- * next step. A step's prompt is the shared system prompt, the task and earlier turns' text
- * ({@link PrefixCachingEffect#TURN_TOKENS} tokens each, an estimate, kept as a cacheable prefix) and the
- * newest 1080x2400 screenshot ({@link CapacityPredictions#SCREENSHOT_TEXT_TOKENS} text tokens, x2.5 for
- * the Chinese system prompt, as {@code TierPredictor} does). Agents start staggered over one think time.
+ * next step. A step's prompt is the one capkit sends ({@link AgentPrompt}: the shared system prompt, the
+ * session's conversation so far, cacheable as a prefix, and the newest 1080x2400 screenshot). Agents
+ * start staggered over one think time; each task is a new session.
  *
  * <p>As a {@link ProbeRunner} the probe's rate is the number of agents: after the warm-up (not judged)
  * the measured window runs until it has sent the probe's planned requests (closed loop sets no rate,
@@ -39,10 +37,10 @@ import java.util.SplittableRandom;
  * overdue). Load time is from the first
  * send to the last answer.
  *
- * @param language {@code en} or {@code zh} (the system prompt's length)
+ * @param prompt the steps' prompt ({@link AgentPrompt#openAutoGlm} for the scenario's language)
  */
 public record VirtualAgentRunner(ServingPlan plan, List<ObjectiveCheck> checks, double thinkSeconds, int stepsPerTask,
-    String language, long seed) implements ProbeRunner {
+    AgentPrompt prompt, long seed) implements ProbeRunner {
 
   /** One model call of an agent's task. */
   private static final class Step {
@@ -53,6 +51,7 @@ public record VirtualAgentRunner(ServingPlan plan, List<ObjectiveCheck> checks, 
     final boolean judged;
     PromptAdmission.Admitted admitted;
     double ready;
+    int cached;
     double first = -1;
     double previous;
     double last = -1;
@@ -67,27 +66,29 @@ public record VirtualAgentRunner(ServingPlan plan, List<ObjectiveCheck> checks, 
     }
   }
 
-  /** What a run of N agents did: the probe's counts and the tasks of the window. */
+  /**
+   * What a run of N agents did: the probe's counts, the judged steps' figures and the tasks of the
+   * window ({@link TaskTally}: the same percentile rule and tasks per hour as a real run's probes).
+   */
   public record AgentRun(long requests, Map<String, Long> violations, double loadSeconds, boolean stoppedEarly,
-      double windowSeconds, List<Double> taskSeconds, long tasksAllStepsMet, long stepsJudged, double meanResponseSeconds) {
+      double windowSeconds, TaskTally tasks, StepFigures steps, double meanResponseSeconds) {}
 
-    /** Completed tasks per hour of window (tasks started in the window and finished). */
-    public double tasksPerHour() {
-      return taskSeconds.size() / windowSeconds * 3600;
+  /**
+   * The judged steps of a run: TTFT and E2E percentiles (nearest rank, as {@link TaskTally}), mean
+   * prompt tokens and the mean of them served from the prefix cache, steps per second of window.
+   */
+  public record StepFigures(int steps, double ttftP50, double ttftP99, double e2eP50, double e2eP99, double meanPromptTokens,
+      double meanCachedTokens, double stepsPerSecond) {
+    static StepFigures of(List<Step> judged, double windowSeconds) {
+      double[] ttft = judged.stream().mapToDouble(s -> s.first).sorted().toArray();
+      double[] e2e = judged.stream().mapToDouble(s -> s.last).sorted().toArray();
+      return new StepFigures(judged.size(), at(ttft, 0.5), at(ttft, 0.99), at(e2e, 0.5), at(e2e, 0.99),
+          judged.stream().mapToInt(s -> s.admitted.promptTokens()).average().orElse(Double.NaN),
+          judged.stream().mapToInt(s -> s.cached).average().orElse(Double.NaN), judged.size() / windowSeconds);
     }
 
-    /** Share of completed tasks whose every step met every objective; NaN without a completed task. */
-    public double shareOfTasksAllMet() {
-      return taskSeconds.isEmpty() ? Double.NaN : tasksAllStepsMet / (double) taskSeconds.size();
-    }
-
-    /** A task-completion-time quantile (seconds, think times included); NaN without a task. */
-    public double taskSecondsAt(double q) {
-      if (taskSeconds.isEmpty()) {
-        return Double.NaN;
-      }
-      List<Double> sorted = taskSeconds.stream().sorted().toList();
-      return sorted.get((int) Math.min(sorted.size() - 1, Math.floor(q * sorted.size())));
+    private static double at(double[] sorted, double q) {
+      return new TaskTally(sorted, 0, 0).secondsAt(q);
     }
   }
 
@@ -121,8 +122,8 @@ public record VirtualAgentRunner(ServingPlan plan, List<ObjectiveCheck> checks, 
     List<Step> inFlight = new ArrayList<>();
     Map<String, Long> violations = new LinkedHashMap<>();
     checks.forEach(c -> violations.put(c.share().key(), 0L));
-    List<Double> tasks = new ArrayList<>();
-    long allMet = 0;
+    List<TaskOutcome> tasks = new ArrayList<>();
+    List<Step> judgedSteps = new ArrayList<>();
     long judgedSent = 0;
     double responseSum = 0;
     long responses = 0;
@@ -178,6 +179,10 @@ public record VirtualAgentRunner(ServingPlan plan, List<ObjectiveCheck> checks, 
         inFlight.remove(s);
         lastAnswer = Math.max(lastAnswer, now);
         responseSum += s.last;
+        s.cached = s.admitted.request().cachedTokens();
+        if (s.judged && (Double.isNaN(windowEnd) || s.sent < windowEnd)) {
+          judgedSteps.add(s);
+        }
         responses++;
         boolean met = true;
         RequestRecord r = record(s);
@@ -193,8 +198,7 @@ public record VirtualAgentRunner(ServingPlan plan, List<ObjectiveCheck> checks, 
         taskAllMet[a] &= met;
         if (++turn[a] == stepsPerTask) {
           if (taskJudged[a] && (Double.isNaN(windowEnd) || s.sent < windowEnd)) {
-            tasks.add(now - taskStart[a]);
-            allMet += taskAllMet[a] ? 1 : 0;
+            tasks.add(new TaskOutcome(now - taskStart[a], stepsPerTask, taskAllMet[a]));
           }
           turn[a] = 0;
           task[a]++;
@@ -207,8 +211,9 @@ public record VirtualAgentRunner(ServingPlan plan, List<ObjectiveCheck> checks, 
       }
     }
     double window = (Double.isNaN(windowEnd) ? now : windowEnd) - warmupSeconds;
-    return new AgentRun(judgedSent, violations, lastAnswer, early, Math.max(window, 1e-9), tasks, allMet, judgedSent,
-        responses == 0 ? Double.NaN : responseSum / responses);
+    window = Math.max(window, 1e-9);
+    return new AgentRun(judgedSent, violations, lastAnswer, early, window, TaskTally.of(tasks, window),
+        StepFigures.of(judgedSteps, window), responses == 0 ? Double.NaN : responseSum / responses);
   }
 
   private boolean broken(Map<String, Long> finished, List<Step> inFlight, double now, Map<String, Long> breakAt) {
@@ -229,16 +234,10 @@ public record VirtualAgentRunner(ServingPlan plan, List<ObjectiveCheck> checks, 
   }
 
   private void admit(Step s, PromptAdmission admission) {
-    int base = "zh".equals(language) ? (int) (CapacityPredictions.SCREENSHOT_TEXT_TOKENS * 2.5) : CapacityPredictions.SCREENSHOT_TEXT_TOKENS;
-    List<PromptAdmission.PromptPart> parts = new ArrayList<>();
-    parts.add(PromptAdmission.PromptPart.text("text:open-autoglm-system-prompt-" + language, Math.min(Arrival.PHONE_SYSTEM_PROMPT_TOKENS, base)));
-    for (int j = 0; j < s.turn; j++) {
-      parts.add(PromptAdmission.PromptPart.text("text:task-" + s.task + ":turn-" + j, PrefixCachingEffect.TURN_TOKENS));
-    }
+    String session = "agent-" + s.agent + "-task-" + s.task;
     try {
-      s.admitted = admission.admit("agent-" + s.agent + "-task-" + s.task + "-turn-" + s.turn,
-          base + s.turn * PrefixCachingEffect.TURN_TOKENS, 0,
-          List.of(new PromptAdmission.ImageSize(CapacityPredictions.SCREEN_WIDTH, CapacityPredictions.SCREEN_HEIGHT)), 3000, s, parts);
+      s.admitted = admission.admit(session + "-turn-" + s.turn, prompt.textTokens(s.turn), 0, List.of(AgentPrompt.screen()), 3000, s,
+          prompt.parts(session, s.turn));
     } catch (PromptAdmission.Refusal r) {
       throw new IllegalStateException("the twin refuses a phone step of turn " + s.turn + ": " + r.getMessage(), r);
     }

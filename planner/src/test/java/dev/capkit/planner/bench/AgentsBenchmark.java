@@ -8,6 +8,7 @@ import dev.capkit.core.search.ObjectiveCheck;
 import dev.capkit.core.search.ProbeResult;
 import dev.capkit.core.search.SearchResult;
 import dev.capkit.core.search.SearchSettings;
+import dev.capkit.planner.search.AgentPrompt;
 import dev.capkit.planner.search.VirtualAgentRunner;
 import dev.capkit.twin.ServingPlan;
 import dev.capkit.twin.catalog.Catalog;
@@ -50,9 +51,14 @@ public final class AgentsBenchmark {
     List<ObjectiveCheck> checks = ObjectiveCheck.of(scenario.slo());
     String language = scenario.mix().get(0).language();
     VirtualAgentRunner runner = new VirtualAgentRunner(plan, checks, closed.thinkTime().toMillis() / 1000.0, closed.stepsPerTask(),
-        language, 1);
+        AgentPrompt.openAutoGlm(language), 1);
     long t0 = System.nanoTime();
     double idle = runner.simulate(1, 5, 50, 1e9, Map.of(), 7).meanResponseSeconds();
+    String fixed = System.getProperty("bench.fixed", "");
+    if (!fixed.isBlank()) { // the same workload at fixed agent counts, for comparison with an emulated run's probes
+      fixedCounts(runner, fixed, truthRequests, idle);
+      return;
+    }
     int given = Integer.getInteger("bench.agentsTruth", 0); // a truth already computed (same workload): skip the bisection
     int truth = given > 0 ? given : truth(runner, checks, truthRequests);
     System.out.printf(Locale.ROOT, "%n## phone-agent-sessions on %s %s: %d-step tasks, think %.1f s, objectives %s%n", tierId,
@@ -67,7 +73,7 @@ public final class AgentsBenchmark {
     double spent = 0;
     SearchResult last = null;
     for (long seed = 1; seed <= seeds; seed++) {
-      VirtualAgentRunner seeded = new VirtualAgentRunner(plan, checks, runner.thinkSeconds(), runner.stepsPerTask(), language, seed);
+      VirtualAgentRunner seeded = new VirtualAgentRunner(plan, checks, runner.thinkSeconds(), runner.stepsPerTask(), runner.prompt(), seed);
       SearchResult r = CapacitySearch.run(ObjectiveCheck.shares(checks), settings, n -> seeded.requestRate(n, idle), seeded);
       boolean cover = !Double.isNaN(r.low()) && r.low() <= truth && (Double.isNaN(r.high()) || truth < r.high());
       covered += cover ? 1 : 0;
@@ -89,10 +95,33 @@ public final class AgentsBenchmark {
     double price = tier.pricePerHour();
     System.out.printf(Locale.ROOT, "plan (predicted) at %d agents per replica (the last search's held end): %.0f completed tasks/h per"
         + " replica, task completion p50 %.1f s / p95 %.1f s (%d steps + think time), %.1f%% of tasks with every step within every"
-        + " objective, cost per completed task %.4f (tier price %.2f/h, catalog currency)%n", agents, at.tasksPerHour(),
-        at.taskSecondsAt(0.5), at.taskSecondsAt(0.95), runner.stepsPerTask(), at.shareOfTasksAllMet() * 100, price / at.tasksPerHour(),
+        + " objective, cost per completed task %.4f (tier price %.2f/h, catalog currency)%n", agents, at.tasks().tasksPerHour(),
+        at.tasks().secondsAt(0.5), at.tasks().secondsAt(0.95), runner.stepsPerTask(), at.tasks().shareAllStepsMet() * 100,
+        at.tasks().costPerTask(price),
         price);
     System.out.printf(Locale.ROOT, "(took %.1f s of CPU time to simulate)%n", (System.nanoTime() - t0) / 1e9);
+  }
+
+  /**
+   * Per agent count in {@code counts} (comma-separated): a long run ({@code requests} judged steps
+   * after 120 s of warm-up, seed 99) with its step figures, violating shares and tasks.
+   */
+  private static void fixedCounts(VirtualAgentRunner runner, String counts, long requests, double idle) {
+    System.out.printf(Locale.ROOT, "one agent alone: mean step response %.2f s (predicted)%n", idle);
+    System.out.println("| agents | steps | steps/s | ttft p50/p99 ms | e2e p50/p99 ms | prompt tokens | cached | violating shares"
+        + " | tasks | task p50/p95 s | all steps met | tasks/h |");
+    System.out.println("|---:|---:|---:|---|---|---:|---:|---|---:|---|---:|---:|");
+    for (String c : counts.split(",")) {
+      int n = Integer.parseInt(c.trim());
+      VirtualAgentRunner.AgentRun r = runner.simulate(n, 120, requests, 1e9, Map.of(), 99);
+      VirtualAgentRunner.StepFigures f = r.steps();
+      StringBuilder shares = new StringBuilder();
+      r.violations().forEach((k, v) -> shares.append(String.format(Locale.ROOT, "%s %.2f%% ", k, 100.0 * v / r.requests())));
+      System.out.printf(Locale.ROOT, "| %d | %d | %.3f | %.0f / %.0f | %.0f / %.0f | %.0f | %.0f | %s| %d | %.1f / %.1f | %.1f%% | %.0f |%n", n,
+          f.steps(), f.stepsPerSecond(), f.ttftP50() * 1e3, f.ttftP99() * 1e3, f.e2eP50() * 1e3, f.e2eP99() * 1e3, f.meanPromptTokens(),
+          f.meanCachedTokens(), shares, r.tasks().tasks(), r.tasks().secondsAt(0.5), r.tasks().secondsAt(0.95),
+          r.tasks().shareAllStepsMet() * 100, r.tasks().tasksPerHour());
+    }
   }
 
   /** Bisection over whole agents for the most agents whose long-run shares all stay within their allowed shares. */

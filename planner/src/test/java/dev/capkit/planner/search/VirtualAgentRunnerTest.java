@@ -19,7 +19,7 @@ class VirtualAgentRunnerTest {
   private static VirtualAgentRunner runner() throws Exception {
     ServingPlan plan = ServingPlan.resolve(Catalog.load(null), "gn7e-c16g1.4xlarge", "autoglm-phone-9b", Dtype.BF16, 0);
     List<ObjectiveCheck> checks = ObjectiveCheck.of(new SloSet(List.of(new Slo("e2e", 99, Duration.ofSeconds(15))), 0.01, false));
-    return new VirtualAgentRunner(plan, checks, 1.0, 10, "zh", 1);
+    return new VirtualAgentRunner(plan, checks, 1.0, 10, AgentPrompt.openAutoGlm("zh"), 1);
   }
 
   @Test
@@ -29,9 +29,9 @@ class VirtualAgentRunnerTest {
     double x = run.requests() / run.windowSeconds();
     double law = r.requestRate(4, run.meanResponseSeconds()); // X = N / (R + Z)
     assertEquals(law, x, law * 0.05, "closed loop: X = N / (R + Z)");
-    assertTrue(!run.taskSeconds().isEmpty(), "tasks of 10 steps complete");
+    assertTrue(run.tasks().tasks() > 0, "tasks of 10 steps complete");
     double minimum = 10 * run.meanResponseSeconds() * 0.5 + 9 * 1.0;
-    assertTrue(run.taskSecondsAt(0.5) > minimum, "a task takes its steps and 9 think times: " + run.taskSecondsAt(0.5));
+    assertTrue(run.tasks().secondsAt(0.5) > minimum, "a task takes its steps and 9 think times: " + run.tasks().secondsAt(0.5));
   }
 
   @Test
