@@ -8,6 +8,7 @@ import java.nio.file.Path;
  * <pre>
  * &lt;run&gt;/run.json                       manifest and step summaries ({@link RunReader})
  * &lt;run&gt;/steps/&lt;step id&gt;/&lt;metric&gt;.hlog   HdrHistogram interval log per metric ({@link Metric#key()})
+ * &lt;run&gt;/steps/&lt;step id&gt;/counts.csv     requests sent, ok and good per second and kind ({@link CountsLog})
  * &lt;run&gt;/server-metrics.jsonl           the target's own samples ({@link ServerSamplesReader})
  * &lt;run&gt;/plan/                          plan.json, plan.md, manifests (after-run pipeline)
  * &lt;run&gt;/report.html                    the capacity review page (after-run pipeline)
@@ -41,6 +42,11 @@ public record RunLayout(Path folder) {
 
   public Path hlog(String stepId, Metric metric) {
     return stepDir(stepId).resolve(metric.key() + ".hlog");
+  }
+
+  /** A step's per-second request counts ({@link CountsLog}); absent in runs written before 2026-12-02. */
+  public Path counts(String stepId) {
+    return stepDir(stepId).resolve(CountsLog.FILE_NAME);
   }
 
   public Path serverSamples() {

@@ -64,6 +64,12 @@ import org.HdrHistogram.HistogramLogReader;
  * {@link ServerSamplesReader} / {@link ServerSamplesWriter}; adding it did not change the results
  * format version.
  *
+ * <h2>Per-second counts (optional addition)</h2>
+ * {@code steps/<step id>/counts.csv}: requests that ended, succeeded and met every objective, per
+ * request kind per flush interval (2026-12-02). Specified and read by {@link CountsLog}; checked like
+ * the interval logs (corruption anywhere, torn end only while the step is unfinished) and against
+ * run.json's counts. Runs written before it have none.
+ *
  * <h2>Step checksums (optional addition)</h2>
  * {@code steps/<step id>/SHA256SUMS}: written when the step finishes, after its logs are closed and
  * before run.json lists it; one line per file of the step folder, {@code <sha-256 hex>  <file name>},
@@ -147,6 +153,26 @@ public final class RunReader {
         crossCheck(file, finished.get(), metric, out);
       }
       return out;
+    }
+
+    /**
+     * A step's per-second counts ({@link CountsLog}); empty when the run has none (written before
+     * they were kept). For a finished step the file must be whole and add up to run.json's counts;
+     * for an unfinished one a torn last line is ignored.
+     *
+     * @throws CorruptFileException naming the file, the line and why
+     */
+    public java.util.Optional<CountsLog.Content> counts(String stepId) throws IOException {
+      Path file = RunLayout.of(folder).counts(stepId);
+      if (!Files.exists(file)) {
+        return java.util.Optional.empty();
+      }
+      java.util.Optional<StepSummary> finished = step(stepId);
+      CountsLog.Content c = CountsLog.read(file, finished.isPresent() ? IntervalLogReader.End.WHOLE : IntervalLogReader.End.MAY_BE_TORN);
+      if (finished.isPresent()) {
+        CountsLog.crossCheck(file, finished.get(), c);
+      }
+      return java.util.Optional.of(c);
     }
   }
 

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  * Checks a run folder end to end, every check the readers make plus the step checksums:
  * run.json (format, step ids, counts that add up), every interval log of every finished step (each
  * line decodes, the file is whole, its values equal run.json's counts overall and per request kind),
- * {@code SHA256SUMS} of every finished step ({@link StepChecksums}), the logs of unfinished steps of a
+ * {@code counts.csv} of every step ({@link CountsLog}, when the run has them), {@code SHA256SUMS} of every finished step ({@link StepChecksums}), the logs of unfinished steps of a
  * partial run (a torn last line is reported as such, not as a problem), step folders that belong to
  * no planned step, and {@code server-metrics.jsonl}. The command is {@code capkit verify} ({@link VerifyMain}).
  *
@@ -87,6 +87,14 @@ public final class RunVerifier {
       checked.add(rel(run.folder(), dir) + ": " + Metric.values().length + " interval logs whole, " + values
           + " values in all, equal to run.json's counts per metric and kind");
     }
+    try {
+      run.counts(s.id()).ifPresentOrElse(
+          c -> checked.add(rel(run.folder(), RunLayout.of(run.folder()).counts(s.id())) + ": " + c.lines().size()
+              + " line(s), sent/ok/good adding up to run.json's per kind"),
+          () -> checked.add(rel(run.folder(), dir) + ": no " + CountsLog.FILE_NAME + " (written before per-second counts were kept)"));
+    } catch (CorruptFileException e) {
+      problems.add(e.getMessage());
+    }
     if (!Files.isDirectory(dir)) {
       return;
     }
@@ -102,6 +110,12 @@ public final class RunVerifier {
   }
 
   private static void unfinishedStep(RunReader.Run run, String id, List<String> checked, List<String> problems) throws IOException {
+    try {
+      run.counts(id).ifPresent(c -> checked.add(rel(run.folder(), RunLayout.of(run.folder()).counts(id)) + ": unfinished step, "
+          + c.lines().size() + " whole line(s)" + (c.tornLine() > 0 ? "; torn last line " + c.tornLine() + " ignored" : "")));
+    } catch (CorruptFileException e) {
+      problems.add(e.getMessage());
+    }
     for (Metric m : Metric.values()) {
       Path file = run.intervalLog(id, m);
       if (!Files.exists(file)) {

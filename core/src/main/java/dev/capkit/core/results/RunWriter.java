@@ -107,7 +107,10 @@ public final class RunWriter implements AutoCloseable {
     for (Metric m : Metric.values()) {
       logs.put(m, LogFile.open(RunLayout.of(folder).hlog(plan.id(), m), m, plan.id(), now));
     }
-    open.put(recorder, new OpenStep(logs, now, Instant.ofEpochMilli(now).toString()));
+    PrintStream counts = new PrintStream(Files.newOutputStream(RunLayout.of(folder).counts(plan.id())), false, StandardCharsets.US_ASCII);
+    counts.print(CountsLog.header(plan.id()));
+    counts.flush();
+    open.put(recorder, new OpenStep(logs, counts, now, Instant.ofEpochMilli(now).toString()));
     return recorder;
   }
 
@@ -123,14 +126,21 @@ public final class RunWriter implements AutoCloseable {
       throw new IllegalStateException("step " + recorder.plan().id() + " is not open");
     }
     long now = clock.millis();
+    StepSummary summary;
     synchronized (step) {
       flush(recorder, step, now);
       for (LogFile log : step.logs.values()) {
         log.close();
       }
+      summary = recorder.summarize(step.startedAt, Instant.ofEpochMilli(now).toString(), windowSeconds, networkApplied);
+      writeCounts(step, recorder.drainCountsToSummary(), now); // a straggler recorded after the flush is in the summary: count it too
+      step.counts.close();
+      step.closed = true;
+      if (step.counts.checkError()) {
+        throw new IOException("write to " + RunLayout.of(folder).counts(recorder.plan().id()) + " failed");
+      }
     }
     StepChecksums.write(RunLayout.of(folder).stepDir(recorder.plan().id()));
-    StepSummary summary = recorder.summarize(step.startedAt, Instant.ofEpochMilli(now).toString(), windowSeconds, networkApplied);
     finished.add(summary);
     finished.sort(java.util.Comparator.comparingInt(StepSummary::index));
     manifest = manifest.withSteps(finished);
@@ -176,7 +186,17 @@ public final class RunWriter implements AutoCloseable {
       }
       e.getValue().flush();
     }
+    writeCounts(step, recorder.drainCounts(), step.lastFlush);
+    if (step.counts.checkError()) {
+      throw new UncheckedIOException(new IOException("write to counts.csv failed"));
+    }
     step.lastFlush = now;
+  }
+
+  /** One counts line per kind for the interval starting at {@code intervalStart} (epoch ms), as {@link CountsLog} specifies. */
+  private static void writeCounts(OpenStep step, Map<String, long[]> counts, long intervalStart) {
+    counts.forEach((kind, c) -> step.counts.print(CountsLog.line(Math.max(0, intervalStart - step.startMillis), kind, c)));
+    step.counts.flush();
   }
 
   private void writeManifest() throws IOException {
@@ -197,6 +217,7 @@ public final class RunWriter implements AutoCloseable {
     for (OpenStep s : open.values()) {
       synchronized (s) {
         s.logs.values().forEach(LogFile::close);
+        s.counts.close();
         s.closed = true;
       }
     }
@@ -220,12 +241,16 @@ public final class RunWriter implements AutoCloseable {
 
   private static final class OpenStep {
     final Map<Metric, LogFile> logs;
+    final PrintStream counts;
+    final long startMillis;
     final String startedAt;
     long lastFlush;
     boolean closed;
 
-    OpenStep(Map<Metric, LogFile> logs, long start, String startedAt) {
+    OpenStep(Map<Metric, LogFile> logs, PrintStream counts, long start, String startedAt) {
       this.logs = logs;
+      this.counts = counts;
+      this.startMillis = start;
       this.lastFlush = start;
       this.startedAt = startedAt;
     }

@@ -45,7 +45,6 @@ public final class StepRecorder {
   // below it would be added and polled straight away, so it skips the lock.
   private volatile double slowestFloorMs = Double.NEGATIVE_INFINITY;
   private final AtomicLong inFlightNanos = new AtomicLong();
-  private final LongAdder goodCount = new LongAdder();
 
   public StepRecorder(StepPlan plan, SloSet slo) {
     this.plan = plan;
@@ -62,17 +61,16 @@ public final class StepRecorder {
     if (k == null) {
       k = kinds.computeIfAbsent(r.kind(), KindState::new);
     }
-    k.sent.increment();
     if (r.outcome() == Outcome.NOT_SENT) {
       // never on the wire: no latency, no schedule lag to record, not among the slowest
       k.errors.computeIfAbsent(r.outcome().key(), x -> new LongAdder()).increment();
+      k.failed.increment();
       return;
     }
     if (r.ok()) {
-      k.ok.increment();
+      (slo.met(r) ? k.good : k.missed).increment();
       if (r.promptTokens() > 0) k.promptTokens.add(r.promptTokens());
       if (r.completionTokens() > 0) k.completionTokens.add(r.completionTokens());
-      if (slo.met(r)) goodCount.increment();
       k.record(Metric.E2E, r.e2eNanos());
       k.record(Metric.TTFT, r.ttftNanos());
       if (r.reasoningTokens() > 0) k.reasoningTokens.add(r.reasoningTokens());
@@ -86,6 +84,7 @@ public final class StepRecorder {
     } else {
       String key = r.outcome() == Outcome.HTTP_ERROR ? "http_" + r.httpStatus() : r.outcome().key();
       k.errors.computeIfAbsent(key, x -> new LongAdder()).increment();
+      k.failed.increment();
     }
     if (isOpenLoop()) {
       k.record(Metric.SCHEDULE_LAG, Math.max(0, r.scheduleLagNanos()));
@@ -136,6 +135,36 @@ public final class StepRecorder {
     return out;
   }
 
+  /**
+   * The requests of each kind that ended since the last call, {@code {sent, ok, good}} (kinds with
+   * none left out): one line each of the step's {@link CountsLog}. Called by one thread at a time,
+   * with the interval logs' drain.
+   */
+  public synchronized Map<String, long[]> drainCounts() {
+    Map<String, long[]> out = new TreeMap<>();
+    for (String kind : kinds()) {
+      KindState k = kinds.get(kind);
+      k.drain(k.snapshot(), out, kind);
+    }
+    return out;
+  }
+
+  /**
+   * After {@link #summarize}: the requests of each kind that ended after the last
+   * {@link #drainCounts} and were counted in the summary (a straggler recorded in between), so the
+   * counts file adds up to run.json exactly.
+   */
+  public synchronized Map<String, long[]> drainCountsToSummary() {
+    Map<String, long[]> out = new TreeMap<>();
+    for (String kind : kinds()) {
+      KindState k = kinds.get(kind);
+      if (k.summarized != null) {
+        k.drain(k.summarized, out, kind);
+      }
+    }
+    return out;
+  }
+
   /** Computes the step's figures from everything drained so far (drain once more first). */
   public synchronized StepSummary summarize(String startedAt, String endedAt, double windowSeconds, boolean networkApplied) {
     Map<Metric, Histogram> all = new EnumMap<>(Metric.class);
@@ -144,6 +173,7 @@ public final class StepRecorder {
     }
     long sent = 0;
     long ok = 0;
+    long good = 0;
     long completionTokens = 0;
     Map<String, Long> errors = new TreeMap<>();
     Map<String, KindSummary> perKind = new LinkedHashMap<>();
@@ -166,10 +196,15 @@ public final class StepRecorder {
       Map<String, Long> kindErrors = new TreeMap<>();
       k.errors.forEach((key, n) -> kindErrors.put(key, n.sum()));
       kindErrors.forEach((key, n) -> errors.merge(key, n, Long::sum));
-      perKind.put(kind, new KindSummary(k.sent.sum(), k.ok.sum(), kindErrors, k.promptTokens.sum(), k.completionTokens.sum(), stats,
+      long[] counts = k.snapshot(); // read once: the kind's sent and ok below, and the counts file's last line, agree
+      k.summarized = counts;
+      long kindSent = counts[0] + counts[1] + counts[2];
+      long kindOk = counts[1] + counts[2];
+      perKind.put(kind, new KindSummary(kindSent, kindOk, kindErrors, k.promptTokens.sum(), k.completionTokens.sum(), stats,
           k.reasoningTokens.sum()));
-      sent += k.sent.sum();
-      ok += k.ok.sum();
+      sent += kindSent;
+      ok += kindOk;
+      good += counts[2];
       completionTokens += k.completionTokens.sum();
     }
     Map<String, LatencyStats> metrics = new LinkedHashMap<>();
@@ -191,7 +226,7 @@ public final class StepRecorder {
     slow.sort(Comparator.comparingDouble(SlowRequest::e2eMs).reversed());
     return new StepSummary(plan.index(), plan.id(), plan.network(), networkApplied, plan.offered(), plan.unit(),
         startedAt, endedAt, round(windowSeconds, 3), sent, ok, errors, round(errorRate, 6),
-        round(ok / window, 4), round(completionTokens / window, 2), round(goodCount.sum() / window, 4),
+        round(ok / window, 4), round(completionTokens / window, 2), round(good / window, 4),
         round(inFlightNanos.get() / 1e9 / window, 3), metrics, perKind, verdicts, slow);
   }
 
@@ -219,8 +254,14 @@ public final class StepRecorder {
   }
 
   private static final class KindState {
-    final LongAdder sent = new LongAdder();
-    final LongAdder ok = new LongAdder();
+    // each request counts in exactly one of these, with one increment: sent = failed + missed + good,
+    // ok = missed + good, so any read of them nests and the counts file's lines never disagree
+    final LongAdder failed = new LongAdder();
+    final LongAdder missed = new LongAdder();
+    final LongAdder good = new LongAdder();
+    /** failed, missed, good as of the last counts drain, and as the summary read them. */
+    long[] drained = new long[3];
+    long[] summarized;
     final LongAdder promptTokens = new LongAdder();
     final LongAdder completionTokens = new LongAdder();
     final LongAdder reasoningTokens = new LongAdder();
@@ -235,6 +276,24 @@ public final class StepRecorder {
       for (Metric m : Metric.values()) {
         recorders.put(m, new Recorder(1, MAX_MICROS, SIGNIFICANT_DIGITS));
         cumulative.put(m, newHistogram());
+      }
+    }
+
+    long[] snapshot() {
+      return new long[] {failed.sum(), missed.sum(), good.sum()};
+    }
+
+    /** Adds {@code {sent, ok, good}} ended since the last drain up to {@code now} to {@code out}, if any. */
+    void drain(long[] now, Map<String, long[]> out, String kind) {
+      long f = now[0] - drained[0];
+      long m = now[1] - drained[1];
+      long g = now[2] - drained[2];
+      if (f < 0 || m < 0 || g < 0) {
+        return; // the summary's snapshot is older than a drain already written: nothing new
+      }
+      drained = now;
+      if (f + m + g > 0) {
+        out.put(kind, new long[] {f + m + g, m + g, g});
       }
     }
 

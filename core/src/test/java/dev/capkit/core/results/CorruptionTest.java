@@ -174,6 +174,80 @@ class CorruptionTest {
     assertReported(log("ttft"), "line 5", "does not decode");
   }
 
+  private Path counts() {
+    return run.resolve("steps/" + STEP + "/" + CountsLog.FILE_NAME);
+  }
+
+  private void replaceLine(Path file, int lineNo, String text) throws IOException {
+    List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+    lines.set(lineNo - 1, text);
+    Files.writeString(file, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void countsCorruptInTheMiddle() throws IOException {
+    // golden counts.csv: header, columns, line 3 chat 50/48/48, line 4 phone-step 150/140/140
+    assertEquals(4, RunReader.read(run).counts(STEP).orElseThrow().lines().size() + 2);
+    replaceLine(counts(), 3, "0,chat,5#,48,48");
+    CorruptFileException e = assertThrows(CorruptFileException.class, () -> RunReader.read(run).counts(STEP));
+    assertEquals(counts(), e.file());
+    assertEquals(3, e.line());
+    assertTrue(e.getMessage().contains("sent '5#' is not a count"), e.getMessage());
+    assertReported(counts(), "line 3", "is not a count");
+    replaceLine(counts(), 3, "0,chat,50,49,48"); // still a valid line: the sum against run.json knows
+    assertTrue(assertThrows(CorruptFileException.class, () -> RunReader.read(run).counts(STEP)).getMessage()
+        .contains("counts sent 200, ok 189, but run.json says sent 200, ok 188"));
+    replaceLine(counts(), 3, "0,chat,50,48,49");
+    assertTrue(assertThrows(CorruptFileException.class, () -> RunReader.read(run).counts(STEP)).getMessage().contains("do not nest"));
+  }
+
+  @Test
+  void countsCorruptOrTruncatedAtTheEnd() throws IOException {
+    truncate(counts(), 3);
+    CorruptFileException e = assertThrows(CorruptFileException.class, () -> RunReader.read(run).counts(STEP));
+    assertEquals(4, e.line());
+    assertReported(counts(), "line 4", "truncated");
+    Files.write(counts(), new byte[0]);
+    assertTrue(assertThrows(CorruptFileException.class, () -> RunReader.read(run).counts(STEP)).getMessage().contains("empty"));
+  }
+
+  @Test
+  void aLostCountsLineIsCaughtByRunJsonsCounts() throws IOException {
+    removeLine(counts(), 4);
+    CorruptFileException e = assertThrows(CorruptFileException.class, () -> RunReader.read(run).counts(STEP));
+    assertTrue(e.getMessage().contains("counts sent 50, ok 48, but run.json says sent 200, ok 188"), e.getMessage());
+    assertReported(counts(), "", "lines lost, added or altered");
+  }
+
+  @Test
+  void countsOfAnUnfinishedStepMayEndTorn() throws IOException {
+    String json = Files.readString(run.resolve("run.json"));
+    int steps = json.indexOf("\"steps\" : [");
+    int notes = json.indexOf("\"notes\"");
+    Files.writeString(run.resolve("run.json"), json.substring(0, steps) + "\"steps\" : [ ],\n  " + json.substring(notes)
+        .replace("\"status\" : \"complete\"", "\"status\" : \"running\""));
+    Files.writeString(run.resolve("run.json"), Files.readString(run.resolve("run.json")).replace("\"status\" : \"complete\"", "\"status\" : \"running\""));
+    Files.delete(run.resolve("steps/" + STEP + "/SHA256SUMS"));
+    truncate(counts(), 5);
+    CountsLog.Content c = RunReader.read(run).counts(STEP).orElseThrow();
+    assertEquals(1, c.lines().size(), "the torn last line is ignored, the whole one read");
+    assertEquals(4, c.tornLine());
+    assertTrue(RunVerifier.verify(run).checked().stream().anyMatch(l -> l.contains("counts.csv: unfinished step, 1 whole line(s); torn last line 4")));
+    replaceLine(counts(), 3, "0,chat,50,48");
+    assertEquals(3, assertThrows(CorruptFileException.class, () -> RunReader.read(run).counts(STEP)).line());
+  }
+
+  @Test
+  void aRunWithoutCountsStillReads() throws IOException {
+    Files.delete(counts());
+    Files.writeString(run.resolve("steps/" + STEP + "/SHA256SUMS"), Files.readAllLines(run.resolve("steps/" + STEP + "/SHA256SUMS")).stream()
+        .filter(l -> !l.endsWith("counts.csv")).map(l -> l + "\n").collect(java.util.stream.Collectors.joining()));
+    assertTrue(RunReader.read(run).counts(STEP).isEmpty());
+    RunVerifier.Result r = RunVerifier.verify(run);
+    assertTrue(r.ok(), r.problems().toString());
+    assertTrue(r.checked().stream().anyMatch(l -> l.contains("no counts.csv (written before per-second counts were kept)")));
+  }
+
   @Test
   void runJsonCorruptInTheMiddle() throws IOException {
     Path file = run.resolve("run.json");

@@ -100,7 +100,8 @@ class RunFormatTest {
     Path run = writeRun(dir.resolve("run"), true);
     List<String> files = List.of("run.json", "steps/s00-qps2-none/e2e.hlog", "steps/s00-qps2-none/ttft.hlog",
         "steps/s00-qps2-none/itl.hlog", "steps/s00-qps2-none/schedule-lag.hlog", "steps/s00-qps2-none/tpot.hlog",
-        "steps/s00-qps2-none/e2e-intended.hlog", "steps/s00-qps2-none/ttft-intended.hlog", "steps/s00-qps2-none/SHA256SUMS");
+        "steps/s00-qps2-none/e2e-intended.hlog", "steps/s00-qps2-none/ttft-intended.hlog", "steps/s00-qps2-none/counts.csv",
+        "steps/s00-qps2-none/SHA256SUMS");
     if (Boolean.getBoolean("capkit.updateGolden")) {
       for (String f : files) {
         Files.createDirectories(GOLDEN.resolve(f).getParent());
