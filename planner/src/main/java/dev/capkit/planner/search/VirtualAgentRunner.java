@@ -31,7 +31,7 @@ import java.util.SplittableRandom;
  *
  * <p>As a {@link ProbeRunner} the probe's rate is the number of agents: after the warm-up (not judged)
  * the measured window runs until it has sent the probe's planned requests (closed loop sets no rate,
- * so the window's length follows from how fast the agents go, capped at twice the planned seconds),
+ * so the window's length follows from how fast the agents go, capped at three times the planned seconds),
  * and stops early once an objective's violations reach the probe's break threshold (a request in
  * flight past an E2E limit, or past a TTFT limit before its first token, counts from the moment it is
  * overdue). Load time is from the first
@@ -41,6 +41,9 @@ import java.util.SplittableRandom;
  */
 public record VirtualAgentRunner(ServingPlan plan, List<ObjectiveCheck> checks, double thinkSeconds, int stepsPerTask,
     AgentPrompt prompt, long seed) implements ProbeRunner {
+
+  /** A closed-loop window ends when full, at the latest after this many times its planned seconds. */
+  public static final double WINDOW_CAP = 3;
 
   /** One model call of an agent's task. */
   private static final class Step {
@@ -94,9 +97,22 @@ public record VirtualAgentRunner(ServingPlan plan, List<ObjectiveCheck> checks, 
 
   @Override
   public Measured run(ProbePlan p) {
-    AgentRun r = simulate((int) Math.round(p.rate()), p.warmupSeconds(), p.plannedRequests(), 2 * p.seconds(), p.breakAt(),
-        seed * 1000 + p.index());
+    return measured(p, probe(p));
+  }
+
+  /** What the search is told of probe {@code p}'s run (an early stop's verdict stands for the planned window). */
+  public static Measured measured(ProbePlan p, AgentRun r) {
     return new Measured(r.stoppedEarly() ? p.plannedRequests() : r.requests(), r.violations(), r.loadSeconds(), r.stoppedEarly());
+  }
+
+  /**
+   * The probe's run: its window capped at {@link #WINDOW_CAP} times the planned seconds, as the main
+   * job's {@code SearchDriver} caps a closed-loop window (the planned seconds come from an estimated
+   * request rate; the window is meant to end when it holds its planned requests).
+   */
+  public AgentRun probe(ProbePlan p) {
+    return simulate((int) Math.round(p.rate()), p.warmupSeconds(), p.plannedRequests(), WINDOW_CAP * p.seconds(), p.breakAt(),
+        seed * 1000 + p.index());
   }
 
   /**

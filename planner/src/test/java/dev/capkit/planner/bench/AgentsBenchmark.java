@@ -6,6 +6,7 @@ import dev.capkit.core.scenario.ScenarioLoader;
 import dev.capkit.core.search.CapacitySearch;
 import dev.capkit.core.search.ObjectiveCheck;
 import dev.capkit.core.search.ProbeResult;
+import dev.capkit.core.search.ProbeRunner;
 import dev.capkit.core.search.SearchResult;
 import dev.capkit.core.search.SearchSettings;
 import dev.capkit.planner.search.AgentPrompt;
@@ -32,7 +33,9 @@ import java.util.Map;
  *   <li>per task at the answer: completed tasks per hour per replica, task completion time p50/p95, the
  *       share of tasks whose every step met every objective, cost per completed task (tier price).
  * </ul>
- * {@code mvn -q -o -pl planner -am -Psearch-bench -DskipTests test -Dbench.agents=true}
+ * {@code mvn -q -o -pl planner -am -Psearch-bench -DskipTests test -Dbench.agents=true}; {@code -Dbench.search=start=6,maxLooks=2}
+ * searches with {@code agents-search}'s settings and those overrides (as an emulated run's {@code -Dcapkit.search.*});
+ * {@code -Dbench.fixed=5,6,7} prints long runs at fixed agent counts instead.
  */
 public final class AgentsBenchmark {
   private AgentsBenchmark() {}
@@ -66,7 +69,11 @@ public final class AgentsBenchmark {
     System.out.printf(Locale.ROOT, "one agent alone: mean step response %.2f s (predicted)%n", idle);
     System.out.printf(Locale.ROOT, "ground truth (predicted; %s): N* = %d agents per replica%n", given > 0 ? "given by -Dbench.agentsTruth"
         : String.format(Locale.ROOT, "long virtual runs of %,d judged steps x 2 seeds", truthRequests), truth);
-    SearchSettings settings = new SearchSettings(1, 2, 0.05, 0.95, 8 * 3600, 10, 20, 4 * 3600, 150, 3, 3, 1000, true);
+    String searchOverrides = System.getProperty("bench.search", "");
+    SearchSettings settings = searchOverrides.isBlank()
+        ? new SearchSettings(1, 2, 0.05, 0.95, 8 * 3600, 10, 20, 4 * 3600, 150, 3, 3, 1000, true)
+        : agentsSearchSettings(searchOverrides);
+    System.out.println("search settings: " + settings);
     System.out.println("| seed | interval agents | covers N* | probes | early stops | load-s | stop |");
     System.out.println("|---:|---|---|---:|---:|---:|---|");
     int covered = 0;
@@ -74,7 +81,17 @@ public final class AgentsBenchmark {
     SearchResult last = null;
     for (long seed = 1; seed <= seeds; seed++) {
       VirtualAgentRunner seeded = new VirtualAgentRunner(plan, checks, runner.thinkSeconds(), runner.stepsPerTask(), runner.prompt(), seed);
-      SearchResult r = CapacitySearch.run(ObjectiveCheck.shares(checks), settings, n -> seeded.requestRate(n, idle), seeded);
+      // windows are sized as the main job's SearchDriver sizes them: X = N / (R + Z), R the latest probe's
+      // mean response time (before the first: the think time, at least 1 s)
+      double[] latest = {Math.max(runner.thinkSeconds(), 1)};
+      ProbeRunner sized = p -> {
+        VirtualAgentRunner.AgentRun a = seeded.probe(p);
+        if (!Double.isNaN(a.meanResponseSeconds())) {
+          latest[0] = a.meanResponseSeconds();
+        }
+        return VirtualAgentRunner.measured(p, a);
+      };
+      SearchResult r = CapacitySearch.run(ObjectiveCheck.shares(checks), settings, n -> seeded.requestRate(n, latest[0]), sized);
       boolean cover = !Double.isNaN(r.low()) && r.low() <= truth && (Double.isNaN(r.high()) || truth < r.high());
       covered += cover ? 1 : 0;
       spent += r.gpuSeconds();
@@ -100,6 +117,22 @@ public final class AgentsBenchmark {
         at.tasks().costPerTask(price),
         price);
     System.out.printf(Locale.ROOT, "(took %.1f s of CPU time to simulate)%n", (System.nanoTime() - t0) / 1e9);
+  }
+
+  /**
+   * The settings an emulated {@code agents-search} run uses with {@code -Dcapkit.search.<field>=value}
+   * for each {@code field=value} of {@code overrides} (comma-separated), read by the same loader.
+   */
+  private static SearchSettings agentsSearchSettings(String overrides) throws Exception {
+    Map<String, String> o = new java.util.LinkedHashMap<>();
+    for (String kv : overrides.split(",")) {
+      String[] p = kv.split("=", 2);
+      if (p.length != 2) {
+        throw new IllegalArgumentException("-Dbench.search: '" + kv + "' is not field=value");
+      }
+      o.put("search." + p[0].trim(), p[1].trim());
+    }
+    return ScenarioLoader.load(ScenarioLoader.resolve("agents-search", Path.of("../scenarios")), o).search();
   }
 
   /**
