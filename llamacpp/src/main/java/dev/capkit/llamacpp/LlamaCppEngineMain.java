@@ -2,6 +2,7 @@ package dev.capkit.llamacpp;
 
 import dev.capkit.core.ServeUntilStopped;
 import dev.capkit.core.cli.CommandLine;
+import dev.capkit.llamacpp.engine.CpuList;
 import dev.capkit.llamacpp.engine.EngineOptions;
 import dev.capkit.llamacpp.engine.LlamaCppEngine;
 import dev.capkit.llamacpp.http.EngineHttpServer;
@@ -20,13 +21,16 @@ import java.util.List;
  * batching behind an OpenAI-compatible HTTP front.
  * <pre>
  * capkit engine (--gguf FILE | --generate-model DIR [--params-m 30] [--seed 42])
- *               [--parallel 4] [--ctx 4096] [--threads 2] [--host 127.0.0.1] [--port 8080]
+ *               [--parallel 4] [--ctx 4096] [--threads 2] [--compute-cpus LIST] [--host 127.0.0.1] [--port 8080]
  *               [--model-name NAME] [--verbose]
  * </pre>
  * {@code --generate-model} writes capkit's random-weight LLaMA model ({@link RandomLlamaGguf}) into
  * DIR (reused when that file is already there: generation is deterministic) and serves it. Runs
  * until stopped. Bad input (flags, a missing or non-GGUF file) prints a message naming the flag and
- * value and exits with 2.
+ * value and exits with 2. {@code --compute-cpus 1} gives llama.cpp's compute CPU 1 to itself and
+ * runs the rest of the engine (HTTP front, result hand-over) on the other CPUs, as a GPU server's
+ * host process runs beside its GPU ({@code ComputePinning}); {@code --threads} then defaults to
+ * the number of those CPUs.
  *
  * <pre>{@code
  * ./capkit engine --generate-model target/models --params-m 30 --parallel 4 --port 8080
@@ -36,7 +40,7 @@ import java.util.List;
 public final class LlamaCppEngineMain {
   public static final int USAGE = 2;
   private static final List<String> OPTIONS = List.of("--gguf", "--generate-model", "--params-m", "--seed",
-      "--parallel", "--ctx", "--threads", "--host", "--port", "--model-name");
+      "--parallel", "--ctx", "--threads", "--compute-cpus", "--host", "--port", "--model-name");
   private static final List<String> SWITCHES = List.of("--verbose");
 
   private LlamaCppEngineMain() {
@@ -67,8 +71,10 @@ public final class LlamaCppEngineMain {
       }
       Path gguf = modelFile(cl, out);
       String name = cl.value("--model-name").orElse(gguf.getFileName().toString().replaceFirst("\\.gguf$", ""));
+      CpuList computeCpus = cl.value("--compute-cpus").map(v -> CpuList.parse("--compute-cpus", v)).orElse(null);
+      int defaultThreads = computeCpus != null ? computeCpus.size() : Math.max(1, Runtime.getRuntime().availableProcessors());
       options = new EngineOptions(gguf, name, (int) cl.whole("--parallel", 4), (int) cl.whole("--ctx", 4096),
-          (int) cl.whole("--threads", Math.max(1, Runtime.getRuntime().availableProcessors())), cl.has("--verbose"));
+          (int) cl.whole("--threads", defaultThreads), cl.has("--verbose"), computeCpus);
       host = cl.value("--host").orElse("127.0.0.1");
       port = (int) cl.whole("--port", 8080);
       if (port < 0 || port > 65535) {
@@ -88,6 +94,9 @@ public final class LlamaCppEngineMain {
     } catch (IllegalArgumentException e) {
       err.println("capkit engine: " + e.getMessage());
       return USAGE;
+    } catch (IllegalStateException e) {
+      err.println("capkit engine: " + e.getMessage());
+      return 1;
     }
     EngineHttpServer server;
     try {
@@ -103,6 +112,8 @@ public final class LlamaCppEngineMain {
     }
     out.printf("llama.cpp engine: %s, %d slots x %d tokens of context, %d threads%n", options.gguf(),
         options.parallel(), options.slotContext(), options.threads());
+    engine.pinning().ifPresent(p -> out.printf("compute on CPU %s (llama.cpp threads %s), HTTP front and result hand-over "
+        + "on CPU %s%n", p.compute(), p.computeThreads().stream().map(t -> t.tid() + " " + t.name()).toList(), p.host()));
     out.println("serving OpenAI API at http://" + host + ":" + server.port() + "/v1 (model " + options.modelName()
         + "); /health, /metrics, /tokenize");
     out.flush();
@@ -149,9 +160,12 @@ public final class LlamaCppEngineMain {
 
   static String usage() {
     return "usage: capkit engine (--gguf FILE | --generate-model DIR [--params-m 30] [--seed 42])\n"
-        + "                     [--parallel 4] [--ctx 4096] [--threads N] [--host 127.0.0.1] [--port 8080]\n"
+        + "                     [--parallel 4] [--ctx 4096] [--threads N] [--compute-cpus LIST]\n"
+        + "                     [--host 127.0.0.1] [--port 8080]\n"
         + "                     [--model-name NAME] [--verbose]\n"
         + "  llama.cpp (continuous batching, --parallel slots sharing --ctx tokens of KV cache) behind an\n"
-        + "  OpenAI-compatible front: /v1/chat/completions (stream + usage), /v1/models, /health, /metrics, /tokenize";
+        + "  OpenAI-compatible front: /v1/chat/completions (stream + usage), /v1/models, /health, /metrics, /tokenize\n"
+        + "  --compute-cpus LIST (e.g. 1): llama.cpp's compute on these CPUs alone, the front and the result hand-over\n"
+        + "  on the others (as on a GPU server); --threads defaults to their number; /health says what was placed";
   }
 }

@@ -32,6 +32,12 @@ class LlamaCppEngineMainTest {
   }
 
   @Test
+  void aComputeCpuListThatIsNotOneIsBadInput(@TempDir Path dir) {
+    assertEquals(2, run("--gguf", dir.resolve("m.gguf").toString(), "--compute-cpus", "one"));
+    assertTrue(err().contains("--compute-cpus 'one' is not a CPU list"), err());
+  }
+
+  @Test
   void aFileThatIsNotGgufIsBadInput(@TempDir Path dir) throws Exception {
     Path text = Files.writeString(dir.resolve("model.gguf"), "not a model");
     assertEquals(2, run("--gguf", text.toString(), "--port", "0"));

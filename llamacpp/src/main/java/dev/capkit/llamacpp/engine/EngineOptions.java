@@ -12,8 +12,16 @@ import java.util.Objects;
  * @param context   KV-cache size in tokens shared by all slots ({@code --ctx-size}); each slot gets context / parallel
  * @param threads   CPU threads for decode and prefill ({@code --threads}, {@code --threads-batch})
  * @param verbose   whether llama.cpp logs to stdout (off: only errors)
+ * @param computeCpus the CPUs llama.cpp's compute threads get to themselves, the rest of the engine running on the
+ *                  other CPUs ({@code --compute-cpus}, see {@link ComputePinning}); null: not placed
  */
-public record EngineOptions(Path gguf, String modelName, int parallel, int context, int threads, boolean verbose) {
+public record EngineOptions(Path gguf, String modelName, int parallel, int context, int threads, boolean verbose,
+    CpuList computeCpus) {
+  /** Options whose threads are not placed (the operating system schedules every thread anywhere). */
+  public EngineOptions(Path gguf, String modelName, int parallel, int context, int threads, boolean verbose) {
+    this(gguf, modelName, parallel, context, threads, verbose, null);
+  }
+
   public EngineOptions {
     Objects.requireNonNull(gguf, "gguf");
     Objects.requireNonNull(modelName, "modelName");
@@ -25,6 +33,9 @@ public record EngineOptions(Path gguf, String modelName, int parallel, int conte
     }
     if (threads < 1) {
       throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+    }
+    if (computeCpus != null && computeCpus.isEmpty()) {
+      throw new IllegalArgumentException("--compute-cpus must name at least one CPU");
     }
   }
 

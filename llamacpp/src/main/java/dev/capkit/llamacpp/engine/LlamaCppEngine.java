@@ -4,17 +4,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.kherud.llama.InferenceParameters;
-import de.kherud.llama.LlamaIterator;
 import de.kherud.llama.LlamaModel;
-import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.ModelParameters;
+import de.kherud.llama.SlotChoice;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.util.List;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ArrayBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,11 +21,15 @@ import org.slf4j.LoggerFactory;
  * llama.cpp (build b4916 through de.kherud:llama) serving one GGUF model with continuous
  * batching: {@code parallel} slots, each request a task on llama.cpp's own server queue, every
  * running slot decoded together in each step. Callers block in {@link #complete} on their own
- * thread while tokens arrive; nothing serializes them but the slot count.
+ * thread while tokens arrive; one {@link ResultDispatcher} thread takes every result out of
+ * llama.cpp's result queue and hands it to its caller; nothing serializes requests but the slot
+ * count. With {@link EngineOptions#computeCpus()}, llama.cpp's compute runs on CPUs of its own
+ * ({@link ComputePinning}).
  *
- * <p>A fair semaphore of {@code parallel} permits stands in front of the task queue so that the
- * number of requests waiting for a slot is known ({@code requests_deferred}); llama.cpp would defer
- * the same requests in the same FIFO order itself.
+ * <p>The engine hands out llama.cpp's slots itself (a fair queue of free slot numbers, each task
+ * posted with its {@code id_slot}): so the number of requests waiting for a slot is known
+ * ({@code requests_deferred}; llama.cpp would defer the same requests in the same FIFO order
+ * itself), and the dispatcher knows the order of each step's results.
  *
  * <pre>{@code
  * try (var engine = LlamaCppEngine.start(new EngineOptions(gguf, "random-llama", 4, 4096, 2, false))) {
@@ -41,23 +44,22 @@ public final class LlamaCppEngine implements AutoCloseable {
 
   private final EngineOptions options;
   private final LlamaModel model;
-  private final Semaphore slots;
+  /** The free llama.cpp slots; a fair queue, so requests waiting for one are served in order. */
+  private final ArrayBlockingQueue<Integer> freeSlots;
   private final EngineMetrics metrics;
-  /**
-   * One thread at a time inside llama.cpp's result queue. In b4916, {@code server_response::recv}
-   * waits for "queue not empty", not for "my result": a thread whose result is not at hand while
-   * another task's is queued spins on the queue's mutex, and with N streams N-1 threads spin
-   * against the thread that decodes (measured on 2 cores: 4 streams at ~57 ms per step instead of
-   * ~1 ms). Taking results one thread at a time removes that contention. It serializes the
-   * hand-over of finished tokens (microseconds each), not their generation: llama.cpp still decodes
-   * every running slot in each step.
-   */
-  private final java.util.concurrent.locks.ReentrantLock receiving = new java.util.concurrent.locks.ReentrantLock(true);
+  /** Takes every result out of llama.cpp's result queue, one thread for all streams (why: its javadoc). */
+  private final ResultDispatcher dispatcher = new ResultDispatcher();
+  /** Where llama.cpp's compute threads run, when the engine was given CPUs for them; null otherwise. */
+  private final ComputePinning pinning;
 
-  private LlamaCppEngine(EngineOptions options, LlamaModel model) {
+  private LlamaCppEngine(EngineOptions options, LlamaModel model, ComputePinning pinning) {
     this.options = options;
     this.model = model;
-    this.slots = new Semaphore(options.parallel(), true);
+    this.pinning = pinning;
+    this.freeSlots = new ArrayBlockingQueue<>(options.parallel(), true);
+    for (int i = 0; i < options.parallel(); i++) {
+      freeSlots.add(i);
+    }
     this.metrics = new EngineMetrics(options.context());
   }
 
@@ -81,7 +83,17 @@ public final class LlamaCppEngine implements AutoCloseable {
     LOG.info("llama.cpp: loading {} with {} slots, context {} ({} per slot), {} threads", options.gguf(),
         options.parallel(), options.context(), options.slotContext(), options.threads());
     try {
-      return new LlamaCppEngine(options, new LlamaModel(params));
+      if (options.computeCpus() == null) {
+        return new LlamaCppEngine(options, new LlamaModel(params), null);
+      }
+      CpuList host = ComputePinning.hostCpus(options.computeCpus(), options.threads(), CpuAffinity.allowed());
+      ComputePinning.Loaded<LlamaModel> loaded = ComputePinning.load(options.computeCpus(), host,
+          () -> new LlamaModel(params));
+      LOG.info("llama.cpp: compute on CPUs {} (threads {}), the rest of the engine on CPUs {}", loaded.pinning().compute(),
+          loaded.pinning().computeThreads(), host);
+      return new LlamaCppEngine(options, loaded.value(), loaded.pinning());
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw e;
     } catch (RuntimeException e) { // de.kherud.llama.LlamaException is not public
       throw new IllegalArgumentException("--gguf " + options.gguf() + ": llama.cpp could not load it: " + e.getMessage(), e);
     }
@@ -104,6 +116,11 @@ public final class LlamaCppEngine implements AutoCloseable {
 
   public EngineOptions options() {
     return options;
+  }
+
+  /** Where llama.cpp's compute threads run ({@code --compute-cpus}), or empty when they were not placed. */
+  public java.util.Optional<ComputePinning> pinning() {
+    return java.util.Optional.ofNullable(pinning);
   }
 
   public EngineMetrics metrics() {
@@ -149,44 +166,51 @@ public final class LlamaCppEngine implements AutoCloseable {
       throws PromptTooLongException, InterruptedException {
     checkFits(promptTokens, maxTokens);
     metrics.deferredChange(1);
+    int slot;
     try {
-      slots.acquire();
+      slot = freeSlots.take();
     } finally {
       metrics.deferredChange(-1);
     }
     if (!sink.wanted()) {
-      slots.release();
+      freeSlots.add(slot);
       return new CompletionResult(promptTokens, 0, true);
     }
     metrics.processingChange(1);
     metrics.kvChange(promptTokens);
     int generated = 0;
+    ResultDispatcher.Stream stream;
+    long posted = System.nanoTime();
     try {
-      long posted = System.nanoTime();
+      var posting = SlotChoice.inSlot(parameters(prompt, maxTokens, sampling), slot);
+      stream = dispatcher.receive(slot, model.generate(posting).iterator(), maxTokens, () -> freeSlots.add(slot));
+    } catch (RuntimeException e) {
+      metrics.kvChange(-promptTokens);
+      metrics.processingChange(-1);
+      freeSlots.add(slot);
+      throw e;
+    }
+    try {
       long first = 0;
       long last = 0;
       boolean cancelled = false;
-      LlamaIterator tokens = model.generate(parameters(prompt, maxTokens, sampling)).iterator();
-      while (tokens.hasNext()) {
-        LlamaOutput out;
-        receiving.lock();
-        try {
-          out = tokens.next();
-        } finally {
-          receiving.unlock();
+      while (true) {
+        ResultDispatcher.Handed out = stream.next();
+        if (out.end()) {
+          if (out.failure() != null) {
+            throw out.failure();
+          }
+          break;
         }
-        if (!tokens.hasNext()) {
-          break; // the final result: in stream mode it carries no token of its own
-        }
-        last = System.nanoTime();
+        last = out.nanos();
         if (generated == 0) {
           first = last;
           metrics.promptDone(promptTokens, first - posted);
         }
         generated++;
         metrics.kvChange(1);
-        if (!sink.token(out.text)) {
-          tokens.cancel();
+        if (!sink.token(out.text())) {
+          stream.cancel(); // the dispatcher cancels the task in llama.cpp and frees the slot at its next turn
           cancelled = true;
           break;
         }
@@ -195,10 +219,12 @@ public final class LlamaCppEngine implements AutoCloseable {
         metrics.generationDone(generated, last - first);
       }
       return new CompletionResult(promptTokens, generated, cancelled);
+    } catch (InterruptedException | RuntimeException e) {
+      stream.cancel();
+      throw e;
     } finally {
       metrics.kvChange(-(promptTokens + generated));
       metrics.processingChange(-1);
-      slots.release();
     }
   }
 
@@ -218,6 +244,7 @@ public final class LlamaCppEngine implements AutoCloseable {
 
   @Override
   public void close() {
+    dispatcher.close();
     model.close();
   }
 }

@@ -58,7 +58,7 @@ final class EngineRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
       switch (path) {
         case "/health" -> {
           requireMethod(request, HttpMethod.GET);
-          send(ctx, HttpResponseStatus.OK, "application/json", "{\"status\":\"ok\"}", keepAlive);
+          send(ctx, HttpResponseStatus.OK, "application/json", health(), keepAlive);
         }
         case "/metrics" -> {
           requireMethod(request, HttpMethod.GET);
@@ -134,6 +134,21 @@ final class EngineRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
       tokens.add(t);
     }
     return out.toString();
+  }
+
+  /**
+   * {@code {"status":"ok"}}, plus where llama.cpp's compute runs when the engine placed it
+   * ({@code compute_cpus}, {@code host_cpus}, {@code compute_threads}: kernel id and name), so a run can
+   * record its layout.
+   */
+  private String health() {
+    var root = JSON.createObjectNode().put("status", "ok").put("threads", engine.options().threads());
+    engine.pinning().ifPresent(p -> {
+      root.put("compute_cpus", p.compute().toString()).put("host_cpus", p.host().toString());
+      var threads = root.putArray("compute_threads");
+      p.computeThreads().forEach(t -> threads.addObject().put("tid", t.tid()).put("name", t.name()));
+    });
+    return root.toString();
   }
 
   private String models() {
