@@ -106,6 +106,7 @@ public final class ChatClient implements AutoCloseable {
   private final long nanosAtBase;
   private volatile boolean closed;
   private final java.util.Set<Exchange> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile java.util.function.ObjLongConsumer<String> writtenListener;
 
   /** A client with one event-loop thread per available processor. */
   public ChatClient(ChatEndpoint endpoint) {
@@ -201,6 +202,16 @@ public final class ChatClient implements AutoCloseable {
       }
     }
     return exchange.future();
+  }
+
+  /**
+   * For benchmarks that split a TTFT into the client's and the server's parts (the separate-process
+   * ceiling benchmark, loadgen/README.md): {@code listener} gets each load request's id and the
+   * {@code System.nanoTime()} at which its bytes had been written to the socket (connect, TLS and the
+   * event-loop hand-over included). It runs on the event loop: keep it short. Not set in runs.
+   */
+  public void onRequestWritten(java.util.function.ObjLongConsumer<String> listener) {
+    this.writtenListener = listener;
   }
 
   /**
@@ -320,6 +331,13 @@ public final class ChatClient implements AutoCloseable {
       channel.close();
     } else {
       pool.release(channel);
+    }
+  }
+
+  void requestWritten(String requestId) {
+    java.util.function.ObjLongConsumer<String> listener = writtenListener;
+    if (listener != null) {
+      listener.accept(requestId, System.nanoTime());
     }
   }
 

@@ -105,6 +105,7 @@ final class Exchange {
   }
 
   private void onWritten() {
+    client.requestWritten(ids.requestId());
     if (timings.isFinished() || timings.firstByteSeen()) {
       return;
     }

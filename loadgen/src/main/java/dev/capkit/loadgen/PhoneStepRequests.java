@@ -218,12 +218,23 @@ public final class PhoneStepRequests {
     return new ChatRequest(kind, true, parts, 1, chars);
   }
 
-  /** {@code [task 1a2b3c4d] }: 8 hex digits mixed from the session number (ASCII, nothing to escape). */
+  private static final byte[] TAG_TEMPLATE = "[task 00000000] ".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * {@code [task 1a2b3c4d] }: 8 hex digits mixed from the session number (ASCII, nothing to escape).
+   * Built once per request on the send path, so by a digit loop, not {@code String.format} (~1 us).
+   */
   static byte[] sessionTag(long session) {
     long z = session * 0x9E3779B97F4A7C15L;
     z = (z ^ (z >>> 31)) * 0xBF58476D1CE4E5B9L;
     z ^= z >>> 29;
-    return String.format(Locale.ROOT, "[task %08x] ", (int) z).getBytes(StandardCharsets.US_ASCII);
+    int v = (int) z;
+    byte[] tag = TAG_TEMPLATE.clone();
+    for (int i = 13; i >= 6; i--, v >>>= 4) { // digits at [6, 14), least significant last
+      tag[i] = HEX[v & 0xF];
+    }
+    return tag;
   }
 
   private static byte[] textPartAfterImage(String text) {

@@ -130,4 +130,28 @@ class PhoneStepRequestsTest {
     assertEquals(body(steps.step(3, 2, 1001)), body(steps.step(3, 2, 1001)), "a session's step is deterministic");
     assertEquals(body(steps.step(3, 2)), body(steps.step(3, 2, 3)), "without a session, the task is the session");
   }
+
+  @Test
+  void sessionTagIsEightHexDigitsOfTheMixedSessionNumber() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(18);
+    long[] sessions = new long[10_006];
+    sessions[0] = 0;
+    sessions[1] = 1;
+    sessions[2] = -1;
+    sessions[3] = Long.MIN_VALUE;
+    sessions[4] = Long.MAX_VALUE;
+    sessions[5] = 0xFFFF_FFFFL;
+    for (int i = 6; i < sessions.length; i++) {
+      sessions[i] = random.nextLong();
+    }
+    for (long session : sessions) {
+      long z = session * 0x9E3779B97F4A7C15L; // the mix as specified in sessionTag's javadoc, formatted the slow way
+      z = (z ^ (z >>> 31)) * 0xBF58476D1CE4E5B9L;
+      z ^= z >>> 29;
+      String expected = String.format(java.util.Locale.ROOT, "[task %08x] ", (int) z);
+      assertEquals(expected, new String(PhoneStepRequests.sessionTag(session), java.nio.charset.StandardCharsets.US_ASCII),
+          "session " + session);
+    }
+    assertEquals("[task 00000000] ", new String(PhoneStepRequests.sessionTag(0), java.nio.charset.StandardCharsets.US_ASCII));
+  }
 }

@@ -35,7 +35,15 @@ import org.HdrHistogram.Histogram;
  *   <li><b>CPU per 1,000 requests</b> of each process: utime + stime from {@code /proc/PID/stat}
  *       over the window (JIT and GC threads included), divided by the requests sent in it;
  *   <li><b>TTFT overhead</b> p50/p99: per request, client TTFT minus the emulator's TTFT (request
- *       decoded to first content chunk written), both {@code System.nanoTime()} on one machine;
+ *       decoded to first content chunk written), both {@code System.nanoTime()} on one machine
+ *       ({@code System.nanoTime()} is one clock for all processes on Linux), and its parts: <b>client send</b>
+ *       (about to call {@code send} to the request's bytes written to the socket: the send path, the hand-over
+ *       to the event loop, a connect when no idle connection was free), <b>to server</b> (written to the
+ *       emulator's request decoded: loopback, and the emulator's wait to read: its GC pauses and its busy
+ *       threads land here), <b>back</b> (the emulator's first content chunk flushed to the client's socket
+ *       read: loopback and the client's wake-up); the <b>client's part</b> is send + back per request, the
+ *       overhead the load generator itself adds; p50/p99 each; and how many requests per second
+ *       of the window had an overhead above 10 ms (is the tail a moment, or spread?);
  *   <li>client TTFT p50/p99 of the measured requests (as the client records it: from send to the
  *       first content event's socket read);
  *   <li>the client's CPU per 1,000 requests by thread role ({@link ThreadCpu}: event loops, sending
@@ -57,7 +65,21 @@ public final class CeilingBenchmark {
 
   record Result(String label, double rate, long sent, long ok, long okInWindow, long failed, double clientCpu,
       double serverCpu, double seconds, Histogram overhead, Histogram ttft, String loadBefore, String loadAfter,
-      long clientSyscalls, Map<String, Long> clientRoles, long loopWakeups) {}
+      long clientSyscalls, Map<String, Long> clientRoles, long loopWakeups, Histogram clientSend, Histogram toServer,
+      Histogram back, Histogram clientPart, int[] slowPerSecond) {}
+
+  /**
+   * The emulator process's collector ({@code -Dbench.serverGc} replaces it). ZGC, not G1: the emulator's G1
+   * young pauses (30-148 ms every ~5 s at 1,000 req/s, pinned to one core) held requests unread in its socket
+   * buffer, and since the emulator's TTFT starts when it has decoded the request, that wait counted as the
+   * client's overhead (p99 82-102 ms; loadgen/README.md, fourth session). With ZGC its pauses are under 1 ms.
+   */
+  static final String SERVER_GC = "-XX:+UseZGC";
+  /** The client process's collector ({@code -Dbench.clientGc} replaces it). */
+  static final String CLIENT_GC = "-XX:+UseG1GC";
+
+  /** Overheads above this count as slow in the per-second timeline. */
+  private static final long SLOW_NANOS = 10_000_000L;
 
   /** One emulator process: its stdout/stdin protocol (see {@link CeilingServer}). */
   private record Server(Process process, BufferedReader out, PrintWriter in, String uri, String model) implements AutoCloseable {
@@ -78,6 +100,7 @@ public final class CeilingBenchmark {
     System.out.printf(Locale.ROOT, "ceiling: %d cores; emulator (instant profile) and client each a fresh JVM per rate and build,"
         + " %.0f s warm-up then %.0f s measured; streamed chats, 300-token prompt, max_tokens 64; CPUs: server %s, client %s%n",
         Runtime.getRuntime().availableProcessors(), warmup, seconds, cpus("bench.serverCpus"), cpus("bench.clientCpus"));
+    System.out.println("ceiling: per-request files (client records, server times) in " + dir);
     List<Result> results = new ArrayList<>();
     for (double rate : rates) {
       if (!baselineClasspath.isBlank()) {
@@ -96,7 +119,7 @@ public final class CeilingBenchmark {
   // request, and a server that ran out of file descriptors at one rate must not spoil the next.
   private static Server startServer(String java, String classpath) throws IOException {
     List<String> serverCommand = new ArrayList<>(pinned("bench.serverCpus"));
-    serverCommand.addAll(List.of(java, "-Xms1g", "-Xmx1g", "-XX:+UseG1GC"));
+    serverCommand.addAll(List.of(java, "-Xms1g", "-Xmx1g", property("bench.serverGc", SERVER_GC)));
     String serverArg = System.getProperty("bench.serverJvmArg", "");
     if (!serverArg.isBlank()) {
       serverCommand.addAll(List.of(serverArg.trim().split("\\s+")));
@@ -119,7 +142,7 @@ public final class CeilingBenchmark {
     String model = srv.model();
     Path records = dir.resolve(label + "-" + (long) rate + ".txt");
     List<String> command = new ArrayList<>(pinned("bench.clientCpus"));
-    command.addAll(List.of(java, "-Xms1g", "-Xmx1g", "-XX:+UseG1GC"));
+    command.addAll(List.of(java, "-Xms1g", "-Xmx1g", property("bench.clientGc", CLIENT_GC)));
     String agent = System.getProperty("bench.clientJvmArg", "");
     if (!agent.isBlank()) { // e.g. a profiler agent, -Dcapkit.loadgen.transport=io_uring
       command.addAll(List.of(agent.replace("{label}", label).replace("{rate}", Long.toString((long) rate)).trim().split("\\s+")));
@@ -128,7 +151,8 @@ public final class CeilingBenchmark {
         Double.toString(warmup), Double.toString(seconds), records.toString()));
     Process client = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
-    expect(out, "measure-start");
+    String measureStart = expect(out, "measure-start");
+    System.out.println(label + " client at " + (long) rate + "/s: " + measureStart);
     long client0 = cpuTicks(client.pid());
     Map<Long, ThreadCpu.Sample> threads0 = ThreadCpu.sample(client.pid());
     long server0 = cpuTicks(server.pid());
@@ -139,6 +163,8 @@ public final class CeilingBenchmark {
     Map<Long, ThreadCpu.Sample> threads1 = ThreadCpu.sample(client.pid());
     Map<String, Long> clientRoles = ThreadCpu.byRole(threads0, threads1);
     long loopWakeups = ThreadCpu.switches(threads0, threads1, "event loops");
+    System.out.println(label + " client at " + (long) rate + "/s: busiest threads in the window (clock ticks): "
+        + ThreadCpu.busiest(threads0, threads1, 6));
     long server1 = cpuTicks(server.pid());
     String loadAfter = loadAverage();
     long clientSyscalls = syscalls == null ? -1 : syscalls.stop();
@@ -152,20 +178,32 @@ public final class CeilingBenchmark {
     Path serverFile = dir.resolve("server-" + label + "-" + (long) rate + ".txt");
     serverIn.println("dump " + serverFile);
     expect(serverOut, "dumped");
-    Map<String, Long> serverTtft = new HashMap<>();
+    Map<String, long[]> serverTtft = new HashMap<>(); // id -> ttft, decoded at, written at (ns)
     for (String line : Files.readAllLines(serverFile)) {
       String[] f = line.split(" ");
-      serverTtft.put(f[0], Long.parseLong(f[1]));
+      serverTtft.put(f[0], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])});
     }
     Histogram overhead = new Histogram(3);
     Histogram ttftHistogram = new Histogram(3);
+    Histogram clientSend = new Histogram(3);
+    Histogram toServer = new Histogram(3);
+    Histogram back = new Histogram(3);
+    Histogram clientPart = new Histogram(3);
+    List<String> lines = Files.readAllLines(records);
+    long firstSent = Long.MAX_VALUE;
+    for (String line : lines) {
+      firstSent = Math.min(firstSent, Long.parseLong(line.split(" ")[5]));
+    }
+    int[] slowPerSecond = new int[(int) Math.ceil(seconds)];
     long okInWindow = 0;
     long succeeded = 0;
     long failed = 0;
-    for (String line : Files.readAllLines(records)) {
+    for (String line : lines) {
       String[] f = line.split(" ");
       boolean ok = f[1].equals("1");
       long ttft = Long.parseLong(f[2]);
+      long sentAt = Long.parseLong(f[5]);
+      long writtenAt = Long.parseLong(f[6]);
       if (!ok) {
         failed++;
         continue;
@@ -177,15 +215,29 @@ public final class CeilingBenchmark {
       if (ttft >= 0) {
         ttftHistogram.recordValue(ttft / 100); // units of 0.1 us
       }
-      Long s = serverTtft.get(f[0]);
+      long[] s = serverTtft.get(f[0]);
       if (s != null && ttft >= 0) {
-        overhead.recordValue(Math.max(0, ttft - s) / 100); // units of 0.1 us
+        long ovh = Math.max(0, ttft - s[0]);
+        overhead.recordValue(ovh / 100); // units of 0.1 us
+        long backNanos = Math.max(0, sentAt + ttft - s[2]);
+        back.recordValue(backNanos / 100);
+        if (writtenAt > 0) {
+          long sendNanos = Math.max(0, writtenAt - sentAt);
+          clientSend.recordValue(sendNanos / 100);
+          toServer.recordValue(Math.max(0, s[1] - writtenAt) / 100);
+          clientPart.recordValue((sendNanos + backNanos) / 100);
+        }
+        int second = (int) ((sentAt - firstSent) / 1_000_000_000L);
+        if (ovh > SLOW_NANOS && second >= 0 && second < slowPerSecond.length) {
+          slowPerSecond[second]++;
+        }
       }
     }
-    failed += Math.max(0, sent - Files.readAllLines(records).size()); // never completed
+    failed += Math.max(0, sent - lines.size()); // never completed
     double hz = CLOCK_TICKS_PER_SECOND;
     Result r = new Result(label, rate, sent, succeeded, okInWindow, failed, (client1 - client0) / hz, (server1 - server0) / hz,
-        seconds, overhead, ttftHistogram, loadBefore, loadAfter, clientSyscalls, clientRoles, loopWakeups);
+        seconds, overhead, ttftHistogram, loadBefore, loadAfter, clientSyscalls, clientRoles, loopWakeups, clientSend, toServer, back,
+        clientPart, slowPerSecond);
     printRow(r);
     return r;
   }
@@ -219,6 +271,13 @@ public final class CeilingBenchmark {
         ticks / (double) CLOCK_TICKS_PER_SECOND * 1000 / Math.max(1, r.sent()))));
     System.out.println("          client CPU-s / 1,000 requests by thread: " + roles.substring(0, Math.max(0, roles.length() - 2))
         + String.format(Locale.ROOT, "; event-loop wake-ups %.1f per request", (double) r.loopWakeups() / Math.max(1, r.sent())));
+    System.out.printf(Locale.ROOT, "          overhead parts p50 / p99: client's part (send + back) %.3f / %.3f ms = client send %.3f / %.3f ms"
+            + " + back %.3f / %.3f ms; to server %.3f / %.3f ms; requests with overhead > %d ms per second of the window: %s%n",
+        r.clientPart().getValueAtPercentile(50) / 1e4, r.clientPart().getValueAtPercentile(99) / 1e4,
+        r.clientSend().getValueAtPercentile(50) / 1e4, r.clientSend().getValueAtPercentile(99) / 1e4,
+        r.back().getValueAtPercentile(50) / 1e4, r.back().getValueAtPercentile(99) / 1e4,
+        r.toServer().getValueAtPercentile(50) / 1e4, r.toServer().getValueAtPercentile(99) / 1e4, SLOW_NANOS / 1_000_000,
+        java.util.Arrays.toString(r.slowPerSecond()));
     if (r.clientSyscalls() >= 0) {
       System.out.printf(Locale.ROOT, "          client system calls in the window: %d = %.1f per request sent%n", r.clientSyscalls(),
           (double) r.clientSyscalls() / Math.max(1, r.sent()));
@@ -230,6 +289,12 @@ public final class CeilingBenchmark {
   private static List<String> pinned(String property) {
     String list = System.getProperty(property, "").trim();
     return list.isEmpty() ? List.of() : List.of("taskset", "-c", list);
+  }
+
+  /** A system property, or {@code fallback} when unset or blank (Maven passes unset properties as blank). */
+  private static String property(String name, String fallback) {
+    String v = System.getProperty(name, "").trim();
+    return v.isEmpty() ? fallback : v;
   }
 
   private static String cpus(String property) {

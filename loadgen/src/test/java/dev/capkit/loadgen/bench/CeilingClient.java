@@ -33,13 +33,15 @@ import java.util.concurrent.locks.LockSupport;
  * {@code seconds} measured. It prints {@code measure-start} and {@code measure-end sent <n>} when the measured
  * window opens and closes (the launcher samples both processes' CPU then), waits up to 10 s for the
  * stragglers, and writes one line per measured request to {@code out}:
- * {@code <request id> <ok 0|1> <client ttft ns> <completed inside the window 0|1> <schedule lag ns>}.
+ * {@code <request id> <ok 0|1> <client ttft ns> <completed inside the window 0|1> <schedule lag ns> <sent at ns>}
+ * {@code <written at ns>} ({@code System.nanoTime()} values: just before {@link ChatClient#send}, and when the
+ * request's bytes had been written to the socket, {@link ChatClient#onRequestWritten}; -1 if never).
  *
  * <p>Args: {@code <base uri> <model> <rate/s> <warmup s> <seconds> <out file>}.
  */
 public final class CeilingClient {
 
-  private record Done(RequestRecord record, boolean inWindow) {}
+  private record Done(RequestRecord record, boolean inWindow, long sentAt) {}
 
   private CeilingClient() {}
 
@@ -60,7 +62,9 @@ public final class CeilingClient {
     AtomicLong outstanding = new AtomicLong();
     SplittableRandom random = new SplittableRandom(5);
 
+    java.util.Map<String, Long> writtenAt = new java.util.concurrent.ConcurrentHashMap<>(1 << 17);
     try (ChatClient client = new ChatClient(endpoint)) {
+      client.onRequestWritten(writtenAt::put);
       long origin = System.nanoTime() + 100_000_000L;
       long measureStart = origin + warmupNanos;
       long measureEnd = measureStart + measureNanos;
@@ -71,7 +75,7 @@ public final class CeilingClient {
         long now = System.nanoTime();
         if (!started && now >= measureStart) {
           started = true;
-          System.out.println("measure-start");
+          System.out.println("measure-start " + java.time.Instant.now()); // wall time: to set GC logs against
           System.out.flush();
         }
         if (intended > now) {
@@ -85,13 +89,15 @@ public final class CeilingClient {
         ChatRequest request = chats.request(300, 64, random.nextLong());
         long lag = Math.max(0, now - intended);
         outstanding.incrementAndGet();
+        long sentAt = System.nanoTime();
         client.send(request, lag).whenComplete((r, e) -> {
           if (measured) {
             recorder.record(r);
             long t = System.nanoTime();
-            done.add(new Done(r, t >= measureStart && t < measureEnd));
+            done.add(new Done(r, t >= measureStart && t < measureEnd, sentAt));
           } else {
             warmRecorder.record(r);
+            writtenAt.remove(r.requestId());
           }
           outstanding.decrementAndGet();
         });
@@ -109,7 +115,7 @@ public final class CeilingClient {
       for (Done d : done) {
         RequestRecord r = d.record();
         w.println(r.requestId() + " " + (r.ok() ? 1 : 0) + " " + r.ttftNanos() + " " + (d.inWindow() ? 1 : 0)
-            + " " + r.scheduleLagNanos());
+            + " " + r.scheduleLagNanos() + " " + d.sentAt() + " " + writtenAt.getOrDefault(r.requestId(), -1L));
       }
     }
   }

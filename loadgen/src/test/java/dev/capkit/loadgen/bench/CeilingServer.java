@@ -16,22 +16,28 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The server process of the ceiling benchmark: capkit's emulator, {@code instant} profile (no
  * simulated GPU time), on an ephemeral loopback port, recording the server-side TTFT of every
- * request (request decoded to first content chunk written, {@code nanoTime}) by request id.
+ * request (request decoded to first content chunk written, {@code nanoTime}) by request id, and the
+ * two ends of that interval as {@code System.nanoTime()} values (one clock for every process on a Linux
+ * machine, so the client's send and read times can be set against them: where the overhead arises).
  *
  * <p>Protocol on stdin/stdout, one line each: it prints {@code listening <base uri> <model>} once
- * bound; {@code dump <file>} writes {@code <request id> <server ttft ns>} lines for the requests
- * seen since the last dump, then prints {@code dumped <n>}; {@code quit} (or end of stdin) stops it.
+ * bound; {@code dump <file>} writes {@code <request id> <server ttft ns> <decoded at ns> <written at ns>}
+ * lines for the requests seen since the last dump, then prints {@code dumped <n>}; {@code quit} (or end
+ * of stdin) stops it.
  */
 public final class CeilingServer {
 
   private CeilingServer() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, Long> serverTtft = new ConcurrentHashMap<>();
+    Map<String, long[]> serverTtft = new ConcurrentHashMap<>(1 << 17);
     EmulatorOptions options = EmulatorOptions.defaults().withProfile(Profile.INSTANT).withMaxWaiting(100_000)
         .withMaxNumSeqs(100_000);
     try (EmbeddedEmulator emulator = EmbeddedEmulator.start(options)) {
-      emulator.metrics().onFirstContentWritten(serverTtft::put);
+      emulator.metrics().onFirstContentWritten((id, ttft) -> {
+        long written = System.nanoTime();
+        serverTtft.put(id, new long[] {ttft, written - ttft, written});
+      });
       System.out.println("listening " + emulator.baseUri() + " " + emulator.modelName());
       System.out.flush();
       BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -45,13 +51,13 @@ public final class CeilingServer {
     }
   }
 
-  private static int dump(Map<String, Long> serverTtft, Path file) throws IOException {
+  private static int dump(Map<String, long[]> serverTtft, Path file) throws IOException {
     int n = 0;
     try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
       for (String id : serverTtft.keySet()) {
-        Long ttft = serverTtft.remove(id);
-        if (ttft != null) {
-          out.println(id + " " + ttft);
+        long[] t = serverTtft.remove(id);
+        if (t != null) {
+          out.println(id + " " + t[0] + " " + t[1] + " " + t[2]);
           n++;
         }
       }

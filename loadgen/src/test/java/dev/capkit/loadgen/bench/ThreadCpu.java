@@ -29,7 +29,7 @@ final class ThreadCpu {
           String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
           String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
           out.put(Long.parseLong(task.getFileName().toString()),
-              new Sample(role(comm), Long.parseLong(f[11]) + Long.parseLong(f[12]), switches(task)));
+              new Sample(comm, role(comm), Long.parseLong(f[11]) + Long.parseLong(f[12]), switches(task)));
         } catch (NoSuchFileException e) {
           // the thread ended while we listed
         }
@@ -39,11 +39,12 @@ final class ThreadCpu {
   }
 
   /**
+   * @param comm     the thread's name as Linux keeps it (15 characters)
    * @param ticks    utime + stime, clock ticks
    * @param switches voluntary context switches (the thread blocked: for an event loop, each is one sleep in
    *                 {@code epoll_wait} and so one wake-up)
    */
-  record Sample(String role, long ticks, long switches) {}
+  record Sample(String comm, String role, long ticks, long switches) {}
 
   private static long switches(Path task) throws IOException {
     for (String line : Files.readAllLines(task.resolve("status"))) {
@@ -77,6 +78,17 @@ final class ThreadCpu {
       out.merge(s.role(), s.ticks() - (b == null ? 0 : b.ticks()), Long::sum);
     });
     return out;
+  }
+
+  /** The {@code n} threads with the most ticks between two samples, as {@code name=ticks}, busiest first. */
+  static String busiest(Map<Long, Sample> before, Map<Long, Sample> after, int n) {
+    return after.entrySet().stream()
+        .map(e -> Map.entry(e.getValue().comm() + "#" + e.getKey(),
+            e.getValue().ticks() - (before.containsKey(e.getKey()) ? before.get(e.getKey()).ticks() : 0)))
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(n)
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   static String role(String comm) {
