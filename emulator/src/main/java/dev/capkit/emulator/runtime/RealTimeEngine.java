@@ -230,15 +230,28 @@ public final class RealTimeEngine implements AutoCloseable {
     if (emissions.isEmpty()) {
       return List.of();
     }
-    Map<Executor, Delivery> byExecutor = new IdentityHashMap<>();
+    // Event loops are few (one or two here): a linear search beats a map, and each list is sized once for the
+    // whole step (growing them from 10 was a fifth of the emulator's allocation at 1,000 req/s, instant profile).
+    List<Delivery> out = new ArrayList<>(2);
+    int capacity = emissions.size();
     for (Emission e : emissions) {
       TokenSink sink = (TokenSink) e.request().attachment();
-      byExecutor.computeIfAbsent(sink.executor(),
-          k -> new Delivery(k, lanes.computeIfAbsent(k, x -> new DeliveryLane()),
-              sink.preciseSchedule() && k instanceof ScheduledExecutorService, new ArrayList<>()))
-          .emissions().add(e);
+      Executor executor = sink.executor();
+      Delivery d = null;
+      for (int i = 0; i < out.size(); i++) {
+        if (out.get(i).executor() == executor) {
+          d = out.get(i);
+          break;
+        }
+      }
+      if (d == null) {
+        d = new Delivery(executor, lanes.computeIfAbsent(executor, x -> new DeliveryLane()),
+            sink.preciseSchedule() && executor instanceof ScheduledExecutorService, new ArrayList<>(capacity));
+        out.add(d);
+      }
+      d.emissions().add(e);
     }
-    return new ArrayList<>(byExecutor.values());
+    return out;
   }
 
   private static long leadNanos(List<Delivery> deliveries) {

@@ -130,25 +130,29 @@ final class ChatResponder implements TokenSink {
     buf.writeBytes(contentPrefix);
     ByteBufUtil.writeUtf8(buf, piece);
     buf.writeCharSequence(tail, java.nio.charset.StandardCharsets.US_ASCII);
-    var written = ctx.write(new DefaultHttpContent(buf));
     if (index == 0 && requestId != null) {
       // stamped when the chunk has gone to the socket (the flush's writev), not when it was queued: a flush
       // left to the next delivery batch must not count as the client's overhead in the ceiling benchmarks
-      written.addListener(f -> {
+      ctx.write(new DefaultHttpContent(buf)).addListener(f -> {
         if (f.isSuccess()) {
           metrics.firstContentWritten(requestId, System.nanoTime() - arrivalNanos);
         }
       });
+    } else {
+      // No promise object per token (nor the encoder's PromiseCombiner for its three parts): a failed write
+      // reaches exceptionCaught, which closes the connection.
+      ctx.write(new DefaultHttpContent(buf), ctx.voidPromise());
     }
     if (last) {
       if (includeUsage) {
         event("{\"id\":\"" + completionId + "\",\"object\":\"chat.completion.chunk\",\"created\":" + created
             + ",\"model\":" + Json.quote(model) + ",\"choices\":[],\"usage\":" + usage() + "}");
       }
-      ctx.write(new DefaultHttpContent(utf8("data: [DONE]\n\n")));
-      var done = ctx.write(LastHttpContent.EMPTY_LAST_CONTENT);
-      if (!keepAlive) {
-        done.addListener(f -> ctx.channel().close());
+      ctx.write(new DefaultHttpContent(utf8("data: [DONE]\n\n")), ctx.voidPromise());
+      if (keepAlive) {
+        ctx.write(LastHttpContent.EMPTY_LAST_CONTENT, ctx.voidPromise());
+      } else {
+        ctx.write(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> ctx.channel().close());
       }
       dead = true;
     }
@@ -185,7 +189,7 @@ final class ChatResponder implements TokenSink {
   }
 
   private void event(String json) {
-    ctx.write(new DefaultHttpContent(utf8("data: " + json + "\n\n")));
+    ctx.write(new DefaultHttpContent(utf8("data: " + json + "\n\n")), ctx.voidPromise());
   }
 
   private ByteBuf utf8(String s) {
