@@ -168,6 +168,9 @@ public final class CeilingBenchmark {
     long server1 = cpuTicks(server.pid());
     String loadAfter = loadAverage();
     long clientSyscalls = syscalls == null ? -1 : syscalls.stop();
+    try (PrintWriter clientIn = new PrintWriter(client.getOutputStream(), true, StandardCharsets.UTF_8)) {
+      clientIn.println("sampled"); // the client may close its event loops now (see CeilingClient)
+    }
     long sent = Long.parseLong(end.substring(end.lastIndexOf(' ') + 1));
     while (out.readLine() != null) {
       // drain until the client exits

@@ -32,7 +32,8 @@ import java.util.concurrent.locks.LockSupport;
  * the full rate over its first half, then stays, see {@link #rateAt}), then
  * {@code seconds} measured. It prints {@code measure-start} and {@code measure-end sent <n>} when the measured
  * window opens and closes (the launcher samples both processes' CPU then), waits up to 10 s for the
- * stragglers, and writes one line per measured request to {@code out}:
+ * stragglers, waits for a line on stdin (the launcher has sampled its threads; closing the client ends the
+ * event-loop threads), and writes one line per measured request to {@code out}:
  * {@code <request id> <ok 0|1> <client ttft ns> <completed inside the window 0|1> <schedule lag ns> <sent at ns>}
  * {@code <written at ns>} ({@code System.nanoTime()} values: just before {@link ChatClient#send}, and when the
  * request's bytes had been written to the socket, {@link ChatClient#onRequestWritten}; -1 if never).
@@ -110,6 +111,9 @@ public final class CeilingClient {
       while (outstanding.get() > 0 && System.nanoTime() < deadline) {
         Thread.sleep(10);
       }
+      // Closing the client ends its event-loop threads, and the launcher reads each thread's CPU from /proc after
+      // measure-end: wait until it says it has (a line on stdin), or the event loops' time would be missing.
+      new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
     }
     try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8))) {
       for (Done d : done) {
