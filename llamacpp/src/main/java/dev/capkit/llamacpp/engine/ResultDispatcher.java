@@ -22,16 +22,18 @@ import org.slf4j.LoggerFactory;
  * result came after another stream's (measured: 40-150 ms of CPU per step with 4 streams, whatever
  * the order of asking, when that order was not llama.cpp's).
  *
- * <p>How it asks without spinning: llama.cpp pushes a step's results in slot order, and the engine
- * chooses every completion's slot ({@code id_slot}). So this thread asks for the running streams in
- * slot order: each ask finds its result queued, or the queue empty (a sleep on llama.cpp's
- * condition variable, no CPU) until the step ends. A stream whose first result has not come yet
- * is asked for after the running ones (its prompt may start in this step or the next): then the
- * queue is empty or holds its result, except when it starts in the next step and a lower slot's
- * result comes first (a wait across one step's pushes, once per request). A stream's final result
- * follows its last token in the same step and is taken right away (known from {@code max_tokens}).
- * A model that ends before {@code max_tokens} (end of sequence; capkit's generated models never do)
- * leaves its final result queued until its next turn.
+ * <p>How it asks without spinning: if results are taken in exactly the order they are pushed, the
+ * queue is always either empty (an ask sleeps on llama.cpp's condition variable, no CPU, until the
+ * next push) or holds the asked result first. llama.cpp pushes a step's results in slot order, and
+ * the engine chooses every completion's slot ({@code id_slot}); so this thread asks step by step,
+ * within a step in slot order. A stream whose first result has not come yet is asked for after the
+ * running ones: if its result came at once it was in the same step; if it came later, its prompt
+ * ran in the next step, whose results for the running streams are then queued, and those are taken
+ * before its next result ({@code nextStep}). A stream's final result follows its last token in the
+ * same step and is taken right away (known from {@code max_tokens}). What remains: a starting
+ * stream whose first result comes in the next step after a lower slot's (a wait across one step's
+ * pushes, once per request), and a model that ends before {@code max_tokens} (end of sequence;
+ * capkit's generated models never do) leaves its final result queued until its next turn.
  */
 final class ResultDispatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ResultDispatcher.class);
@@ -49,6 +51,8 @@ final class ResultDispatcher implements AutoCloseable {
     private final LinkedBlockingQueue<Handed> handed = new LinkedBlockingQueue<>();
     private volatile boolean cancelRequested;
     private int received;
+    /** The dispatcher's count of the llama.cpp step whose results hold this stream's next one. */
+    private long nextStep;
 
     private Stream(int slot, LlamaIterator results, int maxTokens, Runnable onEnd) {
       this.slot = slot;
@@ -67,6 +71,14 @@ final class ResultDispatcher implements AutoCloseable {
       cancelRequested = true;
     }
   }
+
+  /**
+   * A starting stream's first result that takes longer than this to come was not pushed with the step just taken
+   * (on this CPU a step of the generated models takes milliseconds; results of one step come microseconds apart).
+   */
+  private static final long SAME_STEP_NANOS = 1_000_000;
+  private static final Comparator<Stream> BY_STEP_AND_SLOT =
+      Comparator.<Stream>comparingLong(s -> s.nextStep).thenComparingInt(s -> s.slot);
 
   private final LinkedBlockingQueue<Stream> posted = new LinkedBlockingQueue<>();
   private final Thread thread;
@@ -97,8 +109,9 @@ final class ResultDispatcher implements AutoCloseable {
   }
 
   private void run() {
-    List<Stream> running = new ArrayList<>(); // had a result: asked in slot order
+    List<Stream> running = new ArrayList<>(); // had a result: asked by (step of their next result, slot)
     List<Stream> starting = new ArrayList<>(); // no result yet: asked after the running ones
+    long step = 0;
     while (!closed) {
       try {
         if (running.isEmpty() && starting.isEmpty()) {
@@ -112,19 +125,36 @@ final class ResultDispatcher implements AutoCloseable {
         break;
       }
       posted.drainTo(starting);
+      running.sort(BY_STEP_AND_SLOT);
+      long round = running.isEmpty() ? step : running.get(0).nextStep; // the earliest step with a result to take
       for (Iterator<Stream> it = running.iterator(); it.hasNext(); ) {
-        if (takeTurn(it.next())) {
+        Stream s = it.next();
+        if (s.nextStep != round) {
+          continue; // its result comes a step later (it started late): others' results of this step go first
+        }
+        if (takeTurn(s)) {
           it.remove();
+        } else {
+          s.nextStep = round + 1;
         }
       }
+      long seen = round; // the latest step whose results have started to come
       for (Iterator<Stream> it = starting.iterator(); it.hasNext(); ) {
         Stream s = it.next();
         it.remove();
-        if (!takeTurn(s)) {
+        long asked = System.nanoTime();
+        boolean ended = takeTurn(s);
+        // came at once: pushed with the step seen last; came later: its prompt ran in a later step, whose results for
+        // the running streams are queued now and must be taken before its next one
+        if (System.nanoTime() - asked > SAME_STEP_NANOS) {
+          seen++;
+        }
+        s.nextStep = seen + 1;
+        if (!ended) {
           running.add(s);
         }
       }
-      running.sort(Comparator.comparingInt(s -> s.slot));
+      step = round + 1;
     }
     running.addAll(starting);
     for (Stream s : running) {
