@@ -46,6 +46,7 @@ final class ProbeWindow {
   private final List<dev.capkit.core.search.TaskOutcome> finishedTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final java.util.concurrent.atomic.DoubleAdder responseSeconds = new java.util.concurrent.atomic.DoubleAdder();
   private final AtomicLong responses = new AtomicLong();
+  private final java.util.Queue<double[]> latencies = new java.util.concurrent.ConcurrentLinkedQueue<>(); // {sent s, e2e s}
 
   ProbeWindow(ProbePlan plan, StepPlan step, List<ObjectiveCheck> checks, long warmupStartNanos, long windowStartNanos) {
     this(plan, step, checks, List.of(), warmupStartNanos, windowStartNanos);
@@ -121,6 +122,17 @@ final class ProbeWindow {
       responseSeconds.add(r.e2eNanos() / 1e9);
       responses.incrementAndGet();
     }
+    latencies.add(new double[] {r.startEpochMicros() / 1e6, r.ok() && r.e2eNanos() >= 0 ? r.e2eNanos() / 1e9 : Double.MAX_VALUE});
+  }
+
+  /**
+   * The window's {@link dev.capkit.core.search.DesignEffect} for allowed share {@code share}, from the
+   * send times and E2E of the requests that ended (a failed request counts as the slowest).
+   */
+  double designEffect(double share) {
+    List<double[]> l = List.copyOf(latencies);
+    return dev.capkit.core.search.DesignEffect.of(l.stream().mapToDouble(x -> x[0]).toArray(), l.stream().mapToDouble(x -> x[1]).toArray(),
+        share);
   }
 
   /** Whether a finished step met every step objective (a failed step meets none). */

@@ -184,7 +184,9 @@ public final class SearchDriver implements StepSequence {
         responseSeconds = p.meanResponseSeconds();
       }
     }
-    ProbeResult r = search.record(plan, new ProbeRunner.Measured(requests, violations, spent, p.stoppedEarly(), judged));
+    double deff = p.stoppedEarly() ? 1
+        : p.designEffect(checks.stream().mapToDouble(c -> c.share().allowed()).min().orElse(dev.capkit.core.search.DesignEffect.MIN_SHARE));
+    ProbeResult r = search.record(plan, new ProbeRunner.Measured(requests, violations, spent, p.stoppedEarly(), judged, deff));
     SearchResult sofar = search.result();
     logged.add(new SearchLog.Probe(plan.index(), p.step().id(), plan.phase(), plan.look(), plan.rate(),
         (p.warmupStartNanos() - searchStartNanos) / 1e9, plan.warmupSeconds(), plan.seconds(), window, requests,

@@ -172,6 +172,9 @@ public final class CapacitySearch {
     double rate = plan.rate();
     ProbeJudge.Judgement j = ProbeJudge.judge(objectives, m.requests(), m.judged(), m.violations(), settings.alphaHolds(), alphaBroken());
     List<String> reasons = new ArrayList<>(j.reasons());
+    if (!plan.phase().equals("scout") && !m.stoppedEarly()) { // reported, not applied: planner README, "clustered slow requests"
+      reasons.add(String.format(java.util.Locale.ROOT, "design effect %.1f", m.designEffect()));
+    }
     double step = (1 + settings.precision()) / (1 - settings.precision());
     if (plan.phase().equals("scout")) {
       boolean isOver = m.stoppedEarly() || j.verdict() == Verdict.BROKEN || overShare(m);

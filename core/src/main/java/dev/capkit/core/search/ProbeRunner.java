@@ -16,16 +16,28 @@ public interface ProbeRunner {
    * @param stoppedEarly whether the window was cut short by {@link ProbePlan#breakAt()}
    * @param judged       per objective key, what its violations are counted among when that is not the
    *                     requests (task objectives: finished tasks); absent keys: {@code requests}
+   * @param designEffect the window's {@link DesignEffect} (1: its slow requests look independent); reported
+   *                     with a verdict probe's reasons, not applied to the binomial verdicts (planner README,
+   *                     "clustered slow requests": applying it needs verdict windows sized for it)
    */
-  record Measured(long requests, Map<String, Long> violations, double gpuSeconds, boolean stoppedEarly, Map<String, Long> judged) {
+  record Measured(long requests, Map<String, Long> violations, double gpuSeconds, boolean stoppedEarly, Map<String, Long> judged,
+      double designEffect) {
     public Measured {
       violations = Map.copyOf(violations);
       judged = Map.copyOf(judged);
+      if (!(designEffect >= 1)) {
+        throw new IllegalArgumentException("designEffect must be >= 1, got " + designEffect);
+      }
     }
 
-    /** Every objective counted among the window's requests. */
+    /** Requests taken as independent. */
+    public Measured(long requests, Map<String, Long> violations, double gpuSeconds, boolean stoppedEarly, Map<String, Long> judged) {
+      this(requests, violations, gpuSeconds, stoppedEarly, judged, 1);
+    }
+
+    /** Every objective counted among the window's requests, taken as independent. */
     public Measured(long requests, Map<String, Long> violations, double gpuSeconds, boolean stoppedEarly) {
-      this(requests, violations, gpuSeconds, stoppedEarly, Map.of());
+      this(requests, violations, gpuSeconds, stoppedEarly, Map.of(), 1);
     }
 
     /** What objective {@code key}'s violations are counted among. */

@@ -2,6 +2,7 @@ package dev.capkit.planner.search;
 
 import dev.capkit.core.results.Outcome;
 import dev.capkit.core.results.RequestRecord;
+import dev.capkit.core.search.DesignEffect;
 import dev.capkit.core.search.ObjectiveCheck;
 import dev.capkit.core.search.ProbePlan;
 import dev.capkit.core.search.ProbeRunner;
@@ -74,7 +75,7 @@ public record VirtualAgentRunner(ServingPlan plan, List<ObjectiveCheck> checks, 
    * window ({@link TaskTally}: the same percentile rule and tasks per hour as a real run's probes).
    */
   public record AgentRun(long requests, Map<String, Long> violations, double loadSeconds, boolean stoppedEarly,
-      double windowSeconds, TaskTally tasks, StepFigures steps, double meanResponseSeconds) {}
+      double windowSeconds, TaskTally tasks, StepFigures steps, double meanResponseSeconds, double designEffect) {}
 
   /**
    * The judged steps of a run: TTFT and E2E percentiles (nearest rank, as {@link TaskTally}), mean
@@ -102,7 +103,8 @@ public record VirtualAgentRunner(ServingPlan plan, List<ObjectiveCheck> checks, 
 
   /** What the search is told of probe {@code p}'s run (an early stop's verdict stands for the planned window). */
   public static Measured measured(ProbePlan p, AgentRun r) {
-    return new Measured(r.stoppedEarly() ? p.plannedRequests() : r.requests(), r.violations(), r.loadSeconds(), r.stoppedEarly());
+    return new Measured(r.stoppedEarly() ? p.plannedRequests() : r.requests(), r.violations(), r.loadSeconds(), r.stoppedEarly(),
+        Map.of(), r.stoppedEarly() ? 1 : r.designEffect());
   }
 
   /**
@@ -228,8 +230,11 @@ public record VirtualAgentRunner(ServingPlan plan, List<ObjectiveCheck> checks, 
     }
     double window = (Double.isNaN(windowEnd) ? now : windowEnd) - warmupSeconds;
     window = Math.max(window, 1e-9);
+    double share = checks.stream().mapToDouble(c -> c.share().allowed()).min().orElse(DesignEffect.MIN_SHARE);
+    double deff = DesignEffect.of(judgedSteps.stream().mapToDouble(s -> s.sent).toArray(),
+        judgedSteps.stream().mapToDouble(s -> s.last).toArray(), share);
     return new AgentRun(judgedSent, violations, lastAnswer, early, window, TaskTally.of(tasks, window),
-        StepFigures.of(judgedSteps, window), responses == 0 ? Double.NaN : responseSum / responses);
+        StepFigures.of(judgedSteps, window), responses == 0 ? Double.NaN : responseSum / responses, deff);
   }
 
   private boolean broken(Map<String, Long> finished, List<Step> inFlight, double now, Map<String, Long> breakAt) {

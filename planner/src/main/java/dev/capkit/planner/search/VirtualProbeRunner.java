@@ -2,6 +2,7 @@ package dev.capkit.planner.search;
 
 import dev.capkit.core.results.RequestRecord;
 import dev.capkit.core.results.ScenarioInfo;
+import dev.capkit.core.search.DesignEffect;
 import dev.capkit.core.search.ObjectiveCheck;
 import dev.capkit.core.search.ProbePlan;
 import dev.capkit.core.search.ProbeRunner;
@@ -89,7 +90,19 @@ public record VirtualProbeRunner(ServingPlan plan, ScenarioInfo scenario, List<O
     } else {
       requests = p.plannedRequests(); // the verdict stands for the whole planned window: counts only grow
     }
-    return new Measured(requests, counts, drained, early);
+    return new Measured(requests, counts, drained, early, Map.of(), early ? 1 : designEffect(arrivals, records, windowStart));
+  }
+
+  /** The window's {@link DesignEffect} for the tightest request objective's share. */
+  private double designEffect(List<Arrival> arrivals, List<RequestRecord> records, double windowStart) {
+    List<double[]> window = new ArrayList<>();
+    for (int i = 0; i < arrivals.size(); i++) {
+      if (arrivals.get(i).offsetSeconds() >= windowStart) {
+        window.add(new double[] {arrivals.get(i).offsetSeconds(), Math.max(0, records.get(i).e2eNanos()) / 1e9});
+      }
+    }
+    return DesignEffect.of(window.stream().mapToDouble(w -> w[0]).toArray(), window.stream().mapToDouble(w -> w[1]).toArray(),
+        checks.stream().mapToDouble(c -> c.share().allowed()).min().orElse(DesignEffect.MIN_SHARE));
   }
 
   /**

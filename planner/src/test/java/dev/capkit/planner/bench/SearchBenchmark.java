@@ -32,7 +32,9 @@ import java.util.Map;
  *       (1.05/0.95 apart) over the same range, each as long as a search probe (same requests per
  *       verdict, same warm-up).
  * </ol>
- * Run: {@code mvn -q -o -pl planner -am -Psearch-bench -DskipTests test}
+ * Run: {@code mvn -q -o -pl planner -am -Psearch-bench -DskipTests test}; {@code -Dbench.workload=0} one workload,
+ * {@code -Dbench.truth=0.791} a truth already computed for it, {@code -Dbench.precision=0.15} the search's precision,
+ * {@code -Dbench.precisions=0.05,0.1} the oracle's least load time at each, {@code -Dbench.seeds=0} no searches.
  */
 public final class SearchBenchmark {
   private record Workload(String scenario, String tier, Dtype dtype) {}
@@ -59,13 +61,27 @@ public final class SearchBenchmark {
       ServingPlan plan = ServingPlan.resolve(catalog, w.tier(), scenario.model(), w.dtype(), 0);
       List<ObjectiveCheck> checks = ObjectiveCheck.of(scenario.slo());
       ScenarioInfo info = ScenarioInfo.of(scenario);
-      double truth = truth(new VirtualProbeRunner(plan, info, checks, 1), checks, scenario, truthRequests);
+      double given = Double.parseDouble(System.getProperty("bench.truth", "0")); // a truth already computed (this workload only)
+      double truth = given > 0 ? given : truth(new VirtualProbeRunner(plan, info, checks, 1), checks, scenario, truthRequests);
       System.out.printf(Locale.ROOT, "%n## %s on %s %s (objectives %s)%n", w.scenario(), w.tier(), w.dtype().key(),
           checks.stream().map(c -> c.share().key()).toList());
-      System.out.printf(Locale.ROOT, "ground truth (predicted, long virtual runs of %,d requests x 2): %.3f req/s%n", truthRequests, truth);
+      System.out.printf(Locale.ROOT, "ground truth (predicted, %s): %.3f req/s%n", given > 0 ? "given by -Dbench.truth"
+          : String.format(Locale.ROOT, "long virtual runs of %,d requests x 2", truthRequests), truth);
       double start = scenario.steps().get(0).offered();
-      SearchSettings settings = SearchSettings.defaults(start);
-      oracle(new VirtualProbeRunner(plan, info, checks, 1), checks, truth, settings, truthRequests, scenario.loadDuration().toSeconds());
+      SearchSettings d = SearchSettings.defaults(start);
+      double precision = Double.parseDouble(System.getProperty("bench.precision", Double.toString(d.precision())));
+      double warmup = Double.parseDouble(System.getProperty("bench.warmup", Double.toString(d.warmupSeconds())));
+      SearchSettings settings = new SearchSettings(d.startRate(), d.growth(), precision, d.confidence(), d.budgetSeconds(),
+          warmup, d.minProbeSeconds(), d.maxProbeSeconds(), d.scoutRequests(), d.maxLooks(), d.spare(), d.maxRate(), d.whole());
+      String precisions = System.getProperty("bench.precisions", "");
+      for (String p : precisions.isBlank() ? new String[] {Double.toString(precision)} : precisions.split(",")) {
+        SearchSettings at = new SearchSettings(d.startRate(), d.growth(), Double.parseDouble(p.trim()), d.confidence(), d.budgetSeconds(),
+            d.warmupSeconds(), d.minProbeSeconds(), d.maxProbeSeconds(), d.scoutRequests(), d.maxLooks(), d.spare(), d.maxRate(), d.whole());
+        oracle(new VirtualProbeRunner(plan, info, checks, 1), checks, truth, at, truthRequests, scenario.loadDuration().toSeconds());
+      }
+      if (seeds == 0) {
+        continue;
+      }
       int covered = 0;
       double gpu = 0;
       System.out.println("| seed | interval req/s | ±% | covers truth | probes | early stops | GPU-s | stop |");
@@ -129,8 +145,8 @@ public final class SearchBenchmark {
     }
     long floor = ProbeJudge.requestsToHold(checks.stream().mapToDouble(c -> c.share().allowed()).min().orElseThrow(), s.alphaHolds(), 0);
     double seconds = holdN / low + breakN / high + 2 * s.warmupSeconds();
-    System.out.printf(Locale.ROOT, "oracle (knows the truth, one verdict probe per end, no scouts): L = %.3f req/s, violating shares %s;"
-        + " H = %.3f req/s, shares %s%n", low, fmt(atLow), high, fmt(atHigh));
+    System.out.printf(Locale.ROOT, "oracle for ±%.0f%% (knows the truth, one verdict probe per end, no scouts): L = %.3f req/s, violating"
+        + " shares %s; H = %.3f req/s, shares %s%n", s.precision() * 100, low, fmt(atLow), high, fmt(atHigh));
     System.out.printf(Locale.ROOT, "  'holds' at L needs %,d requests (%.0f s; floor with zero violations: %d requests = %.0f s);"
         + " 'broken' at H (%s) needs %,d requests (%.0f s); total with warm-ups %.0f s = %.1fx half of the ladder as written (%.0f s)%n",
         holdN, holdN / low, floor, floor / low, binding, breakN, breakN / high, seconds, seconds / (ladderSeconds / 2), ladderSeconds / 2);
