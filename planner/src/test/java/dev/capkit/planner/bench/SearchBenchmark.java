@@ -71,12 +71,10 @@ public final class SearchBenchmark {
       SearchSettings d = SearchSettings.defaults(start);
       double precision = Double.parseDouble(System.getProperty("bench.precision", Double.toString(d.precision())));
       double warmup = Double.parseDouble(System.getProperty("bench.warmup", Double.toString(d.warmupSeconds())));
-      SearchSettings settings = new SearchSettings(d.startRate(), d.growth(), precision, d.confidence(), d.budgetSeconds(),
-          warmup, d.minProbeSeconds(), d.maxProbeSeconds(), d.scoutRequests(), d.maxLooks(), d.spare(), d.maxRate(), d.whole());
+      SearchSettings settings = with(d, precision, warmup);
       String precisions = System.getProperty("bench.precisions", "");
       for (String p : precisions.isBlank() ? new String[] {Double.toString(precision)} : precisions.split(",")) {
-        SearchSettings at = new SearchSettings(d.startRate(), d.growth(), Double.parseDouble(p.trim()), d.confidence(), d.budgetSeconds(),
-            d.warmupSeconds(), d.minProbeSeconds(), d.maxProbeSeconds(), d.scoutRequests(), d.maxLooks(), d.spare(), d.maxRate(), d.whole());
+        SearchSettings at = with(d, Double.parseDouble(p.trim()), d.warmupSeconds());
         oracle(new VirtualProbeRunner(plan, info, checks, 1), checks, truth, at, truthRequests, scenario.loadDuration().toSeconds());
       }
       if (seeds == 0) {
@@ -114,6 +112,12 @@ public final class SearchBenchmark {
           fixed, gpu / seeds / fixed, gpu / seeds / asWritten);
       System.out.printf(Locale.ROOT, "(workload took %.1f s of CPU time to simulate)%n", (System.nanoTime() - t0) / 1e9);
     }
+  }
+
+  /** {@code d} with another precision and warm-up. */
+  private static SearchSettings with(SearchSettings d, double precision, double warmupSeconds) {
+    return new SearchSettings(d.startRate(), d.growth(), precision, d.confidence(), d.budgetSeconds(), warmupSeconds,
+        d.minProbeSeconds(), d.maxProbeSeconds(), d.scoutRequests(), d.maxLooks(), d.spare(), d.maxRate(), d.whole());
   }
 
   /**
