@@ -315,7 +315,8 @@ public final class Planner {
     List<String> warnings = new ArrayList<>();
     for (TierRecommendation r : rows) {
       for (SloCrossing c : r.sustainable().crossings()) {
-        if (c.note() != null && r.basis().fromRun()) {
+        // a search's verdicts set its rate; its probes' ladder crossings are kept for reference only
+        if (c.note() != null && r.basis().fromRun() && !dev.capkit.planner.search.SearchCrossing.isSearch(r.sustainable())) {
           warnings.add(r.tierId() + " " + c.slo() + ": " + c.note());
         }
       }

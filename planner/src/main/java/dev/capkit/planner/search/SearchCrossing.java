@@ -21,6 +21,12 @@ public final class SearchCrossing {
 
   private SearchCrossing() {}
 
+  /** Whether {@code rate} is a search's answer (open-loop or agents), not a ladder's crossing. */
+  public static boolean isSearch(SustainableRate rate) {
+    String m = rate.method();
+    return m != null && (m.startsWith(METHOD) || m.startsWith(AGENTS_METHOD));
+  }
+
   /** The search's answer as a sustainable rate; {@code ladder} supplies the per-objective crossings. */
   public static SustainableRate of(SearchLog log, SustainableRate ladder) {
     SearchLog.Answer a = log.answer();

@@ -117,6 +117,19 @@ class SearchPlanTest {
   }
 
   @Test
+  void aSearchRunIsNotWarnedAboutItsProbesLadderCrossings() throws IOException {
+    // 60 requests per step: the ladder's ttft.p99 crossing rests on sample maxima and the ladder plan warns;
+    // the same steps planned from the search's verdicts do not (the crossings stay for reference)
+    Path ladder = SyntheticRuns.mmc(dir.resolve("small-ladder"), "mmc", TIER, 4, 1.0, new double[] {1, 2, 3, 3.5, 4}, 60, 5);
+    Path search = SyntheticRuns.mmc(dir.resolve("small-search"), "mmc", TIER, 4, 1.0, new double[] {1, 2, 3, 3.5, 4}, 60, 5);
+    SearchLogWriter.write(RunLayout.of(search).searchLog(), log(3.0, 3.5));
+    List<String> fromLadder = Planner.planRuns(List.of(ladder), options()).warnings();
+    List<String> fromSearch = Planner.planRuns(List.of(search), options()).warnings();
+    assertTrue(fromLadder.stream().anyMatch(w -> w.contains("sample maximum")), fromLadder.toString());
+    assertFalse(fromSearch.stream().anyMatch(w -> w.contains("sample maximum")), fromSearch.toString());
+  }
+
+  @Test
   void aSearchRunIsPlannedFromTheSearchsInterval() throws IOException {
     Path ladder = run("ladder");
     Path search = run("search");
