@@ -3,6 +3,7 @@ package dev.capkit.gate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.capkit.core.results.CorruptFileException;
+import dev.capkit.gate.stats.CountSeries;
 import dev.capkit.gate.stats.SecondSeries;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -38,7 +39,8 @@ import org.HdrHistogram.Histogram;
  *       "id", "offered", "unit" (qps|agents), "network", "durationSeconds",
  *       "sent", "ok", "good",                 requests sent, succeeded, met every objective
  *       "kinds": { kind: { "sent", "ok", "histograms": { "e2e"|"ttft"|"tpot": "HISTFAAA..." },
- *                          "perSecond": { "e2e"|"ttft"|"tpot": [ "HISTFAAA...", "", ... ] } } }   optional
+ *                          "perSecond": { "e2e"|"ttft"|"tpot": [ "HISTFAAA...", "", ... ] },     optional
+ *                          "perSecondCounts": { "sent": [8, 9, ...], "ok": [...], "good": [...] } } }   optional
  *   } ]
  * }
  * </pre>
@@ -52,7 +54,14 @@ import org.HdrHistogram.Histogram;
  * {@code ""} for a second without values; for each metric the elements add up to its
  * {@code histograms} entry (a mismatch is corruption). The gate's moving-block bootstrap resamples
  * them; a baseline without them is judged with its requests taken as independent, and the verdict
- * says so. <b>v2</b> added {@code workload}, which the gate requires to be equal
+ * says so. {@code perSecondCounts} (optional, added to v2 on 2026-12-02 without a version change) holds
+ * the kind's requests second by second as the run folder's {@code counts.csv} counts them: element
+ * {@code i} of {@code sent}, {@code ok} and {@code good} counts the requests that ended {@code i} to
+ * {@code i + 1} s after the step started, succeeded, and met every objective; the three arrays are
+ * equally long, nest in every second ({@code good <= ok <= sent}), add up to the kind's {@code sent}
+ * and {@code ok}, and (when every kind has them) their {@code good} to the step's {@code good}. The
+ * gate resamples them in blocks of seconds to judge goodput and errors; without them goodput's
+ * dependence is stood in for by the slowest E2E values, and errors are taken as independent. <b>v2</b> added {@code workload}, which the gate requires to be equal
  * on both sides (or lets differ only with {@code --allow-difference}, noted in the verdict); a v1
  * baseline has no workload, so the gate compares what v1 holds and says the rest was not compared.
  * Golden files, one per version: {@code gate/src/test/resources/golden/baseline-v1.json},
@@ -138,7 +147,9 @@ public final class BaselineReader {
         }
         String at = where + ".kinds." + e.getKey();
         Map<String, SecondSeries> seconds = perSecond(file, at, e.getValue().path("perSecond"), hs);
-        kinds.put(e.getKey(), new KindFigures(count(file, e.getValue(), at, "sent"), count(file, e.getValue(), at, "ok"), hs, seconds));
+        long sent = count(file, e.getValue(), at, "sent");
+        long ok = count(file, e.getValue(), at, "ok");
+        kinds.put(e.getKey(), new KindFigures(sent, ok, hs, seconds, perSecondCounts(file, at, e.getValue().path("perSecondCounts"), sent, ok)));
       }
       StepFigures figures = new StepFigures(text(file, step, "id"), step.path("offered").asDouble(), step.path("unit").asText(),
           step.path("network").asText("none"), step.path("durationSeconds").asDouble(), count(file, step, where, "sent"),
@@ -177,6 +188,13 @@ public final class BaselineReader {
         if (h != null && h.getTotalCount() > k.ok()) {
           throw new CorruptFileException(file, 0, "field '" + at + ".histograms." + m + "' holds " + h.getTotalCount() + " value(s), more than ok " + k.ok());
         }
+      }
+    }
+    if (!s.kinds().isEmpty() && s.kinds().values().stream().allMatch(k -> k.counts() != null)) {
+      long good = s.kinds().values().stream().mapToLong(k -> k.counts().totalGood()).sum();
+      if (good != s.good()) {
+        throw new CorruptFileException(file, 0, "field '" + where + ".kinds': perSecondCounts count " + good + " good request(s); the step says good "
+            + s.good());
       }
     }
     if (!s.kinds().isEmpty() && (sent != s.sent() || ok != s.ok())) {
@@ -224,6 +242,48 @@ public final class BaselineReader {
       out.put(f.getKey(), SecondSeries.of(seconds));
     }
     return out;
+  }
+
+  /** The optional {@code perSecondCounts} object of one kind: three equal arrays of counts that nest and add up to the kind's. */
+  private static CountSeries perSecondCounts(Path file, String at, JsonNode node, long sent, long ok) throws IOException {
+    if (node.isMissingNode()) {
+      return null;
+    }
+    String field = at + ".perSecondCounts";
+    if (!node.isObject()) {
+      throw new CorruptFileException(file, 0, "field '" + field + "' is not an object");
+    }
+    long[][] c = new long[3][];
+    String[] names = {"sent", "ok", "good"};
+    for (int i = 0; i < 3; i++) {
+      JsonNode a = node.get(names[i]);
+      if (a == null || !a.isArray() || a.isEmpty()) {
+        throw new CorruptFileException(file, 0, "field '" + field + "." + names[i] + "' is not a non-empty array of counts");
+      }
+      c[i] = new long[a.size()];
+      for (int s = 0; s < a.size(); s++) {
+        JsonNode v = a.get(s);
+        if (!v.isIntegralNumber() || v.asLong() < 0) {
+          throw new CorruptFileException(file, 0, "field '" + field + "." + names[i] + "[" + s + "]' is not a count: " + v);
+        }
+        c[i][s] = v.asLong();
+      }
+    }
+    if (c[0].length != c[1].length || c[1].length != c[2].length) {
+      throw new CorruptFileException(file, 0, "field '" + field + "': sent, ok and good cover " + c[0].length + ", " + c[1].length + " and "
+          + c[2].length + " seconds (must be equal)");
+    }
+    CountSeries series;
+    try {
+      series = CountSeries.of(c[0], c[1], c[2]);
+    } catch (IllegalArgumentException e) {
+      throw new CorruptFileException(file, 0, "field '" + field + "': " + e.getMessage());
+    }
+    if (series.totalSent() != sent || series.totalOk() != ok) {
+      throw new CorruptFileException(file, 0, "field '" + field + "' adds up to sent " + series.totalSent() + ", ok " + series.totalOk()
+          + "; the kind says sent " + sent + ", ok " + ok);
+    }
+    return series;
   }
 
   private static long count(Path file, JsonNode node, String where, String field) throws IOException {

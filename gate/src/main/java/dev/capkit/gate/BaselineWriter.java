@@ -83,6 +83,17 @@ public final class BaselineWriter {
         if (!perSecond.isEmpty()) {
           k.set("perSecond", perSecond);
         }
+        var counts = e.getValue().counts();
+        if (counts != null) {
+          ObjectNode c = k.putObject("perSecondCounts");
+          for (var series : java.util.List.of(java.util.Map.entry("sent", counts.sent()), java.util.Map.entry("ok", counts.ok()),
+              java.util.Map.entry("good", counts.good()))) {
+            var array = c.putArray(series.getKey());
+            for (long v : series.getValue()) {
+              array.add(v);
+            }
+          }
+        }
       }
     }
     return JSON.writeValueAsString(root) + "\n";

@@ -196,18 +196,22 @@ public final class RegressionGate {
       }
       KindFigures fb = kb;
       KindFigures fc = kc;
+      double errB = errorsDesignEffect(bs.id(), kind, fb, inFlightB);
+      double errC = errorsDesignEffect(bs.id(), kind, fc, inFlightC);
+      if (required && (errB > 1 || errC > 1)) {
+        notes.add(String.format(Locale.ROOT, "step %s: errors interval for dependent requests: failures come in bursts (design effect"
+            + " from blocks of seconds of the per-second counts: baseline %.2f, current %.2f), so each side counts as n / design effect"
+            + " independent requests", bs.id(), errB, errC));
+      }
       rows.add(new Planned(stats.proportionDecidable(kb.sent(), kc.sent()),
-          each -> rate(bs.id(), kind, GatedMetric.ERRORS, fb.failed(), fb.sent(), fc.failed(), fc.sent(), required, each, 1, 1)));
+          each -> rate(bs.id(), kind, GatedMetric.ERRORS, fb.failed(), fb.sent(), fc.failed(), fc.sent(), required, each, errB, errC)));
       if (required) {
-        double deffB = goodputDesignEffect(bs, inFlightB);
-        double deffC = goodputDesignEffect(cs, inFlightC);
-        if (deffB > 1 || deffC > 1) {
-          notes.add(String.format(Locale.ROOT, "step %s: goodput interval for dependent requests: requests that miss an objective"
-              + " come in bursts (design effect, from blocks of seconds of the slowest E2E values: baseline %.2f, current %.2f), so"
-              + " each side counts as n / design effect independent requests", bs.id(), deffB, deffC));
-        }
+        Goodput gb = goodputDesignEffect(bs, inFlightB);
+        Goodput gc = goodputDesignEffect(cs, inFlightC);
+        notes.add(String.format(Locale.ROOT, "step %s: goodput judged with design effects (n / design effect independent requests per"
+            + " side) of baseline %.2f (%s), current %.2f (%s)", bs.id(), gb.deff(), gb.method(), gc.deff(), gc.method()));
         rows.add(new Planned(stats.proportionDecidable(bs.sent(), cs.sent()),
-            each -> rate(bs.id(), kind, GatedMetric.GOODPUT, bs.good(), bs.sent(), cs.good(), cs.sent(), true, each, deffB, deffC)));
+            each -> rate(bs.id(), kind, GatedMetric.GOODPUT, bs.good(), bs.sent(), cs.good(), cs.sent(), true, each, gb.deff(), gc.deff())));
       }
     }
   }
@@ -249,21 +253,47 @@ public final class RegressionGate {
     return e2e == null ? null : e2e.inFlight();
   }
 
+  /** A side's goodput design effect and how it was estimated, for the verdict's notes. */
+  private record Goodput(double deff, String method) {}
+
+  /** Methods of {@link #goodputDesignEffect}, as the verdict names them. */
+  static final String COUNTED = "blocks of seconds of the per-second good/sent counts";
+  static final String STAND_IN = "stand-in: blocks of seconds of the same share of slowest E2E values, the run keeps no per-second counts";
+  static final String INDEPENDENT = "independent requests: no per-second values to resample";
+
   /**
-   * The design effect of the step's share of requests that missed goodput (1 - good/sent), from its
-   * pooled E2E values second by second; 1 without them or when every request (or none) was good.
+   * The design effect of the step's share of requests that missed goodput (1 - good/sent): from the
+   * per-second good and sent counts when the side kept them, else stood in for by the same share of
+   * its slowest E2E values second by second; 1 when neither is there or every request (or none) was good.
    */
-  private double goodputDesignEffect(StepFigures step, double[] inFlight) {
-    if (step.sent() == 0) {
-      return 1;
-    }
+  private Goodput goodputDesignEffect(StepFigures step, double[] inFlight) {
     KindFigures all = step.allKinds();
     String key = GatedMetric.E2E_P99.source().key();
-    if (all.histogram(key).getTotalCount() == 0) {
-      return 1;
+    if (step.sent() == 0 || all.histogram(key).getTotalCount() == 0) {
+      return new Goodput(1, INDEPENDENT);
+    }
+    var e2e = all.sample(key).withInFlight(inFlight);
+    if (!stats.resamplesBlocks(e2e)) {
+      return new Goodput(1, INDEPENDENT);
+    }
+    long seed = seed(step.id(), "*", GatedMetric.GOODPUT);
+    if (all.counts() != null) {
+      return new Goodput(stats.designEffect(e2e, all.counts().missedGoodput(), all.counts().sent(), seed), COUNTED);
     }
     double share = 1 - (double) step.good() / step.sent();
-    return stats.designEffect(all.sample(key).withInFlight(inFlight), share, seed(step.id(), "*", GatedMetric.GOODPUT));
+    return new Goodput(stats.designEffect(e2e, share, seed), STAND_IN);
+  }
+
+  /**
+   * The design effect of a kind's error rate from its per-second counts (blocks of seconds as its E2E
+   * values); 1 (independent requests) when the side kept no counts.
+   */
+  private double errorsDesignEffect(String step, String kind, KindFigures k, double[] inFlight) {
+    String key = GatedMetric.E2E_P99.source().key();
+    if (k.counts() == null || k.histogram(key).getTotalCount() == 0) {
+      return 1;
+    }
+    return stats.designEffect(k.sample(key).withInFlight(inFlight), k.counts().failed(), k.counts().sent(), seed(step, kind, GatedMetric.ERRORS));
   }
 
   private Comparison rate(String step, String kind, GatedMetric m, long eb, long nb, long ec, long nc, boolean required, double confidence,

@@ -5,6 +5,7 @@ import dev.capkit.core.results.Metric;
 import dev.capkit.core.results.RunReader;
 import dev.capkit.core.results.ScenarioInfo;
 import dev.capkit.core.results.StepSummary;
+import dev.capkit.gate.stats.CountSeries;
 import dev.capkit.gate.stats.SecondSeries;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -74,6 +75,7 @@ public record RunFigures(String source, String runId, ScenarioIdentity scenario,
         byMetric.put(m, run.histogram(s.id(), m)); // checked against run.json's counts
         bySecond.put(m, perSecond(run.intervalLog(s.id(), m), java.time.Instant.parse(s.startedAt()).toEpochMilli()));
       }
+      Map<String, CountSeries> counts = counts(run.counts(s.id()).orElse(null)); // checked against run.json's counts
       Map<String, KindFigures> kinds = new LinkedHashMap<>();
       for (var e : s.kinds().entrySet()) {
         KindSummary k = e.getValue();
@@ -86,9 +88,10 @@ public record RunFigures(String source, String runId, ScenarioIdentity scenario,
             seconds.put(m.key(), bySecond.get(m).get(e.getKey()));
           }
         }
-        kinds.put(e.getKey(), new KindFigures(k.sent(), k.ok(), hs, seconds));
+        kinds.put(e.getKey(), new KindFigures(k.sent(), k.ok(), hs, seconds, counts == null ? null : counts.get(e.getKey())));
       }
-      long good = Math.round(s.goodputRps() * s.durationSeconds());
+      long good = counts == null ? Math.round(s.goodputRps() * s.durationSeconds())
+          : counts.values().stream().mapToLong(CountSeries::totalGood).sum();
       steps.add(new StepFigures(s.id(), s.offered(), s.unit(), s.network(), s.durationSeconds(), s.sent(), s.ok(), good, kinds));
     }
     com.fasterxml.jackson.databind.JsonNode target = new com.fasterxml.jackson.databind.ObjectMapper()
@@ -120,6 +123,28 @@ public record RunFigures(String source, String runId, ScenarioIdentity scenario,
       }
       out.put(kind, SecondSeries.of(list));
     });
+    return out;
+  }
+
+  /**
+   * A step's counts file as one series per kind: second {@code i} sums the lines whose interval
+   * started {@code i} to {@code i + 1} s after the step started; every kind padded to the step's last
+   * second with counts. Null when the run kept none.
+   */
+  static Map<String, CountSeries> counts(dev.capkit.core.results.CountsLog.Content content) {
+    if (content == null) {
+      return null;
+    }
+    int seconds = content.lines().stream().mapToInt(l -> l.second() + 1).max().orElse(0);
+    Map<String, long[][]> byKind = new java.util.TreeMap<>();
+    for (var l : content.lines()) {
+      long[][] c = byKind.computeIfAbsent(l.kind(), k -> new long[3][seconds]);
+      c[0][l.second()] += l.sent();
+      c[1][l.second()] += l.ok();
+      c[2][l.second()] += l.good();
+    }
+    Map<String, CountSeries> out = new LinkedHashMap<>();
+    byKind.forEach((kind, c) -> out.put(kind, CountSeries.of(c[0], c[1], c[2])));
     return out;
   }
 

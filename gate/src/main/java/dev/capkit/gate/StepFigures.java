@@ -1,5 +1,6 @@
 package dev.capkit.gate;
 
+import dev.capkit.gate.stats.CountSeries;
 import dev.capkit.gate.stats.SecondSeries;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,7 +30,8 @@ public record StepFigures(String id, double offered, String unit, String network
 
   /**
    * Every kind pooled: counts summed, histograms added; per-second series pooled second by second
-   * for a metric only when every kind that has the metric kept them.
+   * for a metric only when every kind that has the metric kept them, per-second counts only when
+   * every kind kept them.
    */
   public KindFigures allKinds() {
     Map<String, Histogram> pooled = new LinkedHashMap<>();
@@ -37,7 +39,14 @@ public record StepFigures(String id, double offered, String unit, String network
     java.util.Set<String> incomplete = new java.util.HashSet<>();
     long sentAll = 0;
     long okAll = 0;
+    CountSeries counts = null;
+    boolean allCounted = !kinds.isEmpty();
     for (KindFigures k : kinds.values()) {
+      if (k.counts() == null) {
+        allCounted = false;
+      } else {
+        counts = counts == null ? k.counts() : counts.plus(k.counts());
+      }
       sentAll += k.sent();
       okAll += k.ok();
       for (var e : k.histograms().entrySet()) {
@@ -51,7 +60,7 @@ public record StepFigures(String id, double offered, String unit, String network
       }
     }
     incomplete.forEach(seconds::remove);
-    return new KindFigures(sentAll, okAll, pooled, seconds);
+    return new KindFigures(sentAll, okAll, pooled, seconds, allCounted ? counts : null);
   }
 
   /** The kind's figures, {@link #allKinds()} for {@code *}, or null when the step has none of it. */

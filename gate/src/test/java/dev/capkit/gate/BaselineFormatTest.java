@@ -93,6 +93,8 @@ class BaselineFormatTest {
       }
       assertFalse(a.kinds().get(kind).perSecond().isEmpty(), "a run folder has per-second histograms");
       assertEquals(a.kinds().get(kind).perSecond(), b.kinds().get(kind).perSecond(), kind + " per second");
+      assertTrue(a.kinds().get(kind).counts() != null, "a run folder has per-second counts");
+      assertEquals(a.kinds().get(kind).counts(), b.kinds().get(kind).counts(), kind + " counts per second");
     }
     var step = dev.capkit.core.results.RunReader.read(run).steps().get(0);
     assertEquals(step.metric(dev.capkit.core.results.Metric.E2E).p99(),
@@ -134,6 +136,46 @@ class BaselineFormatTest {
     ((ObjectNode) root.get("steps").get(0).get("kinds").get("chat")).remove("perSecond");
     Files.writeString(file, root.toString());
     assertTrue(BaselineReader.read(file).steps().get(0).kinds().get("chat").perSecond().isEmpty(), "without it: read, no seconds");
+  }
+
+  /** perSecondCounts is optional; when present it must nest and add up to the kind's and step's counts, else the file is corrupt. */
+  @Test
+  void perSecondCountsThatDoNotAddUpOrNestAreCorruption() throws IOException {
+    Path file = tmp.resolve("b.json");
+    BaselineWriter.write(RunFigures.ofRun(VirtualRunFolder.write(tmp.resolve("run"), GateMainTest.SMOKE, Map.of("duration", "25s"), 1000, 1.0)), file);
+    String sound = Files.readString(file);
+    java.util.function.Function<java.util.function.Consumer<ObjectNode>, String> corrupt = change -> {
+      try {
+        ObjectNode root = (ObjectNode) new ObjectMapper().readTree(sound);
+        change.accept((ObjectNode) root.get("steps").get(0).get("kinds").get("chat").get("perSecondCounts"));
+        Files.writeString(file, root.toString());
+        return assertThrows(IOException.class, () -> BaselineReader.read(file)).getMessage();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+    String field = file + ": field 'steps[0].kinds.chat.perSecondCounts";
+    String lost = corrupt.apply(c -> {
+      var sent = (com.fasterxml.jackson.databind.node.ArrayNode) c.get("sent");
+      var ok = (com.fasterxml.jackson.databind.node.ArrayNode) c.get("ok");
+      var good = (com.fasterxml.jackson.databind.node.ArrayNode) c.get("good");
+      sent.set(3, sent.get(3).asLong() - 1); // one request lost from second 3 (chat sends 7 a second: it has some)
+      ok.set(3, Math.min(ok.get(3).asLong(), sent.get(3).asLong()));
+      good.set(3, Math.min(good.get(3).asLong(), ok.get(3).asLong()));
+    });
+    assertTrue(lost.startsWith(field + "' adds up to sent "), lost);
+    String nest = corrupt.apply(c -> ((com.fasterxml.jackson.databind.node.ArrayNode) c.get("good")).set(3, 10_000));
+    assertTrue(nest.startsWith(field + "': second 3: counts do not nest"), nest);
+    String shorter = corrupt.apply(c -> ((com.fasterxml.jackson.databind.node.ArrayNode) c.get("ok")).remove(0));
+    assertTrue(shorter.contains("(must be equal)"), shorter);
+    String negative = corrupt.apply(c -> ((com.fasterxml.jackson.databind.node.ArrayNode) c.get("sent")).set(0, -1));
+    assertTrue(negative.startsWith(field + ".sent[0]' is not a count"), negative);
+    ObjectNode root = (ObjectNode) new ObjectMapper().readTree(sound);
+    ((ObjectNode) root.get("steps").get(0).get("kinds").get("chat")).remove("perSecondCounts");
+    Files.writeString(file, root.toString());
+    RunFigures without = BaselineReader.read(file);
+    assertTrue(without.steps().get(0).kinds().get("chat").counts() == null && without.steps().get(0).allKinds().counts() == null,
+        "without it: read, no counts (the pooled rows neither, since one kind lacks them)");
   }
 
   /** The JSON with every histogram replaced by its recorded values and counts. */

@@ -3,6 +3,7 @@ package dev.capkit.gate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.capkit.core.results.RequestRecord;
 import dev.capkit.core.scenario.StepPlan;
+import dev.capkit.gate.stats.CountSeries;
 import dev.capkit.gate.stats.SecondSeries;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -47,17 +48,28 @@ final class VirtualRunFigures {
     Map<String, Map<String, List<long[]>>> values = new TreeMap<>(); // kind -> metric -> per second: micros
     Map<String, Integer> lastSecond = new TreeMap<>(); // metric -> last second with a value (any kind)
     long good = 0;
+    Map<String, List<long[]>> perSecondCounts = new TreeMap<>(); // kind -> per second: sent, ok, good (counts.csv)
+    int lastCounted = -1;
     for (RequestRecord r : sim.recordsOf(p.index())) {
       long[] c = counts.computeIfAbsent(r.kind(), k -> new long[2]);
       c[0]++;
+      int second = (int) Math.max(0, Math.floorDiv(VirtualRunFolder.completionMicros(r) / 1000 - start, 1000L));
+      List<long[]> kindSeconds = perSecondCounts.computeIfAbsent(r.kind(), k -> new ArrayList<>());
+      while (kindSeconds.size() <= second) {
+        kindSeconds.add(new long[3]);
+      }
+      lastCounted = Math.max(lastCounted, second);
+      boolean met = sim.scenario().slo().met(r);
+      kindSeconds.get(second)[0]++;
+      kindSeconds.get(second)[1] += r.ok() ? 1 : 0;
+      kindSeconds.get(second)[2] += met ? 1 : 0;
       if (!r.ok()) {
         continue;
       }
       c[1]++;
-      if (sim.scenario().slo().met(r)) {
+      if (met) {
         good++;
       }
-      int second = (int) Math.max(0, Math.floorDiv(VirtualRunFolder.completionMicros(r) / 1000 - start, 1000L));
       for (var m : METRICS.entrySet()) {
         long nanos = m.getValue().applyAsLong(r);
         if (nanos >= 0) {
@@ -94,12 +106,18 @@ final class VirtualRunFigures {
         hs.put(m.getKey(), h);
         perSecond.put(m.getKey(), series);
       }
-      kinds.put(e.getKey(), new KindFigures(e.getValue()[0], e.getValue()[1], hs, perSecond));
+      List<long[]> kindSeconds = perSecondCounts.get(e.getKey());
+      long[][] cs = new long[3][lastCounted + 1];
+      for (int s = 0; s < kindSeconds.size(); s++) {
+        for (int i = 0; i < 3; i++) {
+          cs[i][s] = kindSeconds.get(s)[i];
+        }
+      }
+      kinds.put(e.getKey(), new KindFigures(e.getValue()[0], e.getValue()[1], hs, perSecond, CountSeries.of(cs[0], cs[1], cs[2])));
       sent += e.getValue()[0];
       ok += e.getValue()[1];
     }
     double window = p.duration().toMillis() / 1000.0;
-    long goodRounded = Math.round(Math.round(good / window * 10_000) / 10_000.0 * window); // as run.json rounds goodput
-    return new StepFigures(p.id(), p.offered(), p.unit(), p.network(), window, sent, ok, goodRounded, kinds);
+    return new StepFigures(p.id(), p.offered(), p.unit(), p.network(), window, sent, ok, good, kinds); // counted exactly, as counts.csv
   }
 }

@@ -32,9 +32,13 @@ class VirtualRunFiguresTest {
           KindFigures kb = b.kinds().get(kind);
           assertEquals(ka.histograms(), kb.histograms(), kind);
           assertEquals(ka.perSecond(), kb.perSecond(), kind);
+          assertTrue(ka.counts() != null && ka.counts().totalSent() == ka.sent(), kind + " " + ka.counts());
+          assertEquals(ka.counts(), kb.counts(), kind + ": per-second counts (counts.csv)");
           assertTrue(ka.perSecond().get("e2e").seconds() >= 30, kind + " " + ka.perSecond());
         }
         assertEquals(a.allKinds().perSecond(), b.allKinds().perSecond());
+        assertEquals(a.allKinds().counts(), b.allKinds().counts());
+        assertEquals(a.good(), a.allKinds().counts().totalGood());
       }
     }
   }

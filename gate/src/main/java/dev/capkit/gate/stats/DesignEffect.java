@@ -37,7 +37,6 @@ public final class DesignEffect {
     long threshold = seconds.pooled().quantile(1 - share);
     long[] events = new long[t];
     long[] counts = new long[t];
-    long total = 0;
     for (int s = 0; s < t; s++) {
       long[] d = seconds.descending(s);
       counts[s] = d.length;
@@ -47,7 +46,27 @@ public final class DesignEffect {
         }
         events[s]++;
       }
+    }
+    return ofCounts(events, counts, block, random, replicates);
+  }
+
+  /**
+   * The design effect of the share {@code sum(events) / sum(trials)} from counts second by second
+   * (e.g. requests that missed goodput of the requests that ended, from the run folder's counts):
+   * the moving-block bootstrap's variance of the share over blocks of {@code block} seconds divided
+   * by {@code p(1 - p)/n}; at least 1, and 1 when the share is 0 or 1 or the series is shorter than
+   * two blocks.
+   */
+  public static double ofCounts(long[] events, long[] trials, int block, RandomGenerator random, int replicates) {
+    int t = trials.length;
+    long n = 0;
+    long total = 0;
+    for (int s = 0; s < t; s++) {
+      n += trials[s];
       total += events[s];
+    }
+    if (block < 1 || t < 2 * block || n == 0) {
+      return 1;
     }
     double p = (double) total / n;
     if (p <= 0 || p >= 1) {
@@ -63,7 +82,7 @@ public final class DesignEffect {
         int from = random.nextInt(starts);
         for (int s = from; s < from + Math.min(block, t - laid); s++) {
           e += events[s];
-          c += counts[s];
+          c += trials[s];
         }
       }
       double share1 = c == 0 ? p : (double) e / c;

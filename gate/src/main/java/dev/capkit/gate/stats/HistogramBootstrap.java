@@ -208,6 +208,15 @@ public final class HistogramBootstrap implements RegressionStatistics {
     return DesignEffect.of(e2e.seconds(), share, blockSeconds(e2e), new Well19937c(seed), DESIGN_EFFECT_REPLICATES);
   }
 
+  @Override
+  public double designEffect(LatencySample e2e, long[] events, long[] trials, long seed) {
+    if (!resamplesBlocks(e2e)) {
+      return 1;
+    }
+    return DesignEffect.ofCounts(events, trials, Math.min(blockSeconds(e2e), trials.length / minBlocks), new Well19937c(seed),
+        DESIGN_EFFECT_REPLICATES);
+  }
+
   private static double[] wilson(double p, double n, double z) {
     double denominator = 1 + z * z / n;
     double centre = (p + z * z / (2.0 * n)) / denominator;

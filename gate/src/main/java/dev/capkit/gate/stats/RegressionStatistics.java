@@ -74,4 +74,11 @@ public interface RegressionStatistics {
    * seconds as its quantiles; 1 for a side resampled as independent requests.
    */
   double designEffect(LatencySample e2e, double share, long seed);
+
+  /**
+   * The design effect of the share {@code sum(events) / sum(trials)} counted second by second on this
+   * side (e.g. requests that missed goodput of those that ended: {@link CountSeries}), with the block
+   * length of its E2E sample; 1 for a side resampled as independent requests.
+   */
+  double designEffect(LatencySample e2e, long[] events, long[] trials, long seed);
 }
