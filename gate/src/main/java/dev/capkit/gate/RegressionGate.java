@@ -196,21 +196,27 @@ public final class RegressionGate {
       }
       KindFigures fb = kb;
       KindFigures fc = kc;
-      double errB = errorsDesignEffect(bs.id(), kind, fb, inFlightB);
-      double errC = errorsDesignEffect(bs.id(), kind, fc, inFlightC);
+      // under no change both runs have one dependence: the larger design effect is each side's (as for p99s, HistogramBootstrap)
+      double errB = Math.max(errorsDesignEffect(bs.id(), kind, fb, inFlightB), errorsDesignEffect(bs.id(), kind, fc, inFlightC));
+      double errC = errB;
       if (required && (errB > 1 || errC > 1)) {
         notes.add(String.format(Locale.ROOT, "step %s: errors interval for dependent requests: failures come in bursts (design effect"
             + " from blocks of seconds of the per-second counts: baseline %.2f, current %.2f), so each side counts as n / design effect"
             + " independent requests", bs.id(), errB, errC));
       }
-      rows.add(new Planned(stats.proportionDecidable(kb.sent(), kc.sent()),
+      // a rate with no event on either side cannot credibly change (its interval always holds 0): not counted among the
+      // family's comparisons (Tarone 1990: a test that cannot reach the per-comparison level spends none of it)
+      rows.add(new Planned(stats.proportionDecidable(kb.sent(), kc.sent()) && fb.failed() + fc.failed() > 0,
           each -> rate(bs.id(), kind, GatedMetric.ERRORS, fb.failed(), fb.sent(), fc.failed(), fc.sent(), required, each, errB, errC)));
       if (required) {
-        Goodput gb = goodputDesignEffect(bs, inFlightB);
-        Goodput gc = goodputDesignEffect(cs, inFlightC);
+        Goodput ownB = goodputDesignEffect(bs, inFlightB);
+        Goodput ownC = goodputDesignEffect(cs, inFlightC);
+        // under no change both runs have one dependence: a calm run cannot show the bursts a rerun may have, so both take the larger
+        Goodput gb = ownB.deff() >= ownC.deff() ? ownB : new Goodput(ownC.deff(), ownB.method() + "; the current run's, the larger");
+        Goodput gc = ownC.deff() >= ownB.deff() ? ownC : new Goodput(ownB.deff(), ownC.method() + "; the baseline's, the larger");
         notes.add(String.format(Locale.ROOT, "step %s: goodput judged with design effects (n / design effect independent requests per"
             + " side) of baseline %.2f (%s), current %.2f (%s)", bs.id(), gb.deff(), gb.method(), gc.deff(), gc.method()));
-        rows.add(new Planned(stats.proportionDecidable(bs.sent(), cs.sent()),
+        rows.add(new Planned(stats.proportionDecidable(bs.sent(), cs.sent()) && bs.sent() - bs.good() + cs.sent() - cs.good() > 0,
             each -> rate(bs.id(), kind, GatedMetric.GOODPUT, bs.good(), bs.sent(), cs.good(), cs.sent(), true, each, gb.deff(), gc.deff())));
       }
     }

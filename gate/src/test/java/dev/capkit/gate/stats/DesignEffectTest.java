@@ -52,6 +52,35 @@ class DesignEffectTest {
     assertTrue(deff > 10, "bursts: " + deff);
   }
 
+  /**
+   * From counts second by second (the run folder's counts.csv): 8 requests a second, 10% missing
+   * independently gives about 1; all 8 missing in bursts of 20 whole seconds (one in ten) gives about
+   * the burst's 160 requests; nothing missed gives 1. The estimate itself varies: with {@code b}
+   * blocks' worth of seconds its relative standard error is about {@code sqrt(2 / b)} (26% for 600 s
+   * in blocks of 20; one seed gave 1.44), so the independent case runs 6,000 s (300 blocks, 8%) and is
+   * held to 0.75-1.3.
+   */
+  @Test
+  void fromCountsIndependentMissesGiveAboutOneBurstsTheBurstSize() {
+    Random r = new Random(3);
+    int seconds = 10 * SECONDS;
+    long[] trials = new long[seconds];
+    long[] independent = new long[seconds];
+    long[] bursts = new long[seconds];
+    for (int s = 0; s < seconds; s++) {
+      trials[s] = PER_SECOND;
+      for (int i = 0; i < PER_SECOND; i++) {
+        independent[s] += r.nextDouble() < 0.1 ? 1 : 0;
+      }
+      bursts[s] = (s / 20) % 10 == 3 ? PER_SECOND : 0;
+    }
+    double one = DesignEffect.ofCounts(independent, trials, 20, new Well19937c(7), 2_000);
+    double many = DesignEffect.ofCounts(bursts, trials, 30, new Well19937c(7), 2_000);
+    assertTrue(one > 0.75 && one < 1.3, "independent: " + one);
+    assertTrue(many > 60 && many < 400, "bursts of 160 requests: " + many);
+    assertEquals(1.0, DesignEffect.ofCounts(new long[seconds], trials, 20, new Well19937c(7), 500), "no misses");
+  }
+
   @Test
   void nothingToEstimateGivesOne() {
     List<long[]> seconds = new ArrayList<>();
