@@ -101,8 +101,8 @@ public final class RegressionGate {
     }
     if (decidable > 1) {
       notes.add(String.format(Locale.ROOT, "%s family-wise: each of the %d decidable comparisons has a %s interval (Bonferroni), so"
-          + " that a run of the same build raises any alarm at most %s of the time", pct(confidence) + "%", decidable,
-          pct(each) + "%", pct(1 - confidence) + "%"));
+          + " that a run of the same build raises any alarm at most %s of the time (a rate with no event in either run is not"
+          + " counted: it cannot change credibly)", pct(confidence) + "%", decidable, pct(each) + "%", pct(1 - confidence) + "%"));
     }
     for (StepFigures cs : current.steps()) {
       if (baseline.step(cs.id()).isEmpty()) {

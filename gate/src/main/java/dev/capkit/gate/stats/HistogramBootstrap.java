@@ -108,7 +108,8 @@ public final class HistogramBootstrap implements RegressionStatistics {
         + " or shorter than %d s, %s)", blockSeconds, minBlocks == 4 ? "quarter" : "1/" + minBlocks, minBlocks * blockSeconds, independent);
     return String.format(Locale.ROOT, "p99 changes: bootstrap percentile interval, %,d resamples, %s, needs >= %d samples beyond the"
         + " quantile on each side; errors and goodput: Newcombe hybrid score interval for a difference of proportions, needs >= %d"
-        + " requests", resamples, sides, minTail, minTrials);
+        + " requests, each side's counted as n / design effect (moving blocks of the runs' per-second counts, the larger of the two"
+        + " runs')", resamples, sides, minTail, minTrials);
   }
 
   @Override
