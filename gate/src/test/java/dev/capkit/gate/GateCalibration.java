@@ -41,9 +41,19 @@ public final class GateCalibration {
     }
 
     public String describe(double slowdown) {
-      return String.format(Locale.ROOT, "%d pairs: same build exit codes %s (false-alarm rate %.1f%%), slowdown %.2f exit codes %s"
-          + " (detection rate %.1f%%); alarms raised by %s; regressions caught by %s",
-          pairs, sameBuild, falseAlarmRate() * 100, slowdown, slowed, detectionRate() * 100, alarms, catches);
+      int alarmed = pairs - sameBuild.getOrDefault(0, 0);
+      int caught = slowed.getOrDefault(1, 0);
+      return String.format(Locale.ROOT, "%d pairs: same build exit codes %s (false-alarm rate %.1f%%, 95%% CI %s), slowdown %.2f exit codes %s"
+          + " (detection rate %.1f%%, 95%% CI %s); alarms raised by %s; regressions caught by %s",
+          pairs, sameBuild, falseAlarmRate() * 100, clopperPearson(alarmed, pairs), slowdown, slowed, detectionRate() * 100,
+          clopperPearson(caught, pairs), alarms, catches);
+    }
+
+    /** The exact binomial (Clopper-Pearson) 95% interval of {@code k} in {@code n}, in percent. */
+    static String clopperPearson(int k, int n) {
+      double low = k == 0 ? 0 : new org.apache.commons.math3.distribution.BetaDistribution(k, n - k + 1).inverseCumulativeProbability(0.025);
+      double high = k == n ? 1 : new org.apache.commons.math3.distribution.BetaDistribution(k + 1, n - k).inverseCumulativeProbability(0.975);
+      return String.format(Locale.ROOT, "%.1f-%.1f%%", low * 100, high * 100);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.capkit.gate;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -28,5 +29,14 @@ class GateCalibrationTest {
     System.out.println("gate calibration (virtual time): " + figures);
     assertTrue(r.falseAlarmRate() <= 0.05, figures);
     assertTrue(r.detectionRate() >= 0.95, figures);
+  }
+
+  /** The printed intervals are exact binomial ones (known answers from scipy's beta quantiles). */
+  @Test
+  void clopperPearsonIntervalsOfTheReadme() {
+    assertEquals("2.1-5.6%", GateCalibration.Result.clopperPearson(17, 480));
+    assertEquals("87.2-92.7%", GateCalibration.Result.clopperPearson(433, 480));
+    assertEquals("0.0-1.5%", GateCalibration.Result.clopperPearson(0, 240));
+    assertEquals("98.2-100.0%", GateCalibration.Result.clopperPearson(200, 200));
   }
 }
