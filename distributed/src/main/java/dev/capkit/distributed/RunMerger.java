@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>interval logs are added exactly per step, metric and request kind, aligned by absolute
- *       second ({@link IntervalLogMerge});
+ *       second ({@link IntervalLogMerge}); per-second counts ({@code counts.csv}) likewise, when
+ *       every injector kept them ({@link #mergeCounts});
  *   <li>step summaries are recomputed from the merged histograms and summed counters
  *       ({@link StepMerge}); a step is merged when every injector finished it;
  *   <li>status is {@code complete} only when every input is complete ({@code failed} when one
@@ -93,6 +94,7 @@ public final class RunMerger {
           byMetric.put(m, IntervalLogMerge.merge(inputs, parts, m, stepStart,
               staging.resolve(step.id()).resolve(m.key() + ".hlog")));
         }
+        mergeCounts(runs, step.id(), stepStart, staging.resolve(step.id()).resolve(dev.capkit.core.results.CountsLog.FILE_NAME));
         merged.add(StepMerge.merge(parts, byMetric, first.scenario().maxErrorRate()));
       }
       String status = status(runs);
@@ -113,6 +115,34 @@ public final class RunMerger {
       deleteTree(staging);
     }
     return RunReader.read(out).manifest();
+  }
+
+  /**
+   * Writes the step's merged per-second counts: every injector's lines moved to the merged step's
+   * start (by absolute time, as the interval logs), lines of the same interval start and kind added.
+   * Nothing when an injector kept none (a run written before counts existed): the merged run then
+   * has none either, as such a run.
+   */
+  static void mergeCounts(List<RunReader.Run> runs, String stepId, long stepStart, Path out) throws IOException {
+    java.util.TreeMap<Long, java.util.TreeMap<String, long[]>> lines = new java.util.TreeMap<>();
+    for (RunReader.Run r : runs) {
+      Optional<dev.capkit.core.results.CountsLog.Content> counts = r.counts(stepId); // checked against that run's run.json
+      if (counts.isEmpty()) {
+        return;
+      }
+      long partStart = Instant.parse(r.step(stepId).orElseThrow().startedAt()).toEpochMilli();
+      for (var l : counts.get().lines()) {
+        long[] c = lines.computeIfAbsent(partStart + l.startMillis() - stepStart, x -> new java.util.TreeMap<>())
+            .computeIfAbsent(l.kind(), k -> new long[3]);
+        c[0] += l.sent();
+        c[1] += l.ok();
+        c[2] += l.good();
+      }
+    }
+    StringBuilder b = new StringBuilder(dev.capkit.core.results.CountsLog.header(stepId));
+    lines.forEach((start, kinds) -> kinds.forEach((kind, c) -> b.append(dev.capkit.core.results.CountsLog.line(start, kind, c))));
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, b, java.nio.charset.StandardCharsets.US_ASCII);
   }
 
   private static List<StepSummary> partsOf(List<RunReader.Run> runs, String stepId) {

@@ -62,6 +62,10 @@ class RunMergerTest {
       assertEquals(one.outputTokensPerSecond(), sum.outputTokensPerSecond(), 0.011, what);
       assertEquals(one.goodputRps(), sum.goodputRps(), 1e-9, what);
       assertEquals(one.slowest(), sum.slowest(), what + ": slowest requests");
+      // per-second counts: every injector flushed at the same phase, so the merged seconds equal the single run's
+      assertEquals(perSecond(RunReader.read(single).counts(step).orElseThrow()),
+          perSecond(RunReader.read(t.resolve("merged")).counts(step).orElseThrow()), what + ": counts.csv per kind and second");
+      assertTrue(dev.capkit.core.results.RunVerifier.verify(t.resolve("merged")).ok(), what + ": the merged run verifies");
       for (Metric m : Metric.values()) {
         Map<String, Histogram> a = RunReader.histogram(single, step, m);
         Map<String, Histogram> b = RunReader.histogram(t.resolve("merged"), step, m);
@@ -74,6 +78,20 @@ class RunMergerTest {
         }
       }
     }
+  }
+
+  /** kind -> second -> "sent/ok/good", summed over a counts file's lines. */
+  private static Map<String, Map<Integer, String>> perSecond(dev.capkit.core.results.CountsLog.Content c) {
+    Map<String, Map<Integer, long[]>> sums = new java.util.TreeMap<>();
+    for (var l : c.lines()) {
+      long[] s = sums.computeIfAbsent(l.kind(), k -> new java.util.TreeMap<>()).computeIfAbsent(l.second(), x -> new long[3]);
+      s[0] += l.sent();
+      s[1] += l.ok();
+      s[2] += l.good();
+    }
+    Map<String, Map<Integer, String>> out = new java.util.TreeMap<>();
+    sums.forEach((k, m) -> m.forEach((sec, v) -> out.computeIfAbsent(k, x -> new java.util.TreeMap<>()).put(sec, v[0] + "/" + v[1] + "/" + v[2])));
+    return out;
   }
 
   @Test
@@ -98,6 +116,11 @@ class RunMergerTest {
     assertEquals(all.size(), merged.steps().get(0).sent());
     assertEquals(SECONDS + 0.274, merged.steps().get(0).durationSeconds(), 1e-9, "window spans all injectors");
     assertTrue(merged.notes().stream().noneMatch(n -> n.contains("apart")), "sub-second phases are normal: " + merged.notes());
+    var counts = RunReader.read(dir.resolve("merged")).counts(scenario.steps().get(0).id()).orElseThrow(); // checked against run.json
+    assertEquals(all.size(), counts.totals().get("*")[0]);
+    assertTrue(counts.lines().stream().anyMatch(l -> l.startMillis() % 1000 == 137), "lines keep each injector's phase: " + counts.lines());
+    var verified = dev.capkit.core.results.RunVerifier.verify(dir.resolve("merged"));
+    assertTrue(verified.ok(), verified.problems().toString());
   }
 
   @Test

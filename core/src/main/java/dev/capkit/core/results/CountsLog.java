@@ -91,12 +91,12 @@ public final class CountsLog {
   }
 
   /** The header lines of a step's file. */
-  static String header(String stepId) {
+  public static String header(String stepId) {
     return "#capkit results v" + RunReader.FORMAT_VERSION + " counts step=" + stepId + " unit=requests tag=request-kind\n" + COLUMNS + "\n";
   }
 
   /** One line of counts, {@code counts = {sent, ok, good}}. */
-  static String line(long startMillis, String kind, long[] counts) {
+  public static String line(long startMillis, String kind, long[] counts) {
     return startMillis + "," + kind + "," + counts[0] + "," + counts[1] + "," + counts[2] + "\n";
   }
 
