@@ -34,6 +34,35 @@ public record ComputePinning(CpuList compute, CpuList host, List<ThreadPlace> co
     computeThreads = List.copyOf(computeThreads);
   }
 
+  /**
+   * CPU time the compute threads got and time they waited, runnable, for a CPU (the kernel's
+   * {@code /proc/self/task/<tid>/schedstat}: run time and run-queue delay, nanoseconds), summed over
+   * {@link #computeThreads}. The difference of two readings says what share of the time llama.cpp
+   * wanted its CPU other threads had it: {@code waitNanos / cpuNanos} near 0 means the CPU was its own.
+   */
+  public record CoreTime(long cpuNanos, long waitNanos) {
+    public CoreTime since(CoreTime earlier) {
+      return new CoreTime(cpuNanos - earlier.cpuNanos, waitNanos - earlier.waitNanos);
+    }
+
+    /** Run-queue wait per CPU second (NaN without CPU time). */
+    public double waitShare() {
+      return cpuNanos > 0 ? (double) waitNanos / cpuNanos : Double.NaN;
+    }
+  }
+
+  /** The compute threads' CPU and run-queue wait so far (threads that ended are left out). */
+  public CoreTime coreTime() {
+    long cpu = 0;
+    long wait = 0;
+    for (ThreadPlace t : computeThreads) {
+      long[] stat = CpuAffinity.schedstat(t.tid());
+      cpu += stat[0];
+      wait += stat[1];
+    }
+    return new CoreTime(cpu, wait);
+  }
+
   /** A loaded value and where its threads were placed. */
   public record Loaded<T>(T value, ComputePinning pinning) {
   }

@@ -77,6 +77,22 @@ public final class CpuAffinity {
     return out;
   }
 
+  /**
+   * {@code /proc/self/task/<tid>/schedstat}: nanoseconds on a CPU and waiting on a run queue; zeros when the thread
+   * has ended.
+   */
+  public static long[] schedstat(long tid) {
+    Path file = TASKS.resolve(Long.toString(tid)).resolve("schedstat");
+    try {
+      String[] f = Files.readString(file, StandardCharsets.UTF_8).trim().split("\\s+");
+      return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])};
+    } catch (java.nio.file.NoSuchFileException e) {
+      return new long[] {0, 0};
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException(file + ": cannot read it: " + e.getMessage(), e);
+    }
+  }
+
   private static CpuList cpusOf(Path status) {
     try {
       for (String line : Files.readAllLines(status, StandardCharsets.UTF_8)) {
