@@ -48,7 +48,8 @@ import org.HdrHistogram.Histogram;
  *       first content event's socket read);
  *   <li>the client's CPU per 1,000 requests by thread role ({@link ThreadCpu}: event loops, sending
  *       thread, JIT compiler, GC, other) and the event loops' wake-ups per request (voluntary context switches);
- *   <li>the 1-minute load average before and after the window;
+ *   <li>the 1-minute load average before and after the window, and the CPU time the hypervisor stole from this VM
+ *       in it ({@code /proc/stat} steal);
  *   <li>with {@code -Dbench.syscalls=true}, the client's system calls in the window per request
  *       ({@link SyscallCount}, perf's tracepoint counter).
  * </ul>
@@ -66,7 +67,7 @@ public final class CeilingBenchmark {
   record Result(String label, double rate, long sent, long ok, long okInWindow, long failed, double clientCpu,
       double serverCpu, double seconds, Histogram overhead, Histogram ttft, String loadBefore, String loadAfter,
       long clientSyscalls, Map<String, Long> clientRoles, long loopWakeups, Histogram clientSend, Histogram toServer,
-      Histogram back, Histogram clientPart, int[] slowPerSecond) {}
+      Histogram back, Histogram clientPart, int[] slowPerSecond, long stealTicks) {}
 
   /**
    * The emulator process's collector ({@code -Dbench.serverGc} replaces it). ZGC, not G1: the emulator's G1
@@ -157,6 +158,7 @@ public final class CeilingBenchmark {
     Map<Long, ThreadCpu.Sample> threads0 = ThreadCpu.sample(client.pid());
     long server0 = cpuTicks(server.pid());
     String loadBefore = loadAverage();
+    long steal0 = stealTicks();
     SyscallCount syscalls = Boolean.getBoolean("bench.syscalls") ? SyscallCount.start(client.pid()) : null;
     String end = expect(out, "measure-end");
     long client1 = cpuTicks(client.pid());
@@ -167,6 +169,7 @@ public final class CeilingBenchmark {
         + ThreadCpu.busiest(threads0, threads1, 6));
     long server1 = cpuTicks(server.pid());
     String loadAfter = loadAverage();
+    long stolen = stealTicks() - steal0;
     long clientSyscalls = syscalls == null ? -1 : syscalls.stop();
     try (PrintWriter clientIn = new PrintWriter(client.getOutputStream(), true, StandardCharsets.UTF_8)) {
       clientIn.println("sampled"); // the client may close its event loops now (see CeilingClient)
@@ -240,7 +243,7 @@ public final class CeilingBenchmark {
     double hz = CLOCK_TICKS_PER_SECOND;
     Result r = new Result(label, rate, sent, succeeded, okInWindow, failed, (client1 - client0) / hz, (server1 - server0) / hz,
         seconds, overhead, ttftHistogram, loadBefore, loadAfter, clientSyscalls, clientRoles, loopWakeups, clientSend, toServer, back,
-        clientPart, slowPerSecond);
+        clientPart, slowPerSecond, stolen);
     printRow(r);
     return r;
   }
@@ -281,6 +284,9 @@ public final class CeilingBenchmark {
         r.back().getValueAtPercentile(50) / 1e4, r.back().getValueAtPercentile(99) / 1e4,
         r.toServer().getValueAtPercentile(50) / 1e4, r.toServer().getValueAtPercentile(99) / 1e4, SLOW_NANOS / 1_000_000,
         java.util.Arrays.toString(r.slowPerSecond()));
+    System.out.printf(Locale.ROOT, "          CPU stolen by the hypervisor in the window: %.2f s over %d CPUs x %.0f s (%.1f%%)%n",
+        r.stealTicks() / (double) CLOCK_TICKS_PER_SECOND, Runtime.getRuntime().availableProcessors(), r.seconds(),
+        100.0 * r.stealTicks() / CLOCK_TICKS_PER_SECOND / (Runtime.getRuntime().availableProcessors() * r.seconds()));
     if (r.clientSyscalls() >= 0) {
       System.out.printf(Locale.ROOT, "          client system calls in the window: %d = %.1f per request sent%n", r.clientSyscalls(),
           (double) r.clientSyscalls() / Math.max(1, r.sent()));
@@ -320,6 +326,21 @@ public final class CeilingBenchmark {
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 3.. start at index 0: 14 -> 11, 15 -> 12
+  }
+
+  /**
+   * CPU time the hypervisor gave to other guests while this VM's CPUs wanted to run (the {@code steal} column of
+   * the {@code cpu} line of {@code /proc/stat}, all CPUs, clock ticks): on a shared VM neither the load average nor
+   * our own priority shows it, and a process whose vCPU is stolen stops for milliseconds at a time.
+   */
+  private static long stealTicks() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+      if (line.startsWith("cpu ")) {
+        String[] f = line.trim().split("\\s+");
+        return f.length > 8 ? Long.parseLong(f[8]) : 0;
+      }
+    }
+    return 0;
   }
 
   private static String loadAverage() throws IOException {
