@@ -121,6 +121,35 @@ class ChatClientTest {
   }
 
   @Test
+  void requestWrittenHookGetsEachIdOnceWhenTheBytesAreOut() throws Exception {
+    server = new ScriptedServer((request, socket, out) -> {
+      Thread.sleep(60); // the request has been read whole before this: it was written >= 60 ms before the answer
+      streamHeaders(out);
+      chunk(out, content("x") + finish(1, 1));
+      endChunks(out);
+      return true;
+    });
+    ChatClient c = client();
+    java.util.Map<String, Long> written = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    c.onRequestWritten((id, nanos) -> {
+      calls.incrementAndGet();
+      written.put(id, nanos);
+    });
+    for (int i = 0; i < 2; i++) { // a fresh connection, then the pooled one
+      long before = System.nanoTime();
+      RequestRecord r = c.send(STREAM, 0).get();
+      long after = System.nanoTime();
+      assertEquals(Outcome.OK, r.outcome(), r.error());
+      Long at = written.get(r.requestId());
+      assertTrue(at != null, "no written stamp for " + r.requestId() + ": " + written);
+      assertTrue(at >= before && at <= after - 55 * MS, "written " + (at - before) / 1e6 + " ms after send, answer "
+          + (after - before) / 1e6 + " ms");
+    }
+    assertEquals(2, calls.get());
+  }
+
+  @Test
   void resetMidStreamIsBrokenAndNeverResent() throws Exception {
     server = new ScriptedServer((request, socket, out) -> {
       streamHeaders(out);
