@@ -79,6 +79,8 @@ public final class CeilingBenchmark {
   /** The client process's collector ({@code -Dbench.clientGc} replaces it). */
   static final String CLIENT_GC = "-XX:+UseG1GC";
 
+  private static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
+
   /** Overheads above this count as slow in the per-second timeline. */
   private static final long SLOW_NANOS = 10_000_000L;
 
@@ -141,7 +143,8 @@ public final class CeilingBenchmark {
     PrintWriter serverIn = srv.in();
     String uri = srv.uri();
     String model = srv.model();
-    Path records = dir.resolve(label + "-" + (long) rate + ".txt");
+    String run = label + "-" + (long) rate + "-" + RUNS.incrementAndGet(); // a rate given twice keeps both runs' files
+    Path records = dir.resolve(run + ".txt");
     List<String> command = new ArrayList<>(pinned("bench.clientCpus"));
     command.addAll(List.of(java, "-Xms1g", "-Xmx1g", property("bench.clientGc", CLIENT_GC)));
     String agent = System.getProperty("bench.clientJvmArg", "");
@@ -181,7 +184,7 @@ public final class CeilingBenchmark {
     if (client.waitFor() != 0) {
       throw new IllegalStateException(label + " client at " + rate + "/s exited with " + client.exitValue());
     }
-    Path serverFile = dir.resolve("server-" + label + "-" + (long) rate + ".txt");
+    Path serverFile = dir.resolve("server-" + run + ".txt");
     serverIn.println("dump " + serverFile);
     expect(serverOut, "dumped");
     Map<String, long[]> serverTtft = new HashMap<>(); // id -> ttft, decoded at, written at (ns)
