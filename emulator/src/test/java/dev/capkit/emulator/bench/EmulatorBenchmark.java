@@ -89,6 +89,8 @@ public final class EmulatorBenchmark {
       String host = emu.baseUri().getHost();
       int port = emu.baseUri().getPort();
       long cpu0 = processCpuNanos();
+      String load0 = MachineLoad.average();
+      long steal0 = MachineLoad.stealTicks();
       long t0 = System.nanoTime();
       int peakRunning = 0;
       StreamingLoadClient.Result result;
@@ -135,6 +137,10 @@ public final class EmulatorBenchmark {
       System.out.printf(Locale.ROOT, "  of which hand-off to the event loop (delivery task start - step end): p50 %.3f ms, p99 %.3f ms%n",
           handoff.getValueAtPercentile(50) / 1e6, handoff.getValueAtPercentile(99) / 1e6);
       System.out.printf(Locale.ROOT, "emulator JVM CPU %.1f s over %.1f s wall = %.2f cores (client CPU: %s)%n", cpu, wall, cpu / wall, clientCpu);
+      double stolen = (MachineLoad.stealTicks() - steal0) / 100.0; // /proc/stat counts in USER_HZ = 100 on Linux
+      int cores = Runtime.getRuntime().availableProcessors();
+      System.out.printf(Locale.ROOT, "machine: load average %s -> %s; CPU stolen by the hypervisor %.2f s (%.1f%% of %d CPUs)%n",
+          load0, MachineLoad.average(), stolen, 100 * stolen / (cores * wall), cores);
     }
   }
 
