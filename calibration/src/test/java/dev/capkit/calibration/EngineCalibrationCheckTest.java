@@ -67,14 +67,17 @@ import org.junit.jupiter.api.Test;
  * figure (the timings then say the CPU's share, not the cost model: on this project's machine at load
  * 10-15, before the engine had its CPU, TPOT p50 measured 48/96/47 ms at 0.5/1.0/1.5 req/s). The 1-minute
  * load average is no guide with a CPU of its own (it counts this test's own threads and the builds
- * before it: 2.5 at the start of a quiet bench slot, and the check skipped). On one CPU: not judged above
+ * before it: 2.5 at the start of a quiet bench slot, and the check skipped), except as a coarse guard
+ * for the other CPUs, which the front, the hand-over and this client share with everything else: above
+ * load 3 x cores it is not judged (at load 12, outside the bench queue, the held-out TPOT p50 measured
+ * 15.8 ms against 6.4 ms in it). On one CPU: not judged above
  * load = 1. Bounded: ~48 s of load (2 rounds of 8 s per rate) plus the
  * model generation (~62 MB) and fits of at most 300 replays each (about as many again to judge identification).
  */
 class EngineCalibrationCheckTest {
   static final double TOLERANCE = 0.5;
   /** Judged only when llama.cpp's thread waited at most this long for its CPU per second it ran (see the class doc). */
-  static final double MAX_WAIT_SHARE = 0.25;
+  static final double MAX_WAIT_SHARE = 0.1;
   private static final boolean FORCE = Boolean.getBoolean("capkit.engineCheck.force");
   private static final String MODEL = "capkit-random-llama-30m-seed42-v1";
   private static final int PROMPT_TOKENS = 48;
@@ -95,6 +98,11 @@ class EngineCalibrationCheckTest {
     Assumptions.assumeTrue(compute != null || busy <= cores || FORCE, String.format(Locale.ROOT,
         "not judged: one CPU and load average %.1f (> %d): the engine would get an unknown, changing share of it"
             + " (calibration/README.md); -Dcapkit.engineCheck.force=true runs it anyway", busy, cores));
+    // the front, the hand-over and this client share the other CPUs with everything else, and the client's TPOT
+    // includes their waits: at load 12 outside the bench queue the held-out TPOT p50 measured 15.8 ms (6.4 ms in it)
+    Assumptions.assumeTrue(busy <= 3 * cores || FORCE, String.format(Locale.ROOT, "not judged: load average %.1f"
+        + " (> %d): the engine's front and this client would wait for the CPUs they share with other processes"
+        + " (calibration/README.md); -Dcapkit.engineCheck.force=true runs it anyway", busy, 3 * cores));
     BpeVocabulary vocab = RandomLlamaGguf.defaultVocabulary();
     ModelShape shape = ModelShape.forParameters(30, vocab.size());
     Path file = Path.of("target/engine-check-models").resolve(RandomLlamaGguf.fileName(shape, 42));
