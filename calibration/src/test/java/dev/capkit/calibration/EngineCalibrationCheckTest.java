@@ -90,7 +90,7 @@ class EngineCalibrationCheckTest {
   @Test
   void aFitOnTwoRatesPredictsTheHeldOutRatesTpot() throws Exception {
     Assumptions.assumeTrue(Boolean.getBoolean("capkit.engineCheck") || FORCE, "not run by default: judged in a quiet"
-        + " bench slot (2026-12-02 15:07 UTC, compute thread alone on CPU 1, run-queue wait 9 ms per CPU second) the"
+        + " bench slot (2026-12-02 15:00 UTC, compute thread alone on CPU 1, run-queue wait 9 ms per CPU second) the"
         + " held-out TPOT p50 was predicted within tolerance (-25.0%) but the negative control (decode cost doubled) also"
         + " landed within it (+49.5%), so the check cannot yet tell a right cost model from a wrong one (#12 open: TPOT"
         + " p50, calibration/README.md); -Dcapkit.engineCheck=true runs it");
