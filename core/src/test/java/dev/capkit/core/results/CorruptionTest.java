@@ -152,14 +152,7 @@ class CorruptionTest {
 
   @Test
   void unfinishedStepMayEndTornButNotBeCorruptInTheMiddle() throws IOException {
-    // the run as it looks while its step is still running: run.json lists no finished step
-    String json = Files.readString(run.resolve("run.json"));
-    int steps = json.indexOf("\"steps\" : [");
-    int notes = json.indexOf("\"notes\"");
-    Files.writeString(run.resolve("run.json"), json.substring(0, steps) + "\"steps\" : [ ],\n  " + json.substring(notes)
-        .replace("\"status\" : \"complete\"", "\"status\" : \"running\""));
-    Files.writeString(run.resolve("run.json"), Files.readString(run.resolve("run.json")).replace("\"status\" : \"complete\"", "\"status\" : \"running\""));
-    Files.delete(run.resolve("steps/" + STEP + "/SHA256SUMS"));
+    markStepUnfinished();
     truncate(log("e2e"), 30);
     RunReader.Run partial = RunReader.read(run);
     assertTrue(partial.partial());
@@ -172,6 +165,16 @@ class CorruptionTest {
     overwriteInLine(log("ttft"), 5);
     assertEquals(5, assertThrows(CorruptFileException.class, () -> partial.histogram(STEP, Metric.TTFT)).line());
     assertReported(log("ttft"), "line 5", "does not decode");
+  }
+
+  /** The run as it looks while its step is still running: run.json lists no finished step, the step has no SHA256SUMS yet. */
+  private void markStepUnfinished() throws IOException {
+    String json = Files.readString(run.resolve("run.json"));
+    int steps = json.indexOf("\"steps\" : [");
+    int notes = json.indexOf("\"notes\"");
+    Files.writeString(run.resolve("run.json"), (json.substring(0, steps) + "\"steps\" : [ ],\n  " + json.substring(notes))
+        .replace("\"status\" : \"complete\"", "\"status\" : \"running\""));
+    Files.delete(run.resolve("steps/" + STEP + "/SHA256SUMS"));
   }
 
   private Path counts() {
@@ -221,13 +224,7 @@ class CorruptionTest {
 
   @Test
   void countsOfAnUnfinishedStepMayEndTorn() throws IOException {
-    String json = Files.readString(run.resolve("run.json"));
-    int steps = json.indexOf("\"steps\" : [");
-    int notes = json.indexOf("\"notes\"");
-    Files.writeString(run.resolve("run.json"), json.substring(0, steps) + "\"steps\" : [ ],\n  " + json.substring(notes)
-        .replace("\"status\" : \"complete\"", "\"status\" : \"running\""));
-    Files.writeString(run.resolve("run.json"), Files.readString(run.resolve("run.json")).replace("\"status\" : \"complete\"", "\"status\" : \"running\""));
-    Files.delete(run.resolve("steps/" + STEP + "/SHA256SUMS"));
+    markStepUnfinished();
     truncate(counts(), 5);
     CountsLog.Content c = RunReader.read(run).counts(STEP).orElseThrow();
     assertEquals(1, c.lines().size(), "the torn last line is ignored, the whole one read");
