@@ -9,11 +9,13 @@ import dev.capkit.core.scenario.ClientTimeouts;
 import dev.capkit.emulator.EmbeddedEmulator;
 import dev.capkit.emulator.EmulatorOptions;
 import dev.capkit.loadgen.ChatClient;
+import dev.capkit.loadgen.ChatRequest;
 import dev.capkit.loadgen.ChatEndpoint;
 import dev.capkit.loadgen.TextChatRequests;
 import dev.capkit.netem.toxic.DownToxic;
 import dev.capkit.netem.toxic.ResetPeerToxic;
 import dev.capkit.netem.toxic.TimeoutToxic;
+import dev.capkit.twin.answers.AnswerGenerator;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,8 +50,23 @@ class EmulatorFaultTest {
         // reset_peer mid-stream: RST 300 ms after the response starts; the stream had begun
         netem.proxy().addToxic(new ToxicSpec("cut", Direction.DOWNSTREAM, 1.0, new ResetPeerToxic(300)));
         List<CompletableFuture<RequestRecord>> inFlight = new ArrayList<>();
+        // A plan key seeds the emulator's answer: without one it is seeded by the random x-request-id, and the
+        // emulator's model-length answers (log-normal, median ~120 tokens) were now and then short enough to end
+        // before the reset (OK instead of BROKEN_STREAM: 1 fresh-clone run in ~6, 2026-12-02). So the streams
+        // get keys whose answers run to max_tokens = 150 (~1.5 s), found with the emulator's own generator and seed.
+        AnswerGenerator answers = new AnswerGenerator(emu.options().seed());
+        List<String> keys = new ArrayList<>();
+        for (int k = 0; keys.size() < 3; k++) {
+          assertTrue(k < 1000, "no three of 1,000 keys give a 150-token answer");
+          if (answers.length("reset-" + k, false, 150).tokens() == 150) {
+            keys.add("reset-" + k);
+          }
+        }
         for (int i = 0; i < 3; i++) {
-          inFlight.add(client.send(chats.request(64, 150, 10 + i), 0L));
+          String key = keys.get(i);
+          ChatRequest r = chats.request(64, 150, 10 + i);
+          inFlight.add(client.send(new ChatRequest(r.kind(), r.stream(), r.segments(), r.imageCount(), r.approxPromptChars(),
+              key), 0L));
         }
         for (var f : inFlight) {
           RequestRecord r = f.join();
