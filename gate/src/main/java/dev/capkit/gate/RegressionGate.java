@@ -197,17 +197,16 @@ public final class RegressionGate {
       KindFigures fb = kb;
       KindFigures fc = kc;
       // under no change both runs have one dependence: the larger design effect is each side's (as for p99s, HistogramBootstrap)
-      double errB = Math.max(errorsDesignEffect(bs.id(), kind, fb, inFlightB), errorsDesignEffect(bs.id(), kind, fc, inFlightC));
-      double errC = errB;
-      if (required && (errB > 1 || errC > 1)) {
+      double errDeff = Math.max(errorsDesignEffect(bs.id(), kind, fb, inFlightB), errorsDesignEffect(bs.id(), kind, fc, inFlightC));
+      if (required && errDeff > 1) {
         notes.add(String.format(Locale.ROOT, "step %s: errors interval for dependent requests: failures come in bursts (design effect"
             + " from blocks of seconds of the per-second counts: baseline %.2f, current %.2f), so each side counts as n / design effect"
-            + " independent requests", bs.id(), errB, errC));
+            + " independent requests", bs.id(), errDeff, errDeff));
       }
       // a rate with no event on either side cannot credibly change (its interval always holds 0): not counted among the
       // family's comparisons (Tarone 1990: a test that cannot reach the per-comparison level spends none of it)
       rows.add(new Planned(stats.proportionDecidable(kb.sent(), kc.sent()) && fb.failed() + fc.failed() > 0,
-          each -> rate(bs.id(), kind, GatedMetric.ERRORS, fb.failed(), fb.sent(), fc.failed(), fc.sent(), required, each, errB, errC)));
+          each -> rate(bs.id(), kind, GatedMetric.ERRORS, fb.failed(), fb.sent(), fc.failed(), fc.sent(), required, each, errDeff, errDeff)));
       if (required) {
         Goodput ownB = goodputDesignEffect(bs, inFlightB);
         Goodput ownC = goodputDesignEffect(cs, inFlightC);
