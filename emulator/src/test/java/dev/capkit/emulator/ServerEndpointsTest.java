@@ -92,6 +92,27 @@ class ServerEndpointsTest {
   }
 
   @Test
+  void ignoreEosRunsEveryAnswerToMaxTokensAsVllmDoes() throws Exception {
+    try (EmbeddedEmulator emu = EmbeddedEmulator.start(EmulatorOptions.defaults().withProfile(Profile.INSTANT))) {
+      int natural = 0;
+      for (int i = 0; i < 8; i++) {
+        String chat = "{\"model\":\"autoglm-phone-9b\",\"max_tokens\":400,%s"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"hello " + i + "\"}]}";
+        HttpResponse<String> exact = post(emu, chat.formatted("\"ignore_eos\":true,"));
+        assertTrue(exact.body().contains("\"completion_tokens\":400") && exact.body().contains("\"finish_reason\":\"length\""),
+            exact.body());
+        // without it the answer ends by itself (chat answers: log-normal, median ~120 tokens)
+        natural += post(emu, chat.formatted("\"ignore_eos\":false,")).body().contains("\"finish_reason\":\"stop\"") ? 1 : 0;
+      }
+      assertTrue(natural >= 5, natural + " of 8 answers without ignore_eos ended by themselves");
+      HttpResponse<String> bad = post(emu, "{\"model\":\"autoglm-phone-9b\",\"ignore_eos\":\"yes\","
+          + "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}");
+      assertEquals(400, bad.statusCode());
+      assertTrue(bad.body().contains("'ignore_eos' must be a boolean") && bad.body().contains("\"param\":\"ignore_eos\""), bad.body());
+    }
+  }
+
+  @Test
   void malformedJsonIs400() throws Exception {
     try (EmbeddedEmulator emu = EmbeddedEmulator.start(EmulatorOptions.defaults())) {
       HttpResponse<String> r = post(emu, "{\"model\": \"autoglm-phone-9b\", \"messages\": [");

@@ -53,10 +53,10 @@ public enum ServingEngine {
 
   /**
    * Whether the engine's OpenAI-compatible chat endpoint takes {@code ignore_eos} (vLLM's and
-   * SGLang's request models, llama.cpp's server parameters), so outputs run to {@code max_tokens}.
+   * SGLang's request models, llama.cpp's server parameters, capkit's emulator), so outputs run to {@code max_tokens}.
    */
   public boolean honoursIgnoreEos() {
-    return this == VLLM || this == SGLANG || this == LLAMA_CPP;
+    return this == VLLM || this == SGLANG || this == LLAMA_CPP || this == CAPKIT_EMULATOR;
   }
 
   /** Short id recorded in run.json ({@code vllm}, {@code sglang}, {@code llama.cpp}, {@code tgi}, ...). */

@@ -2,6 +2,7 @@ package dev.capkit.twin;
 
 import dev.capkit.twin.answers.Answer;
 import dev.capkit.twin.answers.AnswerGenerator;
+import dev.capkit.twin.answers.AnswerLength;
 import dev.capkit.twin.engine.EngineRequest;
 import dev.capkit.twin.engine.PromptSegment;
 import dev.capkit.twin.physics.ImageTokenRule;
@@ -17,6 +18,8 @@ public final class PromptAdmission {
   private final ServingPlan plan;
   private final ImageTokenRule imageRule;
   private final AnswerGenerator answers;
+  /** Answers for requests that carry {@code ignore_eos}: always their {@code max_tokens} cap. */
+  private final AnswerGenerator filled;
   private final boolean withText;
 
   /** Admission for a server: answers carry their text. */
@@ -28,6 +31,7 @@ public final class PromptAdmission {
     this.plan = plan;
     this.imageRule = plan.imageRule();
     this.answers = new AnswerGenerator(seed, plan.answers());
+    this.filled = new AnswerGenerator(seed, AnswerLength.FILL_MAX_TOKENS);
     this.withText = withText;
   }
 
@@ -89,6 +93,15 @@ public final class PromptAdmission {
    */
   public Admitted admit(String key, int textTokens, long promptChars, List<ImageSize> images, Integer maxTokens,
       Object attachment, List<PromptPart> parts) throws Refusal {
+    return admit(key, textTokens, promptChars, images, maxTokens, attachment, parts, false);
+  }
+
+  /**
+   * @param ignoreEos the request's {@code ignore_eos} (vLLM's sampling parameter): the answer runs to its cap
+   *                  ({@code max_tokens}, else {@code max_model_len} minus the prompt), whatever the plan's answer lengths
+   */
+  public Admitted admit(String key, int textTokens, long promptChars, List<ImageSize> images, Integer maxTokens,
+      Object attachment, List<PromptPart> parts, boolean ignoreEos) throws Refusal {
     int limit = plan.serving().maxImagesPerPrompt();
     if (images.size() > limit) {
       throw new Refusal("messages", "At most " + limit + " image(s) may be provided in one prompt, got " + images.size());
@@ -122,7 +135,8 @@ public final class PromptAdmission {
           + maxLen + " tokens and your request has " + prompt + " input tokens (" + maxTokens + " > " + maxLen + " - " + prompt + ").");
     }
     int cap = maxTokens != null ? maxTokens : maxLen - prompt;
-    Answer answer = withText ? answers.answer(key, !images.isEmpty(), cap) : answers.length(key, !images.isEmpty(), cap);
+    AnswerGenerator generator = ignoreEos ? filled : answers;
+    Answer answer = withText ? generator.answer(key, !images.isEmpty(), cap) : generator.length(key, !images.isEmpty(), cap);
     List<PromptSegment> segments = new java.util.ArrayList<>(parts.size());
     for (PromptPart p : parts) {
       int tokens = p.tokens();

@@ -11,14 +11,15 @@ import java.util.List;
 
 /**
  * The parts of a {@code POST /v1/chat/completions} body the emulator uses: model, stream flags,
- * {@code max_tokens} (or {@code max_completion_tokens}), the prompt's text tokens (estimated with
+ * {@code max_tokens} (or {@code max_completion_tokens}), {@code ignore_eos} (vLLM's sampling parameter:
+ * the answer runs to its cap instead of ending by itself), the prompt's text tokens (estimated with
  * {@link TextTokenEstimate}, template tokens included) and its images' sizes, and the prompt's
  * pieces in order with content keys (hashes of each text and image), which is what the prefix
  * cache matches on.
  */
 record ChatCompletionCall(
-    String model, boolean stream, boolean includeUsage, Integer maxTokens, int textTokens, long promptChars,
-    List<ImageSize> images, List<PromptAdmission.PromptPart> parts) {
+    String model, boolean stream, boolean includeUsage, Integer maxTokens, boolean ignoreEos, int textTokens,
+    long promptChars, List<ImageSize> images, List<PromptAdmission.PromptPart> parts) {
 
   static ChatCompletionCall parse(ObjectMapper json, byte[] body) throws ApiError {
     JsonNode root;
@@ -104,10 +105,14 @@ record ChatCompletionCall(
         maxTokens = v.asInt();
       }
     }
+    JsonNode ignoreEos = root.get("ignore_eos");
+    if (ignoreEos != null && !ignoreEos.isNull() && !ignoreEos.isBoolean()) {
+      throw ApiError.badRequest("ignore_eos", "field 'ignore_eos' must be a boolean, got " + ignoreEos);
+    }
     boolean includeUsage = root.path("stream_options").path("include_usage").asBoolean(false);
     parts.add(PromptAdmission.PromptPart.text("tpl:generation", TextTokenEstimate.GENERATION_PROMPT_TOKENS));
     return new ChatCompletionCall(model.asText(), stream != null && stream.asBoolean(false), includeUsage, maxTokens,
-        tokens, chars, images, parts);
+        ignoreEos != null && ignoreEos.asBoolean(false), tokens, chars, images, parts);
   }
 
   private static PromptAdmission.PromptPart textPart(String text) {

@@ -120,7 +120,7 @@ final class OpenAiRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
     PromptAdmission.Admitted admitted;
     try {
       admitted = context.admission().admit(key, call.textTokens(), call.promptChars(), call.images(), call.maxTokens(),
-          responder, call.parts());
+          responder, call.parts(), call.ignoreEos());
     } catch (PromptAdmission.Refusal r) {
       throw ApiError.badRequest(r.param(), r.getMessage());
     }
