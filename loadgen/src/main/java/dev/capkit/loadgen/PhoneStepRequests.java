@@ -22,8 +22,8 @@ import java.util.Objects;
  * {@code {"current_app": ...}}, later ones are {@code ** Screen Info **} plus the app; each
  * assistant turn is {@code <think>...</think><answer>do(action=...)</answer>}. The system prompts are
  * stand-in texts of the real lengths (English ~2.7k chars, Chinese ~8k chars) about operating a
- * phone, not the project's own wording. Everything except the screenshot choice and the session tag
- * is prebuilt, so {@link #step} costs two small array allocations and copies.
+ * phone, not the project's own wording. Everything except the screenshot choice, its pixel stamp
+ * (a few kilobytes rebuilt per step, {@link StampedScreenshot}) and the session tag is prebuilt.
  *
  * <p><b>Sessions.</b> A step belongs to a session (one agent working on one task instance): the
  * first user turn starts with a tag {@code [task 1a2b3c4d]} derived from the session number, so two
@@ -188,8 +188,9 @@ public final class PhoneStepRequests {
     }
     int t = Math.floorMod(task, taskCount);
     byte[] tag = sessionTag(session);
-    byte[] image = screenshots.dataUrl((int) Math.floorMod(session * 31 + priorTurns, Integer.MAX_VALUE));
-    byte[][] parts = new byte[2 * priorTurns + 7][]; // head, turns, image, text part (3 parts for the first turn), tail
+    byte[][] image = screenshots.dataUrl((int) Math.floorMod(session * 31 + priorTurns, Integer.MAX_VALUE),
+        screenStamp(session, priorTurns));
+    byte[][] parts = new byte[2 * priorTurns + 6 + image.length][]; // head, turns, image, text part (3 for the first turn), tail
     int p = 0;
     int chars = systemChars + tag.length;
     parts[p++] = head;
@@ -205,7 +206,9 @@ public final class PhoneStepRequests {
       chars += (i == 0 ? promptCharsFirst[t] : screenInfoChars[t]) + answerChars[t][i];
     }
     parts[p++] = imagePrefix;
-    parts[p++] = image;
+    for (byte[] segment : image) {
+      parts[p++] = segment;
+    }
     if (priorTurns == 0) {
       parts[p++] = firstTurnAfterImageHead;
       parts[p++] = tag;
@@ -216,6 +219,18 @@ public final class PhoneStepRequests {
     chars += priorTurns == 0 ? promptCharsFirst[t] : screenInfoChars[t];
     parts[p] = tail;
     return new ChatRequest(kind, true, parts, 1, chars);
+  }
+
+  /**
+   * The pixel stamp of step {@code priorTurns + 1} of {@code session}: each (session, step) its own
+   * screen, so no two sessions' first steps share a screenshot (a server hashes the pixels); the
+   * same step of the same session always the same bytes.
+   */
+  static long screenStamp(long session, int priorTurns) {
+    long z = session * 0x9E3779B97F4A7C15L + priorTurns * 0xC2B2AE3D27D4EB4FL + 0x165667B19E3779F9L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   private static final byte[] TAG_TEMPLATE = "[task 00000000] ".getBytes(StandardCharsets.US_ASCII);

@@ -12,12 +12,14 @@ import java.util.stream.IntStream;
 /**
  * A few pre-generated {@link ScreenshotPng} variants per screen size, shared by the whole JVM, so
  * a load test never spends CPU drawing or encoding images per request. Variant {@code i} of a size
- * is always the same image (seed {@code 1000 + i}); consecutive steps pick different variants so
- * a server-side prefix/image cache cannot turn every step into a cache hit.
+ * is always the same image (seed {@code 1000 + i}); consecutive steps pick different variants, and
+ * {@link #dataUrl(int, long)} stamps each request's pixels, so a server-side prefix/image cache
+ * cannot turn a step into a cache hit with another session's screen.
  *
  * <pre>{@code
  * ScreenshotPool pool = ScreenshotPool.of(1080, 2400, 4);  // draws 4 images once (~1-2 s)
  * byte[] dataUrl = pool.dataUrl(step);
+ * byte[][] ownPixels = pool.dataUrl(step, stamp);          // the same screen, pixels stamped (two segments)
  * ScreenshotPool real = ScreenshotPool.ofFolder(Path.of("shots"), "screenshots"); // your PNG/JPEG files, as-is
  * }</pre>
  */
@@ -29,15 +31,18 @@ public final class ScreenshotPool {
   private static final Map<String, ScreenshotPool> SHARED = new ConcurrentHashMap<>();
 
   private final List<ScreenshotPng> variants;
+  private final List<StampedScreenshot> stamped;
   private final List<byte[]> dataUrls;
 
-  private ScreenshotPool(List<ScreenshotPng> variants) {
+  private ScreenshotPool(List<ScreenshotPng> variants, List<StampedScreenshot> stamped) {
     this.variants = variants;
+    this.stamped = stamped;
     this.dataUrls = variants.stream().map(ScreenshotPng::dataUrl).toList();
   }
 
   private ScreenshotPool(List<ScreenshotFile> files, boolean real) {
     this.variants = List.of();
+    this.stamped = List.of();
     this.dataUrls = files.stream().map(ScreenshotFile::dataUrl).toList();
   }
 
@@ -69,8 +74,11 @@ public final class ScreenshotPool {
       throw new IllegalArgumentException("screenshot variants must be 1..64, got " + variantCount);
     }
     String key = width + "x" + height + "x" + variantCount;
-    return SHARED.computeIfAbsent(key, k -> new ScreenshotPool(IntStream.range(0, variantCount).parallel()
-        .mapToObj(i -> ScreenshotPng.generate(width, height, 1000L + i)).toList()));
+    return SHARED.computeIfAbsent(key, k -> {
+      List<ScreenshotPng> shots = IntStream.range(0, variantCount).parallel()
+          .mapToObj(i -> ScreenshotPng.generate(width, height, 1000L + i)).toList();
+      return new ScreenshotPool(shots, shots.parallelStream().map(StampedScreenshot::of).toList());
+    });
   }
 
   /** {@link #DEFAULT_VARIANTS} variants of this size. */
@@ -81,6 +89,20 @@ public final class ScreenshotPool {
   /** The data URL of screenshot {@code index} modulo the pool size (any int, negative included). */
   public byte[] dataUrl(int index) {
     return dataUrls.get(Math.floorMod(index, dataUrls.size()));
+  }
+
+  /**
+   * The data URL of screenshot {@code index} as segments to send in order. A generated variant's
+   * pixels carry {@code stamp} ({@link StampedScreenshot}: different stamps, different pixels, so a
+   * server's image-keyed caches see a new screen as a real phone's would be); a real screenshot from
+   * a folder is sent as it is, whatever the stamp.
+   */
+  public byte[][] dataUrl(int index, long stamp) {
+    if (stamped.isEmpty()) {
+      return new byte[][] {dataUrl(index)};
+    }
+    StampedScreenshot shot = stamped.get(Math.floorMod(index, stamped.size()));
+    return new byte[][] {shot.head(), shot.tail(stamp)};
   }
 
   /** Generated variant {@code index} modulo the pool size (any int, negative included); not for a folder pool. */

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The virtual agents runner prefills what an emulated agents search sends: capkit's phone-agent
- * steps (as {@code AgentDispatcher} builds them: one session per task instance, 4 tasks, turns 1-10)
+ * steps (as {@code AgentDispatcher} builds them: one session per task instance, 8 tasks, turns 1-10)
  * are sent one after another to the emulator, which reports each step's prompt
  * tokens ({@code usage.prompt_tokens}) and the tokens its prefix cache served
  * ({@code vllm:prefix_cache_hits_total} from {@code /metrics}); one virtual agent doing the same 8
@@ -44,16 +44,16 @@ import org.junit.jupiter.api.Timeout;
  * The runner's earlier prompt model (2,250 text tokens, 650 cached) was 44% short of the emulated
  * Chinese prompt and prefilled ~1,600 more uncached tokens per step: this test fails on it.
  *
- * <p>Four sessions, not more: a session's first step carries the screenshot before the session's
- * text, and capkit's generated pool has 4 screenshots, so from the fifth session on a first step
- * shares system prompt and screenshot with an earlier one and the emulator serves its 3,356 image
- * tokens from cache (with 8 sessions: 168 more cached tokens per step than the virtual runner, which
- * gives every step its own screen, as real phones do). That difference is the emulated load's, not
- * the runner's (planner README, "Agents per replica").
+ * <p>Eight sessions, more than capkit's generated pool has screenshots (4): a session's first step
+ * carries its screenshot before the session's text, so before each request's pixels were stamped
+ * ({@code StampedScreenshot}) the fifth session's first step shared system prompt and screenshot with
+ * the first one's and the emulator served its 3,356 image tokens from cache (168 more cached tokens
+ * per step than the virtual runner, which gives every step its own screen, as real phones do): this
+ * test fails on that load too.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class VirtualAgentPromptParityTest {
-  private static final int TASKS = 4;
+  private static final int TASKS = 8;
   private static final int STEPS = 10;
 
   @Test
