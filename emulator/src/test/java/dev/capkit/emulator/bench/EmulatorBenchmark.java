@@ -41,7 +41,8 @@ import org.HdrHistogram.Histogram;
  *
  * Run: {@code mvn -q -pl emulator -am -Pbench -DskipTests test} (args via -Dbench.streams=5000 -Dbench.qps=100
  * -Dbench.client=jvm|process -Dbench.cases=default,all,virtual; {@code -Dbench.serverCpus=0 -Dbench.clientCpus=1}
- * pin this JVM and the client process to those CPUs with {@code taskset}).
+ * pin this JVM and the client process to those CPUs with {@code taskset}; {@code -Dbench.fifo=N} gives the emulator's
+ * event loops and engine thread {@code SCHED_FIFO} priority N, see {@link EmulatorThreads}).
  */
 public final class EmulatorBenchmark {
   private EmulatorBenchmark() {}
@@ -88,6 +89,9 @@ public final class EmulatorBenchmark {
       emu.metrics().takeHandoffLateness();
       String host = emu.baseUri().getHost();
       int port = emu.baseUri().getPort();
+      EmulatorThreads threads = new EmulatorThreads(Integer.getInteger("bench.fifo", 0));
+      threads.applyRealtime();
+      java.util.Map<String, Long> wait0 = EmulatorThreads.runQueueWait();
       long cpu0 = processCpuNanos();
       String load0 = MachineLoad.average();
       long steal0 = MachineLoad.stealTicks();
@@ -107,6 +111,7 @@ public final class EmulatorBenchmark {
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(client));
         while (!client.waitFor(200, TimeUnit.MILLISECONDS)) {
           peakRunning = Math.max(peakRunning, emu.metrics().running());
+          threads.applyRealtime(); // event loops start as connections arrive
         }
         Matcher m = RESULT.matcher(out.get());
         if (client.exitValue() != 0 || !m.find()) {
@@ -120,6 +125,7 @@ public final class EmulatorBenchmark {
           client.start(host, port, n);
           while (!client.await(200)) {
             peakRunning = Math.max(peakRunning, emu.metrics().running());
+            threads.applyRealtime(); // event loops start as connections arrive
           }
           result = client.result();
         }
@@ -137,6 +143,10 @@ public final class EmulatorBenchmark {
       System.out.printf(Locale.ROOT, "  of which hand-off to the event loop (delivery task start - step end): p50 %.3f ms, p99 %.3f ms%n",
           handoff.getValueAtPercentile(50) / 1e6, handoff.getValueAtPercentile(99) / 1e6);
       System.out.printf(Locale.ROOT, "emulator JVM CPU %.1f s over %.1f s wall = %.2f cores (client CPU: %s)%n", cpu, wall, cpu / wall, clientCpu);
+      System.out.println("run-queue wait of the emulator's event loops and engine (runnable, no CPU; ms): "
+          + EmulatorThreads.waitedMillis(wait0, EmulatorThreads.runQueueWait())
+          + (Integer.getInteger("bench.fifo", 0) > 0 ? "; SCHED_FIFO " + Integer.getInteger("bench.fifo") + " for "
+              + threads.applyRealtime() + " of them (-Dbench.fifo)" : ""));
       double stolen = (MachineLoad.stealTicks() - steal0) / 100.0; // /proc/stat counts in USER_HZ = 100 on Linux
       int cores = Runtime.getRuntime().availableProcessors();
       System.out.printf(Locale.ROOT, "machine: load average %s -> %s; CPU stolen by the hypervisor %.2f s (%.1f%% of %d CPUs)%n",

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
@@ -155,21 +156,34 @@ public final class CeilingBenchmark {
         Double.toString(warmup), Double.toString(seconds), records.toString()));
     Process client = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+    expect(out, "warmup-late");
+    int fifo = Integer.getInteger("bench.fifo", 0);
+    if (fifo > 0) {
+      System.out.println(label + " client at " + (long) rate + "/s: SCHED_FIFO " + fifo + " for "
+          + realtime(client.pid(), fifo, Set.of("event loops", "sender", "safepoint")) + " (client) and "
+          + realtime(server.pid(), fifo, Set.of("event loops", "engine")) + " (emulator)");
+    }
     String measureStart = expect(out, "measure-start");
     System.out.println(label + " client at " + (long) rate + "/s: " + measureStart);
     long client0 = cpuTicks(client.pid());
     Map<Long, ThreadCpu.Sample> threads0 = ThreadCpu.sample(client.pid());
+    Map<Long, ThreadCpu.Sample> serverThreads0 = ThreadCpu.sample(server.pid());
     long server0 = cpuTicks(server.pid());
     String loadBefore = loadAverage();
     long steal0 = stealTicks();
+    StealTimeline stealTimeline = StealTimeline.start((int) Math.ceil(seconds));
     SyscallCount syscalls = Boolean.getBoolean("bench.syscalls") ? SyscallCount.start(client.pid()) : null;
     String end = expect(out, "measure-end");
     long client1 = cpuTicks(client.pid());
     Map<Long, ThreadCpu.Sample> threads1 = ThreadCpu.sample(client.pid());
+    Map<Long, ThreadCpu.Sample> serverThreads1 = ThreadCpu.sample(server.pid());
     Map<String, Long> clientRoles = ThreadCpu.byRole(threads0, threads1);
     long loopWakeups = ThreadCpu.switches(threads0, threads1, "event loops");
     System.out.println(label + " client at " + (long) rate + "/s: busiest threads in the window (clock ticks): "
         + ThreadCpu.busiest(threads0, threads1, 6));
+    System.out.println(label + " client at " + (long) rate + "/s: run-queue wait in the window (runnable, no CPU; ms): client "
+        + millis(ThreadCpu.waitByRole(threads0, threads1)) + "; emulator " + millis(ThreadCpu.waitByRole(serverThreads0, serverThreads1))
+        + "; CPU stolen by the hypervisor per second of the window (both CPUs, ms): " + stealTimeline.stop());
     long server1 = cpuTicks(server.pid());
     String loadAfter = loadAverage();
     long stolen = stealTicks() - steal0;
@@ -295,6 +309,87 @@ public final class CeilingBenchmark {
           (double) r.clientSyscalls() / Math.max(1, r.sent()));
     }
     System.out.flush();
+  }
+
+  /**
+   * Puts a process's latency-critical threads ({@code roles}: event loops, the client's sending thread, the emulator's engine,
+   * the client's VM thread and stop-the-world GC workers, which run only while its Java threads are stopped; not
+   * its JIT compiler or concurrent GC threads) in {@code SCHED_FIFO} at {@code priority} with {@code chrt}
+   * ({@code -Dbench.fifo=N}): a waking real-time thread takes its core from any ordinary task at once, where the
+   * fair scheduler lets a task that got the core while the thread slept finish its slice (milliseconds) first. A
+   * compiler thread at the same real-time priority would hold the core for a whole compilation, hence not those.
+   * Needs the right to set real-time priorities (root, or {@code RLIMIT_RTPRIO}); a failure stops the benchmark.
+   *
+   * @return how many threads by role, e.g. {@code {event loops=2, sender=1}}
+   */
+  private static Map<String, Integer> realtime(long pid, int priority, Set<String> roles) throws IOException, InterruptedException {
+    Map<String, Integer> done = new java.util.TreeMap<>();
+    for (Map.Entry<Long, ThreadCpu.Sample> t : ThreadCpu.sample(pid).entrySet()) {
+      String role = t.getValue().role();
+      if (roles.contains(role)) {
+        Process chrt = new ProcessBuilder("chrt", "-f", "-p", Integer.toString(priority), Long.toString(t.getKey()))
+            .redirectErrorStream(true).start();
+        String said = new String(chrt.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (chrt.waitFor() != 0) {
+          throw new IllegalStateException("-Dbench.fifo=" + priority + ": chrt -f -p " + priority + " " + t.getKey() + " ("
+              + t.getValue().comm() + ") failed: " + said);
+        }
+        done.merge(role, 1, Integer::sum);
+      }
+    }
+    return done;
+  }
+
+  private static String millis(Map<String, Long> nanosByRole) {
+    StringBuilder b = new StringBuilder();
+    nanosByRole.forEach((role, nanos) -> {
+      if (nanos > 0) {
+        b.append(b.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.1f", role, nanos / 1e6));
+      }
+    });
+    return b.length() == 0 ? "none" : b.toString();
+  }
+
+  /** CPU time stolen by the hypervisor, per second of the measured window, sampled from {@code /proc/stat}. */
+  private static final class StealTimeline {
+    private final long[] ticks;
+    private final Thread thread;
+
+    private StealTimeline(int seconds) {
+      ticks = new long[seconds];
+      thread = new Thread(() -> {
+        try {
+          long origin = System.nanoTime();
+          long previous = stealTicks();
+          for (int i = 0; i < ticks.length; i++) {
+            Thread.sleep(Math.max(0, (origin + (i + 1) * 1_000_000_000L - System.nanoTime()) / 1_000_000));
+            long now = stealTicks();
+            ticks[i] = now - previous;
+            previous = now;
+          }
+        } catch (InterruptedException | IOException e) {
+          // stopped early: the seconds not reached stay 0
+        }
+      }, "steal-timeline");
+      thread.setDaemon(true);
+    }
+
+    static StealTimeline start(int seconds) {
+      StealTimeline t = new StealTimeline(seconds);
+      t.thread.start();
+      return t;
+    }
+
+    /** Per second, milliseconds stolen (clock ticks of 1/{@code CLK_TCK} s), as a list. */
+    String stop() throws InterruptedException {
+      thread.join(2_000);
+      thread.interrupt();
+      StringBuilder b = new StringBuilder("[");
+      for (int i = 0; i < ticks.length; i++) {
+        b.append(i == 0 ? "" : ", ").append(ticks[i] * 1000 / CLOCK_TICKS_PER_SECOND);
+      }
+      return b.append(']').toString();
+    }
   }
 
   /** {@code taskset -c <list>} when the property names CPUs, else nothing (the process may run on any CPU). */

@@ -31,7 +31,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Phases: {@code warmup} seconds (exercising the path; not measured: the rate rises from a tenth to
  * the full rate over its first half, then stays, see {@link #rateAt}), then
  * {@code seconds} measured. It prints {@code measure-start} and {@code measure-end sent <n>} when the measured
- * window opens and closes (the launcher samples both processes' CPU then), waits up to 10 s for the
+ * window opens and closes (the launcher samples both processes' CPU then; {@code warmup-late} 3 s before the
+ * window opens, when the launcher may change the scheduling of this process's threads), waits up to 10 s for the
  * stragglers, waits for a line on stdin (the launcher has sampled its threads; closing the client ends the
  * event-loop threads), and writes one line per measured request to {@code out}:
  * {@code <request id> <ok 0|1> <client ttft ns> <completed inside the window 0|1> <schedule lag ns> <sent at ns>}
@@ -48,6 +49,9 @@ public final class CeilingClient {
    * them (pauses of 12-17 ms at 1,000/s), which is the benchmark's cost, not the load generator's.
    */
   private record Done(String requestId, boolean ok, long ttftNanos, boolean inWindow, long lagNanos, long sentAt) {}
+
+  /** How long before the measured window the client prints {@code warmup-late} (or at the start, if the warm-up is shorter). */
+  static final long LATE_WARMUP_NANOS = 3_000_000_000L;
 
   private CeilingClient() {}
 
@@ -76,9 +80,16 @@ public final class CeilingClient {
       long measureEnd = measureStart + measureNanos;
       long intended = origin;
       boolean started = false;
+      boolean late = false;
+      long lateAt = Math.max(origin, measureStart - LATE_WARMUP_NANOS);
       long sent = 0;
       while (intended < measureEnd) {
         long now = System.nanoTime();
+        if (!late && now >= lateAt) {
+          late = true;
+          System.out.println("warmup-late"); // the launcher may change this process's threads now (-Dbench.fifo)
+          System.out.flush();
+        }
         if (!started && now >= measureStart) {
           started = true;
           System.out.println("measure-start " + java.time.Instant.now()); // wall time: to set GC logs against

@@ -29,7 +29,7 @@ final class ThreadCpu {
           String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
           String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
           out.put(Long.parseLong(task.getFileName().toString()),
-              new Sample(comm, role(comm), Long.parseLong(f[11]) + Long.parseLong(f[12]), switches(task)));
+              new Sample(comm, role(comm), Long.parseLong(f[11]) + Long.parseLong(f[12]), switches(task), runQueueWait(task)));
         } catch (NoSuchFileException e) {
           // the thread ended while we listed
         }
@@ -43,8 +43,33 @@ final class ThreadCpu {
    * @param ticks    utime + stime, clock ticks
    * @param switches voluntary context switches (the thread blocked: for an event loop, each is one sleep in
    *                 {@code epoll_wait} and so one wake-up)
+   * @param waitNanos time the thread was runnable but waiting for a CPU (run-queue wait: the second field of
+   *                 {@code /proc/PID/task/TID/schedstat}, nanoseconds; -1 where the kernel does not keep it):
+   *                 another task held the thread's core. It does not include time the hypervisor stole from
+   *                 the virtual CPU while the thread ran (that shows as steal in {@code /proc/stat})
    */
-  record Sample(String comm, String role, long ticks, long switches) {}
+  record Sample(String comm, String role, long ticks, long switches, long waitNanos) {}
+
+  private static long runQueueWait(Path task) throws IOException {
+    try {
+      String[] f = Files.readString(task.resolve("schedstat")).trim().split("\\s+");
+      return f.length >= 2 ? Long.parseLong(f[1]) : -1;
+    } catch (NoSuchFileException e) {
+      return -1; // a kernel without schedstats
+    }
+  }
+
+  /** Run-queue wait (nanoseconds) per role between two samples; threads started in between count from zero. */
+  static Map<String, Long> waitByRole(Map<Long, Sample> before, Map<Long, Sample> after) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    after.forEach((tid, s) -> {
+      Sample b = before.get(tid);
+      if (s.waitNanos() >= 0) {
+        out.merge(s.role(), s.waitNanos() - (b == null || b.waitNanos() < 0 ? 0 : b.waitNanos()), Long::sum);
+      }
+    });
+    return out;
+  }
 
   private static long switches(Path task) throws IOException {
     for (String line : Files.readAllLines(task.resolve("status"))) {
@@ -70,7 +95,7 @@ final class ThreadCpu {
   /** Ticks spent per role between two samples (threads started in between count from zero). */
   static Map<String, Long> byRole(Map<Long, Sample> before, Map<Long, Sample> after) {
     Map<String, Long> out = new LinkedHashMap<>();
-    for (String r : new String[] {"event loops", "sender", "JIT", "GC", "other"}) {
+    for (String r : new String[] {"event loops", "sender", "engine", "JIT", "safepoint", "GC", "other"}) {
       out.put(r, 0L);
     }
     after.forEach((tid, s) -> {
@@ -92,8 +117,11 @@ final class ThreadCpu {
   }
 
   static String role(String comm) {
-    if (comm.startsWith("capkit-loadgen") || comm.startsWith("capkit-control")) {
-      return "event loops";
+    if (comm.startsWith("capkit-loadgen") || comm.startsWith("capkit-control") || comm.startsWith("multiThreadIoEv")) {
+      return "event loops"; // the emulator's Netty event loops keep Netty's default name, cut to 15 characters
+    }
+    if (comm.equals("capkit-engine")) {
+      return "engine"; // the emulator's engine thread
     }
     if (comm.equals("java") || comm.equals("main")) {
       return "sender"; // the main thread of CeilingClient sends (Linux names it after the process)
@@ -101,7 +129,10 @@ final class ThreadCpu {
     if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
       return "JIT";
     }
-    if (comm.startsWith("GC Thread") || comm.startsWith("G1 ")) {
+    if (comm.equals("VM Thread") || comm.startsWith("GC Thread")) {
+      return "safepoint"; // the VM operation thread and G1's stop-the-world workers: busy only while Java threads are stopped
+    }
+    if (comm.startsWith("G1 ") || comm.startsWith("Z")) {
       return "GC";
     }
     return "other";

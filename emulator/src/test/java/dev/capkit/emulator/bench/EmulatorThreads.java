@@ -1,0 +1,106 @@
+package dev.capkit.emulator.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The emulator's timing-critical threads in this JVM (its Netty event loops, which keep Netty's default name cut to
+ * 15 characters, {@code multiThreadIoEv...}, and its {@code capkit-engine} thread), read from
+ * {@code /proc/self/task}: their run-queue wait (runnable but without a CPU: the second field of
+ * {@code schedstat}, nanoseconds), and, with {@code -Dbench.fifo=N}, {@code SCHED_FIFO} priority N for them
+ * ({@code chrt -f -p}), so that a waking event loop takes its core from any ordinary task at once instead of
+ * waiting for that task's slice to end. JIT, GC and VM threads stay ordinary (a compiler thread at the same
+ * real-time priority would hold its core for a whole compilation). Linux only.
+ */
+final class EmulatorThreads {
+
+  private final int fifoPriority;
+  private final Set<Long> madeRealtime = new HashSet<>();
+
+  /** @param fifoPriority SCHED_FIFO priority for the emulator's threads, 0 = leave them ordinary */
+  EmulatorThreads(int fifoPriority) {
+    this.fifoPriority = fifoPriority;
+  }
+
+  static boolean timingCritical(String comm) {
+    return comm.startsWith("multiThreadIoEv") || comm.equals("capkit-engine");
+  }
+
+  /**
+   * Gives {@code SCHED_FIFO} to the timing-critical threads not yet given it (event loops start when their first
+   * channel registers, so call this again while connections are accepted). Nothing when the priority is 0.
+   *
+   * @return how many threads have it so far
+   */
+  int applyRealtime() throws IOException, InterruptedException {
+    if (fifoPriority <= 0) {
+      return 0;
+    }
+    for (Map.Entry<Long, String> t : threads().entrySet()) {
+      if (timingCritical(t.getValue()) && !madeRealtime.contains(t.getKey())) {
+        Process chrt = new ProcessBuilder("chrt", "-f", "-p", Integer.toString(fifoPriority), Long.toString(t.getKey()))
+            .redirectErrorStream(true).start();
+        String said = new String(chrt.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (chrt.waitFor() != 0) {
+          throw new IllegalStateException("-Dbench.fifo=" + fifoPriority + ": chrt -f -p " + fifoPriority + " " + t.getKey()
+              + " (" + t.getValue() + ") failed: " + said);
+        }
+        madeRealtime.add(t.getKey());
+      }
+    }
+    return madeRealtime.size();
+  }
+
+  /** Run-queue wait so far of the timing-critical threads, nanoseconds, by thread name; -1 if the kernel keeps none. */
+  static Map<String, Long> runQueueWait() throws IOException {
+    Map<String, Long> out = new TreeMap<>();
+    for (Map.Entry<Long, String> t : threads().entrySet()) {
+      if (timingCritical(t.getValue())) {
+        try {
+          String[] f = Files.readString(Path.of("/proc/self/task/" + t.getKey() + "/schedstat")).trim().split("\\s+");
+          out.put(t.getValue() + "#" + t.getKey(), f.length >= 2 ? Long.parseLong(f[1]) : -1);
+        } catch (NoSuchFileException e) {
+          out.put(t.getValue() + "#" + t.getKey(), -1L);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Difference of two {@link #runQueueWait()} samples in milliseconds, as text ({@code name=ms, ...}). */
+  static String waitedMillis(Map<String, Long> before, Map<String, Long> after) {
+    StringBuilder b = new StringBuilder();
+    after.forEach((name, nanos) -> {
+      long from = before.getOrDefault(name, 0L);
+      b.append(b.length() == 0 ? "" : ", ").append(name).append('=')
+          .append(nanos < 0 ? "?" : String.format(java.util.Locale.ROOT, "%.1f", (nanos - Math.max(0, from)) / 1e6));
+    });
+    return b.length() == 0 ? "none" : b.toString();
+  }
+
+  private static Map<Long, String> threads() throws IOException {
+    Map<Long, String> out = new TreeMap<>();
+    Path self = Path.of("/proc/self/task");
+    if (!Files.isDirectory(self)) {
+      return out;
+    }
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(self)) {
+      for (Path task : tasks) {
+        try {
+          out.put(Long.parseLong(task.getFileName().toString()), Files.readString(task.resolve("comm")).trim());
+        } catch (NoSuchFileException e) {
+          // ended while we listed
+        }
+      }
+    }
+    return out;
+  }
+}
