@@ -120,7 +120,7 @@ final class SplitCommand {
           + " 'unlabelled', which the planner refuses; the merged run is still written and reported");
     }
     String classpath = Files.readString(classpathFile, StandardCharsets.UTF_8).trim();
-    Duration lead = Duration.ofSeconds(leadSeconds >= 0 ? leadSeconds : 10 + 5L * injectors);
+    Duration lead = Duration.ofSeconds(Math.max(0, leadSeconds)); // zero: start when every injector is ready
     EmbeddedEmulator emulator = null;
     try {
       if (target == null) {
@@ -184,7 +184,8 @@ final class SplitCommand {
     out.println("  or agents i, i+N, ...) from one common start instant; then one merged run, its plan and report.");
     out.println("  --injectors N        injector JVMs (default 2)");
     out.println("  --target URL         send to this endpoint (default: one emulator started from the scenario's settings)");
-    out.println("  --lead-seconds S     launch-to-start time for the JVMs to get ready (default 10 + 5 x N)");
+    out.println("  --lead-seconds S     a fixed launch-to-start time instead of the default: start once every");
+    out.println("                       injector says it is ready (then the start is 1.5 s later)");
     out.println("  --timeout-minutes M  stop injectors still running M minutes after the start (default 60)");
     out.println("  --heap SIZE          each injector's -Xmx (default 2G)");
     out.println("  --target-qps X       rate to plan for (default: the run's highest offered rate; 1 req/s for closed loop)");

@@ -151,7 +151,7 @@ final class ValidateCommand {
     LocalSplit.Result result;
     try {
       result = LocalSplit.run(new LocalSplit.Options(1, Files.readString(classpathFile, StandardCharsets.UTF_8).trim(),
-          cl.value("--target").orElseThrow(), jvm, outDir, Duration.ofSeconds(cl.whole("--lead-seconds", 15)),
+          cl.value("--target").orElseThrow(), jvm, outDir, Duration.ofSeconds(cl.whole("--lead-seconds", 0)),
           duration.plus(duration).plus(Duration.ofMinutes(5)), cl.value("--heap").orElse("2G")), out);
     } catch (IllegalArgumentException e) {
       err.println("capkit validate: " + e.getMessage());
@@ -210,7 +210,7 @@ final class ValidateCommand {
     out.println("  --run DIR            judge this run folder instead of sending load");
     out.println("  --out DIR            injector log and runs (default target/capkit-validate/<scenario>-<time>)");
     out.println("  --catalog DIR        catalog the plan was made with (default: the shipped one)");
-    out.println("  --heap SIZE, --lead-seconds S   the injector JVM's -Xmx (2G) and start lead (15 s)");
+    out.println("  --heap SIZE, --lead-seconds S   the injector JVM's -Xmx (2G) and a fixed start lead (default: start once it is ready)");
     out.println("  after --: -Dcapkit.* options for the run (e.g. -Dcapkit.model=..., -Dcapkit.scenario=<file>)");
   }
 }

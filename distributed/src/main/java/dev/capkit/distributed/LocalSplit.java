@@ -9,18 +9,27 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
  * Local distributed mode: N injector JVMs on this machine against one target, each running the
  * Gatling simulation with its share of the load ({@code -Dcapkit.injector=i/N}) from one common
- * start instant ({@code -Dcapkit.startAt}), then one merged run ({@link RunMerger}).
+ * start instant, then one merged run ({@link RunMerger}).
+ *
+ * <p>The start instant is agreed by a handshake (the default, {@code lead} zero): each injector
+ * prepares, prints that it is ready, and waits for {@code <out>/start-at} to hold the instant
+ * ({@code -Dcapkit.startAtFile}); once all N are ready this class writes it, {@link #START_MARGIN}
+ * ahead. So a slow machine delays the start instead of making an injector late, and a quiet one
+ * does not wait out a fixed lead. With a fixed {@code lead} the instant is launch + lead
+ * ({@code -Dcapkit.startAt}), as a remote launcher would choose it.
  *
  * <p>Each injector is a plain JVM on a prebuilt class path (the simulations' test class path), not a
  * {@code mvn gatling:test}: N Maven builds in the same {@code target/} folders race. Its output goes
@@ -43,6 +52,12 @@ public final class LocalSplit {
   private static final Pattern PROGRESS = Pattern.compile("^(capkit[: ].*|s\\d\\d-\\S+\\s.*|step\\s+offered.*)$");
   /** What an injector prints when it was not ready before the common start instant. */
   private static final String LATE = "already passed by ";
+  /** What an injector prints when it is prepared and waits for the start signal (simulations' StartInstant.READY). */
+  static final String READY = "capkit: ready for the common start";
+  /** From the last injector's "ready" to the start instant: time for every injector to see the signal file. */
+  static final Duration START_MARGIN = Duration.ofMillis(1_500);
+  /** The handshake's signal file in {@code out}. */
+  static final String START_FILE = "start-at";
 
   private LocalSplit() {}
 
@@ -53,14 +68,16 @@ public final class LocalSplit {
    * @param jvmOptions passed to every injector as given ({@code -Dcapkit.scenario=...}, {@code -Xss...});
    *                   the options this class sets itself must not be among them
    * @param out        folder for the injectors' logs and runs and the merged run (created)
-   * @param lead       time from launching the JVMs to the common start instant: long enough for the
-   *                   slowest injector to start and prepare (an injector that is late says so)
-   * @param timeout    longest the injectors may run; then they are stopped and nothing is merged
+   * @param lead       zero: start when every injector is ready (the handshake); else the fixed time from launching
+   *                   the JVMs to the common start instant, long enough for the slowest injector to start and
+   *                   prepare (an injector that is late says so)
+   * @param timeout    longest the injectors may take to get ready, and to run after the start; then they are
+   *                   stopped and nothing is merged
    * @param heap       each injector's maximum heap ({@code -Xmx}), e.g. {@code 2G}
    */
   public record Options(int injectors, String classpath, String target, List<String> jvmOptions, Path out,
       Duration lead, Duration timeout, String heap) {
-    private static final List<String> OWN = List.of("-Dcapkit.injector=", "-Dcapkit.startAt=", "-Dcapkit.target=",
+    private static final List<String> OWN = List.of("-Dcapkit.injector=", "-Dcapkit.startAt=", "-Dcapkit.startAtFile=", "-Dcapkit.target=",
         "-Dcapkit.resultsDir=", "-Dcapkit.gatlingResultsDir=", "-Xmx");
 
     public Options {
@@ -118,28 +135,39 @@ public final class LocalSplit {
   public static Result run(Options o, PrintStream progress) throws IOException, InterruptedException {
     Files.createDirectories(o.out());
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Instant startAt = Instant.now().plus(o.lead());
-    progress.printf(Locale.ROOT, "capkit split: %d injector JVM(s) against %s, common start %s (in %d s); logs and runs in %s%n",
-        o.injectors(), o.target(), startAt, o.lead().toSeconds(), o.out().toAbsolutePath());
+    boolean handshake = o.lead().isZero();
+    Path signal = o.out().resolve(START_FILE).toAbsolutePath();
+    Files.deleteIfExists(signal);
+    Instant startAt = handshake ? null : Instant.now().plus(o.lead());
+    progress.printf(Locale.ROOT, "capkit split: %d injector JVM(s) against %s, %s; logs and runs in %s%n",
+        o.injectors(), o.target(), handshake ? "common start once every one is ready"
+            : "common start " + startAt + " (in " + o.lead().toSeconds() + " s)", o.out().toAbsolutePath());
     List<Process> processes = new ArrayList<>();
     List<Thread> pumps = new ArrayList<>();
     long[] late = new long[o.injectors()];
+    CountDownLatch ready = new CountDownLatch(o.injectors());
+    long launched = System.nanoTime();
     try {
       for (int i = 0; i < o.injectors(); i++) {
-        List<String> command = command(java, o, i, startAt);
+        List<String> command = command(java, o, i, handshake ? "-Dcapkit.startAtFile=" + signal
+            : "-Dcapkit.startAt=" + startAt.toEpochMilli());
         Path log = o.out().resolve("injector-" + i + ".log");
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Process p = pb.start();
         processes.add(p);
         String prefix = "[" + i + "/" + o.injectors() + "] ";
         int index = i;
-        Thread pump = new Thread(() -> pump(p, log, prefix, progress, ms -> late[index] = ms), "injector-" + i + "-output");
+        Thread pump = new Thread(() -> pump(p, log, prefix, progress, ms -> late[index] = ms, ready::countDown),
+            "injector-" + i + "-output");
         pump.setDaemon(true);
         pump.start();
         pumps.add(pump);
         progress.println("capkit split: injector " + i + "/" + o.injectors() + " started (pid " + p.pid() + "), log " + log);
       }
-      long deadline = System.nanoTime() + o.lead().plus(o.timeout()).toNanos();
+      if (handshake) {
+        startAt = awaitReady(o, processes, ready, signal, launched, progress);
+      }
+      long deadline = System.nanoTime() + Duration.between(Instant.now(), startAt).plus(o.timeout()).toNanos();
       List<Injector> done = new ArrayList<>();
       for (int i = 0; i < processes.size(); i++) {
         Process p = processes.get(i);
@@ -175,6 +203,37 @@ public final class LocalSplit {
     }
   }
 
+  /**
+   * Waits until every injector has said it is ready, then writes the start instant to the signal file
+   * (whole: a temporary name renamed). Returns that instant. Stops waiting when an injector exits
+   * first (its log says why: the others are then stopped) or at the timeout; throws
+   * {@link MergeRefusedException} naming the injectors not ready.
+   */
+  private static Instant awaitReady(Options o, List<Process> processes, CountDownLatch ready, Path signal, long launched,
+      PrintStream progress) throws IOException, InterruptedException {
+    long deadline = launched + o.timeout().toNanos();
+    while (!ready.await(50, TimeUnit.MILLISECONDS)) {
+      for (int i = 0; i < processes.size(); i++) {
+        if (!processes.get(i).isAlive()) {
+          throw new MergeRefusedException("injector " + i + "/" + o.injectors() + " exited " + processes.get(i).exitValue()
+              + " before it was ready for the common start; its output is in "
+              + o.out().resolve("injector-" + i + ".log") + firstError(o.out().resolve("injector-" + i + ".log")));
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new MergeRefusedException(ready.getCount() + " of " + o.injectors() + " injector(s) not ready "
+            + o.timeout().toSeconds() + " s after launch; their logs are in " + o.out());
+      }
+    }
+    Instant startAt = Instant.now().plus(START_MARGIN);
+    Path partial = signal.resolveSibling(START_FILE + ".partial");
+    Files.writeString(partial, Long.toString(startAt.toEpochMilli()), StandardCharsets.UTF_8);
+    Files.move(partial, signal, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    progress.printf(Locale.ROOT, "capkit split: all %d injector(s) ready %.1f s after launch; common start %s%n",
+        o.injectors(), (System.nanoTime() - launched) / 1e9, startAt);
+    return startAt;
+  }
+
   private static Result merge(Options o, List<Injector> done, Instant startAt, PrintStream progress) throws IOException {
     List<Path> runs = new ArrayList<>();
     for (Injector in : done) {
@@ -191,7 +250,8 @@ public final class LocalSplit {
     return new Result(List.copyOf(done), startAt, merged, manifest);
   }
 
-  static List<String> command(Path java, Options o, int index, Instant startAt) {
+  /** @param start {@code -Dcapkit.startAt=<epoch ms>} or {@code -Dcapkit.startAtFile=<file>} */
+  static List<String> command(Path java, Options o, int index, String start) {
     List<String> c = new ArrayList<>();
     c.add(java.toString());
     c.add("-Xmx" + o.heap());
@@ -200,7 +260,7 @@ public final class LocalSplit {
     c.addAll(o.jvmOptions());
     c.add("-Dcapkit.target=" + o.target());
     c.add("-Dcapkit.injector=" + index + "/" + o.injectors());
-    c.add("-Dcapkit.startAt=" + startAt.toEpochMilli());
+    c.add(start);
     c.add("-Dcapkit.resultsDir=" + o.out().resolve("injector-" + index).toAbsolutePath());
     Path gatling = o.out().resolve("gatling-" + index).toAbsolutePath();
     c.add("-Dcapkit.gatlingResultsDir=" + gatling);
@@ -212,7 +272,8 @@ public final class LocalSplit {
   }
 
   /** Copies an injector's output to its log, echoing capkit's lines with the injector's prefix. */
-  private static void pump(Process p, Path log, String prefix, PrintStream progress, java.util.function.LongConsumer late) {
+  private static void pump(Process p, Path log, String prefix, PrintStream progress, java.util.function.LongConsumer late,
+      Runnable ready) {
     try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
          Writer w = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
       String line;
@@ -222,6 +283,9 @@ public final class LocalSplit {
         w.flush();
         if (PROGRESS.matcher(line).matches()) {
           progress.println(prefix + line);
+        }
+        if (line.startsWith(READY)) {
+          ready.run();
         }
         int at = line.indexOf(LATE);
         if (line.startsWith("capkit: start instant") && at >= 0) {

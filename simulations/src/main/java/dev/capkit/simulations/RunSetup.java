@@ -142,7 +142,12 @@ public final class RunSetup implements AutoCloseable {
       out.println("capkit: every request is logged to " + RequestLogReader.FILE_NAME + " (-Dcapkit.requestLog=true)");
     }
     setup.liveEndpoint = LiveMetricsOption.start(options.metricsPort(), run, out);
-    StartInstant.await(options.startAtEpochMillis(), out); // distributed: every injector's first request at -Dcapkit.startAt
+    try { // distributed: every injector's first request at the common start instant
+      StartInstant.await(options.startAtEpochMillis(), options.startAtFile(), out);
+    } catch (IllegalStateException e) {
+      setup.close();
+      throw e;
+    }
     return setup;
   }
 
@@ -161,6 +166,10 @@ public final class RunSetup implements AutoCloseable {
       out.println("capkit: error: " + e.getMessage());
       out.flush();
       throw new UncheckedIOException(e);
+    } catch (IllegalStateException e) { // no start signal (StartInstant)
+      out.println("capkit: error: " + e.getMessage());
+      out.flush();
+      throw e;
     }
   }
 

@@ -34,6 +34,8 @@ import java.util.TreeMap;
  * @param gatlingResultsDir {@code capkit.gatlingResultsDir}: Gatling's report folder (to link it); may be null
  * @param share             {@code capkit.injector=i/N}: this injector's share (default the whole run)
  * @param startAtEpochMillis {@code capkit.startAt}: common first-request instant of a distributed run; may be null
+ * @param startAtFile       {@code capkit.startAtFile}: a local split's start signal: the injector says it is ready, then
+ *                          waits for this file to hold the common first-request instant (epoch milliseconds); may be null
  * @param networkProfiles   {@code capkit.networkProfiles}: network profile catalog file; null: the default one
  * @param slowdown          {@code capkit.slowdown}: embedded emulator's engine steps this many times slower (default 1)
  * @param brokenStreams     {@code capkit.brokenStreams}: share of the embedded emulator's streams cut mid-way (default 0)
@@ -52,6 +54,7 @@ public record RunOptions(
     Path gatlingResultsDir,
     InjectorShare share,
     Long startAtEpochMillis,
+    Path startAtFile,
     Path networkProfiles,
     double slowdown,
     double brokenStreams,
@@ -90,6 +93,7 @@ public record RunOptions(
     m.put("gatlingResultsDir", "Gatling's report folder");
     m.put("injector", "this injector's share i/N of a distributed run");
     m.put("startAt", "epoch milliseconds of a distributed run's first request");
+    m.put("startAtFile", "local split: say ready, then wait for this file to hold the first request's epoch milliseconds");
     m.put("networkProfiles", "network profile catalog file");
     m.put("slowdown", "embedded emulator: engine steps this many times slower (0..100, default 1)");
     m.put("brokenStreams", "embedded emulator: share of streams cut mid-way (0..1, default 0)");
@@ -151,12 +155,16 @@ public record RunOptions(
         throw bad("startAt", "'" + startAt + "' is not epoch milliseconds");
       }
     }
+    Path startAtFile = path(p.get("startAtFile"));
+    if (at != null && startAtFile != null) {
+      throw bad("startAtFile", "'" + startAtFile + "': give the start instant (-Dcapkit.startAt) or the file that will hold it, not both");
+    }
     Double targetQps = p.containsKey("targetQps") ? number(p, "targetQps", Double.MIN_VALUE, 1e6) : null;
     AfterRunOptions afterRun = new AfterRunOptions(targetQps, "-Dcapkit.targetQps", path(p.get("catalogDir")),
         baseline(p.get("baseline"), scenariosDir));
     return new RunOptions(p.getOrDefault("scenario", "quickstart"), scenariosDir, overrides, target,
         Path.of(p.getOrDefault("resultsDir", "target/capkit-runs")), path(p.get("gatlingResultsDir")), share, at,
-        path(p.get("networkProfiles")),
+        startAtFile, path(p.get("networkProfiles")),
         p.containsKey("slowdown") ? number(p, "slowdown", 0, 100) : 1.0,
         p.containsKey("brokenStreams") ? number(p, "brokenStreams", 0, 1) : 0.0, port(p.get("metricsPort")), afterRun,
         bool(p, "requestLog"), prometheus(p));

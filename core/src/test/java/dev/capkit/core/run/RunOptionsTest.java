@@ -29,6 +29,7 @@ class RunOptionsTest {
     assertTrue(o.target().embedded());
     assertEquals(InjectorShare.WHOLE, o.share());
     assertNull(o.startAtEpochMillis());
+    assertNull(o.startAtFile());
     assertEquals(1.0, o.slowdown());
     assertEquals(0.0, o.brokenStreams());
     assertNull(o.afterRun().targetQps());
@@ -56,9 +57,10 @@ class RunOptionsTest {
         {"capkit.target", "not a url"}, {"capkit.injector", "3/3"}, {"capkit.startAt", "soon"},
         {"capkit.targetQps", "-1"}, {"capkit.slowdown", "lots"}, {"capkit.brokenStreams", "2"},
         {"capkit.targetKind", "gpu"}, {"capkit.metricsPort", "70000"}, {"capkit.prometheus", "prom:9090"},
+        {"capkit.startAtFile", "/tmp/start-at", "capkit.startAt", "1700000000000"},
         {"capkit.prometheusSelector", "{pod=\"x\"}"}};
     for (String[] c : cases) {
-      ScenarioException e = assertThrows(ScenarioException.class, () -> RunOptions.parse(props(c[0], c[1]), Map.of()), c[0]);
+      ScenarioException e = assertThrows(ScenarioException.class, () -> RunOptions.parse(props(c), Map.of()), c[0]);
       assertTrue(e.getMessage().startsWith("-D" + c[0]) && e.getMessage().contains(c[1]), e.getMessage());
     }
   }
