@@ -33,7 +33,7 @@ class LocalSplitHandshakeTest {
     List<String> jvm = List.of("-Dcapkit.scenariosDir=" + scenarios, "-Dcapkit.scenario=split-check", "-Dcapkit.tier=gn7i",
         "-Dcapkit.timeout.connect=2s");
     long t0 = System.nanoTime();
-    MergeRefusedException e = assertThrows(MergeRefusedException.class, () -> LocalSplit.run(new LocalSplit.Options(2, classpath,
+    MergeRefusedException e = assertThrows(MergeRefusedException.class, () -> LocalSplit.run(new LocalSplit.Options(1, classpath,
         "http://127.0.0.1:" + closed, jvm, dir, Duration.ZERO, Duration.ofMinutes(3), "512m"), System.out));
     double seconds = (System.nanoTime() - t0) / 1e9;
     assertTrue(e.getMessage().contains("before it was ready for the common start") && e.getMessage().contains("injector-"),
