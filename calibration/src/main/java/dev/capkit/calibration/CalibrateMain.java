@@ -41,8 +41,9 @@ public final class CalibrateMain {
         --serving k=v,...     the engine's scheduler limits, vLLM knob names (e.g. max_num_seqs=4 for llama.cpp
                               --parallel 4); recorded in the profile and used by the replay
         --fit a,b,...         coefficients to fit (default: step_overhead_ms,mfu,decode_mfu,mbu,host_request_ms, plus
-                              image_preprocess_ms_per_megapixel when a run had images); decode_mfu not identified:
-                              one compute fraction with mfu
+                              image_preprocess_ms_per_megapixel when a run had images, plus batched_step_ms when the
+                              tier's "GPU" is a CPU (llama.cpp)); decode_mfu not identified: one compute fraction
+                              with mfu; batched_step_ms not identified: 0 (one path)
         --start k=v,...       start values (JSON units) instead of the catalog's, e.g. host_request_ms=1 for an engine
                               without a Python API server; a coefficient the runs do not identify stays at its start
         --seeds N             Poisson draws pooled per run without requests.jsonl (default 3)
@@ -211,10 +212,7 @@ public final class CalibrateMain {
     List<Figure> figures = Replay.measured(runs);
     boolean images = runs.stream().flatMap(r -> r.steps().stream()).flatMap(s -> s.kinds().values().stream())
         .anyMatch(MeasuredKind::hasImage);
-    List<Coefficient> free = !o.fit().isEmpty() ? o.fit() : images
-        ? List.of(Coefficient.STEP_OVERHEAD, Coefficient.MFU, Coefficient.DECODE_MFU, Coefficient.MBU, Coefficient.HOST_REQUEST,
-            Coefficient.IMAGE_PREPROCESS)
-        : List.of(Coefficient.STEP_OVERHEAD, Coefficient.MFU, Coefficient.DECODE_MFU, Coefficient.MBU, Coefficient.HOST_REQUEST);
+    List<Coefficient> free = !o.fit().isEmpty() ? o.fit() : defaultFit(images, plan.gpu().cpu());
     out.printf(Locale.ROOT, "calibrate: %d measured run(s), %d step(s), %d figure(s); twin: %s%n", runs.size(),
         runs.stream().mapToInt(r -> r.steps().size()).sum(), figures.size(), plan.summary());
     for (MeasuredRun r : runs) {
@@ -342,5 +340,22 @@ public final class CalibrateMain {
     }
     double scale = Math.pow(10, 4 - Math.ceil(Math.log10(Math.abs(v))));
     return Math.round(v * scale) / scale;
+  }
+
+  /**
+   * The coefficients fitted without {@code --fit}: step overhead, both compute fractions, bandwidth fraction and
+   * host time; the image time when a run had images; and the batched-path step cost when the catalog's "GPU" is a
+   * CPU ({@code device: cpu}: llama.cpp, whose one-token steps and multi-token steps run different kernels).
+   */
+  static List<Coefficient> defaultFit(boolean images, boolean cpu) {
+    List<Coefficient> free = new java.util.ArrayList<>(List.of(Coefficient.STEP_OVERHEAD, Coefficient.MFU,
+        Coefficient.DECODE_MFU, Coefficient.MBU, Coefficient.HOST_REQUEST));
+    if (images) {
+      free.add(Coefficient.IMAGE_PREPROCESS);
+    }
+    if (cpu) {
+      free.add(1, Coefficient.BATCHED_STEP);
+    }
+    return List.copyOf(free);
   }
 }

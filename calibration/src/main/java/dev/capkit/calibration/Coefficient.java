@@ -9,6 +9,7 @@ import dev.capkit.twin.physics.TwinCoefficients;
  */
 public enum Coefficient {
   STEP_OVERHEAD("step_overhead_ms"),
+  BATCHED_STEP("batched_step_ms"),
   MFU("mfu"),
   DECODE_MFU("decode_mfu"),
   MBU("mbu"),
@@ -33,6 +34,7 @@ public enum Coefficient {
   public double get(TwinCoefficients c) {
     return switch (this) {
       case STEP_OVERHEAD -> c.stepOverheadSeconds() * 1e3;
+      case BATCHED_STEP -> c.batchedStepSeconds() * 1e3;
       case MFU -> c.prefillMfu();
       case DECODE_MFU -> c.decodeMfu();
       case MBU -> c.decodeMbu();
@@ -53,6 +55,9 @@ public enum Coefficient {
     if (this == DECODE_MFU) {
       return c.withDecodeMfu(v);
     }
+    if (this == BATCHED_STEP) {
+      return c.withBatchedStepSeconds(v / 1e3);
+    }
     return new TwinCoefficients(c.source(),
         this == STEP_OVERHEAD ? v / 1e3 : c.stepOverheadSeconds(),
         c.prefillMfu(),
@@ -60,7 +65,8 @@ public enum Coefficient {
         this == MBU ? v : c.decodeMbu(),
         this == HOST_REQUEST ? v / 1e3 : c.hostRequestSeconds(),
         this == IMAGE_PREPROCESS ? v / 1e3 : c.imagePreprocessSecondsPerMegapixel(),
-        c.detokenizeSecondsPerToken());
+        c.detokenizeSecondsPerToken(),
+        c.batchedStepSeconds());
   }
 
   /** Optimizer variable -> value (JSON unit). Times are floored at 1 us so that "none" stays reachable. */

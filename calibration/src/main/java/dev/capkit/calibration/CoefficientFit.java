@@ -110,7 +110,9 @@ public final class CoefficientFit {
   private FitResult fit(List<Coefficient> free, int maxReplays, TwinCoefficients start) {
     double[] x = new double[free.size()];
     for (int i = 0; i < x.length; i++) {
-      x[i] = free.get(i).toVariable(free.get(i).get(start));
+      double v = free.get(i).get(start);
+      // the batched-path cost starts at 1 ms when the start has none (0: one path), not at the 1 us floor
+      x[i] = free.get(i).toVariable(free.get(i) == Coefficient.BATCHED_STEP && v == 0 ? 1 : v);
     }
     double[][] bestSeen = {x.clone()};
     double[] bestCost = {Double.POSITIVE_INFINITY};

@@ -121,9 +121,10 @@ class DecodeComputeFractionTest {
         new Arrival(0, "b", "text", 100, 0, 0, 3, true)), 0, prompt::put);
     StepCostModel cost = plan.costModel();
     int tokens = r.get(0).promptTokens();
-    double p = cost.seconds(StepWork.prefill(0, tokens, true));
-    double d1 = cost.seconds(StepWork.decode(tokens));
-    double d2 = cost.seconds(StepWork.decode(tokens + 1));
+    // llama.cpp's shared KV cache: every token attends over the used cells, padded to 32 (b's slot drops a's cells)
+    double p = cost.seconds(StepWork.prefill(0, tokens, true).overSharedCache(pad(tokens)));
+    double d1 = cost.seconds(StepWork.decode(tokens).overSharedCache(pad(tokens + 1)));
+    double d2 = cost.seconds(StepWork.decode(tokens + 1).overSharedCache(pad(tokens + 2)));
     double host = 1e-3;
     // a: one slot free, its prompt is one prefill step; b: waits for a's 3 tokens, then the same
     assertEquals(p, prompt.get("a"), 1e-9);
@@ -142,16 +143,49 @@ class DecodeComputeFractionTest {
     List<RequestRecord> r0 = new VirtualRun(plan, 1, 1.0, Profile.PHYSICS, 10).run(List.of(
         new Arrival(0, "a", "text", 1000, 0, 0, 5, true)), 0);
     int aTokens = r0.get(0).promptTokens();
-    double pa = cost.seconds(StepWork.prefill(0, aTokens, true));
+    double pa = cost.seconds(StepWork.prefill(0, aTokens, true).overSharedCache(pad(aTokens)));
     double bArrives = pa / 2;
     List<RequestRecord> r = new VirtualRun(plan, 1, 1.0, Profile.PHYSICS, 10).run(List.of(
         new Arrival(0, "a", "text", 1000, 0, 0, 5, true),
         new Arrival(bArrives, "b", "text", 100, 0, 0, 5, true)), 0, prompt::put);
     int bTokens = r.get(1).promptTokens();
     double host = 1e-3;
-    double step1 = cost.seconds(StepWork.decode(aTokens).plus(StepWork.prefill(0, bTokens, true)));
+    double step1 = cost.seconds(StepWork.decode(aTokens).plus(StepWork.prefill(0, bTokens, true))
+        .overSharedCache(pad(aTokens + 1 + bTokens)));
     // b was ready at bArrives + host, waited for the rest of a's prefill step, then its own step
     assertEquals(host + pa - (bArrives + host) + step1, prompt.get("b"), 1e-9);
     assertEquals(host + pa + step1 - bArrives, r.get(1).ttftNanos() / 1e9, 1e-6);
+  }
+
+  /**
+   * llama.cpp keeps a finished request's KV cells in its slot until the slot takes the next request, and
+   * every token attends over all used cells: a request served after a long one, in the other slot, pays
+   * for the long one's leftovers (measured: a short stream's tokens took ~2x as long right after four
+   * long-prompt streams, the cost falling as each slot was reused; calibration/README.md).
+   */
+  @Test
+  void aSharedCacheKeepsAFinishedRequestsCellsUntilItsSlotIsReused() throws Exception {
+    ServingPlan plan = cpu(split(0.6, 0.3), "max_num_seqs=2,max_model_len=2048,enable_prefix_caching=false")
+        .withAnswers(dev.capkit.twin.answers.AnswerLength.FILL_MAX_TOKENS);
+    StepCostModel cost = plan.costModel();
+    assertTrue(cost.sharedKvCache(), "the CPU tier runs llama.cpp");
+    List<RequestRecord> r = new VirtualRun(plan, 1, 1.0, Profile.PHYSICS, 10).run(List.of(
+        new Arrival(0, "a", "text", 1000, 0, 0, 2, true),
+        new Arrival(100, "b", "text", 100, 0, 0, 2, true),
+        new Arrival(200, "c", "text", 100, 0, 0, 2, true)), 0);
+    int aCells = r.get(0).promptTokens() + 1; // its prompt and the first answer token (the last is never cached)
+    int b = r.get(1).promptTokens();
+    double host = 1e-3;
+    // b takes the never-used slot: a's cells are still in the other one
+    assertEquals(host + cost.seconds(StepWork.prefill(0, b, true).overSharedCache(pad(aCells + b))),
+        r.get(1).ttftNanos() / 1e9, 1e-6);
+    // c takes a's slot (least recently freed), which drops a's cells; b's stay
+    assertEquals(host + cost.seconds(StepWork.prefill(0, b, true).overSharedCache(pad(b + 1 + b))),
+        r.get(2).ttftNanos() / 1e9, 1e-6);
+    assertTrue(r.get(1).ttftNanos() > r.get(2).ttftNanos() * 1.2, "a's leftovers cost b more than b's cost c");
+  }
+
+  private static long pad(long cells) {
+    return (cells + 31) / 32 * 32;
   }
 }

@@ -29,8 +29,11 @@ import java.util.Map;
  *                                              //   to another GPU is refused. Omit or null: any GPU.
  *   "created": "2026-12-02T05:10:00Z",         // optional, free text (ISO-8601 suggested)
  *   "about": "fitted to 6 measured runs ...",  // optional, free text
- *   "coefficients": {                          // required object; any subset of the seven names below
+ *   "coefficients": {                          // required object; any subset of the eight names below
  *     "step_overhead_ms": 3.1,                 // ms per engine step (>= 0)
+ *     "batched_step_ms": 12.0,                 // ms more per step of two or more tokens (>= 0); above 0 a step
+ *                                              //   of one token runs at decode_mfu, a longer one at mfu
+ *                                              //   (TwinCoefficients); omit or 0: one path
  *     "mfu": {"value": 0.42, "source": "..."}, // fraction of dense tensor peak in (0, 1] (prefill, vision)
  *     "decode_mfu": 0.3,                       // fraction of dense tensor peak in (0, 1] reached by decode
  *                                              //   tokens; omit: one compute fraction with mfu
@@ -53,9 +56,9 @@ import java.util.Map;
  *   }
  * }
  * }</pre>
- * {@code answers}, {@code serving}, {@code fit} and the coefficient {@code decode_mfu} were added
- * without a version change (a {@code capkit.calibration/1} file without them reads as before; a reader
- * older than {@code decode_mfu} refuses a file with it by name: "unknown coefficient").
+ * {@code answers}, {@code serving}, {@code fit} and the coefficients {@code decode_mfu} and
+ * {@code batched_step_ms} were added without a version change (a {@code capkit.calibration/1} file without
+ * them reads as before; a reader older than one of them refuses a file with it by name: "unknown coefficient").
  * Each value is a bare number or {@code {"value": n, "source": "..."}} (the source is kept and
  * written back). Unknown coefficient names, a wrong format string or an out-of-range value are
  * refused with a {@link CatalogException} naming file, field and value.
@@ -96,8 +99,8 @@ public record CalibrationProfile(
 
   public static final String FORMAT = "capkit.calibration/1";
   /** The coefficient names a profile may set, in the order they are written. */
-  public static final List<String> NAMES = List.of("step_overhead_ms", "mfu", "decode_mfu", "mbu", "host_request_ms",
-      "image_preprocess_ms_per_megapixel", "detokenize_us_per_token");
+  public static final List<String> NAMES = List.of("step_overhead_ms", "batched_step_ms", "mfu", "decode_mfu", "mbu",
+      "host_request_ms", "image_preprocess_ms_per_megapixel", "detokenize_us_per_token");
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public CalibrationProfile {
@@ -228,7 +231,8 @@ public record CalibrationProfile(
         plain(values.get("mbu"), base.decodeMbu()),
         ms(values.get("host_request_ms"), base.hostRequestSeconds()),
         ms(values.get("image_preprocess_ms_per_megapixel"), base.imagePreprocessSecondsPerMegapixel()),
-        us(values.get("detokenize_us_per_token"), base.detokenizeSecondsPerToken()));
+        us(values.get("detokenize_us_per_token"), base.detokenizeSecondsPerToken()),
+        ms(values.get("batched_step_ms"), base.batchedStepSeconds()));
   }
 
   /** The profile as {@code capkit.calibration/1} JSON text (2-space indent, trailing newline). */

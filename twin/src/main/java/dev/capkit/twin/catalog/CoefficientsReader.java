@@ -30,7 +30,8 @@ final class CoefficientsReader {
         mfu, decodeMfu, mbu,
         get(host, "host_request_ms", base == null ? Double.NaN : base.hostRequestSeconds(), 1e-3),
         get(host, "image_preprocess_ms_per_megapixel", base == null ? Double.NaN : base.imagePreprocessSecondsPerMegapixel(), 1e-3),
-        get(host, "detokenize_us_per_token", base == null ? Double.NaN : base.detokenizeSecondsPerToken(), 1e-6));
+        get(host, "detokenize_us_per_token", base == null ? Double.NaN : base.detokenizeSecondsPerToken(), 1e-6),
+        base == null ? 0 : base.batchedStepSeconds()); // only a calibration profile sets the batched-path cost
   }
 
   private static double get(CatalogNode node, String field, double fallback, double scale) {

@@ -24,6 +24,14 @@ import java.util.List;
 public final class ContinuousBatchingEngine {
   private final ServingConfig serving;
   private final StepCostModel cost;
+  /** llama.cpp (b4916, no flash attention) pads the attended KV range to 32 cells. */
+  private static final long SHARED_CACHE_PAD = 32;
+  /**
+   * With a shared KV cache (llama.cpp): the cells each idle slot still holds, least recently freed first. A
+   * finished request's cells stay in its slot until the slot takes a new request (llama.cpp clears a slot's
+   * cache when it starts the next task), and every token attends over all of them.
+   */
+  private final ArrayDeque<Long> idleSlotCells = new ArrayDeque<>();
   private final double slowdown;
   private final boolean instant;
   private final KvBlockPool pool;
@@ -43,6 +51,11 @@ public final class ContinuousBatchingEngine {
     }
     this.serving = serving;
     this.cost = cost;
+    if (cost.sharedKvCache()) {
+      for (int i = 0; i < serving.maxNumSeqs(); i++) {
+        idleSlotCells.addLast(0L);
+      }
+    }
     this.slowdown = slowdown;
     this.instant = instant;
     this.pool = new KvBlockPool(kvBlocks, serving.blockSize());
@@ -138,6 +151,9 @@ public final class ContinuousBatchingEngine {
         r.blocks += need;
         r.running = true;
         running.add(r);
+        if (!idleSlotCells.isEmpty()) {
+          idleSlotCells.pollFirst(); // the slot it takes drops its previous request's cells
+        }
         r.scheduledThisStep = n;
         scheduled.add(r);
         budget -= n;
@@ -209,6 +225,13 @@ public final class ContinuousBatchingEngine {
   }
 
   private EngineStep commit(List<EngineRequest> scheduled, int preemptedNow) {
+    long cells = 0; // a shared cache's used cells after this step: running sequences and idle slots' leftovers
+    for (EngineRequest r : running) {
+      cells += r.computed + r.scheduledThisStep;
+    }
+    for (long idle : idleSlotCells) {
+      cells += idle;
+    }
     StepWork work = StepWork.EMPTY;
     List<Emission> emissions = new ArrayList<>(scheduled.size());
     for (EngineRequest r : scheduled) {
@@ -238,11 +261,17 @@ public final class ContinuousBatchingEngine {
       }
     }
     steps++;
+    if (cost.sharedKvCache() && work.tokens() > 0) {
+      work = work.overSharedCache(-Math.floorDiv(-cells, SHARED_CACHE_PAD) * SHARED_CACHE_PAD);
+    }
     double seconds = instant ? 0 : cost.seconds(work) * slowdown;
     return new EngineStep(seconds, emissions, work, preemptedNow, running.size(), waiting.size(), kvUsage());
   }
 
   private void finish(EngineRequest r) {
+    if (cost.sharedKvCache()) {
+      idleSlotCells.addLast((long) r.computed);
+    }
     r.finished = true;
     r.running = false;
     running.remove(r);

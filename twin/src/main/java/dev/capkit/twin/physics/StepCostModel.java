@@ -7,7 +7,9 @@ import dev.capkit.twin.catalog.ModelArchitecture;
  * Roofline time of one engine step: {@code max(FLOPs / (peak x MFU), bytes / (bandwidth x MBU)) +
  * step overhead}, where a separate decode fraction ({@link TwinCoefficients#decodeMfu()}, when it is
  * not one with MFU) prices the decoding sequences' FLOPs apart:
- * {@code compute = prefill FLOPs / (peak x mfu) + decode FLOPs / (peak x decode_mfu)}. A pure function of the step's {@link StepWork}; MFU, MBU and the overhead are the
+ * {@code compute = prefill FLOPs / (peak x mfu) + decode FLOPs / (peak x decode_mfu)}; with a batched-path step
+ * cost ({@link TwinCoefficients#batchedStepSeconds()} above 0, llama.cpp on a CPU) a step of one token is priced at
+ * {@code decode_mfu} and a step of several at {@code mfu} plus that fixed time. A pure function of the step's {@link StepWork}; MFU, MBU and the overhead are the
  * plan's {@link TwinCoefficients} (their source: {@link #coefficients()}).
  *
  * <ul>
@@ -33,6 +35,7 @@ public final class StepCostModel {
   private final boolean oneComputeFraction;
   private final double mbu;
   private final double overheadSeconds;
+  private final double batchedStepSeconds;
   private final double decoderPassBytes;
   private final double visionWeightBytes;
   private final long kvBytesPerToken;
@@ -40,6 +43,7 @@ public final class StepCostModel {
 
   private final int tp;
   private final Interconnect link;
+  private final boolean sharedKvCache;
 
   /** One GPU, 16-bit KV. */
   public StepCostModel(ModelArchitecture model, GpuSpec gpu, Dtype dtype, TwinCoefficients coefficients) {
@@ -62,10 +66,12 @@ public final class StepCostModel {
     this.oneComputeFraction = coefficients.oneComputeFraction();
     this.mbu = coefficients.decodeMbu();
     this.overheadSeconds = coefficients.stepOverheadSeconds();
+    this.batchedStepSeconds = coefficients.batchedStepSeconds();
     this.decoderPassBytes = dtype.decoderPassBytes(model);
     this.visionWeightBytes = (double) model.visionParams() * Dtype.HALF_BYTES;
     this.tp = tp;
     this.link = link;
+    this.sharedKvCache = gpu.cpu();
     // bytes one GPU reads per KV entry: its share of the KV heads (replicated when tp exceeds them)
     long full = model.kvBytesPerToken(kvElementBytes);
     this.kvBytesPerToken = full / model.kvHeads() * Math.max(1, model.kvHeads() / tp);
@@ -98,6 +104,9 @@ public final class StepCostModel {
   }
 
   public double computeSeconds(StepWork w) {
+    if (batchedStepSeconds > 0) { // two paths (llama.cpp on a CPU): matrix-vector for one token, matrix-matrix else
+      return w.tokens() == 1 ? flops(w) / (tp * peakFlops * decodeMfu) : flops(w) / (tp * peakFlops * mfu);
+    }
     if (oneComputeFraction) {
       return flops(w) / (tp * peakFlops * mfu); // every catalog GPU: exactly the one-fraction roofline
     }
@@ -127,7 +136,21 @@ public final class StepCostModel {
     if (w.tokens() == 0 && w.visionPatches() == 0) {
       return 0;
     }
-    return Math.max(computeSeconds(w), memorySeconds(w)) + allReduceSeconds(w) + overheadSeconds;
+    return Math.max(computeSeconds(w), memorySeconds(w)) + allReduceSeconds(w) + overheadSeconds + batchedSeconds(w);
+  }
+
+  /** The fixed time of the matrix-matrix path ({@link TwinCoefficients#batchedStepSeconds()}): steps of two or more tokens. */
+  public double batchedSeconds(StepWork w) {
+    return w.tokens() > 1 ? batchedStepSeconds : 0;
+  }
+
+  /**
+   * Whether every token of a step attends over the whole used range of one KV cache shared by all
+   * slots ({@link StepWork#overSharedCache}): llama.cpp's unified cache, the engine of the catalog's
+   * CPU "GPUs" ({@code device: cpu}); vLLM's paged attention on a GPU reads a sequence's own blocks.
+   */
+  public boolean sharedKvCache() {
+    return sharedKvCache;
   }
 
   /** The coefficients (and their source) this model uses. */

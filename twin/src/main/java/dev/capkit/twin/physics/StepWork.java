@@ -38,6 +38,17 @@ public record StepWork(
     return new StepWork(0, 0, 0, 0, patches, (double) patches * patches);
   }
 
+  /**
+   * The same step when every token attends over the whole used range of one KV cache shared by all
+   * slots (llama.cpp's unified cache: the key/value tensors span {@code cells} cells, other slots'
+   * masked out but computed), instead of over its own sequence: {@code cells} pairs per token, and
+   * the cache read once for the step.
+   */
+  public StepWork overSharedCache(long cells) {
+    return new StepWork(tokens, sampled, (double) tokens * cells, cells, visionPatches, visionPatchesSquared, decodeTokens,
+        (double) decodeTokens * cells);
+  }
+
   public StepWork plus(StepWork o) {
     return new StepWork(tokens + o.tokens, sampled + o.sampled, attentionPairs + o.attentionPairs,
         kvTokensTouched + o.kvTokensTouched, visionPatches + o.visionPatches, visionPatchesSquared + o.visionPatchesSquared,

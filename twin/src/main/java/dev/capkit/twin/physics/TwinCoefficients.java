@@ -20,6 +20,14 @@ package dev.capkit.twin.physics;
  *       every GPU entry in the catalog). It differs where the engine's kernels do: llama.cpp on a CPU
  *       runs a batched prompt through blocked matrix products and decode through per-token dot
  *       products plus the per-token result hand-over, so its decode tokens cost more compute each</td></tr>
+ *   <tr><td>{@link #batchedStepSeconds}</td><td>{@code batched_step_ms}</td><td>ms per engine step of two or more tokens</td>
+ *       <td>0 (every catalog GPU, and a profile without it): one path, the roofline above. Above 0: two paths, as
+ *       llama.cpp on a CPU has them: a step of one token (a sequence decoding alone) runs through matrix-vector
+ *       products, {@code t = FLOPs / (peak x decode_mfu)}; a step of two or more tokens (several sequences
+ *       decoding, or a prompt) through its matrix-matrix kernels, {@code t = batched_step_ms + FLOPs / (peak x mfu)},
+ *       decode tokens included (plus, on both paths, the step overhead and the memory roofline). Measured on the
+ *       generated 30M model (calibration/README.md): a decode step took ~6 ms with one sequence, ~18 ms with two,
+ *       ~19 ms with three, ~23 ms with four, and a prompt token ~2.5 ms</td></tr>
  *   <tr><td>{@link #decodeMbu}</td><td>{@code mbu}</td><td>fraction of peak DRAM bandwidth, (0, 1]</td>
  *       <td>memory-bound work (decode: weights + KV read once per step)</td></tr>
  *   <tr><td>{@link #hostRequestSeconds}</td><td>{@code host_request_ms}</td><td>ms per request</td>
@@ -56,7 +64,16 @@ public record TwinCoefficients(
     double decodeMbu,
     double hostRequestSeconds,
     double imagePreprocessSecondsPerMegapixel,
-    double detokenizeSecondsPerToken) {
+    double detokenizeSecondsPerToken,
+    double batchedStepSeconds) {
+
+  /** Coefficients without a batched-path step cost ({@code batched_step_ms} 0: every catalog GPU). */
+  public TwinCoefficients(String source, double stepOverheadSeconds, double prefillMfu, double decodeMfu,
+      double decodeMbu, double hostRequestSeconds, double imagePreprocessSecondsPerMegapixel,
+      double detokenizeSecondsPerToken) {
+    this(source, stepOverheadSeconds, prefillMfu, decodeMfu, decodeMbu, hostRequestSeconds,
+        imagePreprocessSecondsPerMegapixel, detokenizeSecondsPerToken, 0);
+  }
 
   public TwinCoefficients {
     if (source == null || source.isBlank()) {
@@ -69,6 +86,7 @@ public record TwinCoefficients(
     requireNonNegative("host_request_ms", hostRequestSeconds);
     requireNonNegative("image_preprocess_ms_per_megapixel", imagePreprocessSecondsPerMegapixel);
     requireNonNegative("detokenize_us_per_token", detokenizeSecondsPerToken);
+    requireNonNegative("batched_step_ms", batchedStepSeconds);
   }
 
   /** Host-side CPU seconds spent on one request's images before the engine can schedule it. */
@@ -89,7 +107,13 @@ public record TwinCoefficients(
   /** Same values, another source text. */
   public TwinCoefficients withSource(String value) {
     return new TwinCoefficients(value, stepOverheadSeconds, prefillMfu, decodeMfu, decodeMbu, hostRequestSeconds,
-        imagePreprocessSecondsPerMegapixel, detokenizeSecondsPerToken);
+        imagePreprocessSecondsPerMegapixel, detokenizeSecondsPerToken, batchedStepSeconds);
+  }
+
+  /** Same values with {@code batched_step_ms} set to {@code seconds}. */
+  public TwinCoefficients withBatchedStepSeconds(double seconds) {
+    return new TwinCoefficients(source, stepOverheadSeconds, prefillMfu, decodeMfu, decodeMbu, hostRequestSeconds,
+        imagePreprocessSecondsPerMegapixel, detokenizeSecondsPerToken, seconds);
   }
 
   /** True when decode compute runs at the prefill fraction (one compute fraction: {@code decode_mfu} not set apart). */
@@ -103,21 +127,23 @@ public record TwinCoefficients(
    */
   public TwinCoefficients withMfu(double value) {
     return new TwinCoefficients(source, stepOverheadSeconds, value, oneComputeFraction() ? value : decodeMfu, decodeMbu,
-        hostRequestSeconds, imagePreprocessSecondsPerMegapixel, detokenizeSecondsPerToken);
+        hostRequestSeconds, imagePreprocessSecondsPerMegapixel, detokenizeSecondsPerToken, batchedStepSeconds);
   }
 
   /** Same values with the decode fraction {@code decode_mfu} set apart at {@code value}. */
   public TwinCoefficients withDecodeMfu(double value) {
     return new TwinCoefficients(source, stepOverheadSeconds, prefillMfu, value, decodeMbu,
-        hostRequestSeconds, imagePreprocessSecondsPerMegapixel, detokenizeSecondsPerToken);
+        hostRequestSeconds, imagePreprocessSecondsPerMegapixel, detokenizeSecondsPerToken, batchedStepSeconds);
   }
 
   /** One line: the values in their JSON units, then the source. */
   public String describe() {
     return String.format(java.util.Locale.ROOT,
-        "step_overhead_ms %.2f, mfu %.3f%s, mbu %.3f, host_request_ms %.2f, image_preprocess_ms_per_megapixel %.1f,"
+        "step_overhead_ms %.2f%s, mfu %.3f%s, mbu %.3f, host_request_ms %.2f, image_preprocess_ms_per_megapixel %.1f,"
             + " detokenize_us_per_token %.1f (%s)",
-        stepOverheadSeconds * 1e3, prefillMfu,
+        stepOverheadSeconds * 1e3,
+        batchedStepSeconds == 0 ? "" : String.format(java.util.Locale.ROOT, ", batched_step_ms %.2f", batchedStepSeconds * 1e3),
+        prefillMfu,
         oneComputeFraction() ? "" : String.format(java.util.Locale.ROOT, ", decode_mfu %.3f", decodeMfu),
         decodeMbu, hostRequestSeconds * 1e3,
         imagePreprocessSecondsPerMegapixel * 1e3, detokenizeSecondsPerToken * 1e6, source);
