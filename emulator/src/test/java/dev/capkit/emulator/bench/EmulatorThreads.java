@@ -16,8 +16,8 @@ import java.util.TreeMap;
  * 15 characters, {@code multiThreadIoEv...}, and its {@code capkit-engine} thread), read from
  * {@code /proc/self/task}: their run-queue wait (runnable but without a CPU: the second field of
  * {@code schedstat}, nanoseconds), and, with {@code -Dbench.fifo=N}, {@code SCHED_FIFO} priority N for them
- * ({@code chrt -f -p}), so that a waking event loop takes its core from any ordinary task at once instead of
- * waiting for that task's slice to end. JIT, GC and VM threads stay ordinary (a compiler thread at the same
+ * ({@code chrt -f -p}; the engine thread N-1, see {@link #priority}), so that a waking event loop takes its core from
+ * any ordinary task at once instead of waiting for that task's slice to end. JIT, GC and VM threads stay ordinary (a compiler thread at the same
  * real-time priority would hold its core for a whole compilation). Linux only.
  */
 final class EmulatorThreads {
@@ -46,17 +46,28 @@ final class EmulatorThreads {
     }
     for (Map.Entry<Long, String> t : threads().entrySet()) {
       if (timingCritical(t.getValue()) && !madeRealtime.contains(t.getKey())) {
-        Process chrt = new ProcessBuilder("chrt", "-f", "-p", Integer.toString(fifoPriority), Long.toString(t.getKey()))
+        int priority = priority(t.getValue());
+        Process chrt = new ProcessBuilder("chrt", "-f", "-p", Integer.toString(priority), Long.toString(t.getKey()))
             .redirectErrorStream(true).start();
         String said = new String(chrt.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (chrt.waitFor() != 0) {
-          throw new IllegalStateException("-Dbench.fifo=" + fifoPriority + ": chrt -f -p " + fifoPriority + " " + t.getKey()
+          throw new IllegalStateException("-Dbench.fifo=" + fifoPriority + ": chrt -f -p " + priority + " " + t.getKey()
               + " (" + t.getValue() + ") failed: " + said);
         }
         madeRealtime.add(t.getKey());
       }
     }
     return madeRealtime.size();
+  }
+
+  /**
+   * The event loops get the priority asked for, the engine thread one below (at least 1): at a step's end both event
+   * loops wake to write while the engine is already computing the next step (it handed the tokens over 1 ms early),
+   * and on 2 CPUs a real-time engine at the same priority would hold one of them until its step is computed. One
+   * below, a waking event loop takes the CPU from it; the engine has the rest of the step's modelled time to finish.
+   */
+  private int priority(String comm) {
+    return comm.equals("capkit-engine") ? Math.max(1, fifoPriority - 1) : fifoPriority;
   }
 
   /** Run-queue wait so far of the timing-critical threads, nanoseconds, by thread name; -1 if the kernel keeps none. */
