@@ -30,12 +30,24 @@ import java.util.Map;
  * {@code (1 - confidence) / 2 / maxLooks} ("broken" further split over the objectives), so both ends
  * are right with probability at least {@code confidence}. Scouts never enter the interval.
  *
+ * <p>Clustered requests. The binomial verdicts assume independent requests; near saturation slow
+ * requests come in bursts (a queue builds and every request behind it is slow), and a window that
+ * ran through a calm stretch looks held although the long-run share is over the allowance. So a
+ * verdict probe is judged on Kish's effective sample ({@link ProbeJudge}: {@code n / deff} requests,
+ * {@code v / deff} violations), deff = the larger of its own window's {@link DesignEffect} and the
+ * one it was planned with (at most {@link #MAX_DESIGN_EFFECT}); the next verdict window is planned
+ * that many times longer, and its early-stop threshold that much higher, from the latest complete
+ * verdict probe's design effect. The confidence then holds for the effective samples; it costs load
+ * time by about the design effect, and when the budget runs out first the search says how far it got.
+ *
  * <pre>{@code
  * SearchResult r = CapacitySearch.run(objectives, SearchSettings.defaults(1.0), runner);
  * System.out.println(r.summary("req/s"));
  * }</pre>
  */
 public final class CapacitySearch {
+  /** The most a verdict window is lengthened for clustered requests (and the largest design effect applied). */
+  public static final double MAX_DESIGN_EFFECT = 10;
   private final List<ObjectiveShare> objectives;
   private final SearchSettings settings;
   private final List<ProbeResult> probes = new ArrayList<>();
@@ -47,6 +59,8 @@ public final class CapacitySearch {
   private double spent;
   private String stop;
   private boolean confirming;
+  /** Design effect the next verdict probe is sized and judged with: the latest complete verdict probe's (1 before any). */
+  private double clustering = 1;
   private final java.util.function.DoubleUnaryOperator requestRate;
   /** Per objective key, requests per unit it is judged on (task objectives: steps per task); absent: 1. */
   private final Map<String, Integer> requestsPerUnit;
@@ -150,30 +164,44 @@ public final class CapacitySearch {
     }
     boolean verdict = phase.startsWith("verdict");
     confirming |= verdict;
-    double requests = verdict ? requestsPerProbe() : settings.scoutRequests();
+    double deff = verdict ? clustering : 1;
+    double requests = verdict ? requestsPerProbe() * deff : settings.scoutRequests();
     double perSecond = requestRate.applyAsDouble(rate);
     double seconds = Math.min(settings.maxProbeSeconds(), Math.max(settings.minProbeSeconds(), requests / perSecond));
-    if (!probes.isEmpty() && spent + settings.warmupSeconds() + seconds > settings.budgetSeconds()) {
-      return finish("GPU-time budget: the next probe (" + Math.round(settings.warmupSeconds() + seconds)
+    if (spent + settings.warmupSeconds() + seconds > settings.budgetSeconds()) { // the first probe too: a budget is a budget
+      return finish("GPU-time budget: the " + (probes.isEmpty() ? "first" : "next") + " probe (" + Math.round(settings.warmupSeconds() + seconds)
           + " s) would pass " + Math.round(settings.budgetSeconds()) + " s");
     }
     long planned = Math.max(1, Math.round(perSecond * seconds));
     Map<String, Long> breakAt = new LinkedHashMap<>();
     for (ObjectiveShare o : objectives) {
-      breakAt.put(o.key(), ProbeJudge.violationsToBreak(Math.max(1, planned / unit(o.key())), o.allowed(), alphaBroken()));
+      long units = Math.max(1, planned / unit(o.key()));
+      long byRequests = unit(o.key()) == 1 ? (long) Math.ceil(deff * ProbeJudge.violationsToBreak(
+          Math.max(1, (long) Math.floor(units / deff)), o.allowed(), alphaBroken())) : Long.MAX_VALUE;
+      breakAt.put(o.key(), unit(o.key()) == 1 ? byRequests : ProbeJudge.violationsToBreak(units, o.allowed(), alphaBroken()));
     }
     return new ProbePlan(probes.size(), rate, settings.warmupSeconds(), seconds, phase,
-        verdict ? tries.getOrDefault(phase, 0) + 1 : 1, breakAt, planned);
+        verdict ? tries.getOrDefault(phase, 0) + 1 : 1, breakAt, planned, deff);
   }
 
   /** Takes a probe's measurement and moves the scouts' bracket or the confirmed interval. */
   public ProbeResult record(ProbePlan plan, ProbeRunner.Measured m) {
     spent += m.gpuSeconds();
     double rate = plan.rate();
-    ProbeJudge.Judgement j = ProbeJudge.judge(objectives, m.requests(), m.judged(), m.violations(), settings.alphaHolds(), alphaBroken());
+    boolean verdictProbe = !plan.phase().equals("scout");
+    // A verdict counts its requests as clustered as the worse of what this window showed and what the
+    // plan assumed (an early stop was planned with the assumed one); a scout takes them as they come.
+    double deff = verdictProbe ? Math.min(MAX_DESIGN_EFFECT, Math.max(plan.designEffect(), m.stoppedEarly() ? 1 : m.designEffect())) : 1;
+    ProbeJudge.Judgement j = ProbeJudge.judge(objectives, m.requests(), m.judged(), m.violations(), settings.alphaHolds(),
+        alphaBroken(), deff);
     List<String> reasons = new ArrayList<>(j.reasons());
-    if (!plan.phase().equals("scout") && !m.stoppedEarly()) { // reported, not applied: planner README, "clustered slow requests"
-      reasons.add(String.format(java.util.Locale.ROOT, "design effect %.1f", m.designEffect()));
+    if (verdictProbe) {
+      reasons.add(String.format(java.util.Locale.ROOT, "design effect %.1f applied (window %s, planned %.1f): %d requests judged as %d"
+          + " independent ones", deff, m.stoppedEarly() ? "stopped early" : String.format(java.util.Locale.ROOT, "%.1f", m.designEffect()),
+          plan.designEffect(), m.requests(), (long) Math.floor(m.requests() / deff)));
+      if (!m.stoppedEarly()) {
+        clustering = Math.min(MAX_DESIGN_EFFECT, Math.max(1, m.designEffect()));
+      }
     }
     double step = (1 + settings.precision()) / (1 - settings.precision());
     if (plan.phase().equals("scout")) {

@@ -43,20 +43,42 @@ public final class ProbeJudge {
    */
   public static Judgement judge(List<ObjectiveShare> objectives, long requests, Map<String, Long> judged,
       Map<String, Long> violations, double alphaHolds, double alphaBroken) {
+    return judge(objectives, requests, judged, violations, alphaHolds, alphaBroken, 1);
+  }
+
+  /**
+   * As above, with the requests clustered by {@code designEffect} ({@link DesignEffect}, >= 1): an
+   * objective counted among requests is judged on Kish's effective sample, {@code n / deff} requests
+   * of which {@code v / deff} violate (rounded up for "holds", down for "broken": each the cautious
+   * side), which has the variance of the clustered counts. Objectives counted among something else
+   * ({@code judged}: tasks) are taken as independent.
+   */
+  public static Judgement judge(List<ObjectiveShare> objectives, long requests, Map<String, Long> judged,
+      Map<String, Long> violations, double alphaHolds, double alphaBroken, double designEffect) {
+    if (!(designEffect >= 1)) {
+      throw new IllegalArgumentException("designEffect must be >= 1, got " + designEffect);
+    }
     boolean allHold = requests > 0;
     boolean anyBroken = false;
     List<String> reasons = new ArrayList<>();
     for (ObjectiveShare o : objectives) {
       long v = violations.getOrDefault(o.key(), 0L);
+      boolean tasks = judged.containsKey(o.key());
       long n = judged.getOrDefault(o.key(), requests);
-      String of = judged.containsKey(o.key()) ? " tasks" : "";
-      if (broken(n, v, o.allowed(), alphaBroken)) {
+      double d = tasks ? 1 : designEffect;
+      long nEff = (long) Math.floor(n / d);
+      long vHolds = (long) Math.ceil(v / d - 1e-9);
+      long vBroken = (long) Math.floor(v / d + 1e-9);
+      String of = tasks ? " tasks" : "";
+      String as = d > 1 ? String.format(java.util.Locale.ROOT, ", as %d of %d independent", vHolds, nEff) : "";
+      if (broken(nEff, vBroken, o.allowed(), alphaBroken)) {
         anyBroken = true;
-        reasons.add(o.key() + " broken: " + v + " of " + n + of + " over its limit (allowed share " + share(o.allowed()) + ")");
-      } else if (!holds(n, v, o.allowed(), alphaHolds)) {
+        reasons.add(o.key() + " broken: " + v + " of " + n + of + " over its limit" + (d > 1 ? String.format(java.util.Locale.ROOT,
+            ", as %d of %d independent", vBroken, nEff) : "") + " (allowed share " + share(o.allowed()) + ")");
+      } else if (!holds(nEff, vHolds, o.allowed(), alphaHolds)) {
         allHold = false;
-        reasons.add(o.key() + " undecided: " + v + " of " + n + of + " over its limit (allowed share " + share(o.allowed())
-            + "; holding needs at most " + maxViolationsToHold(n, o.allowed(), alphaHolds) + ")");
+        reasons.add(o.key() + " undecided: " + v + " of " + n + of + " over its limit" + as + " (allowed share " + share(o.allowed())
+            + "; holding needs at most " + maxViolationsToHold(nEff, o.allowed(), alphaHolds) + (d > 1 ? " of " + nEff : "") + ")");
       }
     }
     Verdict verdict = anyBroken ? Verdict.BROKEN : allHold ? Verdict.HOLDS : Verdict.UNDECIDED;

@@ -16,9 +16,9 @@ public interface ProbeRunner {
    * @param stoppedEarly whether the window was cut short by {@link ProbePlan#breakAt()}
    * @param judged       per objective key, what its violations are counted among when that is not the
    *                     requests (task objectives: finished tasks); absent keys: {@code requests}
-   * @param designEffect the window's {@link DesignEffect} (1: its slow requests look independent); reported
-   *                     with a verdict probe's reasons, not applied to the binomial verdicts (planner README,
-   *                     "clustered slow requests": applying it needs verdict windows sized for it)
+   * @param designEffect the window's {@link DesignEffect} (1: its slow requests look independent); a verdict
+   *                     probe is judged on {@code requests / designEffect} effective requests (the larger of
+   *                     this and the one its plan assumed), and the next verdict window is sized for it
    */
   record Measured(long requests, Map<String, Long> violations, double gpuSeconds, boolean stoppedEarly, Map<String, Long> judged,
       double designEffect) {

@@ -89,6 +89,57 @@ class CapacitySearchTest {
     assertTrue(covered >= 277, "covered " + covered + " of " + runs);
   }
 
+  /**
+   * Slow requests in bursts of {@code burst} (a queue makes every request behind it slow): the
+   * window's violations are {@code burst} x Bin(n / burst, q), {@code burst} times the binomial
+   * variance, and the runner reports that design effect (or, {@code reported} = 1, hides it).
+   */
+  private static ProbeRunner clusteredServer(double truth, long seed, int burst, double reported) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    return p -> {
+      long n = p.plannedRequests();
+      double q = share(p.rate(), truth, 12);
+      long v = 0;
+      for (long i = 0; i < n / burst; i++) {
+        if (rng.nextDouble() < q) {
+          v += burst;
+        }
+      }
+      return new ProbeRunner.Measured(n, Map.of("e2e.p99", v), p.warmupSeconds() + p.seconds(), false, Map.of(), reported);
+    };
+  }
+
+  /** Covers with an end not shown taken as open: "holds up to L" alone says the truth is at least L. */
+  private static boolean covers(SearchResult r, double truth) {
+    return !(r.low() > truth) && !(r.high() < truth);
+  }
+
+  @Test
+  void clusteredSlowRequestsAreJudgedOnTheirEffectiveSample() {
+    int runs = 200;
+    int coveredHidden = 0;
+    int covered = 0;
+    int closed = 0;
+    for (long seed = 0; seed < runs; seed++) {
+      double truth = 0.7 + (seed % 17) * 0.37;
+      coveredHidden += covers(CapacitySearch.run(P99, SearchSettings.defaults(1.0), clusteredServer(truth, seed, 8, 1)), truth) ? 1 : 0;
+      SearchResult r = CapacitySearch.run(P99, SearchSettings.defaults(1.0), clusteredServer(truth, seed, 8, 8));
+      covered += covers(r, truth) ? 1 : 0;
+      closed += Double.isNaN(r.precision()) ? 0 : 1;
+      for (ProbeResult p : r.probes()) {
+        if (!p.plan().phase().equals("scout") && p.plan().index() > 0 && r.probes().subList(0, p.plan().index()).stream()
+            .anyMatch(e -> !e.plan().phase().equals("scout") && !e.stoppedEarly())) {
+          assertEquals(8, p.plan().designEffect(), 0, "a verdict after a complete verdict is sized for its clustering");
+        }
+      }
+    }
+    // binomial verdicts on bursts of 8 are overconfident: false "holds" just above the truth
+    assertTrue(coveredHidden < 0.9 * runs, "judged as independent, covered " + coveredHidden + " of " + runs);
+    // with the design effect: nominal >= 95%; the 5% tail of Bin(200, 0.95) is at 184
+    assertTrue(covered >= 184, "covered " + covered + " of " + runs);
+    assertTrue(closed >= runs / 2, "closed " + closed + " of " + runs);
+  }
+
   @Test
   void budgetStopsTheSearchAndSaysThePrecisionReached() {
     SearchSettings tight = new SearchSettings(1.0, 2, 0.01, 0.95, 600, 10, 20, 900, 150, 3, 1, 10_000, false);
@@ -96,6 +147,18 @@ class CapacitySearchTest {
     assertTrue(r.stop().startsWith("GPU-time budget"), r.stop());
     assertTrue(r.gpuSeconds() <= 600);
     assertTrue(!r.met() && r.summary("req/s").contains("asked ±1.0%"), r.summary("req/s"));
+  }
+
+  @Test
+  void aBudgetBelowTheFirstProbeRunsNothing() {
+    // start 0.25 req/s: the first scout's 150 requests take 600 s, more than half of capacity-sweep's 480 s
+    SearchSettings half = new SearchSettings(0.25, 2, 0.05, 0.95, 240, 10, 20, 4 * 3600, 150, 3, 3, 10_000, false);
+    SearchResult r = CapacitySearch.run(P99, half, p -> {
+      throw new AssertionError("no probe fits in 240 s: " + p);
+    });
+    assertEquals("GPU-time budget: the first probe (610 s) would pass 240 s", r.stop());
+    assertEquals(0, r.gpuSeconds(), 0);
+    assertTrue(r.summary("req/s").contains("interval not closed"), r.summary("req/s"));
   }
 
   @Test

@@ -42,6 +42,22 @@ class ProbeJudgeTest {
   }
 
   @Test
+  void aDesignEffectJudgesOnTheEffectiveSample() {
+    List<ObjectiveShare> p99 = List.of(ObjectiveShare.percentile("e2e.p99", 99));
+    // 2 of 1,039 holds as independent requests; clustered 3.2-fold they say what 1 of 324 says: not enough
+    assertEquals(Verdict.HOLDS, ProbeJudge.judge(p99, 1039, Map.of(), Map.of("e2e.p99", 2L), 0.0083, 0.0083, 1).verdict());
+    ProbeJudge.Judgement j = ProbeJudge.judge(p99, 1039, Map.of(), Map.of("e2e.p99", 2L), 0.0083, 0.0083, 3.2);
+    assertEquals(Verdict.UNDECIDED, j.verdict());
+    assertTrue(j.reasons().get(0).contains("as 1 of 324 independent"), j.reasons().toString());
+    // 30 of 1,000 is broken; in bursts of 10 it is 3 of 100
+    assertEquals(Verdict.BROKEN, ProbeJudge.judge(p99, 1000, Map.of(), Map.of("e2e.p99", 30L), 0.0083, 0.0083, 1).verdict());
+    assertEquals(Verdict.UNDECIDED, ProbeJudge.judge(p99, 1000, Map.of(), Map.of("e2e.p99", 30L), 0.0083, 0.0083, 10).verdict());
+    // objectives counted among tasks are not scaled
+    assertEquals(Verdict.HOLDS, ProbeJudge.judge(List.of(new ObjectiveShare("task.p95", 0.05)), 1000, Map.of("task.p95", 100L),
+        Map.of(), 0.0083, 0.0083, 10).verdict());
+  }
+
+  @Test
   void earlyStopThresholdIsTheFullProbesBrokenVerdict() {
     long n = 1000;
     long v = ProbeJudge.violationsToBreak(n, 0.01, 0.005);

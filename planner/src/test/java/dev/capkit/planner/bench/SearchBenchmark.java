@@ -34,7 +34,8 @@ import java.util.Map;
  * </ol>
  * Run: {@code mvn -q -o -pl planner -am -Psearch-bench -DskipTests test}; {@code -Dbench.workload=0} one workload,
  * {@code -Dbench.truth=0.791} a truth already computed for it, {@code -Dbench.precision=0.15} the search's precision,
- * {@code -Dbench.precisions=0.05,0.1} the oracle's least load time at each, {@code -Dbench.seeds=0} no searches.
+ * {@code -Dbench.precisions=0.05,0.1} the oracle's least load time at each, {@code -Dbench.seeds=0} no searches,
+ * {@code -Dbench.budget=240} the search's GPU-time budget in seconds (default 8 h), {@code -Dbench.firstSeed=11} seeds 11...
  */
 public final class SearchBenchmark {
   private record Workload(String scenario, String tier, Dtype dtype) {}
@@ -71,26 +72,40 @@ public final class SearchBenchmark {
       SearchSettings d = SearchSettings.defaults(start);
       double precision = Double.parseDouble(System.getProperty("bench.precision", Double.toString(d.precision())));
       double warmup = Double.parseDouble(System.getProperty("bench.warmup", Double.toString(d.warmupSeconds())));
-      SearchSettings settings = with(d, precision, warmup);
+      double budget = Double.parseDouble(System.getProperty("bench.budget", Double.toString(d.budgetSeconds())));
+      SearchSettings settings = with(d, precision, warmup, budget);
       String precisions = System.getProperty("bench.precisions", "");
       for (String p : precisions.isBlank() ? new String[] {Double.toString(precision)} : precisions.split(",")) {
-        SearchSettings at = with(d, Double.parseDouble(p.trim()), d.warmupSeconds());
+        SearchSettings at = with(d, Double.parseDouble(p.trim()), d.warmupSeconds(), d.budgetSeconds());
         oracle(new VirtualProbeRunner(plan, info, checks, 1), checks, truth, at, truthRequests, scenario.loadDuration().toSeconds());
       }
       if (seeds == 0) {
         continue;
       }
       int covered = 0;
+      int closed = 0;
+      int atPrecision = 0;
+      int falseHolds = 0;
+      int falseBroken = 0;
+      int silent = 0;
       double gpu = 0;
       System.out.println("| seed | interval req/s | ±% | covers truth | probes | early stops | GPU-s | stop |");
       System.out.println("|---:|---|---:|---|---:|---:|---:|---|");
-      for (long seed = 1; seed <= seeds; seed++) {
+      long firstSeed = Long.getLong("bench.firstSeed", 1);
+      for (long seed = firstSeed; seed < firstSeed + seeds; seed++) {
         SearchResult r = CapacitySearch.run(ObjectiveCheck.shares(checks), settings, new VirtualProbeRunner(plan, info, checks, seed));
-        boolean cover = r.low() <= truth && truth <= r.high();
+        // an end not shown is open: [low, +inf) says "at least low" at the stated confidence, and covers a truth above low
+        boolean nothing = Double.isNaN(r.low()) && Double.isNaN(r.high());
+        boolean cover = !(r.low() > truth) && !(r.high() < truth) && !nothing;
         covered += cover ? 1 : 0;
+        silent += nothing ? 1 : 0;
+        closed += Double.isNaN(r.precision()) ? 0 : 1;
+        atPrecision += r.met() ? 1 : 0;
+        falseHolds += r.low() > truth ? 1 : 0;
+        falseBroken += r.high() < truth ? 1 : 0;
         gpu += r.gpuSeconds();
         System.out.printf(Locale.ROOT, "| %d | [%.3f, %.3f] | %.1f | %s | %d | %d | %.0f | %s |%n", seed, r.low(), r.high(),
-            r.precision() * 100, cover ? "yes" : "NO", r.probes().size(),
+            r.precision() * 100, nothing ? "no end shown" : cover ? "yes" : "NO", r.probes().size(),
             r.probes().stream().filter(ProbeResult::stoppedEarly).count(), r.gpuSeconds(), r.stop());
         if (Boolean.getBoolean("bench.verbose")) {
           for (ProbeResult p : r.probes()) {
@@ -103,8 +118,10 @@ public final class SearchBenchmark {
       double perProbe = new CapacitySearch(ObjectiveCheck.shares(checks), settings).requestsPerProbe();
       double asWritten = scenario.loadDuration().toSeconds();
       double fixed = fixedLadderSeconds(scenario, settings, perProbe);
-      System.out.printf(Locale.ROOT, "coverage %d of %d (nominal >= %.0f%%); search mean GPU-s %.0f%n", covered, seeds,
-          settings.confidence() * 100, gpu / seeds);
+      System.out.printf(Locale.ROOT, "coverage %d of %d with an end shown (nominal >= %.0f%%; an end not shown counts as open), %d showed"
+          + " neither end; closed %d, at the asked ±%.0f%% %d; false holds %d, false brokens %d; search mean GPU-s %.0f%n", covered,
+          seeds - silent, settings.confidence() * 100, silent, closed, settings.precision() * 100, atPrecision, falseHolds, falseBroken,
+          gpu / seeds);
       System.out.printf(Locale.ROOT, "fixed ladder as written: %d steps, %.0f s (per-step requests %s; a p99 'holds' needs %d)%n",
           scenario.steps().size(), asWritten, scenario.steps().stream().map(s -> Long.toString(Math.round(s.offered() * s.duration().toSeconds()))).toList(),
           ProbeJudge.requestsToHold(0.01, settings.alphaHolds(), 0));
@@ -114,9 +131,9 @@ public final class SearchBenchmark {
     }
   }
 
-  /** {@code d} with another precision and warm-up. */
-  private static SearchSettings with(SearchSettings d, double precision, double warmupSeconds) {
-    return new SearchSettings(d.startRate(), d.growth(), precision, d.confidence(), d.budgetSeconds(), warmupSeconds,
+  /** {@code d} with another precision, warm-up and GPU-time budget. */
+  private static SearchSettings with(SearchSettings d, double precision, double warmupSeconds, double budgetSeconds) {
+    return new SearchSettings(d.startRate(), d.growth(), precision, d.confidence(), budgetSeconds, warmupSeconds,
         d.minProbeSeconds(), d.maxProbeSeconds(), d.scoutRequests(), d.maxLooks(), d.spare(), d.maxRate(), d.whole());
   }
 
