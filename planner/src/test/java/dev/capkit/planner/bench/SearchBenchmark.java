@@ -74,6 +74,12 @@ public final class SearchBenchmark {
       double warmup = Double.parseDouble(System.getProperty("bench.warmup", Double.toString(d.warmupSeconds())));
       double budget = Double.parseDouble(System.getProperty("bench.budget", Double.toString(d.budgetSeconds())));
       SearchSettings settings = with(d, precision, warmup, budget);
+      String deffRates = System.getProperty("bench.deffCheck", "");
+      if (!deffRates.isBlank()) {
+        designEffectCheck(plan, info, checks, deffRates, Integer.getInteger("bench.deffWindows", 30),
+            Long.getLong("bench.deffRequests", 2000));
+        continue;
+      }
       String precisions = System.getProperty("bench.precisions", "");
       for (String p : precisions.isBlank() ? new String[] {Double.toString(precision)} : precisions.split(",")) {
         SearchSettings at = with(d, Double.parseDouble(p.trim()), d.warmupSeconds(), d.budgetSeconds());
@@ -128,6 +134,54 @@ public final class SearchBenchmark {
       System.out.printf(Locale.ROOT, "fixed ladder with the search's precision and verdicts: %.0f GPU-s; search / that ladder = %.2f; search / as written = %.2f%n",
           fixed, gpu / seeds / fixed, gpu / seeds / asWritten);
       System.out.printf(Locale.ROOT, "(workload took %.1f s of CPU time to simulate)%n", (System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  /**
+   * Is a window's {@link dev.capkit.core.search.DesignEffect} the variance inflation of its violation
+   * counts? At each rate, {@code windows} independent windows of {@code requests} judged requests
+   * (120 s warm-up, no early stop): the counts' variance across windows over the binomial variance at
+   * their mean share (the design effect the verdicts need), beside the windows' own estimates.
+   */
+  private static void designEffectCheck(ServingPlan plan, ScenarioInfo info, List<ObjectiveCheck> checks, String rates,
+      int windows, long requests) {
+    System.out.println("| rate req/s | objective | mean share | across-window deff of the counts | windows' DesignEffect median [min, max] |");
+    System.out.println("|---:|---|---:|---:|---|");
+    for (String r : rates.split(",")) {
+      double rate = Double.parseDouble(r.trim());
+      Map<String, double[]> counts = new java.util.LinkedHashMap<>();
+      double[] estimates = new double[windows];
+      for (int w = 0; w < windows; w++) {
+        dev.capkit.core.search.ProbePlan p = new dev.capkit.core.search.ProbePlan(0, rate, 120, requests / rate, "verdict-low", 1,
+            Map.of(), requests);
+        dev.capkit.core.search.ProbeRunner.Measured m = new VirtualProbeRunner(plan, info, checks, 5000 + w).run(p);
+        estimates[w] = m.designEffect();
+        for (ObjectiveCheck c : checks) {
+          counts.computeIfAbsent(c.share().key(), k -> new double[windows * 2])[w] = m.violations().getOrDefault(c.share().key(), 0L);
+          counts.get(c.share().key())[windows + w] = m.requests();
+        }
+      }
+      java.util.Arrays.sort(estimates);
+      for (var e : counts.entrySet()) {
+        double[] v = e.getValue();
+        double sumV = 0;
+        double sumN = 0;
+        for (int w = 0; w < windows; w++) {
+          sumV += v[w];
+          sumN += v[windows + w];
+        }
+        double share = sumV / sumN;
+        double var = 0;
+        for (int w = 0; w < windows; w++) {
+          double d = v[w] - share * v[windows + w];
+          var += d * d;
+        }
+        var /= windows - 1;
+        double binomial = sumN / windows * share * (1 - share);
+        System.out.printf(Locale.ROOT, "| %.3f | %s | %.3f%% | %s | %.1f [%.1f, %.1f] |%n", rate, e.getKey(), share * 100,
+            share > 0 ? String.format(Locale.ROOT, "%.1f", var / binomial) : "- (no violations)", estimates[windows / 2], estimates[0],
+            estimates[windows - 1]);
+      }
     }
   }
 
