@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * 15 characters, {@code multiThreadIoEv...}, and its {@code capkit-engine} thread), read from
  * {@code /proc/self/task}: their run-queue wait (runnable but without a CPU: the second field of
  * {@code schedstat}, nanoseconds), and, with {@code -Dbench.fifo=N}, {@code SCHED_FIFO} priority N for them
- * ({@code chrt -f -p}; the engine thread N-1, see {@link #priority}), so that a waking event loop takes its core from
+ * ({@code chrt -f -p}; the engine thread N-1 and the collector threads 1, see {@link #priority} and {@link #collector}), so that a waking event loop takes its core from
  * any ordinary task at once instead of waiting for that task's slice to end. JIT, GC and VM threads stay ordinary (a compiler thread at the same
  * real-time priority would hold its core for a whole compilation). Linux only.
  */
@@ -35,6 +35,16 @@ final class EmulatorThreads {
   }
 
   /**
+   * The JVM's collector and VM-operation threads: a stop-the-world pause lasts as long as they take, and an event loop
+   * that allocates waits for a concurrent collector that falls behind; as ordinary tasks they wait for a CPU behind
+   * other processes' tasks while the event loops stand still. Under {@code -Dbench.fifo} they get real-time priority
+   * 1: above every ordinary task, below the event loops and the engine.
+   */
+  static boolean collector(String comm) {
+    return comm.equals("VM Thread") || comm.startsWith("GC Thread") || comm.startsWith("G1 ") || comm.startsWith("Z");
+  }
+
+  /**
    * Gives {@code SCHED_FIFO} to the timing-critical threads not yet given it (event loops start when their first
    * channel registers, so call this again while connections are accepted). Nothing when the priority is 0.
    *
@@ -45,7 +55,7 @@ final class EmulatorThreads {
       return 0;
     }
     for (Map.Entry<Long, String> t : threads().entrySet()) {
-      if (timingCritical(t.getValue()) && !madeRealtime.contains(t.getKey())) {
+      if ((timingCritical(t.getValue()) || collector(t.getValue())) && !madeRealtime.contains(t.getKey())) {
         int priority = priority(t.getValue());
         Process chrt = new ProcessBuilder("chrt", "-f", "-p", Integer.toString(priority), Long.toString(t.getKey()))
             .redirectErrorStream(true).start();
@@ -67,6 +77,9 @@ final class EmulatorThreads {
    * below, a waking event loop takes the CPU from it; the engine has the rest of the step's modelled time to finish.
    */
   private int priority(String comm) {
+    if (collector(comm)) {
+      return 1;
+    }
     return comm.equals("capkit-engine") ? Math.max(1, fifoPriority - 1) : fifoPriority;
   }
 
