@@ -145,8 +145,8 @@ public final class EmulatorBenchmark {
       System.out.printf(Locale.ROOT, "emulator JVM CPU %.1f s over %.1f s wall = %.2f cores (client CPU: %s)%n", cpu, wall, cpu / wall, clientCpu);
       System.out.println("run-queue wait of the emulator's event loops and engine (runnable, no CPU; ms): "
           + EmulatorThreads.waitedMillis(wait0, EmulatorThreads.runQueueWait())
-          + (Integer.getInteger("bench.fifo", 0) > 0 ? "; SCHED_FIFO " + Integer.getInteger("bench.fifo") + " for "
-              + threads.applyRealtime() + " of them (-Dbench.fifo)" : ""));
+          + (Integer.getInteger("bench.fifo", 0) > 0 ? "; SCHED_FIFO (event loops " + Integer.getInteger("bench.fifo")
+              + ", engine one below, VM and collector threads 1) for " + threads.applyRealtime() + " threads (-Dbench.fifo)" : ""));
       double stolen = (MachineLoad.stealTicks() - steal0) / 100.0; // /proc/stat counts in USER_HZ = 100 on Linux
       int cores = Runtime.getRuntime().availableProcessors();
       System.out.printf(Locale.ROOT, "machine: load average %s -> %s; CPU stolen by the hypervisor %.2f s (%.1f%% of %d CPUs)%n",

@@ -147,7 +147,8 @@ public final class CeilingBenchmark {
     String run = label + "-" + (long) rate + "-" + RUNS.incrementAndGet(); // a rate given twice keeps both runs' files
     Path records = dir.resolve(run + ".txt");
     List<String> command = new ArrayList<>(pinned("bench.clientCpus"));
-    command.addAll(List.of(java, "-Xms1g", "-Xmx1g", property("bench.clientGc", CLIENT_GC)));
+    command.addAll(List.of(java, "-Xms1g", "-Xmx1g", property("bench.clientGc", CLIENT_GC),
+        "-Dbench.late=" + property("bench.fifoLead", "3"))); // when -Dbench.fifo applies: seconds before the window
     String agent = System.getProperty("bench.clientJvmArg", "");
     if (!agent.isBlank()) { // e.g. a profiler agent, -Dcapkit.loadgen.transport=io_uring
       command.addAll(List.of(agent.replace("{label}", label).replace("{rate}", Long.toString((long) rate)).trim().split("\\s+")));

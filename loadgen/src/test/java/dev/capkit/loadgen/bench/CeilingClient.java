@@ -31,8 +31,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Phases: {@code warmup} seconds (exercising the path; not measured: the rate rises from a tenth to
  * the full rate over its first half, then stays, see {@link #rateAt}), then
  * {@code seconds} measured. It prints {@code measure-start} and {@code measure-end sent <n>} when the measured
- * window opens and closes (the launcher samples both processes' CPU then; {@code warmup-late} 3 s before the
- * window opens, when the launcher may change the scheduling of this process's threads), waits up to 10 s for the
+ * window opens and closes (the launcher samples both processes' CPU then; {@code warmup-late} 3 s, or
+ * {@code -Dbench.late} seconds, before the window opens, or at the start if the warm-up is shorter: the launcher
+ * may change the scheduling of this process's threads then), waits up to 10 s for the
  * stragglers, waits for a line on stdin (the launcher has sampled its threads; closing the client ends the
  * event-loop threads), and writes one line per measured request to {@code out}:
  * {@code <request id> <ok 0|1> <client ttft ns> <completed inside the window 0|1> <schedule lag ns> <sent at ns>}
@@ -49,9 +50,6 @@ public final class CeilingClient {
    * them (pauses of 12-17 ms at 1,000/s), which is the benchmark's cost, not the load generator's.
    */
   private record Done(String requestId, boolean ok, long ttftNanos, boolean inWindow, long lagNanos, long sentAt) {}
-
-  /** How long before the measured window the client prints {@code warmup-late} (or at the start, if the warm-up is shorter). */
-  static final long LATE_WARMUP_NANOS = 3_000_000_000L;
 
   private CeilingClient() {}
 
@@ -81,7 +79,7 @@ public final class CeilingClient {
       long intended = origin;
       boolean started = false;
       boolean late = false;
-      long lateAt = Math.max(origin, measureStart - LATE_WARMUP_NANOS);
+      long lateAt = Math.max(origin, measureStart - (long) (Double.parseDouble(System.getProperty("bench.late", "3")) * 1e9));
       long sent = 0;
       while (intended < measureEnd) {
         long now = System.nanoTime();
