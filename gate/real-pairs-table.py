@@ -33,12 +33,19 @@ def clopper_pearson(x, n, conf=0.95):
     return (low, high)
 
 
+def number(text):
+    """A figure of gate.txt as a share: '+14.0%' -> 0.14, '-0.29pp' -> -0.0029."""
+    return float(text.rstrip("%p")) / 100
+
+
 def run_folder(out, label):
     found = sorted(glob.glob(os.path.join(out, "runs", label, "*", "run.json")))
     return os.path.dirname(found[-1]) if found else None
 
 
-ROW = re.compile(r"^(\S+)\s+(\S+)\s+(e2e\.p99|ttft\.p99|tpot\.p99|errors|goodput)\s+(.+?)\s{2,}(.+?)\s{2,}(\S+)\s+(undefined|\[.*?\])\s+(\S+)\s+(.*)$")
+# step, kind, metric, baseline, current, change, CI, tolerance, detectable (gate.txt since 2026-12-02 16:xx; absent before), verdict
+ROW = re.compile(r"^(\S+)\s+(\S+)\s+(e2e\.p99|ttft\.p99|tpot\.p99|errors|goodput)\s+(.+?)\s{2,}(.+?)\s{2,}(\S+)\s+(undefined|\[.*?\])"
+                 r"\s+(\S+)\s+(?:([+-][\d.]+(?:%|pp)|-)\s+)?((?:pass|regression|undecided).*)$")
 
 
 def gate(capkit, out, base, cur, extra):
@@ -98,9 +105,9 @@ def main():
     def alarms(rows):
         return ", ".join(f"{k} {m}" for _, k, m, *rest in rows if not rest[-1].startswith(("pass", "undecided")))
 
-    def rate(pairs, good):
+    def rate(pairs, good, direct=False):
         n = len(pairs)
-        x = sum(1 for p in pairs if good(results[p][0]))
+        x = sum(1 for p in pairs if good(p if direct else results[p][0]))
         lo, hi = clopper_pearson(x, n)
         return f"{x}/{n}" + (f" = {100 * x / n:.1f}% (95% CI {100 * lo:.1f}-{100 * hi:.1f}%)" if n else "")
 
@@ -113,6 +120,24 @@ def main():
           f" disjoint pairs {rate(disjoint_same, lambda s: s != 0)}")
     print(f"slowed pairs (x1.2), caught (exit 1):       all pairs {rate(slowed_pairs, lambda s: s == 1)};"
           f" disjoint pairs {rate(disjoint_slowed, lambda s: s == 1)}")
+    held = {}
+    for p in same_pairs:  # the stated detectable worsening: would one of exactly that size have been caught in this pair?
+        for step, kind, metric, base, cur, change, ci, tol, detect, verdict in results[p][1]:
+            if kind == "*" and detect not in (None, "-") and ci != "undefined":
+                low, high = (number(x) for x in ci.strip("[]").split(", "))
+                d, t, c = abs(number(detect)), number(tol), number(change)
+                if metric == "goodput":
+                    ok = c - d < -abs(t) and high - d < 0
+                elif metric == "errors":
+                    ok = c + d > t and low + d > 0
+                else:
+                    ok = (1 + c) * (1 + d) - 1 > t and (1 + low) * (1 + d) - 1 > 0
+                held.setdefault(metric, []).append((d, ok))
+    for metric, rows in sorted(held.items()):
+        ds = sorted(d for d, _ in rows)
+        unit = "pp" if metric in ("errors", "goodput") else "%"
+        print(f"  stated detectable {metric} (all kinds, same-build pairs): median {100 * ds[len(ds) // 2]:.1f}{unit}"
+              f" ({100 * ds[0]:.1f}-{100 * ds[-1]:.1f}{unit}); a worsening of that size caught {rate(rows, lambda r: r[1], direct=True)}")
     for p in same_pairs:
         if results[p][0] != 0:
             print(f"  false alarm {p[0]} vs {p[1]}: exit {results[p][0]} {alarms(results[p][1])}")

@@ -1,5 +1,6 @@
 package dev.capkit.gate;
 
+import dev.capkit.gate.stats.DetectableChange;
 import dev.capkit.gate.stats.Estimate;
 
 /**
@@ -24,6 +25,17 @@ import dev.capkit.gate.stats.Estimate;
 public record Comparison(String step, String kind, GatedMetric metric, double baseline, double current, double change,
     Estimate interval, double tolerance, Verdict verdict, boolean required, long baselineCount, long currentCount,
     String reason) {
+
+  /**
+   * Derived: the smallest worsening this comparison would call a regression with 95% probability at its sample
+   * by its own interval ({@link DetectableChange}): a relative change for latencies, a share (a fall for goodput)
+   * for rates; NaN when undecided. Approximate: reruns differ more than one run's sampling spread, so for latency
+   * p99s a worsening of this size is caught less often than 95% (gate/README.md, "Power").
+   */
+  public double detectable() {
+    return metric.latency() ? DetectableChange.ofRatio(interval, tolerance)
+        : DetectableChange.ofDifference(interval, tolerance, metric == GatedMetric.GOODPUT);
+  }
 
   /** JUnit-style name: {@code s00-qps1-none phone-step e2e.p99}. */
   public String name() {

@@ -104,6 +104,7 @@ public final class RegressionGate {
           + " that a run of the same build raises any alarm at most %s of the time (a rate with no event in either run is not"
           + " counted: it cannot change credibly)", pct(confidence) + "%", decidable, pct(each) + "%", pct(1 - confidence) + "%"));
     }
+    powerNotes(rows, notes);
     for (StepFigures cs : current.steps()) {
       if (baseline.step(cs.id()).isEmpty()) {
         notes.add("step " + cs.id() + " is not in the baseline: not judged");
@@ -118,6 +119,25 @@ public final class RegressionGate {
       problems.add("nothing could be compared: the baseline has no steps");
     }
     return verdict(baseline, current, rows, problems, notes);
+  }
+
+  /**
+   * Per step, what the verdict can promise: the smallest worsening of each all-kinds figure it catches with
+   * about 95% probability at this sample ({@link Comparison#detectable()}).
+   */
+  private static void powerNotes(List<Comparison> rows, List<String> notes) {
+    java.util.Map<String, List<String>> byStep = new java.util.LinkedHashMap<>();
+    for (Comparison c : rows) {
+      double d = c.detectable();
+      if (c.required() && !Double.isNaN(d)) {
+        String figure = c.metric().latency() ? String.format(Locale.ROOT, "+%.1f%%", d * 100)
+            : String.format(Locale.ROOT, "%s%.1fpp", c.metric() == GatedMetric.GOODPUT ? "-" : "+", d * 100);
+        byStep.computeIfAbsent(c.step(), s -> new ArrayList<>()).add(c.metric().key() + " " + figure);
+      }
+    }
+    byStep.forEach((step, figures) -> notes.add("step " + step + ": at this sample a worsening (all kinds) is caught with about 95%"
+        + " probability only from about " + String.join(", ", figures) + "; a smaller one may pass (from each interval's width, an"
+        + " approximation: reruns differ more than one run's sampling spread, gate/README.md \"Power\")"));
   }
 
   /**

@@ -31,7 +31,7 @@ public final class GateCalibration {
 
   /** Outcome counts: exit status to pairs, for same-build and slowed pairs, and what raised the alarms. */
   public record Result(int pairs, Map<Integer, Integer> sameBuild, Map<Integer, Integer> slowed, Map<String, Integer> alarms,
-      Map<String, Integer> catches) {
+      Map<String, Integer> catches, Map<String, List<double[]>> power) {
     public double falseAlarmRate() {
       return (double) (pairs - sameBuild.getOrDefault(0, 0)) / pairs;
     }
@@ -46,7 +46,32 @@ public final class GateCalibration {
       return String.format(Locale.ROOT, "%d pairs: same build exit codes %s (false-alarm rate %.1f%%, 95%% CI %s), slowdown %.2f exit codes %s"
           + " (detection rate %.1f%%, 95%% CI %s); alarms raised by %s; regressions caught by %s",
           pairs, sameBuild, falseAlarmRate() * 100, clopperPearson(alarmed, pairs), slowdown, slowed, detectionRate() * 100,
-          clopperPearson(caught, pairs), alarms, catches);
+          clopperPearson(caught, pairs), alarms, catches) + "; " + describePower();
+    }
+
+    /**
+     * Whether the verdicts' stated detectable worsening ({@link Comparison#detectable()}) holds: per all-kinds metric, the
+     * median stated figure over the same-build pairs, and in how many of them a worsening of exactly that size (every
+     * current value scaled by it, which scales the change and its interval alike) would have been caught. The promise is 95%;
+     * less means the interval understates how much reruns differ.
+     */
+    public String describePower() {
+      StringBuilder out = new StringBuilder("stated detectable worsening (all kinds; median, 10th-90th percentile over pairs) and a"
+          + " worsening of that size caught:");
+      power.forEach((metric, rows) -> {
+        double[] d = rows.stream().mapToDouble(r -> r[0]).sorted().toArray();
+        int held = (int) rows.stream().filter(r -> r[1] > 0).count();
+        boolean latency = GatedMetric.ofKey(metric).latency();
+        String unit = latency ? "%" : "pp";
+        out.append(String.format(Locale.ROOT, " %s %s%.1f%s (%.1f-%.1f%s), caught %d/%d = %.1f%% (95%% CI %s);", metric,
+            metric.equals("goodput") ? "-" : "+", 100 * at(d, 0.5), unit, 100 * at(d, 0.1), 100 * at(d, 0.9), unit, held, rows.size(),
+            100.0 * held / rows.size(), clopperPearson(held, rows.size())));
+      });
+      return out.toString();
+    }
+
+    private static double at(double[] sorted, double p) {
+      return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
     }
 
     /** The exact binomial (Clopper-Pearson) 95% interval of {@code k} in {@code n}, in percent. */
@@ -72,6 +97,11 @@ public final class GateCalibration {
         GateVerdict a = gate.judge(base, same);
         GateVerdict b = gate.judge(base, slow);
         synchronized (GateCalibration.class) {
+          for (Comparison c : a.comparisons()) {
+            if (c.kind().equals("*") && !Double.isNaN(c.detectable())) {
+              POWER.computeIfAbsent(c.metric().key(), k -> new java.util.ArrayList<>()).add(new double[] {c.detectable(), heldIfScaled(c) ? 1 : 0});
+            }
+          }
           ALARMS.add(a.regressions().stream().map(c -> c.kind() + " " + c.metric().key()).toList());
           ALARMS.add(a.problems().stream().map(p -> "problem").toList());
           CATCHES.add(b.regressions().stream().map(c -> c.kind() + " " + c.metric().key()).toList());
@@ -89,10 +119,28 @@ public final class GateCalibration {
     }
     Map<String, Integer> alarms = count(ALARMS);
     Map<String, Integer> catches = count(CATCHES);
+    Map<String, List<double[]>> power = new TreeMap<>(POWER);
     ALARMS.clear();
     CATCHES.clear();
-    return new Result(pairs, same, slow, alarms, catches);
+    POWER.clear();
+    return new Result(pairs, same, slow, alarms, catches, power);
   }
+
+  /**
+   * Whether this same-build comparison would have been a regression had the current run been worse by exactly the stated
+   * detectable amount: latencies scaled by {@code 1 + d} (the change and both interval ends scale by it), rates shifted by d.
+   */
+  static boolean heldIfScaled(Comparison c) {
+    double d = c.detectable();
+    var e = c.interval();
+    return switch (c.metric()) {
+      case GOODPUT -> e.point() - d < -c.tolerance() && e.high() - d < 0;
+      case ERRORS -> e.point() + d > c.tolerance() && e.low() + d > 0;
+      default -> (1 + e.point()) * (1 + d) - 1 > c.tolerance() && (1 + e.low()) * (1 + d) - 1 > 0;
+    };
+  }
+
+  private static final Map<String, List<double[]>> POWER = new TreeMap<>();
 
   private static final List<List<String>> ALARMS = new java.util.ArrayList<>();
   private static final List<List<String>> CATCHES = new java.util.ArrayList<>();

@@ -52,6 +52,14 @@ class GateMainTest {
     assertTrue(r.out().contains("capkit gate: PASS"), r.out());
     assertTrue(r.out().contains("bootstrap percentile interval"), "names the method: " + r.out());
     assertTrue(r.out().contains("note: seeds differ"), r.out());
+    // what the verdict can promise: the note repeats the all-kinds rows' detect. column (above the tolerance)
+    var row = java.util.regex.Pattern.compile("^(\\S+) +\\* +e2e\\.p99 .*\\] +\\+10% +\\+(\\d+\\.\\d)% +pass$", java.util.regex.Pattern.MULTILINE)
+        .matcher(r.out());
+    assertTrue(row.find(), r.out());
+    double detectable = Double.parseDouble(row.group(2));
+    assertTrue(detectable > 10 && detectable < 40, "the smoke's E2E p99 detectable worsening: " + detectable);
+    assertTrue(r.out().contains("note: step " + row.group(1) + ": at this sample a worsening (all kinds) is caught with about 95%"
+        + " probability only from about e2e.p99 +" + row.group(2) + "%, "), r.out());
   }
 
   @Test

@@ -41,18 +41,20 @@ public final class VerdictMarkdown implements VerdictFormat {
     }
     m.append("### All comparisons\n\n");
     m.append("| step | kind | metric | baseline | current | change | ").append(Figures.confidence(v.comparisonConfidence()))
-        .append(" CI | tolerance | verdict |\n");
-    m.append("|---|---|---|---:|---:|---:|---|---:|---|\n");
+        .append(" CI | tolerance | detectable | verdict |\n");
+    m.append("|---|---|---|---:|---:|---:|---|---:|---:|---|\n");
     for (Comparison c : v.comparisons()) {
       m.append("| ").append(md(c.step())).append(" | ").append(md(c.kind())).append(" | ").append(c.metric().key())
           .append(" | ").append(Figures.value(c, c.baseline())).append(" | ").append(Figures.value(c, c.current()))
           .append(" | ").append(Figures.change(c, c.change())).append(" | ").append(Figures.interval(c)).append(" | ")
-          .append(Figures.tolerance(c)).append(" | ")
+          .append(Figures.tolerance(c)).append(" | ").append(Figures.detectable(c)).append(" | ")
           .append(c.verdict() == Verdict.REGRESSION ? "**regression**" : c.verdict().label())
           .append(c.verdict() == Verdict.UNDECIDED ? ": " + md(c.reason()) : "").append(" |\n");
     }
     m.append("\nBaseline and current are the runs' figures (p99 from HdrHistogram with 3 significant digits, rates from request"
-        + " counts; the current run's basis: ").append(v.currentBasis()).append("); change and CI are derived. Method: ").append(md(v.method())).append(".\n");
+        + " counts; the current run's basis: ").append(v.currentBasis()).append("); change, CI and detectable are derived (detectable:"
+        + " the smallest worsening caught with about 95% probability at this sample, from the comparison's interval; approximate:"
+        + " reruns differ more than one run's sampling spread, gate/README.md \"Power\"). Method: ").append(md(v.method())).append(".\n");
     if (!v.notes().isEmpty()) {
       m.append('\n');
       v.notes().forEach(n -> m.append("- note: ").append(md(n)).append('\n'));

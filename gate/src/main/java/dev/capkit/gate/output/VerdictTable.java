@@ -13,7 +13,7 @@ import java.util.Locale;
  * }</pre>
  */
 public final class VerdictTable implements VerdictFormat {
-  private static final String ROW = "%-22s %-14s %-9s %11s %11s %9s %21s %7s  %s%n";
+  private static final String ROW = "%-22s %-14s %-9s %11s %11s %9s %21s %7s %8s  %s%n";
 
   @Override
   public String fileName() {
@@ -28,13 +28,15 @@ public final class VerdictTable implements VerdictFormat {
     out.append("  method: ").append(v.method()).append('\n');
     out.append("  ").append(Figures.confidence(v.comparisonConfidence())).append(" two-sided interval per comparison;"
         + " baseline/current are the runs' p99s (HdrHistogram, 3 significant digits) or rates, change and CI are derived;"
-        + " basis: current " + v.currentBasis() + "\n\n");
+        + " basis: current " + v.currentBasis() + "\n"
+        + "  detect.: the smallest worsening caught with about 95% probability at this sample (derived from the comparison's"
+        + " interval; approximate: reruns differ more than one run's sampling spread, gate/README.md \"Power\")\n\n");
     out.append(String.format(Locale.ROOT, ROW, "step", "kind", "metric", "baseline", "current", "change",
-        Figures.confidence(v.comparisonConfidence()) + " CI", "toler.", "verdict"));
+        Figures.confidence(v.comparisonConfidence()) + " CI", "toler.", "detect.", "verdict"));
     for (Comparison c : v.comparisons()) {
       out.append(String.format(Locale.ROOT, ROW, c.step(), c.kind(), c.metric().key(), Figures.value(c, c.baseline()),
           Figures.value(c, c.current()), Figures.change(c, c.change()), Figures.interval(c), Figures.tolerance(c),
-          c.verdict().label() + (c.verdict() == dev.capkit.gate.Verdict.PASS ? "" : ": " + c.reason())));
+          Figures.detectable(c), c.verdict().label() + (c.verdict() == dev.capkit.gate.Verdict.PASS ? "" : ": " + c.reason())));
     }
     out.append('\n');
     for (String p : v.problems()) {
