@@ -14,10 +14,10 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * is at least {@code threshold + z_POWER se}. Latency ratios are taken on the log scale, differences
  * of proportions as they are.
  *
- * <p>An approximation from one pair of runs: the interval's width is the sampling spread within these
- * runs, and reruns differ more than that (other arrivals and answers; near saturation whether a run
- * queues at all), so a worsening of a latency p99 of the stated size is caught less often than 95%
- * (gate/README.md, "Power", measures how often).
+ * <p>For latency p99s the interval's width understates how much the change scatters from one pair of
+ * runs to the next (reruns bring other arrivals and answers; near saturation, whether a run queues at
+ * all), so their standard error is taken {@link #RERUN_SPREAD} times wider, a factor measured in
+ * virtual time; gate/README.md ("Power") gives how often a worsening of the stated size was caught.
  *
  * <pre>{@code
  * DetectableChange.ofRatio(new Estimate(0.02, -0.08, 0.13, 0.99, null), 0.10)   // about +0.17: +17% is caught 95% of the time
@@ -27,6 +27,13 @@ public final class DetectableChange {
   /** The probability of catching a worsening of the stated size. */
   public static final double POWER = 0.95;
   static final int POWER_PERCENT = 95;
+  /**
+   * How much more a latency p99's change scatters between pairs of runs than its bootstrap interval says, as a factor on
+   * the standard error: 1.0 to 1.8 by metric and load (gate/README.md, "Power": virtual-time pairs at low load and near
+   * saturation, real pairs), rounded up. One run's resampling cannot show what a rerun changes (other arrivals and
+   * answers; near saturation, whether it queues at all).
+   */
+  public static final double RERUN_SPREAD = 2.0;
   private static final NormalDistribution NORMAL = new NormalDistribution(null, 0, 1);
 
   private DetectableChange() {}
@@ -40,7 +47,7 @@ public final class DetectableChange {
       return Double.NaN;
     }
     double h = Math.max(0, Math.log1p(e.point()) - Math.log1p(e.low()));
-    double se = (Math.log1p(e.high()) - Math.log1p(e.low())) / (2 * z(e.confidence()));
+    double se = RERUN_SPREAD * (Math.log1p(e.high()) - Math.log1p(e.low())) / (2 * z(e.confidence()));
     return Math.expm1(Math.max(h, Math.log1p(tolerance)) + zPower() * se);
   }
 
