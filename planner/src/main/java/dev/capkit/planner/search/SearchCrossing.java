@@ -9,7 +9,7 @@ import java.util.Locale;
  * interpolation between its probes (probes of different lengths at rates the search chose are a
  * poor ladder). With a closed interval the rate is its geometric middle (the search bisects on a log
  * scale) and {@code low}/{@code high} are the interval: every objective shown to hold at {@code low}
- * and at least one shown broken at {@code high}, at the search's confidence (binomial verdicts,
+ * and at least one shown broken at {@code high}, at the search's confidence (binomial verdicts on the effective sample of clustered requests,
  * {@link dev.capkit.core.search.ProbeJudge}). Without a held end the rate is undefined; with a held end
  * only, replicas are sized from it as a lower bound ({@link SustainableRate#atLeast()}). The
  * per-objective crossings stay the ladder's, for reference.
