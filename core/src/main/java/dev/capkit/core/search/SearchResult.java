@@ -8,7 +8,7 @@ import java.util.Locale;
  * confidence (monotone objectives assumed: a rate above a broken one is broken).
  *
  * @param low        highest rate shown to hold; NaN when none was
- * @param high       lowest rate shown broken (or undecided after every look); NaN when none was
+ * @param high       lowest rate shown broken; NaN when none was (then low alone says "at least low")
  * @param precision  the interval's half-width as a share of its middle, (high - low) / (high + low)
  * @param target     the precision asked for
  * @param confidence the interval's confidence
