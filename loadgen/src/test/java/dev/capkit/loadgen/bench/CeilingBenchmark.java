@@ -161,8 +161,8 @@ public final class CeilingBenchmark {
     int fifo = Integer.getInteger("bench.fifo", 0);
     if (fifo > 0) {
       System.out.println(label + " client at " + (long) rate + "/s: SCHED_FIFO " + fifo + " for "
-          + realtime(client.pid(), fifo, Set.of("event loops", "sender", "safepoint", "GC")) + " (client) and "
-          + realtime(server.pid(), fifo, Set.of("event loops", "engine", "safepoint", "GC")) + " (emulator)");
+          + realtime(client.pid(), fifo, Set.of("event loops", "sender", "safepoint")) + " (client) and "
+          + realtime(server.pid(), fifo, Set.of("event loops", "engine")) + " (emulator)");
     }
     String measureStart = expect(out, "measure-start");
     System.out.println(label + " client at " + (long) rate + "/s: " + measureStart);
@@ -314,9 +314,11 @@ public final class CeilingBenchmark {
 
   /**
    * Puts a process's latency-critical threads ({@code roles}: event loops, the client's sending thread, the emulator's engine,
-   * at {@code priority}, the engine one below; the VM thread and the collector's threads at 1, above every ordinary
-   * task and below the latency threads: a pause lasts as long as they take, and an allocating event loop waits for a
-   * concurrent collector that falls behind; not the JIT compilers) in {@code SCHED_FIFO} with {@code chrt}
+   * the client's VM thread and G1 stop-the-world workers, which run only while its Java threads are stopped; not the
+   * JIT compilers or concurrent GC threads) in {@code SCHED_FIFO} at {@code priority} with {@code chrt}. Measured
+   * alternatives that were worse (loadgen/README.md, fifth session): the emulator's engine one below its event loops
+   * together with every collector thread of both processes at priority 1: on the emulator's one pinned core its ZGC
+   * threads, above every ordinary task, left its JIT compiler no CPU (overhead p99 40-52 ms, not sustained)
    * ({@code -Dbench.fifo=N}): a waking real-time thread takes its core from any ordinary task at once, where the
    * fair scheduler lets a task that got the core while the thread slept finish its slice (milliseconds) first. A
    * compiler thread at the same real-time priority would hold the core for a whole compilation, hence not those.
@@ -329,15 +331,11 @@ public final class CeilingBenchmark {
     for (Map.Entry<Long, ThreadCpu.Sample> t : ThreadCpu.sample(pid).entrySet()) {
       String role = t.getValue().role();
       if (roles.contains(role)) {
-        // the emulator's engine one below its event loops (as in the emulator's own benchmark, EmulatorThreads); the
-        // VM thread and collector threads at 1: above every ordinary task, below the latency threads
-        int p = role.equals("engine") ? Math.max(1, priority - 1)
-            : role.equals("safepoint") || role.equals("GC") ? 1 : priority;
-        Process chrt = new ProcessBuilder("chrt", "-f", "-p", Integer.toString(p), Long.toString(t.getKey()))
+        Process chrt = new ProcessBuilder("chrt", "-f", "-p", Integer.toString(priority), Long.toString(t.getKey()))
             .redirectErrorStream(true).start();
         String said = new String(chrt.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (chrt.waitFor() != 0) {
-          throw new IllegalStateException("-Dbench.fifo=" + priority + ": chrt -f -p " + p + " " + t.getKey() + " ("
+          throw new IllegalStateException("-Dbench.fifo=" + priority + ": chrt -f -p " + priority + " " + t.getKey() + " ("
               + t.getValue().comm() + ") failed: " + said);
         }
         done.merge(role, 1, Integer::sum);
