@@ -53,9 +53,11 @@ import org.junit.jupiter.api.Test;
  * -12.2% .. +35.1% and a "decode twice as dear" control only +47.9% .. +49.5% in quiet slots, so a 50% tolerance
  * could not tell them apart: the engine's decode step is not linear in the batch (one token ~6 ms, two ~15 ms,
  * four ~17 ms: llama.cpp's matrix-vector path for one token, its matrix-matrix path for more), which the two-path
- * cost ({@code batched_step_ms}) now models. With it, in a quiet bench slot (2026-12-02 17:32, load 2.7 -> 2.0,
- * run-queue wait 2 ms per CPU second) the held-out TPOT p50 measured 7.80 ms and was predicted 8.71 ms (+11.8%),
- * the control 22.24 ms (+185.3%): {@value #TOLERANCE} lies between, with room on both sides. Each step drains
+ * cost ({@code batched_step_ms}) now models. With it, in the bench (2026-12-02, measured): quiet (17:32, load 2.7,
+ * run-queue wait 2 ms per CPU second) held-out +11.8%, control +185.3%; quiet (17:43, forced, load 2.1) -0.3% and
+ * +382.6%; busy (17:47, two CPU-bound loops on the front's and client's core, load 5.4, wait 37 ms per CPU second,
+ * which the guards below let through) +34.5% and +256.6%. {@value #TOLERANCE} passes every prediction and fails every
+ * control, with room on both sides: it tells a right engine model from one twice as slow, not from one 30% off. Each step drains
  * before the next, so each is its own measured run (offsets from 0) and the fit never sees the held-out step.
  *
  * <p>When it is judged: on two or more CPUs the engine runs as the tier {@code llamacpp-host-1c} does,
@@ -75,7 +77,7 @@ import org.junit.jupiter.api.Test;
  * model generation (~62 MB) and fits of at most 300 replays each (about as many again to judge identification).
  */
 class EngineCalibrationCheckTest {
-  static final double TOLERANCE = 0.3;
+  static final double TOLERANCE = 0.5;
   /** Judged only when llama.cpp's thread waited at most this long for its CPU per second it ran (see the class doc). */
   static final double MAX_WAIT_SHARE = 0.1;
   private static final boolean FORCE = Boolean.getBoolean("capkit.engineCheck.force");
