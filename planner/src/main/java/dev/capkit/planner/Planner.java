@@ -391,6 +391,12 @@ public final class Planner {
         r.method() + "; predicted rates x calibration factor " + String.format(Locale.ROOT, "%.3f", f), uncalibrated(r.undefinedReason()));
   }
 
+  /** What predicted rows rest on when no measured/predicted ratio scales them: the catalog's constants, or a --profile's fit. */
+  static String unscaledPredictions(boolean profile, String coefficientsSource) {
+    return profile ? "predicted rows are the twin with " + coefficientsSource + " alone"
+        : "predicted rows are the twin's catalog constants alone";
+  }
+
   private static String uncalibrated(String reason) {
     return reason == null ? null : reason + " (rates in this sentence are the virtual run's, before calibration)";
   }
@@ -441,21 +447,23 @@ public final class Planner {
           + " ladder's rates and step lengths%s) on %s %s = %.3f", ladder.basis().key(), m.rate(), p, predicted.size(), ladder.basis().key(),
           steps.size() < ladder.points().size() ? ", " + steps.size() + " of its " + ladder.points().size() + " steps" : "",
           ladder.tierId(), ladder.dtype(), factor);
+      String alone = unscaledPredictions(options.profile() != null, plan.coefficients().source());
       if (ladder.basis() == Basis.EMULATED) {
         // The emulator plays the twin's own model in real time: agreement checks capkit's HTTP path against
         // virtual time, it says nothing about a real server. Never apply it as if it were a calibration.
         return new Calibration(ladder.tierId(), ladder.dtype(), m.rate(), p, factor, false, ratio + "; NOT applied: the runs were"
             + " EMULATED (capkit's emulator is the same model as the predictions), so this ratio is a consistency check of the HTTP"
-            + " path against virtual time, not a calibration against reality; predicted rows are the twin's catalog constants alone");
+            + " path against virtual time, not a calibration against reality; " + alone);
       }
       if (!sound) {
         return new Calibration(ladder.tierId(), ladder.dtype(), m.rate(), p, factor, false, ratio + "; NOT applied: the measured "
             + m.binding() + " crossing rests on steps with fewer requests than the percentile needs, so the factor would mostly carry"
-            + " sampling noise (run the sweep with longer steps); predicted rows are the emulator's physics alone");
+            + " sampling noise (run the sweep with longer steps); " + alone);
       }
       return new Calibration(ladder.tierId(), ladder.dtype(), m.rate(), p, factor, true, ratio + "; predicted rows are multiplied by it"
-          + (Math.abs(factor - 1) > 0.3 ? " (more than 30% off: the emulator's efficiency factors do not describe this server well;"
-              + " calibrate serving.json)" : ""));
+          + (Math.abs(factor - 1) > 0.3 ? " (more than 30% off: the twin's coefficients do not describe this server well;"
+              + (options.profile() == null ? " fit them to the runs with ./capkit calibrate and plan with --profile)"
+                  : " the profile was fitted to a different server or state of it: calibrate again)") : ""));
     }
     return new Calibration(null, null, Double.NaN, Double.NaN, Double.NaN, false,
         "undefined, because no open-loop tier from a run has a defined sustainable rate to calibrate against");

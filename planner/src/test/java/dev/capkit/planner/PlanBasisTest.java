@@ -93,6 +93,13 @@ class PlanBasisTest {
   }
 
   @Test
+  void anUnappliedRatioSaysWhatThePredictedRowsRestOn() {
+    assertEquals("predicted rows are the twin's catalog constants alone", Planner.unscaledPredictions(false, "catalog: A100"));
+    assertEquals("predicted rows are the twin with calibration profile 'x' (fit.json) alone",
+        Planner.unscaledPredictions(true, "calibration profile 'x' (fit.json)"));
+  }
+
+  @Test
   void faultHookRunsAreRefusedUnlessAllowed() throws IOException {
     Path run = SyntheticRuns.mmc(tmp.resolve("slowed"), "mmc", "gn7e-c16g1.4xlarge", 4, 1.0, new double[] {1, 2}, 200, 3);
     asEmulator(run, ", \"slowdown\" : \"1.2\"");
