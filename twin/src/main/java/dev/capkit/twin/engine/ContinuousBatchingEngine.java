@@ -225,13 +225,7 @@ public final class ContinuousBatchingEngine {
   }
 
   private EngineStep commit(List<EngineRequest> scheduled, int preemptedNow) {
-    long cells = 0; // a shared cache's used cells after this step: running sequences and idle slots' leftovers
-    for (EngineRequest r : running) {
-      cells += r.computed + r.scheduledThisStep;
-    }
-    for (long idle : idleSlotCells) {
-      cells += idle;
-    }
+    long cells = cost.sharedKvCache() ? sharedCacheCells() : 0; // before the step's finished requests leave their slots
     StepWork work = StepWork.EMPTY;
     List<Emission> emissions = new ArrayList<>(scheduled.size());
     for (EngineRequest r : scheduled) {
@@ -266,6 +260,18 @@ public final class ContinuousBatchingEngine {
     }
     double seconds = instant ? 0 : cost.seconds(work) * slowdown;
     return new EngineStep(seconds, emissions, work, preemptedNow, running.size(), waiting.size(), kvUsage());
+  }
+
+  /** A shared cache's used cells after this step: running sequences and idle slots' leftovers. */
+  private long sharedCacheCells() {
+    long cells = 0;
+    for (EngineRequest r : running) {
+      cells += r.computed + r.scheduledThisStep;
+    }
+    for (long idle : idleSlotCells) {
+      cells += idle;
+    }
+    return cells;
   }
 
   private void finish(EngineRequest r) {
