@@ -176,9 +176,10 @@ public final class CapacitySearch {
     Map<String, Long> breakAt = new LinkedHashMap<>();
     for (ObjectiveShare o : objectives) {
       long units = Math.max(1, planned / unit(o.key()));
-      long byRequests = unit(o.key()) == 1 ? (long) Math.ceil(deff * ProbeJudge.violationsToBreak(
-          Math.max(1, (long) Math.floor(units / deff)), o.allowed(), alphaBroken())) : Long.MAX_VALUE;
-      breakAt.put(o.key(), unit(o.key()) == 1 ? byRequests : ProbeJudge.violationsToBreak(units, o.allowed(), alphaBroken()));
+      // counted among requests: clustered by deff (the effective sample's threshold, scaled back); among tasks: as they come
+      breakAt.put(o.key(), unit(o.key()) == 1
+          ? (long) Math.ceil(deff * ProbeJudge.violationsToBreak(Math.max(1, (long) Math.floor(units / deff)), o.allowed(), alphaBroken()))
+          : ProbeJudge.violationsToBreak(units, o.allowed(), alphaBroken()));
     }
     return new ProbePlan(probes.size(), rate, settings.warmupSeconds(), seconds, phase,
         verdict ? tries.getOrDefault(phase, 0) + 1 : 1, breakAt, planned, deff);
