@@ -37,6 +37,19 @@ public record Comparison(String step, String kind, GatedMetric metric, double ba
         : DetectableChange.ofDifference(interval, tolerance, metric == GatedMetric.GOODPUT);
   }
 
+  /**
+   * {@link #detectable()} as the gate writes it: {@code +12.3%} for a latency, {@code +1.2pp} for errors and
+   * {@code -1.2pp} for goodput (a fall); null when undecided.
+   */
+  public String detectableText() {
+    double d = detectable();
+    if (Double.isNaN(d)) {
+      return null;
+    }
+    return metric.latency() ? String.format(java.util.Locale.ROOT, "+%.1f%%", d * 100)
+        : String.format(java.util.Locale.ROOT, "%s%.1fpp", metric == GatedMetric.GOODPUT ? "-" : "+", d * 100);
+  }
+
   /** JUnit-style name: {@code s00-qps1-none phone-step e2e.p99}. */
   public String name() {
     return step + " " + kind + " " + metric.key();

@@ -128,10 +128,8 @@ public final class RegressionGate {
   private static void powerNotes(List<Comparison> rows, List<String> notes) {
     java.util.Map<String, List<String>> byStep = new java.util.LinkedHashMap<>();
     for (Comparison c : rows) {
-      double d = c.detectable();
-      if (c.required() && !Double.isNaN(d)) {
-        String figure = c.metric().latency() ? String.format(Locale.ROOT, "+%.1f%%", d * 100)
-            : String.format(Locale.ROOT, "%s%.1fpp", c.metric() == GatedMetric.GOODPUT ? "-" : "+", d * 100);
+      String figure = c.required() ? c.detectableText() : null;
+      if (figure != null) {
         byStep.computeIfAbsent(c.step(), s -> new ArrayList<>()).add(c.metric().key() + " " + figure);
       }
     }

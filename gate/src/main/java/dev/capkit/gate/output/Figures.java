@@ -36,12 +36,8 @@ final class Figures {
 
   /** The smallest worsening the comparison would catch with about 95% probability ({@link Comparison#detectable()}); "-" when undecided. */
   static String detectable(Comparison c) {
-    double d = c.detectable();
-    if (Double.isNaN(d)) {
-      return "-";
-    }
-    String sign = c.metric() == GatedMetric.GOODPUT ? "-" : "+";
-    return c.metric().latency() ? String.format(Locale.ROOT, "+%.1f%%", d * 100) : String.format(Locale.ROOT, "%s%.1fpp", sign, d * 100);
+    String d = c.detectableText();
+    return d == null ? "-" : d;
   }
 
   static String tolerance(Comparison c) {
