@@ -1,6 +1,7 @@
 package dev.capkit.distributed;
 
 import dev.capkit.core.results.RunManifest;
+import dev.capkit.core.run.RunOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -52,8 +53,6 @@ public final class LocalSplit {
   private static final Pattern PROGRESS = Pattern.compile("^(capkit[: ].*|s\\d\\d-\\S+\\s.*|step\\s+offered.*)$");
   /** What an injector prints when it was not ready before the common start instant. */
   private static final String LATE = "already passed by ";
-  /** What an injector prints when it is prepared and waits for the start signal (simulations' StartInstant.READY). */
-  static final String READY = "capkit: ready for the common start";
   /** From the last injector's "ready" to the start instant: time for every injector to see the signal file. */
   static final Duration START_MARGIN = Duration.ofMillis(1_500);
   /** The handshake's signal file in {@code out}. */
@@ -284,7 +283,7 @@ public final class LocalSplit {
         if (PROGRESS.matcher(line).matches()) {
           progress.println(prefix + line);
         }
-        if (line.startsWith(READY)) {
+        if (line.startsWith(RunOptions.READY_FOR_START)) {
           ready.run();
         }
         int at = line.indexOf(LATE);

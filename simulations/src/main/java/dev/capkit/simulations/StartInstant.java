@@ -1,5 +1,6 @@
 package dev.capkit.simulations;
 
+import dev.capkit.core.run.RunOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,7 @@ import java.time.Instant;
 public final class StartInstant {
   public static final String PROPERTY = "capkit.startAt";
   /** What an injector prints when it is prepared and waits for the start signal (a local split counts these). */
-  public static final String READY = "capkit: ready for the common start";
+  public static final String READY = RunOptions.READY_FOR_START;
   /** Longest wait for the start signal file: the lead that would write it is gone by then. */
   static final Duration SIGNAL_PATIENCE = Duration.ofMinutes(15);
 

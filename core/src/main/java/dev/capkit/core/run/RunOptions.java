@@ -65,6 +65,11 @@ public record RunOptions(
 
   /** Prefix of extra request headers, {@code capkit.header.<Name>=<value>} (run level). */
   public static final String HEADER = "header.";
+  /**
+   * What an injector given {@code capkit.startAtFile} prints once it is prepared and waits for the signal; a local
+   * split counts these lines before it writes the file.
+   */
+  public static final String READY_FOR_START = "capkit: ready for the common start";
   private static final List<String> ENDPOINT = List.of("apiKeyFile", "auth", "caBundle", "insecure", "proxy",
       "exactOutputLengths");
 
