@@ -10,6 +10,7 @@ import dev.capkit.twin.catalog.CatalogException;
 import dev.capkit.twin.engine.ContinuousBatchingEngine;
 import dev.capkit.emulator.runtime.EngineMetrics;
 import dev.capkit.emulator.runtime.RealTimeEngine;
+import dev.capkit.emulator.runtime.Realtime;
 import dev.capkit.emulator.server.OpenAiHttpServer;
 import dev.capkit.emulator.server.ServerContext;
 import dev.capkit.emulator.server.ServerTransport;
@@ -150,6 +151,25 @@ public final class EmbeddedEmulator implements AutoCloseable {
         options.slowdown() == 1.0 ? "" : " x" + options.slowdown(), plan.budget().tokens(),
         plan.maxConcurrentSequences(CapacityPredictions.SCREENSHOT_STEP_TOKENS), plan.serving().maxNumSeqs(),
         flags.isEmpty() ? "" : ", vLLM flags " + flags);
+  }
+
+  /**
+   * Gives the emulator's timing-critical threads {@code SCHED_FIFO} ({@link Realtime}): the worker event loops at
+   * {@code priority}, the engine thread one below (at least 1; at a step's end the loops write its tokens while the
+   * engine computes the next step, and a waking loop must take the CPU from it). The acceptor, JIT and GC threads
+   * stay ordinary. Linux; needs root, {@code CAP_SYS_NICE} or a sufficient {@code RLIMIT_RTPRIO}.
+   *
+   * @return how many threads were made real-time
+   * @throws IllegalArgumentException priority outside 1..99
+   * @throws IllegalStateException    when the system refuses (the message says why)
+   */
+  public int realtime(int priority) {
+    if (priority < 1 || priority > 99) {
+      throw new IllegalArgumentException("real-time priority " + priority + ": expected 1..99");
+    }
+    int loops = server.onEachWorkerLoop(() -> Realtime.currentThread(priority));
+    engine.onEngineThread(() -> Realtime.currentThread(Math.max(1, priority - 1)));
+    return loops + 1;
   }
 
   @Override

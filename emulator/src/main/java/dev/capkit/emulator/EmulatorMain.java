@@ -14,7 +14,9 @@ import java.util.List;
 /**
  * Standalone emulator: {@code capkit emulator --tier <id> [--model autoglm-phone-9b] [--dtype bf16|fp8|int4]
  * [--port 8000] [--seed N] [--profile physics|instant] [--slowdown 1.2] [--api-key-file FILE] [--catalog DIR]
- * [--host 127.0.0.1] [--max-waiting N] [--loading-seconds S]}. Prints what it serves and runs until killed.
+ * [--host 127.0.0.1] [--max-waiting N] [--loading-seconds S] [--realtime N]}. Prints what it serves and runs until killed.
+ * {@code --realtime N}: the worker event loops at {@code SCHED_FIFO} N and the engine thread at N-1
+ * ({@link EmbeddedEmulator#realtime}); when the system refuses, the message says why and the exit status is 2.
  * Bad input prints a message naming the flag (or catalog file and field) and value and exits with 2.
  *
  * <pre>{@code
@@ -59,6 +61,18 @@ public final class EmulatorMain {
       err.println("capkit emulator: " + e.getMessage());
       return USAGE;
     }
+    int realtime = realtimePriority(args);
+    if (realtime > 0) {
+      try {
+        int threads = emulator.realtime(realtime);
+        out.println("real-time: SCHED_FIFO " + realtime + " for the " + (threads - 1) + " worker event loop(s), "
+            + Math.max(1, realtime - 1) + " for the engine thread (--realtime)");
+      } catch (IllegalStateException e) {
+        emulator.close();
+        err.println("capkit emulator: --realtime " + realtime + ": " + e.getMessage());
+        return USAGE;
+      }
+    }
     out.println(emulator.describe());
     out.println("serving OpenAI API at " + emulator.baseUri() + "/v1 (model " + emulator.modelName() + "); /health, /metrics");
     out.flush();
@@ -73,7 +87,7 @@ public final class EmulatorMain {
   private static final List<String> OPTIONS = List.of("--tier", "--model", "--dtype", "--port", "--seed", "--profile",
       "--slowdown", "--api-key-file", "--host", "--max-waiting", "--loading-seconds", "--catalog",
       "--gpu-memory-utilization", "--max-model-len", "--max-num-seqs", "--max-num-batched-tokens", "--kv-cache-dtype",
-      "--tensor-parallel-size", "--limit-mm-per-prompt", "--mm-processor-kwargs");
+      "--tensor-parallel-size", "--limit-mm-per-prompt", "--mm-processor-kwargs", "--realtime");
   private static final List<String> FLAGS = List.of("--enable-prefix-caching", "--no-enable-prefix-caching");
 
   /** Null for --help. Standalone defaults differ from embedded ones: port 8000, a 3 s loading period. */
@@ -155,16 +169,28 @@ public final class EmulatorMain {
         }
         yield o.withCatalogDir(dir);
       }
+      case "--realtime" -> {
+        int priority = Integer.parseInt(value);
+        if (priority < 1 || priority > 99) {
+          throw new IllegalArgumentException("expected a SCHED_FIFO priority 1..99");
+        }
+        yield o; // applied to the running server's threads (EmbeddedEmulator#realtime), not an engine option
+      }
       case "--gpu-memory-utilization", "--max-model-len", "--max-num-seqs", "--max-num-batched-tokens", "--kv-cache-dtype",
           "--tensor-parallel-size", "--limit-mm-per-prompt", "--mm-processor-kwargs" -> knob(o, flag, value);
       default -> throw new IllegalStateException("option " + flag + " listed but not applied");
     };
   }
 
+  /** --realtime N (validated by {@link #parse}), 0 when absent. */
+  static int realtimePriority(String[] args) {
+    return CommandLine.parse(args, OPTIONS, FLAGS).value("--realtime").map(Integer::parseInt).orElse(0);
+  }
+
   static String usage() {
     return "usage: capkit emulator --tier <id> [--model autoglm-phone-9b] [--dtype bf16|fp8|int4] [--port 8000]\n"
         + "         [--seed N] [--profile physics|instant] [--slowdown 1.2] [--api-key-file FILE] [--catalog DIR]\n"
-        + "         [--host 127.0.0.1] [--max-waiting 256] [--loading-seconds 3]\n"
+        + "         [--host 127.0.0.1] [--max-waiting 256] [--loading-seconds 3] [--realtime 10]\n"
         + "         vLLM flags: [--gpu-memory-utilization 0.9] [--max-model-len N] [--max-num-seqs N]\n"
         + "         [--max-num-batched-tokens N] [--[no-]enable-prefix-caching] [--kv-cache-dtype auto|fp8]\n"
         + "         [--tensor-parallel-size N] [--limit-mm-per-prompt '{\"image\":10}'] [--mm-processor-kwargs '{\"max_pixels\":N}']";

@@ -138,6 +138,23 @@ public final class EngineMetrics {
     handoffLateness.recordValue(Math.max(0, Math.min(nanos, 3_600_000_000_000L)));
   }
 
+  private volatile DeliveryTrace deliveryTrace;
+
+  /**
+   * Starts keeping a {@link DeliveryTrace} of the next {@code capacity} delivery batches (benchmarks: where each
+   * step's writes go); returns it.
+   */
+  public DeliveryTrace traceDeliveries(int capacity) {
+    DeliveryTrace t = new DeliveryTrace(capacity);
+    deliveryTrace = t;
+    return t;
+  }
+
+  /** The trace being kept, or null. */
+  DeliveryTrace deliveryTrace() {
+    return deliveryTrace;
+  }
+
   /** Delivery-task start lateness since the last call (interval histogram, nanoseconds). */
   public Histogram takeHandoffLateness() {
     return handoffLateness.getIntervalHistogram();

@@ -131,6 +131,33 @@ public final class RealTimeEngine implements AutoCloseable {
     LockSupport.unpark(thread);
   }
 
+  /**
+   * Runs {@code command} on the engine thread (between steps) and waits for it; its exception is rethrown here.
+   * For settings that apply to the calling thread, e.g. {@link Realtime#currentThread}.
+   */
+  public void onEngineThread(Runnable command) {
+    java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+    inbox.add(() -> {
+      try {
+        command.run();
+        done.complete(null);
+      } catch (RuntimeException e) {
+        done.completeExceptionally(e);
+      }
+    });
+    LockSupport.unpark(thread);
+    try {
+      done.get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("the engine thread did not run the command within 10 s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
   /** Requests waiting (queued in the engine or not yet handed to it). */
   public int waiting() {
     return waitingSnapshot + inboxRequests.get();
@@ -301,13 +328,18 @@ public final class RealTimeEngine implements AutoCloseable {
     while (System.nanoTime() - scheduledNanos < 0) {
       Thread.onSpinWait();
     }
-    metrics.handoffLateness(System.nanoTime() - scheduledNanos);
+    long taskStart = System.nanoTime();
+    metrics.handoffLateness(taskStart - scheduledNanos);
+    DeliveryTrace trace = metrics.deliveryTrace();
+    long cpuAtStart = trace == null ? 0 : DeliveryTrace.threadCpuNanos();
+    long tokensEnd = 0;
     try {
       for (Emission e : emissions) {
         TokenSink sink = (TokenSink) e.request().attachment();
         sink.onToken(e.tokenIndex(), e.last(), scheduledNanos);
         lane.unflushed.add(sink); // a request emits at most one token per step; repeats across steps flush twice, harmlessly
       }
+      tokensEnd = System.nanoTime();
     } finally {
       outstandingBatches.decrementAndGet();
       // The next batch runs right after this one on this thread only if it is already queued and its step has
@@ -318,6 +350,10 @@ public final class RealTimeEngine implements AutoCloseable {
           sink.flush();
         }
         lane.unflushed.clear();
+      }
+      if (trace != null) {
+        trace.record(scheduledNanos, taskStart, tokensEnd, System.nanoTime(), emissions.size(), cpuAtStart,
+            DeliveryTrace.threadCpuNanos());
       }
     }
   }

@@ -59,6 +59,31 @@ public final class OpenAiHttpServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code command} once on each worker event loop (the threads that read requests and write tokens; they start
+   * here if no connection has started them yet) and waits; the first failure is rethrown. For settings that apply
+   * to the calling thread, e.g. {@code Realtime.currentThread}.
+   *
+   * @return how many event loops ran it
+   */
+  public int onEachWorkerLoop(Runnable command) {
+    int n = 0;
+    for (io.netty.util.concurrent.EventExecutor loop : workers) {
+      try {
+        loop.submit(command).get(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException("an event loop did not run the command within 10 s", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+      n++;
+    }
+    return n;
+  }
+
   /** The transport the server's event loops use. */
   public ServerTransport transport() {
     return transport;

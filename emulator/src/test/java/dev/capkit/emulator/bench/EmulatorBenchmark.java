@@ -42,7 +42,10 @@ import org.HdrHistogram.Histogram;
  * Run: {@code mvn -q -pl emulator -am -Pbench -DskipTests test} (args via -Dbench.streams=5000 -Dbench.qps=100
  * -Dbench.client=jvm|process -Dbench.cases=default,all,virtual; {@code -Dbench.serverCpus=0 -Dbench.clientCpus=1}
  * pin this JVM and the client process to those CPUs with {@code taskset}; {@code -Dbench.fifo=N} gives the emulator's
- * event loops and engine thread {@code SCHED_FIFO} priority N, see {@link EmulatorThreads}).
+ * worker event loops {@code SCHED_FIFO} priority N and its engine thread N-1 through the product path
+ * ({@code EmbeddedEmulator#realtime}, = {@code ./capkit emulator --realtime N}), and the JVM's collector and VM threads
+ * priority 1 ({@link EmulatorThreads}, benchmark only); {@code -Dbench.trace=DIR} writes each case's delivery trace
+ * and GC pauses there, see {@code DeliveryTrace}).
  */
 public final class EmulatorBenchmark {
   private EmulatorBenchmark() {}
@@ -89,8 +92,13 @@ public final class EmulatorBenchmark {
       emu.metrics().takeHandoffLateness();
       String host = emu.baseUri().getHost();
       int port = emu.baseUri().getPort();
-      EmulatorThreads threads = new EmulatorThreads(Integer.getInteger("bench.fifo", 0));
+      int fifo = Integer.getInteger("bench.fifo", 0);
+      int realtimeThreads = fifo > 0 ? emu.realtime(fifo) : 0; // the product path: ./capkit emulator --realtime N
+      EmulatorThreads threads = new EmulatorThreads(fifo);
       threads.applyRealtime();
+      String traceDir = System.getProperty("bench.trace", "").trim();
+      dev.capkit.emulator.runtime.DeliveryTrace trace = traceDir.isEmpty() ? null : emu.metrics().traceDeliveries(400_000);
+      GcPauses gc = GcPauses.start();
       java.util.Map<String, Long> wait0 = EmulatorThreads.runQueueWait();
       long cpu0 = processCpuNanos();
       String load0 = MachineLoad.average();
@@ -111,7 +119,7 @@ public final class EmulatorBenchmark {
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(client));
         while (!client.waitFor(200, TimeUnit.MILLISECONDS)) {
           peakRunning = Math.max(peakRunning, emu.metrics().running());
-          threads.applyRealtime(); // event loops start as connections arrive
+          threads.applyRealtime(); // collector threads the JVM starts later
         }
         Matcher m = RESULT.matcher(out.get());
         if (client.exitValue() != 0 || !m.find()) {
@@ -125,7 +133,7 @@ public final class EmulatorBenchmark {
           client.start(host, port, n);
           while (!client.await(200)) {
             peakRunning = Math.max(peakRunning, emu.metrics().running());
-            threads.applyRealtime(); // event loops start as connections arrive
+            threads.applyRealtime(); // collector threads the JVM starts later
           }
           result = client.result();
         }
@@ -146,7 +154,18 @@ public final class EmulatorBenchmark {
       System.out.println("run-queue wait of the emulator's event loops and engine (runnable, no CPU; ms): "
           + EmulatorThreads.waitedMillis(wait0, EmulatorThreads.runQueueWait())
           + (Integer.getInteger("bench.fifo", 0) > 0 ? "; SCHED_FIFO (event loops " + Integer.getInteger("bench.fifo")
-              + ", engine one below, VM and collector threads 1) for " + threads.applyRealtime() + " threads (-Dbench.fifo)" : ""));
+              + " for " + (realtimeThreads - 1) + " worker loops, engine one below, via EmbeddedEmulator.realtime; VM and collector threads 1 for "
+              + threads.applyRealtime() + " threads (-Dbench.fifo)" : ""));
+      System.out.println("GC pauses in the run: " + gc.summary());
+      if (trace != null) {
+        String name = "streams" + n + "-seqs" + maxNumSeqs + "-" + System.currentTimeMillis();
+        Path dir = Path.of(traceDir);
+        java.nio.file.Files.createDirectories(dir);
+        trace.writeCsv(dir.resolve(name + "-deliveries.csv"));
+        gc.writeCsv(dir.resolve(name + "-gc.csv"));
+        System.out.println("delivery trace: " + trace.count() + " batches -> " + dir.resolve(name + "-deliveries.csv"));
+      }
+      gc.stop();
       double stolen = (MachineLoad.stealTicks() - steal0) / 100.0; // /proc/stat counts in USER_HZ = 100 on Linux
       int cores = Runtime.getRuntime().availableProcessors();
       System.out.printf(Locale.ROOT, "machine: load average %s -> %s; CPU stolen by the hypervisor %.2f s (%.1f%% of %d CPUs)%n",

@@ -13,12 +13,13 @@ import java.util.TreeMap;
 
 /**
  * The emulator's timing-critical threads in this JVM (its Netty event loops, which keep Netty's default name cut to
- * 15 characters, {@code multiThreadIoEv...}, and its {@code capkit-engine} thread), read from
- * {@code /proc/self/task}: their run-queue wait (runnable but without a CPU: the second field of
- * {@code schedstat}, nanoseconds), and, with {@code -Dbench.fifo=N}, {@code SCHED_FIFO} priority N for them
- * ({@code chrt -f -p}; the engine thread N-1 and the collector threads 1, see {@link #priority} and {@link #collector}), so that a waking event loop takes its core from
- * any ordinary task at once instead of waiting for that task's slice to end. JIT, GC and VM threads stay ordinary (a compiler thread at the same
- * real-time priority would hold its core for a whole compilation). Linux only.
+ * 15 characters, {@code multiThreadIoEv...}: the acceptor and the workers; and its {@code capkit-engine} thread), read
+ * from {@code /proc/self/task}: their run-queue wait (runnable but without a CPU: the second field of
+ * {@code schedstat}, nanoseconds). With {@code -Dbench.fifo=N} the JVM's collector and VM threads get
+ * {@code SCHED_FIFO} priority 1 ({@code chrt -f -p}, see {@link #collector}); the worker loops and the engine get
+ * theirs from the product path, {@code EmbeddedEmulator#realtime}. JIT threads stay ordinary (a compiler thread at a
+ * real-time priority would hold its core for a whole compilation). The benchmark's load client
+ * ({@code bench-client-...}) is not matched and stays ordinary. Linux only.
  */
 final class EmulatorThreads {
 
@@ -45,8 +46,9 @@ final class EmulatorThreads {
   }
 
   /**
-   * Gives {@code SCHED_FIFO} to the timing-critical threads not yet given it (event loops start when their first
-   * channel registers, so call this again while connections are accepted). Nothing when the priority is 0.
+   * Gives {@code SCHED_FIFO} priority 1 to the collector and VM threads not yet given it (benchmark only: the
+   * emulator's own event loops and engine get theirs from the product path, {@code EmbeddedEmulator#realtime}, as
+   * {@code ./capkit emulator --realtime N} does). Nothing when the priority is 0.
    *
    * @return how many threads have it so far
    */
@@ -55,7 +57,7 @@ final class EmulatorThreads {
       return 0;
     }
     for (Map.Entry<Long, String> t : threads().entrySet()) {
-      if ((timingCritical(t.getValue()) || collector(t.getValue())) && !madeRealtime.contains(t.getKey())) {
+      if (collector(t.getValue()) && !madeRealtime.contains(t.getKey())) {
         int priority = priority(t.getValue());
         Process chrt = new ProcessBuilder("chrt", "-f", "-p", Integer.toString(priority), Long.toString(t.getKey()))
             .redirectErrorStream(true).start();
@@ -76,11 +78,8 @@ final class EmulatorThreads {
    * and on 2 CPUs a real-time engine at the same priority would hold one of them until its step is computed. One
    * below, a waking event loop takes the CPU from it; the engine has the rest of the step's modelled time to finish.
    */
-  private int priority(String comm) {
-    if (collector(comm)) {
-      return 1;
-    }
-    return comm.equals("capkit-engine") ? Math.max(1, fifoPriority - 1) : fifoPriority;
+  private static int priority(String comm) {
+    return 1;
   }
 
   /** Run-queue wait so far of the timing-critical threads, nanoseconds, by thread name; -1 if the kernel keeps none. */

@@ -47,7 +47,9 @@ final class StreamingLoadClient implements AutoCloseable {
   /** What the client saw: peak open connections, streams read to their end, streams cut short, HTTP contents read. */
   record Result(int maxOpen, int completed, int failed, long chunks) {}
 
-  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  /** One thread named {@code bench-client-...}: not the emulator's ({@link EmulatorThreads} leaves it ordinary). */
+  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
+      new io.netty.util.concurrent.DefaultThreadFactory("bench-client"), NioIoHandler.newFactory());
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicInteger maxOpen = new AtomicInteger();
   private final AtomicInteger completed = new AtomicInteger();
