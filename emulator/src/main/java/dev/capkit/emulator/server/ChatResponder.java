@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -38,7 +37,20 @@ final class ChatResponder implements TokenSink {
   private final boolean keepAlive;
   private final String requestId;
   private final long arrivalNanos;
+  private static final byte[] NOT_LAST_TAIL = "},\"logprobs\":null,\"finish_reason\":null}]}\n\n"
+      .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] DATA = "data: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] DONE = "data: [DONE]\n\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
   private final byte[] contentPrefix;
+  /**
+   * The HTTP codec's context: a write from it enters the pipeline below the codec, so a buffer that already carries
+   * its chunk framing ({@link HttpChunk}) goes to the socket as it is. Per token that is one buffer and one
+   * outbound-buffer entry instead of the encoder's three (length line, content, CRLF), each with its own promise
+   * joined by a {@code PromiseCombiner}. The response head and the terminating chunk still go through the codec, so
+   * its state (chunked response, then ready for the next one) stays right.
+   */
+  private final ChannelHandlerContext raw;
   private int breakAtToken = -1;
   private Answer answer;
   private int promptTokens;
@@ -56,6 +68,8 @@ final class ChatResponder implements TokenSink {
     this.keepAlive = keepAlive;
     this.requestId = requestId;
     this.arrivalNanos = arrivalNanos;
+    ChannelHandlerContext codec = ctx.pipeline().context(io.netty.handler.codec.http.HttpServerCodec.class);
+    this.raw = codec != null ? codec : ctx;
     // Every content chunk shares this prefix; building it once keeps a token write to a few copies.
     this.contentPrefix = ("data: {\"id\":\"" + completionId + "\",\"object\":\"chat.completion.chunk\",\"created\":" + created
         + ",\"model\":" + Json.quote(model) + ",\"choices\":[{\"index\":0,\"delta\":{\"content\":")
@@ -123,32 +137,33 @@ final class ChatResponder implements TokenSink {
           + ",\"model\":" + Json.quote(model) + ",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
           + "\"logprobs\":null,\"finish_reason\":null}]}");
     }
-    String piece = Json.quote(answer.pieces().get(index));
-    String tail = last ? "},\"logprobs\":null,\"finish_reason\":" + Json.quote(answer.finishReason()) + "}]}\n\n"
-        : "},\"logprobs\":null,\"finish_reason\":null}]}\n\n";
-    ByteBuf buf = ctx.alloc().buffer(contentPrefix.length + piece.length() * 3 + tail.length());
+    String piece = answer.pieces().get(index);
+    byte[] tail = last ? lastTail() : NOT_LAST_TAIL;
+    ByteBuf buf = HttpChunk.start(ctx.alloc(), contentPrefix.length + piece.length() * 3 + 2 + tail.length);
     buf.writeBytes(contentPrefix);
-    ByteBufUtil.writeUtf8(buf, piece);
-    buf.writeCharSequence(tail, java.nio.charset.StandardCharsets.US_ASCII);
+    Json.writeQuoted(buf, piece);
+    buf.writeBytes(tail);
+    HttpChunk.end(buf);
     if (index == 0 && requestId != null) {
       // stamped when the chunk has gone to the socket (the flush's writev), not when it was queued: a flush
       // left to the next delivery batch must not count as the client's overhead in the ceiling benchmarks
-      ctx.write(new DefaultHttpContent(buf)).addListener(f -> {
+      raw.write(buf).addListener(f -> {
         if (f.isSuccess()) {
           metrics.firstContentWritten(requestId, System.nanoTime() - arrivalNanos);
         }
       });
     } else {
-      // No promise object per token (nor the encoder's PromiseCombiner for its three parts): a failed write
-      // reaches exceptionCaught, which closes the connection.
-      ctx.write(new DefaultHttpContent(buf), ctx.voidPromise());
+      // No promise object per token: a failed write reaches exceptionCaught, which closes the connection.
+      raw.write(buf, raw.voidPromise());
     }
     if (last) {
       if (includeUsage) {
         event("{\"id\":\"" + completionId + "\",\"object\":\"chat.completion.chunk\",\"created\":" + created
             + ",\"model\":" + Json.quote(model) + ",\"choices\":[],\"usage\":" + usage() + "}");
       }
-      ctx.write(new DefaultHttpContent(utf8("data: [DONE]\n\n")), ctx.voidPromise());
+      ByteBuf done = HttpChunk.start(ctx.alloc(), DONE.length);
+      raw.write(HttpChunk.end(done.writeBytes(DONE)), raw.voidPromise());
+      // The terminating zero-length chunk goes through the HTTP encoder, which ends the response there.
       if (keepAlive) {
         ctx.write(LastHttpContent.EMPTY_LAST_CONTENT, ctx.voidPromise());
       } else {
@@ -188,8 +203,18 @@ final class ChatResponder implements TokenSink {
         + ",\"completion_tokens\":" + completion + ",\"prompt_tokens_details\":null}";
   }
 
+  /** One SSE event as one pre-framed HTTP chunk (see {@link #raw}). */
   private void event(String json) {
-    ctx.write(new DefaultHttpContent(utf8("data: " + json + "\n\n")), ctx.voidPromise());
+    ByteBuf buf = HttpChunk.start(ctx.alloc(), json.length() * 3 + 8);
+    buf.writeBytes(DATA);
+    ByteBufUtil.writeUtf8(buf, json);
+    buf.writeShort(('\n' << 8) | '\n');
+    raw.write(HttpChunk.end(buf), raw.voidPromise());
+  }
+
+  private byte[] lastTail() {
+    return ("},\"logprobs\":null,\"finish_reason\":" + Json.quote(answer.finishReason()) + "}]}\n\n")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private ByteBuf utf8(String s) {

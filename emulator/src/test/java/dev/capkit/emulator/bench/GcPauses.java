@@ -19,21 +19,17 @@ import javax.management.openmbean.CompositeData;
 /**
  * The JVM's collector pauses during a benchmark case, from the collectors' JMX notifications: G1's young and
  * mixed pauses ({@code G1 Young Generation}), full collections, ZGC's pauses ({@code ZGC Pauses}; its concurrent
- * cycles, {@code ZGC Cycles}, are not pauses and are left out). Start times are milliseconds since the JVM started;
- * {@link #writeCsv} converts them to the {@code System.nanoTime} clock (to within a millisecond) so they can be set
- * against per-step timings.
+ * cycles, {@code ZGC Cycles}, are not pauses and are left out). Each pause is placed on the {@code System.nanoTime}
+ * clock by when its notification arrived (the JMX start times, milliseconds since the JVM started, were ~55 ms off
+ * that clock here): it ended at or shortly before that moment.
  */
 final class GcPauses implements NotificationListener {
-  record Pause(String collector, String action, String cause, long startMillis, long durationMillis) {}
+  /** @param endNanos when the notification arrived ({@code System.nanoTime}): the pause had ended by then */
+  record Pause(String collector, String action, String cause, long endNanos, long durationMillis) {}
 
   private final List<Pause> pauses = new ArrayList<>();
   private final List<NotificationEmitter> emitters = new ArrayList<>();
-  /** System.nanoTime() minus the JVM's uptime in nanoseconds, sampled at start. */
-  private final long nanoAtUptimeZero;
-
-  private GcPauses() {
-    nanoAtUptimeZero = System.nanoTime() - ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L;
-  }
+  private GcPauses() {}
 
   static GcPauses start() {
     GcPauses p = new GcPauses();
@@ -51,9 +47,10 @@ final class GcPauses implements NotificationListener {
     if (!n.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
       return;
     }
+    long arrived = System.nanoTime();
     GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
     synchronized (pauses) {
-      pauses.add(new Pause(info.getGcName(), info.getGcAction(), info.getGcCause(), info.getGcInfo().getStartTime(),
+      pauses.add(new Pause(info.getGcName(), info.getGcAction(), info.getGcCause(), arrived,
           info.getGcInfo().getDuration()));
     }
   }
@@ -85,13 +82,16 @@ final class GcPauses implements NotificationListener {
     }
   }
 
-  /** {@code start_ns,duration_ms,collector,action,cause} per pause, start on the System.nanoTime clock. */
+  /**
+   * {@code notified_ns,duration_ms,collector,action,cause} per pause: when the notification arrived
+   * ({@code System.nanoTime}; the pause ended at or before it) and how long the pause was.
+   */
   void writeCsv(Path file) throws IOException {
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      w.write("start_ns,duration_ms,collector,action,cause\n");
+      w.write("notified_ns,duration_ms,collector,action,cause\n");
       synchronized (pauses) {
         for (Pause p : pauses) {
-          w.write((nanoAtUptimeZero + p.startMillis() * 1_000_000L) + "," + p.durationMillis() + "," + p.collector().replace(',', ' ')
+          w.write(p.endNanos() + "," + p.durationMillis() + "," + p.collector().replace(',', ' ')
               + "," + p.action().replace(',', ' ') + "," + p.cause().replace(',', ' ') + "\n");
         }
       }
