@@ -32,11 +32,7 @@ public final class CpuAffinity {
 
   /** The kernel id of the calling thread ({@code /proc/thread-self} is {@code <pid>/task/<tid>}). */
   public static long currentTid() {
-    try {
-      return Long.parseLong(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
-    } catch (IOException | NumberFormatException e) {
-      throw new IllegalStateException("/proc/thread-self: cannot tell this thread's id: " + e.getMessage(), e);
-    }
+    return dev.capkit.core.os.LinuxThreads.currentTid();
   }
 
   /** Moves one thread ({@code all == false}) or every thread of the process {@code id} ({@code all}) to {@code cpus}. */
@@ -79,18 +75,11 @@ public final class CpuAffinity {
 
   /**
    * {@code /proc/self/task/<tid>/schedstat}: nanoseconds on a CPU and waiting on a run queue; zeros when the thread
-   * has ended.
+   * has ended (core's {@link dev.capkit.core.os.LinuxThreads#schedstat}).
    */
   public static long[] schedstat(long tid) {
-    Path file = TASKS.resolve(Long.toString(tid)).resolve("schedstat");
-    try {
-      String[] f = Files.readString(file, StandardCharsets.UTF_8).trim().split("\\s+");
-      return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])};
-    } catch (java.nio.file.NoSuchFileException e) {
-      return new long[] {0, 0};
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalStateException(file + ": cannot read it: " + e.getMessage(), e);
-    }
+    dev.capkit.core.os.LinuxThreads.SchedStat s = dev.capkit.core.os.LinuxThreads.schedstat(0, tid);
+    return s == null ? new long[] {0, 0} : new long[] {s.runNanos(), s.waitNanos()};
   }
 
   private static CpuList cpusOf(Path status) {

@@ -50,13 +50,10 @@ final class ThreadCpu {
    */
   record Sample(String comm, String role, long ticks, long switches, long waitNanos) {}
 
-  private static long runQueueWait(Path task) throws IOException {
-    try {
-      String[] f = Files.readString(task.resolve("schedstat")).trim().split("\\s+");
-      return f.length >= 2 ? Long.parseLong(f[1]) : -1;
-    } catch (NoSuchFileException e) {
-      return -1; // a kernel without schedstats
-    }
+  private static long runQueueWait(Path task) {
+    dev.capkit.core.os.LinuxThreads.SchedStat s = dev.capkit.core.os.LinuxThreads.schedstat(
+        Long.parseLong(task.getParent().getParent().getFileName().toString()), Long.parseLong(task.getFileName().toString()));
+    return s == null ? -1 : s.waitNanos(); // -1: a kernel without schedstats, or the thread ended
   }
 
   /** Run-queue wait (nanoseconds) per role between two samples; threads started in between count from zero. */
