@@ -107,6 +107,13 @@ public final class ChatClient implements AutoCloseable {
   private volatile boolean closed;
   private final java.util.Set<Exchange> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile java.util.function.ObjLongConsumer<String> writtenListener;
+  private volatile RealtimeThreads realtime; // -Dcapkit.loadgen.realtime, see useRealtime
+  // sendAt: requests handed over ahead of their time wait in `timed` until the pacing loop drains it (one wake-up
+  // per batch), then on that loop's timers; `waiting` holds every one not yet sent, for close().
+  private final io.netty.channel.EventLoop pacer;
+  private final java.util.concurrent.ConcurrentLinkedQueue<TimedSend> timed = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicBoolean drainPending = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.Set<TimedSend> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** A client with one event-loop thread per available processor. */
   public ChatClient(ChatEndpoint endpoint) {
@@ -158,6 +165,7 @@ public final class ChatClient implements AutoCloseable {
     this.controlGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("capkit-control", true),
         TRANSPORT.ioHandlerFactory());
     this.controlBootstrap = bootstrap.clone(controlGroup);
+    this.pacer = group.next();
   }
 
   public ChatEndpoint endpoint() {
@@ -175,9 +183,97 @@ public final class ChatClient implements AutoCloseable {
    * into the record; pass {@code 0} for closed-loop requests.
    */
   public CompletableFuture<RequestRecord> send(ChatRequest request, long scheduleLagNanos) {
+    RealtimeThreads rt = realtime;
+    if (rt != null) {
+      rt.sending();
+    }
+    return send(request, scheduleLagNanos, new CompletableFuture<>());
+  }
+
+  /**
+   * Sends one request at {@code intendedNanoTime} ({@code System.nanoTime()}; at once if that has passed): an
+   * open-loop arrival handed over ahead of its time. The wait is a timer on the client's pacing event loop, which
+   * then writes the request itself, where {@link #send} from a sleeping thread costs that thread's wake-up and a
+   * cross-thread hand-over (an {@code eventfd} write and the event loop's wake-up) per request: calls made together
+   * (a burst of arrivals planned ahead) are handed over together, with one wake-up of the loop. The record's schedule
+   * lag is the actual send time minus {@code intendedNanoTime} (the loop's timer slack and any busy time of the loop).
+   * {@code atSend}, if not null, runs on the event loop just before the request is sent (e.g. a live in-flight
+   * count). The future always completes normally, as {@link #send}'s.
+   */
+  public CompletableFuture<RequestRecord> sendAt(ChatRequest request, long intendedNanoTime, Runnable atSend) {
+    TimedSend t = new TimedSend(request, intendedNanoTime, atSend, new CompletableFuture<>());
+    RealtimeThreads rt = realtime;
+    if (rt != null) {
+      rt.sending();
+    }
+    waiting.add(t);
+    if (pacer.inEventLoop()) {
+      scheduleTimed(t);
+      return t.future();
+    }
+    timed.add(t);
+    if (drainPending.compareAndSet(false, true)) {
+      try {
+        pacer.execute(this::drainTimed);
+      } catch (RuntimeException e) {
+        // Event loops rejecting work: close() raced with this call; close() fails what is still waiting.
+        drainPending.set(false);
+        if (group.isShuttingDown()) {
+          failWaiting("client is shutting down: " + e);
+        }
+      }
+    }
+    return t.future();
+  }
+
+  /** A {@link #sendAt} request not yet sent. */
+  private record TimedSend(ChatRequest request, long intendedNanos, Runnable atSend,
+      CompletableFuture<RequestRecord> future) {}
+
+  // On the pacing loop: every request handed over since the last drain gets its timer (no wake-up: inside the loop).
+  private void drainTimed() {
+    drainPending.set(false);
+    TimedSend t;
+    while ((t = timed.poll()) != null) {
+      scheduleTimed(t);
+    }
+  }
+
+  private void scheduleTimed(TimedSend t) {
+    long delay = t.intendedNanos() - System.nanoTime();
+    if (delay <= 0) {
+      fireTimed(t);
+    } else {
+      pacer.schedule(() -> fireTimed(t), delay, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void fireTimed(TimedSend t) {
+    if (!waiting.remove(t)) {
+      return; // failed by close()
+    }
+    if (t.atSend() != null) {
+      t.atSend().run();
+    }
+    send(t.request(), Math.max(0, System.nanoTime() - t.intendedNanos()), t.future());
+  }
+
+  private void failWaiting(String why) {
+    for (TimedSend t : List.copyOf(waiting)) {
+      if (waiting.remove(t)) {
+        long now = System.nanoTime();
+        Exchange exchange = new Exchange(this, t.request(), TraceIds.fresh(), now, epochMicros(now),
+            Math.max(0, now - t.intendedNanos()), t.future());
+        exchange.failEarly(Outcome.CONNECT_ERROR, why);
+      }
+    }
+  }
+
+  private CompletableFuture<RequestRecord> send(ChatRequest request, long scheduleLagNanos,
+      CompletableFuture<RequestRecord> future) {
     long sendNanos = System.nanoTime();
     Exchange exchange = new Exchange(this, request, TraceIds.fresh(), sendNanos, epochMicros(sendNanos),
-        scheduleLagNanos);
+        scheduleLagNanos, future);
     inFlight.add(exchange);
     exchange.future().whenComplete((r, e) -> inFlight.remove(exchange));
     if (closed || group.isShuttingDown()) {
@@ -189,7 +285,11 @@ public final class ChatClient implements AutoCloseable {
       try {
         if (pooled != null) {
           ByteBuf httpRequest = httpRequest(exchange);
-          pooled.eventLoop().execute(() -> exchange.start(pooled, httpRequest));
+          if (pooled.eventLoop().inEventLoop()) {
+            exchange.start(pooled, httpRequest); // sendAt's timer fired on this connection's loop
+          } else {
+            pooled.eventLoop().execute(() -> exchange.start(pooled, httpRequest));
+          }
         } else {
           connectAndStart(exchange);
         }
@@ -202,6 +302,33 @@ public final class ChatClient implements AutoCloseable {
       }
     }
     return exchange.future();
+  }
+
+  /**
+   * {@code -Dcapkit.loadgen.realtime=N}: with a priority 1..99, puts this client's
+   * event loops, the JVM's VM thread and G1 stop-the-world workers now, and every thread that calls {@link #send} as it
+   * first sends, in {@code SCHED_FIFO} at that priority (see {@link RealtimeThreads}: for a dedicated injector whose
+   * other tasks must not delay the client's reads); null, blank or 0 leaves them ordinary. Call once, before load.
+   *
+   * @return what {@link #scheduling()} says from now on
+   * @throws IllegalArgumentException naming the property and the value: not a priority, or the process has no right
+   *                                  to set real-time priorities (root, CAP_SYS_NICE or {@code ulimit -r})
+   */
+  public synchronized String useRealtime(String value) {
+    int priority = RealtimeThreads.priority(value);
+    if (priority > 0) {
+      if (realtime != null) {
+        throw new IllegalStateException("real-time scheduling is already set: " + realtime.describe());
+      }
+      realtime = new RealtimeThreads(priority, group, controlGroup);
+    }
+    return scheduling();
+  }
+
+  /** How this client's threads are scheduled, for run.json: ordinary, or SCHED_FIFO and which threads. */
+  public String scheduling() {
+    RealtimeThreads rt = realtime;
+    return rt == null ? "ordinary (SCHED_OTHER)" : rt.describe();
   }
 
   /**
@@ -277,6 +404,10 @@ public final class ChatClient implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    RealtimeThreads rt = realtime;
+    if (rt != null) {
+      rt.close();
+    }
     pool.closeAll();
     controlGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -285,6 +416,7 @@ public final class ChatClient implements AutoCloseable {
     // listener ("Failed to submit a listener notification task") and the request would never answer its
     // caller (a Gatling user waits forever and the run hangs; ChatClientCloseTest reproduces it). Every
     // send registers in inFlight before it reads `closed`, so each such request is in the set here.
+    failWaiting("the client was closed before the request's send time");
     for (Exchange exchange : List.copyOf(inFlight)) {
       exchange.failEarly(Outcome.BROKEN_STREAM, "the client was closed while the request was in flight");
     }

@@ -28,7 +28,7 @@ final class Exchange {
   private final long startEpochMicros;
   private final long scheduleLagNanos;
   private final StreamTimings timings;
-  private final CompletableFuture<RequestRecord> future = new CompletableFuture<>();
+  private final CompletableFuture<RequestRecord> future;
 
   private Channel channel;
   private ExchangeHandler handler;
@@ -37,7 +37,8 @@ final class Exchange {
   private boolean keepAlive = true;
 
   Exchange(ChatClient client, ChatRequest request, TraceIds ids, long sendNanos, long startEpochMicros,
-      long scheduleLagNanos) {
+      long scheduleLagNanos, CompletableFuture<RequestRecord> future) {
+    this.future = future;
     this.client = client;
     this.request = request;
     this.ids = ids;

@@ -121,6 +121,127 @@ class ChatClientTest {
   }
 
   @Test
+  void sendAtWaitsForTheIntendedTimeAndRecordsTheLagFromIt() throws Exception {
+    java.util.Map<String, Long> readAt = new java.util.concurrent.ConcurrentHashMap<>();
+    server = new ScriptedServer((request, socket, out) -> {
+      readAt.put(request.headers().get("x-request-id"), System.nanoTime());
+      streamHeaders(out);
+      chunk(out, content("x") + finish(1, 1));
+      endChunks(out);
+      return true;
+    });
+    ChatClient c = client();
+    assertEquals(Outcome.OK, c.send(STREAM, 0).get().outcome()); // the connection exists: no connect in what follows
+    // Handed over together (one batch), due at different times: each goes at its own time, not earlier.
+    long base = System.nanoTime();
+    long[] due = {base + 150 * MS, base + 50 * MS, base - 20 * MS};
+    java.util.concurrent.atomic.AtomicInteger atSend = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.List<java.util.concurrent.CompletableFuture<RequestRecord>> futures = new java.util.ArrayList<>();
+    for (long d : due) {
+      futures.add(c.sendAt(STREAM, d, atSend::incrementAndGet));
+    }
+    for (int i = 0; i < due.length; i++) {
+      RequestRecord r = futures.get(i).get();
+      assertEquals(Outcome.OK, r.outcome(), r.error());
+      long read = readAt.get(r.requestId());
+      assertTrue(read >= due[i], "request " + i + " reached the server " + (due[i] - read) / 1e6 + " ms before its time");
+      assertTrue(read - due[i] < 2_000 * MS, "request " + i + " reached the server " + (read - due[i]) / 1e6 + " ms late");
+      // lag = actual send - intended: the past-due one at least its 20 ms; a timed one its timer's lateness (>= 0)
+      assertTrue(r.scheduleLagNanos() >= (i == 2 ? 20 * MS : 0) && r.scheduleLagNanos() < 2_000 * MS,
+          "lag " + r.scheduleLagNanos() / 1e6 + " ms of request " + i);
+      assertTrue(r.scheduleLagNanos() <= read - due[i], "lag " + r.scheduleLagNanos() / 1e6 + " ms, but read "
+          + (read - due[i]) / 1e6 + " ms after its time");
+    }
+    assertEquals(3, atSend.get());
+  }
+
+  @Test
+  void closeFailsTimedSendsThatHaveNotGoneOut() throws Exception {
+    server = new ScriptedServer((request, socket, out) -> {
+      streamHeaders(out);
+      chunk(out, content("x") + finish(1, 1));
+      endChunks(out);
+      return true;
+    });
+    ChatClient c = client();
+    java.util.concurrent.CompletableFuture<RequestRecord> later = c.sendAt(STREAM, System.nanoTime() + 60_000 * MS, null);
+    Thread.sleep(50); // handed over to the loop's timer
+    c.close();
+    RequestRecord r = later.get(5, TimeUnit.SECONDS);
+    assertEquals(Outcome.CONNECT_ERROR, r.outcome());
+    assertTrue(r.error().contains("closed before the request's send time"), r.error());
+    assertEquals(0, server.received.size(), "nothing was sent");
+  }
+
+  @Test
+  void realtimeRefusesAValueThatIsNotAPriorityNamingPropertyAndValue() {
+    server = null;
+    for (String bad : new String[] {"high", "100", "-1", "1.5"}) {
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> RealtimeThreads.priority(bad));
+      assertTrue(e.getMessage().contains("-Dcapkit.loadgen.realtime=" + bad + ":"), e.getMessage());
+    }
+    assertEquals(0, RealtimeThreads.priority(null));
+    assertEquals(0, RealtimeThreads.priority(" "));
+    assertEquals(0, RealtimeThreads.priority("0"));
+    assertEquals(7, RealtimeThreads.priority(" 7 "));
+  }
+
+  @Test
+  void realtimePutsTheEventLoopsAndSendingThreadsInFifoAndCloseUndoesTheJvmsThreads() throws Exception {
+    // Needs the right to set real-time priorities (root here, and in CI on this machine); elsewhere it must refuse
+    // naming the property, which is checked instead.
+    server = new ScriptedServer((request, socket, out) -> {
+      streamHeaders(out);
+      chunk(out, content("x") + finish(1, 1));
+      endChunks(out);
+      return true;
+    });
+    ChatClient c = client();
+    assertEquals("ordinary (SCHED_OTHER)", c.useRealtime("0"));
+    String said;
+    try {
+      said = c.useRealtime("3");
+    } catch (IllegalArgumentException e) {
+      assertTrue(e.getMessage().startsWith("-Dcapkit.loadgen.realtime=3: cannot put the load generator's threads in SCHED_FIFO"),
+          e.getMessage());
+      return;
+    }
+    assertTrue(said.startsWith("SCHED_FIFO 3 (-Dcapkit.loadgen.realtime): 1 event loop(s)"), said);
+    long me = dev.capkit.core.os.LinuxThreads.currentTid();
+    assertEquals(Outcome.OK, c.send(STREAM, 0).get().outcome());
+    long loops = 0;
+    long vm = 0;
+    long deadline = System.nanoTime() + 5_000 * MS; // the sending thread is changed on the control loop, soon after
+    while (dev.capkit.core.os.LinuxThreads.policy(0, me)[0] != 1 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(1, dev.capkit.core.os.LinuxThreads.policy(0, me)[0], "the sending thread's policy");
+    assertEquals(3, dev.capkit.core.os.LinuxThreads.policy(0, me)[1], "the sending thread's priority");
+    for (dev.capkit.core.os.LinuxThreads.Task t : dev.capkit.core.os.LinuxThreads.tasks(0)) {
+      int[] p = dev.capkit.core.os.LinuxThreads.policy(0, t.tid());
+      if (t.name().startsWith("capkit-loadgen")) {
+        assertEquals(1, p[0], t.name());
+        loops++;
+      } else if (t.name().equals("VM Thread")) {
+        assertEquals(1, p[0], t.name());
+        vm++;
+      } else if (t.name().startsWith("C2 Compiler") || t.name().startsWith("capkit-control")) {
+        assertEquals(0, p[0], t.name() + " must stay ordinary");
+      }
+    }
+    assertEquals(1, loops);
+    assertEquals(1, vm);
+    c.close();
+    client = null;
+    for (dev.capkit.core.os.LinuxThreads.Task t : dev.capkit.core.os.LinuxThreads.tasks(0)) {
+      if (t.name().equals("VM Thread") || t.name().startsWith("GC Thread") || t.tid() == me) {
+        assertEquals(0, dev.capkit.core.os.LinuxThreads.policy(0, t.tid())[0], t.name() + " back to ordinary");
+      }
+    }
+  }
+
+  @Test
   void requestWrittenHookGetsEachIdOnceWhenTheBytesAreOut() throws Exception {
     server = new ScriptedServer((request, socket, out) -> {
       Thread.sleep(60); // the request has been read whole before this: it was written >= 60 ms before the answer

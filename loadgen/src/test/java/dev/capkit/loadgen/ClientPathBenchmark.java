@@ -109,7 +109,7 @@ public class ClientPathBenchmark {
     while ((written = channel.readOutbound()) != null) {
       ReferenceCountUtil.release(written);
     }
-    Exchange exchange = new Exchange(client, request, ids, now, now / 1000, 0L);
+    Exchange exchange = new Exchange(client, request, ids, now, now / 1000, 0L, new java.util.concurrent.CompletableFuture<>());
     handler.begin(exchange);
     for (ByteBuf read : reads) {
       read.readerIndex(0).retain();

@@ -59,6 +59,24 @@ public final class RequestSource {
     return out;
   }
 
+  /**
+   * Whether {@link #sendAtIntended} applies: an open-loop arrival with no concurrency cap (a capped arrival may have
+   * to wait for a slot, which {@link #send} handles).
+   */
+  public boolean sendsAtIntended(Planned p) {
+    return cap == null && p.open();
+  }
+
+  /**
+   * Hands an open-loop arrival to the client now, to be sent by the client's event loop at its intended time
+   * ({@link ChatClient#sendAt}: arrivals handed over together cost the event loop one wake-up, not one each); the
+   * run hears of the send ({@link LoadRun#sending}) when it goes out. The schedule lag is the send's lateness.
+   */
+  public java.util.concurrent.CompletableFuture<RequestRecord> sendAtIntended(Planned p) {
+    int step = p.step();
+    return client.sendAt(p.request(), p.intendedNanoTime(), () -> run.sending(step));
+  }
+
   private static long lag(Planned p) {
     return p.open() ? Math.max(0, System.nanoTime() - p.intendedNanoTime()) : 0;
   }

@@ -190,7 +190,7 @@ public final class RunSetup implements AutoCloseable {
           + " (source: " + p.source() + ")");
     }
     return new RunManifest(RunReader.FORMAT_VERSION, RunManifest.RUNNING, runId, ScenarioInfo.of(scenario),
-        target.info(), software(), "microseconds", Instant.now().toString(), null, List.of(), notes, null);
+        target.info(), software(target.client().scheduling()), "microseconds", Instant.now().toString(), null, List.of(), notes, null);
   }
 
   /** Open loop: the planned arrivals per step (a step closes only once all were registered); null for closed loop. */
@@ -259,12 +259,13 @@ public final class RunSetup implements AutoCloseable {
     return out;
   }
 
-  private static Map<String, String> software() {
+  private static Map<String, String> software(String loadgenScheduling) {
     Map<String, String> s = new LinkedHashMap<>();
     s.put("capkit", dev.capkit.core.CapkitVersion.get());
     s.put("java", System.getProperty("java.version"));
     s.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     s.put("cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
+    s.put("loadgenScheduling", loadgenScheduling); // -Dcapkit.loadgen.realtime
     return s;
   }
 

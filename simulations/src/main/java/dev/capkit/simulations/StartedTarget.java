@@ -95,6 +95,16 @@ record StartedTarget(EmbeddedEmulator emulator, EmbeddedNetem netem, ChatClient 
       closeQuietly(emulator);
       throw new ScenarioException("-Dcapkit.target", "", e.getMessage());
     }
+    try {
+      client.useRealtime(options.target().endpoint().get("loadgen.realtime"));
+    } catch (IllegalArgumentException e) {
+      client.close();
+      closeQuietly(netem);
+      closeQuietly(emulator);
+      String m = e.getMessage(); // "-Dcapkit.loadgen.realtime=<value>: <why>"
+      int i = m.indexOf(": ");
+      throw new ScenarioException(i > 0 ? m.substring(0, i) : "-Dcapkit.loadgen.realtime", "", i > 0 ? m.substring(i + 2) : m);
+    }
     ProbeResult probe;
     EngineIdentity identity;
     PromptTokenizer.Calibration prompts;

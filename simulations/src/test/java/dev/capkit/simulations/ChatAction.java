@@ -19,9 +19,10 @@ import scala.Option;
  * stream it reconnects and re-sends the POST after 3 s, which would hide a failure and double the
  * model's work. Here a broken stream is one failed request, never retried.
  *
- * <p>The action never blocks its event loop: the open-loop wait until the intended send time is a
- * timer on the session's event loop, the request runs on the client's threads, and the session moves
- * on from the event loop once the record is in.
+ * <p>The action never blocks its event loop: an open-loop arrival without a concurrency cap is handed to
+ * the client at once and waits for its intended send time on a timer of the client's event loop
+ * ({@code ChatClient.sendAt}); otherwise the wait is a timer on the session's event loop. The request
+ * runs on the client's threads, and the session moves on from the event loop once the record is in.
  */
 final class ChatAction extends JavaAction {
   private final String name;
@@ -48,6 +49,11 @@ final class ChatAction extends JavaAction {
       next.$bang(session); // the schedule is used up or the load is over: nothing to send
       return;
     }
+    if (source.sendsAtIntended(planned)) {
+      // open loop: the client's event loop waits for the intended time and sends (one hand-over per batch of users)
+      complete(session, planned, source.sendAtIntended(planned));
+      return;
+    }
     long delay = planned.intendedNanoTime() - System.nanoTime();
     if (delay > 0) {
       session.eventLoop().schedule(() -> send(session, planned), delay, TimeUnit.NANOSECONDS);
@@ -58,7 +64,12 @@ final class ChatAction extends JavaAction {
 
   private void send(Session session, RequestSource.Planned planned) {
     source.run().sending(planned.step());
-    source.send(planned).whenComplete((record, error) -> {
+    complete(session, planned, source.send(planned));
+  }
+
+  private void complete(Session session, RequestSource.Planned planned,
+      java.util.concurrent.CompletableFuture<RequestRecord> answer) {
+    answer.whenComplete((record, error) -> {
       RequestRecord r = record != null ? record : source.crashed(planned, error);
       source.run().record(planned.step(), r);
       session.eventLoop().execute(() -> {

@@ -71,7 +71,7 @@ public record RunOptions(
    */
   public static final String READY_FOR_START = "capkit: ready for the common start";
   private static final List<String> ENDPOINT = List.of("apiKeyFile", "auth", "caBundle", "insecure", "proxy",
-      "exactOutputLengths");
+      "exactOutputLengths", "loadgen.realtime");
 
   /** The run-level properties (prefix {@code capkit.} removed) and what each sets. */
   public static final Map<String, String> RUN_LEVEL = runLevel();
@@ -93,6 +93,8 @@ public record RunOptions(
     m.put("insecure", "true: accept any certificate of an https target (recorded in run.json)");
     m.put("proxy", "http://host:port of an HTTP proxy (CONNECT for https)");
     m.put("exactOutputLengths", "true: send ignore_eos on text chats to engines that honour it");
+    m.put("loadgen.realtime", "SCHED_FIFO priority 1..99 for the load generator's event loops, sending and safepoint threads"
+        + " (a dedicated injector; needs root, CAP_SYS_NICE or ulimit -r; recorded in run.json); 0 or unset: ordinary");
     m.put("tier", "hardware tier of a real target");
     m.put("resultsDir", "where run folders are created (default target/capkit-runs)");
     m.put("gatlingResultsDir", "Gatling's report folder");
@@ -148,6 +150,11 @@ public record RunOptions(
     RunTarget target = new RunTarget(url(p.get("target")), p.getOrDefault("targetKind", "remote"), apiKey, tier, endpoint);
     if (!List.of("remote", "emulator").contains(target.kind())) {
       throw bad("targetKind", "'" + target.kind() + "' is not a target kind (known: remote, emulator)");
+    }
+    String realtime = blankToNull(p.get("loadgen.realtime"));
+    if (realtime != null && !realtime.trim().matches("\\d{1,2}")) { // the load generator applies it (ChatClient.useRealtime)
+      throw bad("loadgen.realtime", "'" + realtime + "' is not a SCHED_FIFO priority (an integer 1..99, or 0 for ordinary"
+          + " scheduling)");
     }
     String injector = blankToNull(p.get("injector"));
     InjectorShare share = injector == null ? InjectorShare.WHOLE : InjectorShare.parse(injector);

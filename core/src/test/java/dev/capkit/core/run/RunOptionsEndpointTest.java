@@ -21,12 +21,24 @@ class RunOptionsEndpointTest {
     p.setProperty("capkit.caBundle", "ca.pem");
     p.setProperty("capkit.header.X-Tenant", "t1");
     p.setProperty("capkit.exactOutputLengths", "true");
+    p.setProperty("capkit.loadgen.realtime", "10");
     RunOptions o = RunOptions.parse(p, Map.of("CAPKIT_API_KEY", "k"));
     assertEquals("https://gw.example.com/api", o.target().url().toString());
-    assertEquals(Map.of("auth", "header:api-key", "caBundle", "ca.pem", "header.X-Tenant", "t1", "exactOutputLengths", "true"),
-        o.target().endpoint());
+    assertEquals(Map.of("auth", "header:api-key", "caBundle", "ca.pem", "header.X-Tenant", "t1", "exactOutputLengths", "true",
+        "loadgen.realtime", "10"), o.target().endpoint());
     assertEquals("k", o.target().apiKey());
     assertTrue(o.overrides().isEmpty(), o.overrides().toString());
+  }
+
+  @Test
+  void aRealtimePriorityThatIsNoneIsRefusedNamingPropertyAndValue() {
+    for (String bad : new String[] {"high", "100", "-1", "2.5"}) {
+      Properties p = new Properties();
+      p.setProperty("capkit.loadgen.realtime", bad);
+      ScenarioException e = assertThrows(ScenarioException.class, () -> RunOptions.parse(p, Map.of()));
+      assertEquals("-Dcapkit.loadgen.realtime", e.source());
+      assertTrue(e.getMessage().contains("'" + bad + "' is not a SCHED_FIFO priority"), e.getMessage());
+    }
   }
 
   @Test

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import dev.capkit.core.os.LinuxThreads;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -149,6 +150,14 @@ public final class CeilingBenchmark {
     List<String> command = new ArrayList<>(pinned("bench.clientCpus"));
     command.addAll(List.of(java, "-Xms1g", "-Xmx1g", property("bench.clientGc", CLIENT_GC),
         "-Dbench.late=" + property("bench.fifoLead", "3"))); // when -Dbench.fifo applies: seconds before the window
+    int fifo = Integer.getInteger("bench.fifo", 0);
+    if (fifo > 0) { // the client's latency threads through the product's option, from the client's start
+      command.add("-Dcapkit.loadgen.realtime=" + fifo);
+    }
+    String send = System.getProperty("bench.send", "");
+    if (!send.isBlank()) {
+      command.add("-Dbench.send=" + send.trim());
+    }
     String agent = System.getProperty("bench.clientJvmArg", "");
     if (!agent.isBlank()) { // e.g. a profiler agent, -Dcapkit.loadgen.transport=io_uring
       command.addAll(List.of(agent.replace("{label}", label).replace("{rate}", Long.toString((long) rate)).trim().split("\\s+")));
@@ -157,12 +166,13 @@ public final class CeilingBenchmark {
         Double.toString(warmup), Double.toString(seconds), records.toString()));
     Process client = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
-    expect(out, "warmup-late");
-    int fifo = Integer.getInteger("bench.fifo", 0);
     if (fifo > 0) {
-      System.out.println(label + " client at " + (long) rate + "/s: SCHED_FIFO " + fifo + " for "
-          + realtime(client.pid(), fifo, Set.of("event loops", "sender", "safepoint")) + " (client) and "
-          + realtime(server.pid(), fifo, Set.of("event loops", "engine")) + " (emulator)");
+      System.out.println(label + " client at " + (long) rate + "/s: " + expect(out, "scheduling"));
+    }
+    expect(out, "warmup-late");
+    if (fifo > 0) {
+      System.out.println(label + " client at " + (long) rate + "/s: SCHED_FIFO " + fifo + " for the emulator's "
+          + realtime(server.pid(), fifo, Set.of("event loops", "engine")));
     }
     String measureStart = expect(out, "measure-start");
     System.out.println(label + " client at " + (long) rate + "/s: " + measureStart);
@@ -313,30 +323,25 @@ public final class CeilingBenchmark {
   }
 
   /**
-   * Puts a process's latency-critical threads ({@code roles}: event loops, the client's sending thread, the emulator's engine,
-   * the client's VM thread and G1 stop-the-world workers, which run only while its Java threads are stopped; not the
-   * JIT compilers or concurrent GC threads) in {@code SCHED_FIFO} at {@code priority} with {@code chrt}. Measured
-   * alternatives that were worse (loadgen/README.md, fifth session): the emulator's engine one below its event loops
-   * together with every collector thread of both processes at priority 1: on the emulator's one pinned core its ZGC
-   * threads, above every ordinary task, left its JIT compiler no CPU (overhead p99 40-52 ms, not sustained)
-   * ({@code -Dbench.fifo=N}): a waking real-time thread takes its core from any ordinary task at once, where the
-   * fair scheduler lets a task that got the core while the thread slept finish its slice (milliseconds) first. A
-   * compiler thread at the same real-time priority would hold the core for a whole compilation, hence not those.
-   * Needs the right to set real-time priorities (root, or {@code RLIMIT_RTPRIO}); a failure stops the benchmark.
+   * Puts the emulator's latency-critical threads ({@code roles}: its event loops and engine) in {@code SCHED_FIFO} at
+   * {@code priority} ({@code -Dbench.fifo=N}, 3 s before the window: {@code -Dbench.fifoLead}). The client's threads
+   * get it through the product's option instead, {@code -Dcapkit.loadgen.realtime=N}, from the client's start (its
+   * event loops, sending thread, VM thread and G1 stop-the-world workers; loadgen's {@code RealtimeThreads}). Not
+   * the JIT compilers or concurrent GC threads: measured worse (loadgen/README.md, fifth session: the emulator's
+   * collector threads at real-time priority on its one pinned core left its JIT compiler no CPU). Needs the right to
+   * set real-time priorities (root, or {@code RLIMIT_RTPRIO}); a failure stops the benchmark.
    *
-   * @return how many threads by role, e.g. {@code {event loops=2, sender=1}}
+   * @return how many threads by role, e.g. {@code {event loops=2, engine=1}}
    */
-  private static Map<String, Integer> realtime(long pid, int priority, Set<String> roles) throws IOException, InterruptedException {
+  private static Map<String, Integer> realtime(long pid, int priority, Set<String> roles) throws IOException {
     Map<String, Integer> done = new java.util.TreeMap<>();
     for (Map.Entry<Long, ThreadCpu.Sample> t : ThreadCpu.sample(pid).entrySet()) {
       String role = t.getValue().role();
       if (roles.contains(role)) {
-        Process chrt = new ProcessBuilder("chrt", "-f", "-p", Integer.toString(priority), Long.toString(t.getKey()))
-            .redirectErrorStream(true).start();
-        String said = new String(chrt.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (chrt.waitFor() != 0) {
-          throw new IllegalStateException("-Dbench.fifo=" + priority + ": chrt -f -p " + priority + " " + t.getKey() + " ("
-              + t.getValue().comm() + ") failed: " + said);
+        try {
+          LinuxThreads.setFifo(t.getKey(), priority);
+        } catch (LinuxThreads.RealtimeRefused e) {
+          throw new IllegalStateException("-Dbench.fifo=" + priority + " (" + t.getValue().comm() + "): " + e.getMessage(), e);
         }
         done.merge(role, 1, Integer::sum);
       }

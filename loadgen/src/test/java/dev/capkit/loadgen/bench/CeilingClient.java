@@ -37,7 +37,7 @@ import java.util.concurrent.locks.LockSupport;
  * stragglers, waits for a line on stdin (the launcher has sampled its threads; closing the client ends the
  * event-loop threads), and writes one line per measured request to {@code out}:
  * {@code <request id> <ok 0|1> <client ttft ns> <completed inside the window 0|1> <schedule lag ns> <sent at ns>}
- * {@code <written at ns>} ({@code System.nanoTime()} values: just before {@link ChatClient#send}, and when the
+ * {@code <written at ns>} ({@code System.nanoTime()} values: the send (intended time + schedule lag), and when the
  * request's bytes had been written to the socket, {@link ChatClient#onRequestWritten}; -1 if never).
  *
  * <p>Args: {@code <base uri> <model> <rate/s> <warmup s> <seconds> <out file>}.
@@ -72,6 +72,15 @@ public final class CeilingClient {
 
     java.util.Map<String, Long> writtenAt = new java.util.concurrent.ConcurrentHashMap<>(1 << 17);
     try (ChatClient client = new ChatClient(endpoint)) {
+      String realtime = System.getProperty("capkit.loadgen.realtime");
+      if (realtime != null) {
+        try {
+          System.out.println("scheduling " + client.useRealtime(realtime));
+        } catch (IllegalArgumentException e) {
+          System.err.println("capkit: error: " + e.getMessage());
+          System.exit(2);
+        }
+      }
       client.onRequestWritten(writtenAt::put);
       long origin = System.nanoTime() + 100_000_000L;
       long measureStart = origin + warmupNanos;
@@ -81,6 +90,13 @@ public final class CeilingClient {
       boolean late = false;
       long lateAt = Math.max(origin, measureStart - (long) (Double.parseDouble(System.getProperty("bench.late", "3")) * 1e9));
       long sent = 0;
+      // As a run hands planned arrivals to the client ahead of their time (Gatling injects each second's users at
+      // its start), this thread plans the arrivals of the next AHEAD nanoseconds every BATCH nanoseconds and hands
+      // them over with ChatClient.sendAt, whose event loop sends each at its time. -Dbench.send=now: the older way,
+      // this thread sleeping until each arrival and calling send (a wake-up and a hand-over per request).
+      boolean timed = !"now".equals(System.getProperty("bench.send", "timed"));
+      long batch = timed ? 10_000_000L : 0;
+      long ahead = timed ? 20_000_000L : 0;
       while (intended < measureEnd) {
         long now = System.nanoTime();
         if (!late && now >= lateAt) {
@@ -93,8 +109,8 @@ public final class CeilingClient {
           System.out.println("measure-start " + java.time.Instant.now()); // wall time: to set GC logs against
           System.out.flush();
         }
-        if (intended > now) {
-          LockSupport.parkNanos(intended - now);
+        if (intended > now + ahead) {
+          LockSupport.parkNanos(timed ? batch : intended - now); // timed: wake every batch, hand over what is due
           continue;
         }
         boolean measured = intended >= measureStart;
@@ -102,15 +118,21 @@ public final class CeilingClient {
           sent++;
         }
         ChatRequest request = chats.request(300, 64, random.nextLong());
-        long lag = Math.max(0, now - intended);
         outstanding.incrementAndGet();
-        long sentAt = System.nanoTime();
-        client.send(request, lag).whenComplete((r, e) -> {
+        long at = intended;
+        java.util.concurrent.CompletableFuture<RequestRecord> answer;
+        if (timed) {
+          answer = client.sendAt(request, at, null);
+        } else {
+          answer = client.send(request, Math.max(0, now - at));
+        }
+        answer.whenComplete((r, e) -> {
           if (measured) {
             recorder.record(r);
             long t = System.nanoTime();
+            // sent at = intended + schedule lag (actual minus intended), in System.nanoTime()
             done.add(new Done(r.requestId(), r.ok(), r.ttftNanos(), t >= measureStart && t < measureEnd, r.scheduleLagNanos(),
-                sentAt));
+                at + r.scheduleLagNanos()));
           } else {
             warmRecorder.record(r);
             writtenAt.remove(r.requestId());

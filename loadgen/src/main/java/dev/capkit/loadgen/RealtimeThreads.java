@@ -1,0 +1,191 @@
+package dev.capkit.loadgen;
+
+import dev.capkit.core.os.LinuxThreads;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code -Dcapkit.loadgen.realtime=N}: the load generator's latency threads in {@code SCHED_FIFO} at priority N, for
+ * an injector machine whose other tasks must not delay the client's reads and sends (loadgen/README.md: on a shared
+ * machine, under ordinary scheduling, the client's own part of a TTFT had p99 2.5-3.2 ms at 1,000 req/s because its
+ * threads waited for their core behind other tasks' slices; with these threads real-time, 0.2-0.6 ms).
+ *
+ * <p>Which threads: the client's event loops (they stamp every arrival), every thread that calls
+ * {@link ChatClient#send} (Gatling's threads in a run, the sending thread of the ceiling benchmark; each as it first
+ * sends), and the JVM's VM thread and G1's stop-the-world workers ({@code GC Thread#n}), which run only while Java
+ * threads are stopped, so that a pause is not stretched by their waiting for a CPU. Not the JIT compilers or the
+ * concurrent collector threads (a compiler thread at a real-time priority would hold its CPU for a whole
+ * compilation). G1 starts workers as it needs them, so the JVM's threads are looked at again every
+ * {@value #RESCAN_SECONDS} s. {@link #close} puts the JVM's threads and the sending threads back in
+ * {@code SCHED_OTHER}. Linux only; needs root, {@code CAP_SYS_NICE} or {@code ulimit -r} of at least N: without the
+ * right the client refuses to start, naming the property and the value ({@link Refused}).
+ */
+final class RealtimeThreads implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RealtimeThreads.class);
+
+  /** The system property: a {@code SCHED_FIFO} priority 1..99, or 0 (the default) for ordinary scheduling. */
+  static final String PROPERTY = "capkit.loadgen.realtime";
+  static final int RESCAN_SECONDS = 5;
+
+  /** The option cannot be honoured (bad value, or no right to set real-time priorities); the message says which. */
+  static final class Refused extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    Refused(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private final int priority;
+  private final EventLoopGroup control;
+  private final Set<Long> jvmThreads = new LinkedHashSet<>(); // touched on the control loop after construction
+  private final Set<Long> senders = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final ThreadLocal<Boolean> registered = ThreadLocal.withInitial(() -> Boolean.FALSE);
+  private final int eventLoops;
+  private volatile boolean closed;
+
+  /**
+   * Reads the property's value: null, blank or {@code 0} = ordinary scheduling (returns 0), else a priority 1..99.
+   *
+   * @throws Refused naming the property and the value
+   */
+  static int priority(String value) {
+    if (value == null || value.isBlank()) {
+      return 0;
+    }
+    int p;
+    try {
+      p = Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      p = -1;
+    }
+    if (p < 0 || p > LinuxThreads.MAX_FIFO_PRIORITY) {
+      throw new Refused("-D" + PROPERTY + "=" + value + ": not a SCHED_FIFO priority (an integer 1.."
+          + LinuxThreads.MAX_FIFO_PRIORITY + ", or 0 for ordinary scheduling)", null);
+    }
+    return p;
+  }
+
+  /**
+   * Puts the event loops of {@code group} (started here if they were not) and the JVM's safepoint threads in
+   * {@code SCHED_FIFO} at {@code priority}; {@code control} (an event loop of the client's that stays ordinary) does
+   * the later work: sending threads as they register, the rescan.
+   *
+   * @throws Refused when a thread's policy cannot be set, naming the property, the value and chrt's message
+   */
+  RealtimeThreads(int priority, EventLoopGroup group, EventLoopGroup control) {
+    if (priority < 1 || priority > LinuxThreads.MAX_FIFO_PRIORITY) {
+      throw new IllegalArgumentException("priority " + priority + " is not in 1.." + LinuxThreads.MAX_FIFO_PRIORITY);
+    }
+    this.priority = priority;
+    this.control = control;
+    List<Long> loops = new ArrayList<>();
+    for (EventExecutor loop : group) {
+      try {
+        loops.add(loop.submit(LinuxThreads::currentTid).get(10, TimeUnit.SECONDS)); // starts the loop's thread
+      } catch (ExecutionException | TimeoutException e) {
+        throw refused("cannot tell an event loop's thread id: " + e, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw refused("interrupted", e);
+      }
+    }
+    for (long tid : loops) {
+      fifo(tid);
+    }
+    this.eventLoops = loops.size();
+    rescan();
+    control.scheduleAtFixedRate(this::rescanQuietly, RESCAN_SECONDS, RESCAN_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** For run.json: the policy and which threads have it. */
+  String describe() {
+    return "SCHED_FIFO " + priority + " (-D" + PROPERTY + "): " + eventLoops + " event loop(s), the JVM's VM thread and "
+        + "G1 stop-the-world workers, and every thread that sends (as it first sends); JIT and concurrent GC ordinary";
+  }
+
+  /** Called by every send: the first send of a thread puts that thread in SCHED_FIFO (on the control loop). */
+  void sending() {
+    if (registered.get() || closed) {
+      return;
+    }
+    registered.set(Boolean.TRUE);
+    long tid = LinuxThreads.currentTid();
+    String name = Thread.currentThread().getName();
+    control.execute(() -> {
+      try {
+        fifo(tid);
+        senders.add(tid);
+      } catch (Refused e) {
+        LOG.warn("sending thread {} stays ordinary: {}", name, e.getMessage());
+      }
+    });
+  }
+
+  private void rescanQuietly() {
+    try {
+      rescan();
+    } catch (RuntimeException e) {
+      LOG.warn("-D{}={}: {}", PROPERTY, priority, e.getMessage());
+    }
+  }
+
+  private synchronized void rescan() {
+    if (closed) {
+      return;
+    }
+    for (LinuxThreads.Task t : LinuxThreads.tasks(0)) {
+      if (safepointThread(t.name()) && !jvmThreads.contains(t.tid())) {
+        fifo(t.tid());
+        jvmThreads.add(t.tid());
+      }
+    }
+  }
+
+  /** The VM operation thread and G1's parallel (stop-the-world) workers: busy only while Java threads are stopped. */
+  static boolean safepointThread(String comm) {
+    return comm.equals("VM Thread") || comm.startsWith("GC Thread");
+  }
+
+  private void fifo(long tid) {
+    try {
+      LinuxThreads.setFifo(tid, priority);
+    } catch (LinuxThreads.RealtimeRefused e) {
+      throw refused(e.getMessage() + " (needs root, CAP_SYS_NICE or ulimit -r >= " + priority + ")", e);
+    }
+  }
+
+  private Refused refused(String why, Throwable cause) {
+    return new Refused("-D" + PROPERTY + "=" + priority + ": cannot put the load generator's threads in SCHED_FIFO: "
+        + why, cause);
+  }
+
+  /** The JVM's threads and the sending threads back in SCHED_OTHER (the event loops end with the client). */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    List<Long> back = new ArrayList<>(jvmThreads);
+    back.addAll(senders);
+    for (long tid : back) {
+      try {
+        if (LinuxThreads.policy(0, tid) != null) {
+          LinuxThreads.setOrdinary(tid);
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("thread {} left as it is: {}", tid, e.getMessage());
+      }
+    }
+    jvmThreads.clear();
+    senders.clear();
+  }
+}
