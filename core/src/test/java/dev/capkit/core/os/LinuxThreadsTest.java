@@ -33,7 +33,12 @@ class LinuxThreadsTest {
     assertNotNull(stat[0]);
     assertTrue(stat[0].runNanos() >= 10_000_000L, "ran " + stat[0].runNanos() + " ns");
     assertTrue(stat[0].waitNanos() >= 0);
-    assertNull(LinuxThreads.schedstat(0, tid[0]), "an ended thread has no counters");
+    // join() returns when the Java thread has ended; the kernel task leaves /proc a moment later
+    long until = System.nanoTime() + 5_000_000_000L;
+    while (LinuxThreads.schedstat(0, tid[0]) != null && System.nanoTime() < until) {
+      Thread.sleep(10);
+    }
+    assertNull(LinuxThreads.schedstat(0, tid[0]), "an ended thread has no counters (within 5 s of its end)");
     assertEquals(0, LinuxThreads.policy(0, LinuxThreads.currentTid())[0], "a test thread is SCHED_OTHER");
   }
 
