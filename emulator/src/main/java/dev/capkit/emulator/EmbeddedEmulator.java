@@ -67,7 +67,7 @@ public final class EmbeddedEmulator implements AutoCloseable {
     dev.capkit.twin.power.GpuPowerCatalog.load(options.catalogDir()).find(plan.gpu().id())
         .ifPresent(power -> metrics.gpu(dev.capkit.emulator.runtime.GpuTelemetry.of(plan, power)));
     ContinuousBatchingEngine core = plan.newEngine(options.slowdown(), options.profile());
-    RealTimeEngine engine = new RealTimeEngine(core, metrics, options.maxWaiting(),
+    RealTimeEngine engine = new RealTimeEngine(core, metrics, options.maxWaiting(), options.effectiveMaxInFlight(),
         r -> plan.hostSeconds(r.imagePixels(), options.profile()));
     ServerContext context = new ServerContext(plan, new PromptAdmission(plan, options.seed()), engine, metrics,
         options.apiKey(), System.nanoTime() + options.loading().toNanos(), options.seed(),

@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * Standalone emulator: {@code capkit emulator --tier <id> [--model autoglm-phone-9b] [--dtype bf16|fp8|int4]
  * [--port 8000] [--seed N] [--profile physics|instant] [--slowdown 1.2] [--api-key-file FILE] [--catalog DIR]
- * [--host 127.0.0.1] [--max-waiting N] [--loading-seconds S] [--realtime N]}. Prints what it serves and runs until killed.
+ * [--host 127.0.0.1] [--max-waiting N] [--loading-seconds S] [--realtime N] [--max-in-flight N]}. Prints what it serves and runs until killed.
  * {@code --realtime N}: the worker event loops at {@code SCHED_FIFO} N and the engine thread at N-1
  * ({@link EmbeddedEmulator#realtime}); when the system refuses, the message says why and the exit status is 2.
  * Bad input prints a message naming the flag (or catalog file and field) and value and exits with 2.
@@ -87,7 +87,7 @@ public final class EmulatorMain {
   private static final List<String> OPTIONS = List.of("--tier", "--model", "--dtype", "--port", "--seed", "--profile",
       "--slowdown", "--api-key-file", "--host", "--max-waiting", "--loading-seconds", "--catalog",
       "--gpu-memory-utilization", "--max-model-len", "--max-num-seqs", "--max-num-batched-tokens", "--kv-cache-dtype",
-      "--tensor-parallel-size", "--limit-mm-per-prompt", "--mm-processor-kwargs", "--realtime");
+      "--tensor-parallel-size", "--limit-mm-per-prompt", "--mm-processor-kwargs", "--realtime", "--max-in-flight");
   private static final List<String> FLAGS = List.of("--enable-prefix-caching", "--no-enable-prefix-caching");
 
   /** Null for --help. Standalone defaults differ from embedded ones: port 8000, a 3 s loading period. */
@@ -169,6 +169,13 @@ public final class EmulatorMain {
         }
         yield o.withCatalogDir(dir);
       }
+      case "--max-in-flight" -> {
+        int n = Integer.parseInt(value);
+        if (n < 1) {
+          throw new IllegalArgumentException("expected a number of requests >= 1 (default: from the heap)");
+        }
+        yield o.withMaxInFlight(n);
+      }
       case "--realtime" -> {
         int priority = Integer.parseInt(value);
         if (priority < 1 || priority > 99) {
@@ -191,6 +198,7 @@ public final class EmulatorMain {
     return "usage: capkit emulator --tier <id> [--model autoglm-phone-9b] [--dtype bf16|fp8|int4] [--port 8000]\n"
         + "         [--seed N] [--profile physics|instant] [--slowdown 1.2] [--api-key-file FILE] [--catalog DIR]\n"
         + "         [--host 127.0.0.1] [--max-waiting 256] [--loading-seconds 3] [--realtime 10]\n"
+        + "         [--max-in-flight N (default: max heap / 128 KiB)]\n"
         + "         vLLM flags: [--gpu-memory-utilization 0.9] [--max-model-len N] [--max-num-seqs N]\n"
         + "         [--max-num-batched-tokens N] [--[no-]enable-prefix-caching] [--kv-cache-dtype auto|fp8]\n"
         + "         [--tensor-parallel-size N] [--limit-mm-per-prompt '{\"image\":10}'] [--mm-processor-kwargs '{\"max_pixels\":N}']";

@@ -29,6 +29,11 @@ import java.time.Duration;
  * @param maxNumSeqs  override of serving.json's max_num_seqs (0 = keep the catalog value)
  * @param brokenStreamFraction test fault hook: this fraction of streamed responses (chosen by seed and
  *                    request id) is cut by closing the connection after half the tokens (default 0)
+ * @param vllm        vLLM flags over the catalog's
+ * @param maxInFlight the emulator's own bound on requests admitted and not finished (running + waiting + in their
+ *                    host-side time); beyond it 429 like a full waiting queue. 0 (default) = from this JVM's heap,
+ *                    {@link #heapInFlightLimit()}: it keeps an overloaded emulator serving at its maximum rate instead
+ *                    of holding more streams than its heap can (an emulator limit; vLLM has none)
  */
 public record EmulatorOptions(
     String tierId,
@@ -45,7 +50,8 @@ public record EmulatorOptions(
     Duration loading,
     int maxNumSeqs,
     double brokenStreamFraction,
-    dev.capkit.twin.catalog.VllmKnobs vllm) {
+    dev.capkit.twin.catalog.VllmKnobs vllm,
+    int maxInFlight) {
 
   public static final String DEFAULT_TIER = "gn7e-c16g1.4xlarge";
   public static final String DEFAULT_MODEL = "autoglm-phone-9b";
@@ -75,6 +81,9 @@ public record EmulatorOptions(
     if (maxNumSeqs < 0) {
       throw new IllegalArgumentException("maxNumSeqs must be >= 0, got " + maxNumSeqs);
     }
+    if (maxInFlight < 0) {
+      throw new IllegalArgumentException("maxInFlight must be >= 0 (0 = from the heap), got " + maxInFlight);
+    }
     if (!(brokenStreamFraction >= 0 && brokenStreamFraction <= 1)) {
       throw new IllegalArgumentException("brokenStreamFraction must be in [0, 1], got " + brokenStreamFraction);
     }
@@ -83,13 +92,13 @@ public record EmulatorOptions(
   /** Embedded defaults: A100 80GB tier, BF16, physics, seed 42, 127.0.0.1:0, no key, no loading period. */
   public static EmulatorOptions defaults() {
     return new EmulatorOptions(DEFAULT_TIER, DEFAULT_MODEL, Dtype.BF16, Profile.PHYSICS, 1.0, 42L, "127.0.0.1", 0,
-        null, null, 256, Duration.ZERO, 0, 0.0, dev.capkit.twin.catalog.VllmKnobs.NONE);
+        null, null, 256, Duration.ZERO, 0, 0.0, dev.capkit.twin.catalog.VllmKnobs.NONE, 0);
   }
 
   /** Same options with these vLLM flags (over the catalog's; {@code max_num_seqs} here wins over {@link #maxNumSeqs}). */
   public EmulatorOptions withVllm(dev.capkit.twin.catalog.VllmKnobs v) {
     return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, loading,
-        maxNumSeqs, brokenStreamFraction, v);
+        maxNumSeqs, brokenStreamFraction, v, maxInFlight);
   }
 
   /** The vLLM flags the emulated server runs with: {@link #vllm} plus {@link #maxNumSeqs} when set. */
@@ -98,58 +107,80 @@ public record EmulatorOptions(
   }
 
   public EmulatorOptions withTier(String v) {
-    return new EmulatorOptions(v, model, dtype, profile, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm);
+    return new EmulatorOptions(v, model, dtype, profile, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm, maxInFlight);
   }
 
   public EmulatorOptions withModel(String v) {
-    return new EmulatorOptions(tierId, v, dtype, profile, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm);
+    return new EmulatorOptions(tierId, v, dtype, profile, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm, maxInFlight);
   }
 
   public EmulatorOptions withDtype(Dtype v) {
-    return new EmulatorOptions(tierId, model, v, profile, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm);
+    return new EmulatorOptions(tierId, model, v, profile, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm, maxInFlight);
   }
 
   public EmulatorOptions withProfile(Profile v) {
-    return new EmulatorOptions(tierId, model, dtype, v, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm);
+    return new EmulatorOptions(tierId, model, dtype, v, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm, maxInFlight);
   }
 
   public EmulatorOptions withSlowdown(double v) {
-    return new EmulatorOptions(tierId, model, dtype, profile, v, seed, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm);
+    return new EmulatorOptions(tierId, model, dtype, profile, v, seed, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm, maxInFlight);
   }
 
   public EmulatorOptions withSeed(long v) {
-    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, v, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm);
+    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, v, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm, maxInFlight);
   }
 
   public EmulatorOptions withHost(String v) {
-    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, v, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm);
+    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, v, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm, maxInFlight);
   }
 
   public EmulatorOptions withPort(int v) {
-    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, v, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm);
+    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, v, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm, maxInFlight);
   }
 
   public EmulatorOptions withApiKey(String v) {
-    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, port, v, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm);
+    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, port, v, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm, maxInFlight);
   }
 
   public EmulatorOptions withCatalogDir(Path v) {
-    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, port, apiKey, v, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm);
+    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, port, apiKey, v, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm, maxInFlight);
   }
 
   public EmulatorOptions withMaxWaiting(int v) {
-    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, port, apiKey, catalogDir, v, loading, maxNumSeqs, brokenStreamFraction, vllm);
+    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, port, apiKey, catalogDir, v, loading, maxNumSeqs, brokenStreamFraction, vllm, maxInFlight);
   }
 
   public EmulatorOptions withLoading(Duration v) {
-    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, v, maxNumSeqs, brokenStreamFraction, vllm);
+    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, v, maxNumSeqs, brokenStreamFraction, vllm, maxInFlight);
   }
 
   public EmulatorOptions withMaxNumSeqs(int v) {
-    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, loading, v, brokenStreamFraction, vllm);
+    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, loading, v, brokenStreamFraction, vllm, maxInFlight);
+  }
+
+  public EmulatorOptions withMaxInFlight(int v) {
+    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, brokenStreamFraction, vllm, v);
+  }
+
+  /** Heap bytes budgeted per request in flight when {@link #maxInFlight} is 0. */
+  public static final long IN_FLIGHT_BYTES = 128L << 10;
+
+  /**
+   * The in-flight bound from this JVM's heap: max heap / {@value #IN_FLIGHT_BYTES} bytes, at least 1,024 (8,192 with
+   * a 1 GiB heap, 16,384 with 2 GiB). An open streamed request held ~12 KB of live heap in the 5,000-stream
+   * benchmark (G1: 147 MB -> 51 MB with ~4,300 open); 128 KiB leaves room for the ones decoding and their unsent
+   * chunks.
+   */
+  public static int heapInFlightLimit() {
+    return (int) Math.max(1024, Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() / IN_FLIGHT_BYTES));
+  }
+
+  /** {@link #maxInFlight}, or {@link #heapInFlightLimit()} when it is 0. */
+  public int effectiveMaxInFlight() {
+    return maxInFlight > 0 ? maxInFlight : heapInFlightLimit();
   }
 
   public EmulatorOptions withBrokenStreamFraction(double v) {
-    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, v, vllm);
+    return new EmulatorOptions(tierId, model, dtype, profile, slowdown, seed, host, port, apiKey, catalogDir, maxWaiting, loading, maxNumSeqs, v, vllm, maxInFlight);
   }
 }

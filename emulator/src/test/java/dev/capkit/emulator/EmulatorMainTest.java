@@ -54,6 +54,13 @@ class EmulatorMainTest {
   }
 
   @Test
+  void maxInFlightIsParsedAndABadValueNamed() {
+    assertEquals(64, EmulatorMain.parse(new String[] {"--tier", "gn8is.2xlarge", "--max-in-flight", "64"}).effectiveMaxInFlight());
+    assertEquals(2, run("--tier", "gn8is.2xlarge", "--max-in-flight", "0"));
+    assertTrue(err().contains("--max-in-flight '0': expected a number of requests >= 1"), err());
+  }
+
+  @Test
   void anApiKeyOnTheCommandLineIsRefusedAndAKeyFileRead() throws Exception {
     assertEquals(2, run("--tier", "gn8is.2xlarge", "--api-key", "sk-secret"));
     assertTrue(err().contains("--api-key is not accepted") && err().contains("--api-key-file"), err());

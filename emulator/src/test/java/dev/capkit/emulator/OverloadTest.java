@@ -58,6 +58,54 @@ class OverloadTest {
     }
   }
 
+  /**
+   * With vLLM's bounds opened wide (max_num_seqs and the waiting queue 1,000 each, as the ceiling benchmark runs it)
+   * the emulator's own in-flight bound still refuses the excess with 429, and what it admits completes: the
+   * emulator keeps serving instead of holding ever more streams. The old engine (no in-flight bound) admitted all 40.
+   */
+  @Test
+  void inFlightBoundRefusesTheExcessWhenVllmsBoundsAreWide() throws Exception {
+    EmulatorOptions options = EmulatorOptions.defaults().withMaxNumSeqs(1000).withMaxWaiting(1000).withMaxInFlight(8);
+    try (EmbeddedEmulator emu = EmbeddedEmulator.start(options)) {
+      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
+      long maxInFlight = 0;
+      for (int i = 0; i < 40; i++) {
+        burst.add(client.sendAsync(request(emu, "wide-" + i), HttpResponse.BodyHandlers.ofString()));
+      }
+      int ok = 0;
+      int refused = 0;
+      for (CompletableFuture<HttpResponse<String>> f : burst) {
+        maxInFlight = Math.max(maxInFlight, emu.metrics().inFlight());
+        HttpResponse<String> r = f.get();
+        if (r.statusCode() == 200) {
+          ok++;
+          assertTrue(r.body().endsWith("data: [DONE]\n\n"), "admitted streams complete");
+        } else {
+          assertEquals(429, r.statusCode());
+          assertTrue(r.body().contains("(the emulator's bound: 8)"), r.body());
+          refused++;
+        }
+      }
+      // a 20-token stream takes ~0.2 s of modelled A100 time, the 40 requests arrive within a few ms: at most 8 (+1 per
+      // event loop racing the check) are admitted before the first finishes
+      int loops = Runtime.getRuntime().availableProcessors();
+      assertTrue(refused >= 20, "most of the burst refused by the in-flight bound, got " + refused);
+      assertTrue(ok >= 8, "the bound's worth is served, got " + ok);
+      assertTrue(maxInFlight <= 8 + loops, "in flight stays at the bound, saw " + maxInFlight);
+      assertEquals(0, emu.metrics().inFlight(), "all released");
+      HttpResponse<String> after = client.send(request(emu, "after-wide"), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, after.statusCode(), "serves again once the burst has drained");
+    }
+  }
+
+  @Test
+  void theDefaultBoundComesFromTheHeap() {
+    assertEquals(Math.max(1024, Runtime.getRuntime().maxMemory() / (128 << 10)), EmulatorOptions.defaults().effectiveMaxInFlight());
+    assertEquals(5, EmulatorOptions.defaults().withMaxInFlight(5).effectiveMaxInFlight());
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> EmulatorOptions.defaults().withMaxInFlight(-1));
+  }
+
   private static HttpRequest request(EmbeddedEmulator emu, String id) {
     return HttpRequest.newBuilder(URI.create(emu.baseUri() + "/v1/chat/completions"))
         .header("X-Request-Id", id).header("Content-Type", "application/json")

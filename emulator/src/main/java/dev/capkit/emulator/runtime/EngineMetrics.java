@@ -70,6 +70,11 @@ public final class EngineMetrics {
     (imagePixels > 0 ? imageRequestsInFlight : textRequestsInFlight).incrementAndGet();
   }
 
+  /** Requests admitted and not yet finished or aborted. */
+  public long inFlight() {
+    return imageRequestsInFlight.get() + textRequestsInFlight.get();
+  }
+
   void released(long imagePixels) {
     (imagePixels > 0 ? imageRequestsInFlight : textRequestsInFlight).decrementAndGet();
   }
@@ -221,7 +226,7 @@ public final class EngineMetrics {
         "Prefix cache queries, in terms of number of queried tokens.", labels, prefixQueries);
     counter(out, "vllm:prefix_cache_hits_total",
         "Prefix cache hits, in terms of number of cached tokens.", labels, prefixHits);
-    counter(out, "capkit_emulator_rejected_total", "Requests refused with 429 because the waiting queue was full.",
+    counter(out, "capkit_emulator_rejected_total", "Requests refused with 429: waiting queue full, or the emulator's in-flight bound reached.",
         labels, rejected.sum());
     ttft.render(out, "Histogram of time to first token in seconds.", labels);
     e2e.render(out, "Histogram of e2e request latency in seconds.", labels);

@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * accumulates into the schedule). Requests arriving during a step join at the next step, as in vLLM.
  *
  * <p>Admission is bounded: {@link #submit} refuses (returns false) when {@code maxWaiting} requests
- * are already waiting, so overload answers 429 instead of growing. Delivery is bounded too: the
+ * are already waiting, or {@code maxInFlight} are admitted and unfinished, so overload answers 429 instead of
+ * growing. The second bound is the emulator's own (vLLM has none): with a large {@code max_num_seqs} every admitted
+ * request decodes in every step, so when arrivals outpace the event loops each request's tokens come slower the more
+ * there are, and without a bound none finishes (and the heap fills) while the emulator writes at its full rate. Delivery is bounded too: the
  * engine thread pauses while more than {@value #MAX_OUTSTANDING_BATCHES} delivery batches are queued
  * on the event loops (matters only in the instant profile, where steps take no time).
  *
@@ -61,6 +64,7 @@ public final class RealTimeEngine implements AutoCloseable {
   private final ContinuousBatchingEngine engine;
   private final EngineMetrics metrics;
   private final int maxWaiting;
+  private final int maxInFlight;
   private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
   private final AtomicInteger inboxRequests = new AtomicInteger();
   private final AtomicInteger outstandingBatches = new AtomicInteger();
@@ -84,6 +88,19 @@ public final class RealTimeEngine implements AutoCloseable {
    */
   public RealTimeEngine(ContinuousBatchingEngine engine, EngineMetrics metrics, int maxWaiting,
       java.util.function.ToDoubleFunction<EngineRequest> hostSeconds) {
+    this(engine, metrics, maxWaiting, Integer.MAX_VALUE, hostSeconds);
+  }
+
+  /**
+   * @param maxInFlight bound on requests admitted and not yet finished or aborted (running, waiting, in their
+   *                    host-side time): beyond it {@link #submit} refuses, as for a full waiting queue
+   */
+  public RealTimeEngine(ContinuousBatchingEngine engine, EngineMetrics metrics, int maxWaiting, int maxInFlight,
+      java.util.function.ToDoubleFunction<EngineRequest> hostSeconds) {
+    if (maxInFlight < 1) {
+      throw new IllegalArgumentException("maxInFlight must be >= 1, got " + maxInFlight);
+    }
+    this.maxInFlight = maxInFlight;
     this.hostSeconds = hostSeconds;
     this.engine = engine;
     this.metrics = metrics;
@@ -98,7 +115,7 @@ public final class RealTimeEngine implements AutoCloseable {
     if (!(r.attachment() instanceof TokenSink)) {
       throw new IllegalArgumentException("request " + r.id() + " needs a TokenSink attachment");
     }
-    if (closed || waitingSnapshot + inboxRequests.get() >= maxWaiting) {
+    if (closed || waitingSnapshot + inboxRequests.get() >= maxWaiting || metrics.inFlight() >= maxInFlight) {
       metrics.rejected();
       return false;
     }
@@ -156,6 +173,11 @@ public final class RealTimeEngine implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+  }
+
+  /** The bound on requests in flight this engine was made with. */
+  public int maxInFlight() {
+    return maxInFlight;
   }
 
   /** Requests waiting (queued in the engine or not yet handed to it). */

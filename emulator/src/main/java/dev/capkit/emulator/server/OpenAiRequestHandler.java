@@ -143,7 +143,9 @@ final class OpenAiRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
 
   private ApiError overloaded() {
     return new ApiError(HttpResponseStatus.TOO_MANY_REQUESTS, "RateLimitError", null,
-        "The server is overloaded: " + context.engine().waiting() + " requests are waiting; retry later.");
+        "The server is overloaded: " + context.engine().waiting() + " requests are waiting, "
+            + context.metrics().inFlight() + " in flight (the emulator's bound: " + context.engine().maxInFlight()
+            + "); retry later.");
   }
 
   private boolean faultHits(String key) {
