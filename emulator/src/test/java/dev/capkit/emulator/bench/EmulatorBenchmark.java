@@ -40,6 +40,7 @@ import org.HdrHistogram.Histogram;
  * </ol>
  *
  * Run: {@code mvn -q -pl emulator -am -Pbench -DskipTests test} (args via -Dbench.streams=5000 -Dbench.qps=100
+ * -Dbench.warmupStreams=N (a first, unmeasured pass of N streams against the same emulator, then System.gc())
  * -Dbench.client=jvm|process -Dbench.cases=default,all,virtual; {@code -Dbench.serverCpus=0 -Dbench.clientCpus=1}
  * pin this JVM and the client process to those CPUs with {@code taskset}; {@code -Dbench.fifo=N} gives the emulator's
  * worker event loops {@code SCHED_FIFO} priority N and its engine thread N-1 through the product path
@@ -88,14 +89,30 @@ public final class EmulatorBenchmark {
           + (clientProcess ? "in its own process" : "in this JVM")
           + ", CPUs: emulator " + (serverCpus.isEmpty() ? "any" : serverCpus)
           + ", client " + (clientProcess ? (clientCpus.isEmpty() ? "any" : clientCpus) : "same as emulator"));
-      emu.metrics().takeEmitLateness(); // reset
-      emu.metrics().takeHandoffLateness();
       String host = emu.baseUri().getHost();
       int port = emu.baseUri().getPort();
       int fifo = Integer.getInteger("bench.fifo", 0);
       int realtimeThreads = fifo > 0 ? emu.realtime(fifo) : 0; // the product path: ./capkit emulator --realtime N
       EmulatorThreads threads = new EmulatorThreads(fifo);
       threads.applyRealtime();
+      int warmupStreams = Integer.getInteger("bench.warmupStreams", 1500);
+      if (warmupStreams > 0) {
+        // A server that has been up a while has its request and token paths compiled; without this the first
+        // seconds of the measured case run them in the interpreter and C1 while C2 compiles (each loop's 128-token
+        // burst then takes 2-3x its steady time, most of the p99 tokens of a quiet run came from there).
+        long w0 = System.nanoTime();
+        try (StreamingLoadClient warm = new StreamingLoadClient()) {
+          warm.start(host, port, warmupStreams);
+          while (!warm.await(200)) {
+            threads.applyRealtime();
+          }
+        }
+        System.gc(); // the warm-up's garbage is not the measured case's
+        System.out.printf(Locale.ROOT, "JIT warm-up: %d streams against this emulator in %.1f s, not measured (-Dbench.warmupStreams)%n",
+            warmupStreams, (System.nanoTime() - w0) / 1e9);
+      }
+      emu.metrics().takeEmitLateness(); // reset
+      emu.metrics().takeHandoffLateness();
       String traceDir = System.getProperty("bench.trace", "").trim();
       dev.capkit.emulator.runtime.DeliveryTrace trace = traceDir.isEmpty() ? null : emu.metrics().traceDeliveries(400_000);
       GcPauses gc = GcPauses.start();
