@@ -9,8 +9,8 @@ import dev.capkit.twin.catalog.Catalog;
 import dev.capkit.twin.catalog.CatalogException;
 import dev.capkit.twin.engine.ContinuousBatchingEngine;
 import dev.capkit.emulator.runtime.EngineMetrics;
+import dev.capkit.core.os.LinuxThreads;
 import dev.capkit.emulator.runtime.RealTimeEngine;
-import dev.capkit.emulator.runtime.Realtime;
 import dev.capkit.emulator.server.OpenAiHttpServer;
 import dev.capkit.emulator.server.ServerContext;
 import dev.capkit.emulator.server.ServerTransport;
@@ -154,7 +154,7 @@ public final class EmbeddedEmulator implements AutoCloseable {
   }
 
   /**
-   * Gives the emulator's timing-critical threads {@code SCHED_FIFO} ({@link Realtime}): the worker event loops at
+   * Gives the emulator's timing-critical threads {@code SCHED_FIFO} ({@link LinuxThreads#setFifo}): the worker event loops at
    * {@code priority}, the engine thread one below (at least 1; at a step's end the loops write its tokens while the
    * engine computes the next step, and a waking loop must take the CPU from it). The acceptor, JIT and GC threads
    * stay ordinary. Linux; needs root, {@code CAP_SYS_NICE} or a sufficient {@code RLIMIT_RTPRIO}.
@@ -167,9 +167,19 @@ public final class EmbeddedEmulator implements AutoCloseable {
     if (priority < 1 || priority > 99) {
       throw new IllegalArgumentException("real-time priority " + priority + ": expected 1..99");
     }
-    int loops = server.onEachWorkerLoop(() -> Realtime.currentThread(priority));
-    engine.onEngineThread(() -> Realtime.currentThread(Math.max(1, priority - 1)));
+    int loops = server.onEachWorkerLoop(() -> fifoForThisThread(priority));
+    engine.onEngineThread(() -> fifoForThisThread(Math.max(1, priority - 1)));
     return loops + 1;
+  }
+
+  /** SCHED_FIFO for the calling thread (core's {@link LinuxThreads}); a refusal says what is needed. */
+  private static void fifoForThisThread(int priority) {
+    try {
+      LinuxThreads.setFifo(LinuxThreads.currentTid(), priority);
+    } catch (LinuxThreads.RealtimeRefused e) {
+      throw new IllegalStateException(e.getMessage() + " (SCHED_FIFO needs root, CAP_SYS_NICE or an RLIMIT_RTPRIO of at least "
+          + priority + ")", e);
+    }
   }
 
   @Override

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.capkit.emulator.runtime.Realtime;
+import dev.capkit.core.os.LinuxThreads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,7 +29,7 @@ class RealtimeTest {
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
     Thread t = new Thread(() -> {
       try {
-        Realtime.currentThread(priority);
+        LinuxThreads.setFifo(LinuxThreads.currentTid(), priority);
       } catch (RuntimeException e) {
         failure.set(e);
       }

@@ -150,7 +150,7 @@ public final class RealTimeEngine implements AutoCloseable {
 
   /**
    * Runs {@code command} on the engine thread (between steps) and waits for it; its exception is rethrown here.
-   * For settings that apply to the calling thread, e.g. {@link Realtime#currentThread}.
+   * For settings that apply to the calling thread, e.g. SCHED_FIFO ({@code EmbeddedEmulator#realtime}).
    */
   public void onEngineThread(Runnable command) {
     java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();

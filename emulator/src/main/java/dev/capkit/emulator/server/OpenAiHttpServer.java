@@ -62,7 +62,7 @@ public final class OpenAiHttpServer implements AutoCloseable {
   /**
    * Runs {@code command} once on each worker event loop (the threads that read requests and write tokens; they start
    * here if no connection has started them yet) and waits; the first failure is rethrown. For settings that apply
-   * to the calling thread, e.g. {@code Realtime.currentThread}.
+   * to the calling thread, e.g. SCHED_FIFO ({@code EmbeddedEmulator#realtime}).
    *
    * @return how many event loops ran it
    */
