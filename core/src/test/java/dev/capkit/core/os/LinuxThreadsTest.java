@@ -20,9 +20,12 @@ class LinuxThreadsTest {
     List<LinuxThreads.Task>[] seen = new List[1];
     Thread t = new Thread(() -> {
       tid[0] = LinuxThreads.currentTid();
-      long spin = System.nanoTime() + 20_000_000L;
-      while (System.nanoTime() < spin) {
-        Thread.onSpinWait(); // some CPU time for schedstat's first field
+      // 10 ms of this thread's own CPU time (not wall time: on a loaded machine a spin may get little CPU), at most 20 s
+      java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+      long cpu0 = mx.getCurrentThreadCpuTime();
+      long giveUp = System.nanoTime() + 20_000_000_000L;
+      while (mx.getCurrentThreadCpuTime() - cpu0 < 10_000_000L && System.nanoTime() < giveUp) {
+        Thread.onSpinWait();
       }
       stat[0] = LinuxThreads.schedstat(0, tid[0]);
       seen[0] = LinuxThreads.tasks(0);
@@ -31,7 +34,7 @@ class LinuxThreadsTest {
     t.join();
     assertTrue(seen[0].contains(new LinuxThreads.Task(tid[0], name)), seen[0].toString());
     assertNotNull(stat[0]);
-    assertTrue(stat[0].runNanos() >= 10_000_000L, "ran " + stat[0].runNanos() + " ns");
+    assertTrue(stat[0].runNanos() >= 10_000_000L, "ran " + stat[0].runNanos() + " ns"); // the kernel's count of the same
     assertTrue(stat[0].waitNanos() >= 0);
     // join() returns when the Java thread has ended; the kernel task leaves /proc a moment later
     long until = System.nanoTime() + 5_000_000_000L;
