@@ -183,10 +183,6 @@ public final class ChatClient implements AutoCloseable {
    * into the record; pass {@code 0} for closed-loop requests.
    */
   public CompletableFuture<RequestRecord> send(ChatRequest request, long scheduleLagNanos) {
-    RealtimeThreads rt = realtime;
-    if (rt != null) {
-      rt.sending();
-    }
     return send(request, scheduleLagNanos, new CompletableFuture<>());
   }
 
@@ -202,10 +198,6 @@ public final class ChatClient implements AutoCloseable {
    */
   public CompletableFuture<RequestRecord> sendAt(ChatRequest request, long intendedNanoTime, Runnable atSend) {
     TimedSend t = new TimedSend(request, intendedNanoTime, atSend, new CompletableFuture<>());
-    RealtimeThreads rt = realtime;
-    if (rt != null) {
-      rt.sending();
-    }
     waiting.add(t);
     if (pacer.inEventLoop()) {
       scheduleTimed(t);
@@ -306,8 +298,8 @@ public final class ChatClient implements AutoCloseable {
 
   /**
    * {@code -Dcapkit.loadgen.realtime=N}: with a priority 1..99, puts this client's
-   * event loops, the JVM's VM thread and G1 stop-the-world workers now, and every thread that calls {@link #send} as it
-   * first sends, in {@code SCHED_FIFO} at that priority (see {@link RealtimeThreads}: for a dedicated injector whose
+   * event loops and the JVM's VM thread and G1 stop-the-world workers in {@code SCHED_FIFO} at that priority (not the
+   * callers' threads: open-loop arrivals handed over with {@link #sendAt} are sent by the event loop itself) (see {@link RealtimeThreads}: for a dedicated injector whose
    * other tasks must not delay the client's reads); null, blank or 0 leaves them ordinary. Call once, before load.
    *
    * @return what {@link #scheduling()} says from now on

@@ -19,13 +19,15 @@ import org.slf4j.LoggerFactory;
  * machine, under ordinary scheduling, the client's own part of a TTFT had p99 2.5-3.2 ms at 1,000 req/s because its
  * threads waited for their core behind other tasks' slices; with these threads real-time, 0.2-0.6 ms).
  *
- * <p>Which threads: the client's event loops (they stamp every arrival), every thread that calls
- * {@link ChatClient#send} (Gatling's threads in a run, the sending thread of the ceiling benchmark; each as it first
- * sends), and the JVM's VM thread and G1's stop-the-world workers ({@code GC Thread#n}), which run only while Java
- * threads are stopped, so that a pause is not stretched by their waiting for a CPU. Not the JIT compilers or the
- * concurrent collector threads (a compiler thread at a real-time priority would hold its CPU for a whole
- * compilation). G1 starts workers as it needs them, so the JVM's threads are looked at again every
- * {@value #RESCAN_SECONDS} s. {@link #close} puts the JVM's threads and the sending threads back in
+ * <p>Which threads: the client's event loops (they stamp every arrival and, with {@link ChatClient#sendAt}, send
+ * open-loop requests at their time) and the JVM's VM thread and G1's stop-the-world workers ({@code GC Thread#n}),
+ * which run only while Java threads are stopped, so that a pause is not stretched by their waiting for a CPU. Not the
+ * JIT compilers or the concurrent collector threads (a compiler thread at a real-time priority would hold its CPU for
+ * a whole compilation), and not the threads that call {@link ChatClient#send} (Gatling's: capkit does not own them,
+ * and a thread of another framework at the event loop's real-time priority on the same CPU keeps the loop from
+ * running for as long as it does not block, up to the kernel's real-time throttling; a Gatling run with them
+ * real-time had ~1 s stalls once, not diagnosed, loadgen/README.md). G1 starts workers as it needs them, so the JVM's
+ * threads are looked at again every {@value #RESCAN_SECONDS} s. {@link #close} puts the JVM's threads back in
  * {@code SCHED_OTHER}. Linux only; needs root, {@code CAP_SYS_NICE} or {@code ulimit -r} of at least N: without the
  * right the client refuses to start, naming the property and the value ({@link Refused}).
  */
@@ -49,8 +51,6 @@ final class RealtimeThreads implements AutoCloseable {
   private final int priority;
   private final EventLoopGroup control;
   private final Set<Long> jvmThreads = new LinkedHashSet<>(); // touched on the control loop after construction
-  private final Set<Long> senders = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private final ThreadLocal<Boolean> registered = ThreadLocal.withInitial(() -> Boolean.FALSE);
   private final int eventLoops;
   private volatile boolean closed;
 
@@ -78,8 +78,8 @@ final class RealtimeThreads implements AutoCloseable {
 
   /**
    * Puts the event loops of {@code group} (started here if they were not) and the JVM's safepoint threads in
-   * {@code SCHED_FIFO} at {@code priority}; {@code control} (an event loop of the client's that stays ordinary) does
-   * the later work: sending threads as they register, the rescan.
+   * {@code SCHED_FIFO} at {@code priority}; {@code control} (an event loop of the client's that stays ordinary) runs
+   * the rescan.
    *
    * @throws Refused when a thread's policy cannot be set, naming the property, the value and chrt's message
    */
@@ -111,25 +111,7 @@ final class RealtimeThreads implements AutoCloseable {
   /** For run.json: the policy and which threads have it. */
   String describe() {
     return "SCHED_FIFO " + priority + " (-D" + PROPERTY + "): " + eventLoops + " event loop(s), the JVM's VM thread and "
-        + "G1 stop-the-world workers, and every thread that sends (as it first sends); JIT and concurrent GC ordinary";
-  }
-
-  /** Called by every send: the first send of a thread puts that thread in SCHED_FIFO (on the control loop). */
-  void sending() {
-    if (registered.get() || closed) {
-      return;
-    }
-    registered.set(Boolean.TRUE);
-    long tid = LinuxThreads.currentTid();
-    String name = Thread.currentThread().getName();
-    control.execute(() -> {
-      try {
-        fifo(tid);
-        senders.add(tid);
-      } catch (Refused e) {
-        LOG.warn("sending thread {} stays ordinary: {}", name, e.getMessage());
-      }
-    });
+        + "G1 stop-the-world workers; JIT, concurrent GC and the callers' threads ordinary";
   }
 
   private void rescanQuietly() {
@@ -170,13 +152,11 @@ final class RealtimeThreads implements AutoCloseable {
         + why, cause);
   }
 
-  /** The JVM's threads and the sending threads back in SCHED_OTHER (the event loops end with the client). */
+  /** The JVM's threads back in SCHED_OTHER (the event loops end with the client). */
   @Override
   public synchronized void close() {
     closed = true;
-    List<Long> back = new ArrayList<>(jvmThreads);
-    back.addAll(senders);
-    for (long tid : back) {
+    for (long tid : new ArrayList<>(jvmThreads)) {
       try {
         if (LinuxThreads.policy(0, tid) != null) {
           LinuxThreads.setOrdinary(tid);
@@ -186,6 +166,5 @@ final class RealtimeThreads implements AutoCloseable {
       }
     }
     jvmThreads.clear();
-    senders.clear();
   }
 }

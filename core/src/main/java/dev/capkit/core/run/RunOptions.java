@@ -93,7 +93,7 @@ public record RunOptions(
     m.put("insecure", "true: accept any certificate of an https target (recorded in run.json)");
     m.put("proxy", "http://host:port of an HTTP proxy (CONNECT for https)");
     m.put("exactOutputLengths", "true: send ignore_eos on text chats to engines that honour it");
-    m.put("loadgen.realtime", "SCHED_FIFO priority 1..99 for the load generator's event loops, sending and safepoint threads"
+    m.put("loadgen.realtime", "SCHED_FIFO priority 1..99 for the load generator's event loops and the JVM's safepoint threads"
         + " (a dedicated injector; needs root, CAP_SYS_NICE or ulimit -r; recorded in run.json); 0 or unset: ordinary");
     m.put("tier", "hardware tier of a real target");
     m.put("resultsDir", "where run folders are created (default target/capkit-runs)");

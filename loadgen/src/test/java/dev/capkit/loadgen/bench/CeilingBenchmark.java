@@ -326,7 +326,7 @@ public final class CeilingBenchmark {
    * Puts the emulator's latency-critical threads ({@code roles}: its event loops and engine) in {@code SCHED_FIFO} at
    * {@code priority} ({@code -Dbench.fifo=N}, 3 s before the window: {@code -Dbench.fifoLead}). The client's threads
    * get it through the product's option instead, {@code -Dcapkit.loadgen.realtime=N}, from the client's start (its
-   * event loops, sending thread, VM thread and G1 stop-the-world workers; loadgen's {@code RealtimeThreads}). Not
+   * event loops, which also send, VM thread and G1 stop-the-world workers; loadgen's {@code RealtimeThreads}). Not
    * the JIT compilers or concurrent GC threads: measured worse (loadgen/README.md, fifth session: the emulator's
    * collector threads at real-time priority on its one pinned core left its JIT compiler no CPU). Needs the right to
    * set real-time priorities (root, or {@code RLIMIT_RTPRIO}); a failure stops the benchmark.
