@@ -152,13 +152,23 @@ final class RealtimeThreads implements AutoCloseable {
         + why, cause);
   }
 
-  /** The JVM's threads back in SCHED_OTHER (the event loops end with the client). */
+  /**
+   * The JVM's threads back in SCHED_OTHER (the event loops end with the client): those put in SCHED_FIFO here, and any
+   * worker G1 started since the last rescan (a thread the real-time VM thread creates inherits its policy).
+   */
   @Override
   public synchronized void close() {
     closed = true;
-    for (long tid : new ArrayList<>(jvmThreads)) {
+    Set<Long> back = new LinkedHashSet<>(jvmThreads);
+    for (LinuxThreads.Task t : LinuxThreads.tasks(0)) {
+      if (safepointThread(t.name())) {
+        back.add(t.tid());
+      }
+    }
+    for (long tid : back) {
       try {
-        if (LinuxThreads.policy(0, tid) != null) {
+        int[] policy = LinuxThreads.policy(0, tid);
+        if (policy != null && policy[0] != 0) {
           LinuxThreads.setOrdinary(tid);
         }
       } catch (RuntimeException e) {
