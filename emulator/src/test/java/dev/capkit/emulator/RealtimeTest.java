@@ -77,7 +77,7 @@ class RealtimeTest {
       int[] engine = policies("capkit-engine").get(0);
       assertEquals(SCHED_FIFO, engine[0]);
       assertEquals(2, engine[1], "engine one below the loops");
-      long fifoLoops = policies("multiThreadIoEv").stream().filter(p -> p[0] == SCHED_FIFO && p[1] == 3).count();
+      long fifoLoops = policies("emulator-io").stream().filter(p -> p[0] == SCHED_FIFO && p[1] == 3).count();
       assertEquals(Runtime.getRuntime().availableProcessors(), fifoLoops, "every worker loop, not the acceptor");
     }
   }

@@ -1,6 +1,7 @@
 package dev.capkit.loadgen;
 
 import dev.capkit.core.scenario.ClientTimeouts;
+import dev.capkit.core.os.PreemptionSafeEventLoopGroup;
 import dev.capkit.core.results.Outcome;
 import dev.capkit.core.results.RequestRecord;
 import io.netty.bootstrap.Bootstrap;
@@ -144,7 +145,8 @@ public final class ChatClient implements AutoCloseable {
     Instant now = Instant.now();
     this.nanosAtBase = System.nanoTime();
     this.epochMicrosAtBase = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
-    this.group = new MultiThreadIoEventLoopGroup(ioThreads,
+    // Loops that never spin for a task a preempted caller has half handed over: they may run real-time (useRealtime).
+    this.group = new PreemptionSafeEventLoopGroup(ioThreads,
         new DefaultThreadFactory("capkit-loadgen", true), TRANSPORT.ioHandlerFactory());
     this.bootstrap = new Bootstrap()
         .group(group)

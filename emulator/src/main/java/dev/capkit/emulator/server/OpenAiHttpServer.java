@@ -1,5 +1,6 @@
 package dev.capkit.emulator.server;
 
+import dev.capkit.core.os.PreemptionSafeEventLoopGroup;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -9,6 +10,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 
 /**
@@ -36,7 +38,10 @@ public final class OpenAiHttpServer implements AutoCloseable {
       throws InterruptedException {
     ServerTransport transport = ServerTransport.best();
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
-    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(workerThreads, transport.ioHandlerFactory());
+    // The workers may run real-time (--realtime) and take the engine's tasks: loops that never spin for a half
+    // handed-over task (PreemptionSafeEventLoopGroup).
+    EventLoopGroup workers = new PreemptionSafeEventLoopGroup(workerThreads, new DefaultThreadFactory("emulator-io"),
+        transport.ioHandlerFactory());
     OpenAiRequestHandler handler = new OpenAiRequestHandler(context);
     try {
       Channel channel = new ServerBootstrap()

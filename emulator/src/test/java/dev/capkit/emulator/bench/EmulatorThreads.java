@@ -12,8 +12,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The emulator's timing-critical threads in this JVM (its Netty event loops, which keep Netty's default name cut to
- * 15 characters, {@code multiThreadIoEv...}: the acceptor and the workers; and its {@code capkit-engine} thread), read
+ * The emulator's timing-critical threads in this JVM (its Netty event loops: the acceptor, which keeps Netty's default
+ * name cut to 15 characters, {@code multiThreadIoEv...}, and the workers, {@code emulator-io-...}; and its {@code capkit-engine} thread), read
  * from {@code /proc/self/task}: their run-queue wait (runnable but without a CPU: the second field of
  * {@code schedstat}, nanoseconds). With {@code -Dbench.fifo=N} the JVM's collector and VM threads get
  * {@code SCHED_FIFO} priority 1 ({@code chrt -f -p}, see {@link #collector}); the worker loops and the engine get
@@ -32,7 +32,7 @@ final class EmulatorThreads {
   }
 
   static boolean timingCritical(String comm) {
-    return comm.startsWith("multiThreadIoEv") || comm.equals("capkit-engine");
+    return comm.startsWith("multiThreadIoEv") || comm.startsWith("emulator-io") || comm.equals("capkit-engine");
   }
 
   /**

@@ -114,8 +114,9 @@ final class ThreadCpu {
   }
 
   static String role(String comm) {
-    if (comm.startsWith("capkit-loadgen") || comm.startsWith("capkit-control") || comm.startsWith("multiThreadIoEv")) {
-      return "event loops"; // the emulator's Netty event loops keep Netty's default name, cut to 15 characters
+    if (comm.startsWith("capkit-loadgen") || comm.startsWith("capkit-control") || comm.startsWith("multiThreadIoEv")
+        || comm.startsWith("emulator-io")) {
+      return "event loops"; // the emulator's: its acceptor keeps Netty's default name (cut to 15 characters)
     }
     if (comm.equals("capkit-engine")) {
       return "engine"; // the emulator's engine thread
