@@ -10,7 +10,8 @@ import java.util.List;
  * ({@code dev.capkit.loadgen.ClientPathBenchmark}, extra JMH arguments in {@code -Dbench.jmh});
  * {@code -Dbench.run=cpu} times the same operations by thread CPU time ({@code ClientPathCpu});
  * {@code -Dbench.run=ceiling} runs {@link CeilingBenchmark} at {@code -Dbench.rates} for
- * {@code -Dbench.seconds} each after {@code -Dbench.warmup} seconds.
+ * {@code -Dbench.seconds} each after {@code -Dbench.warmup} seconds; {@code -Dbench.run=preemption} runs
+ * {@link PreemptionBenchmark} (a real-time event loop fed by ordinary threads on one CPU).
  */
 public final class LoadgenBenchmarks {
 
@@ -37,7 +38,8 @@ public final class LoadgenBenchmarks {
         CeilingBenchmark.run(rates, Double.parseDouble(System.getProperty("bench.warmup", "5")),
             Double.parseDouble(System.getProperty("bench.seconds", "15")), System.getProperty("bench.baseline", ""));
       }
-      default -> throw new IllegalArgumentException("-Dbench.run=" + run + ": expected jmh, cpu or ceiling");
+      case "preemption" -> PreemptionBenchmark.run();
+      default -> throw new IllegalArgumentException("-Dbench.run=" + run + ": expected jmh, cpu, ceiling or preemption");
     }
   }
 }

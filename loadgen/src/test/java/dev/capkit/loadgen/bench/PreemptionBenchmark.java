@@ -1,0 +1,105 @@
+package dev.capkit.loadgen.bench;
+
+import dev.capkit.core.os.LinuxThreads;
+import dev.capkit.core.os.PreemptionSafeEventLoopGroup;
+import io.netty.channel.EventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@code -Dbench.run=preemption}: what a real-time event loop does when ordinary threads on its CPU hand it tasks, with
+ * Netty's default task queue and with {@link PreemptionSafeEventLoopGroup}'s (loadgen/README.md has the figures).
+ *
+ * <p>One epoll event loop in {@code SCHED_FIFO} at {@code -Dbench.fifo} (default 10; 0 = ordinary), woken every
+ * millisecond by its own timer (as {@code ChatClient.sendAt}'s timers wake it at 1,000 req/s), and
+ * {@code -Dbench.producers} (default 4) ordinary threads that each call {@code execute} every 20 us; the task records
+ * the time from {@code execute} to its run. Each variant runs {@code -Dbench.seconds} (default 60), alternating for
+ * {@code -Dbench.rounds} (default 1). Printed per variant and round: tasks run, the seconds whose longest
+ * execute-to-run time exceeded 50 ms, and the longest. Run it on ONE CPU ({@code taskset -c 1 java ...}): the stall
+ * needs the submitter and the loop on the same CPU; with more CPUs available it says so and runs anyway. Needs the right
+ * to set real-time priorities (root, {@code CAP_SYS_NICE}).
+ */
+final class PreemptionBenchmark {
+
+  private PreemptionBenchmark() {}
+
+  static void run() throws Exception {
+    int fifo = Integer.getInteger("bench.fifo", 10);
+    int producers = Integer.getInteger("bench.producers", 4);
+    int seconds = Integer.getInteger("bench.seconds", 60);
+    int rounds = Integer.getInteger("bench.rounds", 1);
+    int cpus = Runtime.getRuntime().availableProcessors();
+    System.out.printf(Locale.ROOT, "preemption: %d CPU(s) available%s; loop SCHED_%s, %d ordinary submitters every 20 us, "
+        + "%d s per variant, %d round(s)%n", cpus, cpus > 1 ? " (the stall needs ONE: taskset -c N)" : "",
+        fifo > 0 ? "FIFO " + fifo : "OTHER", producers, seconds, rounds);
+    for (int r = 1; r <= rounds; r++) {
+      for (boolean safe : new boolean[] {false, true}) {
+        ThreadFactory threads = new DefaultThreadFactory("preempt-loop", true);
+        MultiThreadIoEventLoopGroup group = safe
+            ? new PreemptionSafeEventLoopGroup(1, threads, EpollIoHandler.newFactory())
+            : new MultiThreadIoEventLoopGroup(1, threads, EpollIoHandler.newFactory());
+        try {
+          System.out.println(once(group.next(), fifo, producers, seconds, r,
+              safe ? "PreemptionSafeEventLoopGroup" : "Netty's default queue"));
+        } finally {
+          group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+      }
+    }
+  }
+
+  private static String once(EventLoop loop, int fifo, int producers, int seconds, int round, String name)
+      throws Exception {
+    long tid = loop.submit(LinuxThreads::currentTid).get();
+    if (fifo > 0) {
+      LinuxThreads.setFifo(tid, fifo);
+    }
+    loop.scheduleAtFixedRate(() -> { }, 1, 1, TimeUnit.MILLISECONDS);
+    AtomicLong worst = new AtomicLong(); // longest execute-to-run in the current second, set on the loop
+    AtomicLong tasks = new AtomicLong();
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    List<Thread> submitters = new ArrayList<>();
+    for (int p = 0; p < producers; p++) {
+      Thread t = new Thread(() -> {
+        while (System.nanoTime() < end) {
+          long t0 = System.nanoTime();
+          loop.execute(() -> {
+            long d = System.nanoTime() - t0;
+            tasks.incrementAndGet();
+            if (d > worst.get()) {
+              worst.set(d);
+            }
+          });
+          LockSupport.parkNanos(20_000);
+        }
+      }, "submitter-" + p);
+      t.setDaemon(true);
+      t.start();
+      submitters.add(t);
+    }
+    int stalledSeconds = 0;
+    long longest = 0;
+    long t0 = System.nanoTime();
+    for (int s = 1; s <= seconds; s++) {
+      LockSupport.parkNanos(t0 + TimeUnit.SECONDS.toNanos(s) - System.nanoTime());
+      long w = worst.getAndSet(0);
+      longest = Math.max(longest, w);
+      if (w > TimeUnit.MILLISECONDS.toNanos(50)) {
+        stalledSeconds++;
+      }
+    }
+    for (Thread t : submitters) {
+      t.join();
+    }
+    return String.format(Locale.ROOT, "round %d, %-29s tasks %,d; seconds with a task waiting > 50 ms: %d; longest %.3f ms",
+        round, name + ":", tasks.get(), stalledSeconds, longest / 1e6);
+  }
+}
