@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * JIT compilers or the concurrent collector threads (a compiler thread at a real-time priority would hold its CPU for
  * a whole compilation), and not the threads that call {@link ChatClient#send} (Gatling's: capkit does not own them,
  * and a thread of another framework at the event loop's real-time priority on the same CPU keeps the loop from
- * running for as long as it does not block, up to the kernel's real-time throttling; a Gatling run with them
- * real-time had ~1 s stalls once, not diagnosed, loadgen/README.md). G1 starts workers as it needs them, so the JVM's
+ * running for as long as it does not block, up to the kernel's real-time throttling). The loops are
+ * {@link dev.capkit.core.os.PreemptionSafeEventLoopGroup}'s: with Netty's default task queue a real-time loop spins for
+ * a task its ordinary submitter was preempted in the middle of handing over (stalls of up to ~0.95 s, loadgen/README.md). G1 starts workers as it needs them, so the JVM's
  * threads are looked at again every {@value #RESCAN_SECONDS} s. {@link #close} puts the JVM's threads back in
  * {@code SCHED_OTHER}. Linux only; needs root, {@code CAP_SYS_NICE} or {@code ulimit -r} of at least N: without the
  * right the client refuses to start, naming the property and the value ({@link Refused}).
