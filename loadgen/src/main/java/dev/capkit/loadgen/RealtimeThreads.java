@@ -160,13 +160,11 @@ final class RealtimeThreads implements AutoCloseable {
   @Override
   public synchronized void close() {
     closed = true;
-    Set<Long> back = new LinkedHashSet<>(jvmThreads);
-    for (LinuxThreads.Task t : LinuxThreads.tasks(0)) {
-      if (safepointThread(t.name())) {
-        back.add(t.tid());
+    for (LinuxThreads.Task t : LinuxThreads.tasks(0)) { // every safepoint thread alive now, ours included
+      if (!safepointThread(t.name())) {
+        continue;
       }
-    }
-    for (long tid : back) {
+      long tid = t.tid();
       try {
         int[] policy = LinuxThreads.policy(0, tid);
         if (policy != null && policy[0] != 0) {
