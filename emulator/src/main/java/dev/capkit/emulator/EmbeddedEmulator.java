@@ -10,6 +10,7 @@ import dev.capkit.twin.catalog.CatalogException;
 import dev.capkit.twin.engine.ContinuousBatchingEngine;
 import dev.capkit.emulator.runtime.EngineMetrics;
 import dev.capkit.core.os.LinuxThreads;
+import dev.capkit.core.os.RealtimeGuard;
 import dev.capkit.emulator.runtime.RealTimeEngine;
 import dev.capkit.emulator.server.OpenAiHttpServer;
 import dev.capkit.emulator.server.ServerContext;
@@ -20,6 +21,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -42,6 +45,7 @@ public final class EmbeddedEmulator implements AutoCloseable {
   private final RealTimeEngine engine;
   private final OpenAiHttpServer server;
   private final URI baseUri;
+  private RealtimeGuard realtimeGuard; // realtime(): set once
 
   private EmbeddedEmulator(EmulatorOptions options, ServingPlan plan, EngineMetrics metrics, RealTimeEngine engine,
       OpenAiHttpServer server) {
@@ -157,33 +161,55 @@ public final class EmbeddedEmulator implements AutoCloseable {
    * Gives the emulator's timing-critical threads {@code SCHED_FIFO} ({@link LinuxThreads#setFifo}): the worker event loops at
    * {@code priority}, the engine thread one below (at least 1; at a step's end the loops write its tokens while the
    * engine computes the next step, and a waking loop must take the CPU from it). The acceptor, JIT and GC threads
-   * stay ordinary. Linux; needs root, {@code CAP_SYS_NICE} or a sufficient {@code RLIMIT_RTPRIO}.
+   * stay ordinary. Core's {@link RealtimeGuard} watches these threads: one that saturates its CPU (e.g. a fresh JVM's
+   * not yet compiled loop under load, which would starve the JIT compiler that makes it fast) goes back to ordinary
+   * scheduling until it is light again. Linux; needs root, {@code CAP_SYS_NICE} or a sufficient {@code RLIMIT_RTPRIO}.
    *
    * @return how many threads were made real-time
    * @throws IllegalArgumentException priority outside 1..99
    * @throws IllegalStateException    when the system refuses (the message says why)
    */
-  public int realtime(int priority) {
+  public synchronized int realtime(int priority) {
     if (priority < 1 || priority > 99) {
       throw new IllegalArgumentException("real-time priority " + priority + ": expected 1..99");
     }
-    int loops = server.onEachWorkerLoop(() -> fifoForThisThread(priority));
-    engine.onEngineThread(() -> fifoForThisThread(Math.max(1, priority - 1)));
-    return loops + 1;
-  }
-
-  /** SCHED_FIFO for the calling thread (core's {@link LinuxThreads}); a refusal says what is needed. */
-  private static void fifoForThisThread(int priority) {
+    if (realtimeGuard != null) {
+      throw new IllegalStateException("real-time scheduling is already set");
+    }
+    List<Long> loops = java.util.Collections.synchronizedList(new ArrayList<>());
+    server.onEachWorkerLoop(() -> loops.add(LinuxThreads.currentTid()));
+    long[] engineTid = new long[1];
+    engine.onEngineThread(() -> engineTid[0] = LinuxThreads.currentTid());
+    RealtimeGuard guard = new RealtimeGuard("emulator --realtime " + priority, RealtimeGuard.Rule.DEFAULT);
     try {
-      LinuxThreads.setFifo(LinuxThreads.currentTid(), priority);
+      int i = 0;
+      for (long loop : loops) {
+        guard.add(loop, "emulator-io-" + i++, priority);
+      }
+      guard.add(engineTid[0], "capkit-engine", Math.max(1, priority - 1));
     } catch (LinuxThreads.RealtimeRefused e) {
+      guard.close();
       throw new IllegalStateException(e.getMessage() + " (SCHED_FIFO needs root, CAP_SYS_NICE or an RLIMIT_RTPRIO of at least "
           + priority + ")", e);
     }
+    realtimeGuard = guard;
+    return loops.size() + 1;
+  }
+
+  /** With {@link #realtime}: how often the guard took a saturated thread out of real-time so far; else null. */
+  public synchronized String realtimeGuarding() {
+    return realtimeGuard == null ? null : realtimeGuard.describe();
   }
 
   @Override
   public void close() {
+    RealtimeGuard guard;
+    synchronized (this) {
+      guard = realtimeGuard;
+    }
+    if (guard != null) {
+      guard.close();
+    }
     server.close();
     engine.close();
   }

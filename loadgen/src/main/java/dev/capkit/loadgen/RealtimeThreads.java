@@ -1,6 +1,7 @@
 package dev.capkit.loadgen;
 
 import dev.capkit.core.os.LinuxThreads;
+import dev.capkit.core.os.RealtimeGuard;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
@@ -27,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * and a thread of another framework at the event loop's real-time priority on the same CPU keeps the loop from
  * running for as long as it does not block, up to the kernel's real-time throttling). The loops are
  * {@link dev.capkit.core.os.PreemptionSafeEventLoopGroup}'s: with Netty's default task queue a real-time loop spins for
- * a task its ordinary submitter was preempted in the middle of handing over (stalls of up to ~0.95 s, loadgen/README.md). G1 starts workers as it needs them, so the JVM's
+ * a task its ordinary submitter was preempted in the middle of handing over (stalls of up to ~0.95 s, loadgen/README.md).
+ * The event loops are watched by core's {@link RealtimeGuard}: a loop that saturates its CPU (in a fresh JVM, loops
+ * running not yet compiled code at 1,000 req/s starved the JIT compiler that would make them fast, and lost the first
+ * step) is ordinary until it is light again. G1 starts workers as it needs them, so the JVM's
  * threads are looked at again every {@value #RESCAN_SECONDS} s. {@link #close} puts the JVM's threads back in
  * {@code SCHED_OTHER}. Linux only; needs root, {@code CAP_SYS_NICE} or {@code ulimit -r} of at least N: without the
  * right the client refuses to start, naming the property and the value ({@link Refused}).
@@ -53,6 +57,7 @@ final class RealtimeThreads implements AutoCloseable {
   private final EventLoopGroup control;
   private final Set<Long> jvmThreads = new LinkedHashSet<>(); // touched on the control loop after construction
   private final int eventLoops;
+  private final RealtimeGuard guard;
   private volatile boolean closed;
 
   /**
@@ -101,18 +106,25 @@ final class RealtimeThreads implements AutoCloseable {
         throw refused("interrupted", e);
       }
     }
-    for (long tid : loops) {
-      fifo(tid);
+    this.guard = new RealtimeGuard("-D" + PROPERTY + "=" + priority, RealtimeGuard.Rule.DEFAULT);
+    try {
+      for (int i = 0; i < loops.size(); i++) {
+        guard.add(loops.get(i), "capkit-loadgen-" + i, priority);
+      }
+    } catch (LinuxThreads.RealtimeRefused e) {
+      guard.close();
+      throw refused(e.getMessage() + " (needs root, CAP_SYS_NICE or ulimit -r >= " + priority + ")", e);
     }
     this.eventLoops = loops.size();
     rescan();
     control.scheduleAtFixedRate(this::rescanQuietly, RESCAN_SECONDS, RESCAN_SECONDS, TimeUnit.SECONDS);
   }
 
-  /** For run.json: the policy and which threads have it. */
+  /** For run.json: the policy, which threads have it, and the guard's demotions of the event loops so far. */
   String describe() {
     return "SCHED_FIFO " + priority + " (-D" + PROPERTY + "): " + eventLoops + " event loop(s), the JVM's VM thread and "
-        + "G1 stop-the-world workers; JIT, concurrent GC and the callers' threads ordinary";
+        + "G1 stop-the-world workers; JIT, concurrent GC and the callers' threads ordinary; event loops "
+        + guard.describe();
   }
 
   private void rescanQuietly() {
@@ -160,6 +172,7 @@ final class RealtimeThreads implements AutoCloseable {
   @Override
   public synchronized void close() {
     closed = true;
+    guard.close();
     for (LinuxThreads.Task t : LinuxThreads.tasks(0)) { // every safepoint thread alive now, ours included
       if (!safepointThread(t.name())) {
         continue;

@@ -77,6 +77,7 @@ public final class MainJob {
     try {
       List<StepSummary> steps = run.awaitSteps(maxRunTime());
       String broken = brokenObjectives(steps);
+      run.writer().software("loadgenScheduling", setup.client().scheduling()); // now with the real-time guard's changes
       run.complete(gatlingReport(simulationClass), true);
       dev.capkit.core.results.StepSummaryCsv.write(run.writer().folder(), steps); // the same figures as one CSV table
       completion = new Completion(steps.size(), broken, 0);

@@ -39,6 +39,14 @@ public record RunManifest(
         steps, notes, gatlingReport);
   }
 
+  /** With {@code software[key] = value} (e.g. a figure known only at the end, such as scheduling changes). */
+  public RunManifest withSoftware(String key, String value) {
+    Map<String, String> s = new java.util.LinkedHashMap<>(software == null ? Map.of() : software);
+    s.put(key, value);
+    return new RunManifest(capkitResults, status, runId, scenario, target, java.util.Collections.unmodifiableMap(s),
+        histogramUnit, startedAt, endedAt, steps, notes, gatlingReport);
+  }
+
   public RunManifest finished(String newStatus, String newEndedAt, String report) {
     return new RunManifest(capkitResults, newStatus, runId, scenario, target, software, histogramUnit, startedAt,
         newEndedAt, steps, notes, report);

@@ -148,6 +148,11 @@ public final class RunWriter implements AutoCloseable {
     return summary;
   }
 
+  /** Sets {@code software[key]} in run.json from the next write on (the final one at the latest). */
+  public synchronized void software(String key, String value) {
+    manifest = manifest.withSoftware(key, value);
+  }
+
   /** Writes the final status and end time. */
   public synchronized void complete(String status, String gatlingReport) throws IOException {
     manifest = manifest.finished(status, Instant.ofEpochMilli(clock.millis()).toString(), gatlingReport);
