@@ -184,9 +184,9 @@ public final class EmbeddedEmulator implements AutoCloseable {
     try {
       int i = 0;
       for (long loop : loops) {
-        guard.add(loop, "emulator-io-" + i++, priority);
+        guard.add(loop, "emulator-io-" + i++, priority, true);
       }
-      guard.add(engineTid[0], "capkit-engine", Math.max(1, priority - 1));
+      guard.add(engineTid[0], "capkit-engine", Math.max(1, priority - 1), true);
     } catch (LinuxThreads.RealtimeRefused e) {
       guard.close();
       throw new IllegalStateException(e.getMessage() + " (SCHED_FIFO needs root, CAP_SYS_NICE or an RLIMIT_RTPRIO of at least "

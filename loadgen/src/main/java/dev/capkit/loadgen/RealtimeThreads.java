@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * running for as long as it does not block, up to the kernel's real-time throttling). The loops are
  * {@link dev.capkit.core.os.PreemptionSafeEventLoopGroup}'s: with Netty's default task queue a real-time loop spins for
  * a task its ordinary submitter was preempted in the middle of handing over (stalls of up to ~0.95 s, loadgen/README.md).
- * The event loops are watched by core's {@link RealtimeGuard}: a loop that saturates its CPU (in a fresh JVM, loops
- * running not yet compiled code at 1,000 req/s starved the JIT compiler that would make them fast, and lost the first
- * step) is ordinary until it is light again. G1 starts workers as it needs them, so the JVM's
+ * The event loops are core's {@link RealtimeGuard}'s: they start ordinary and become real-time once they are light
+ * and the JIT is quiet, and a loop that saturates its CPU is ordinary again until then (in a fresh Gatling JVM pinned to
+ * one CPU, loops real-time from the start ran not yet compiled code at 1,000 req/s, starved the JIT compiler that
+ * would have made them fast, and lost the first step to a schedule lag of 0.9-1.8 s). G1 starts workers as it needs them, so the JVM's
  * threads are looked at again every {@value #RESCAN_SECONDS} s. {@link #close} puts the JVM's threads back in
  * {@code SCHED_OTHER}. Linux only; needs root, {@code CAP_SYS_NICE} or {@code ulimit -r} of at least N: without the
  * right the client refuses to start, naming the property and the value ({@link Refused}).
@@ -83,8 +84,8 @@ final class RealtimeThreads implements AutoCloseable {
   }
 
   /**
-   * Puts the event loops of {@code group} (started here if they were not) and the JVM's safepoint threads in
-   * {@code SCHED_FIFO} at {@code priority}; {@code control} (an event loop of the client's that stays ordinary) runs
+   * Puts the JVM's safepoint threads in {@code SCHED_FIFO} at {@code priority} and hands the event loops of
+   * {@code group} (started here if they were not) to a {@link RealtimeGuard} (the right is checked on them now); {@code control} (an event loop of the client's that stays ordinary) runs
    * the rescan.
    *
    * @throws Refused when a thread's policy cannot be set, naming the property, the value and chrt's message
@@ -109,7 +110,7 @@ final class RealtimeThreads implements AutoCloseable {
     this.guard = new RealtimeGuard("-D" + PROPERTY + "=" + priority, RealtimeGuard.Rule.DEFAULT);
     try {
       for (int i = 0; i < loops.size(); i++) {
-        guard.add(loops.get(i), "capkit-loadgen-" + i, priority);
+        guard.add(loops.get(i), "capkit-loadgen-" + i, priority, false);
       }
     } catch (LinuxThreads.RealtimeRefused e) {
       guard.close();

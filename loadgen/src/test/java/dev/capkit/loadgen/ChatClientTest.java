@@ -213,6 +213,13 @@ class ChatClientTest {
     assertEquals(Outcome.OK, c.sendAt(STREAM, System.nanoTime() + 5 * MS, null).get().outcome());
     Thread.sleep(100); // the control loop had time to act, had it wanted to
     assertEquals(0, dev.capkit.core.os.LinuxThreads.policy(0, me)[0], "the caller's thread stays ordinary");
+    // The loop starts ordinary and the real-time guard promotes it once it has been light for 3 s with the JIT quiet
+    // (core RealtimeGuard): 20 s is generous on a loaded 2-core machine.
+    long until = System.nanoTime() + 20_000 * MS;
+    while (!c.scheduling().contains("1 promotion(s)") && System.nanoTime() < until) {
+      Thread.sleep(100);
+    }
+    assertTrue(c.scheduling().contains("1 promotion(s), 0 demotion(s)"), c.scheduling());
     long loops = 0;
     long vm = 0;
     for (dev.capkit.core.os.LinuxThreads.Task t : dev.capkit.core.os.LinuxThreads.tasks(0)) {

@@ -1,5 +1,7 @@
 package dev.capkit.core.os;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,12 +24,14 @@ import org.slf4j.LoggerFactory;
  * emulator's real-time worker loop did the same when load met it before its code was compiled. Real-time scheduling
  * only shortens waits for a CPU; it cannot make a saturated thread keep up, and then it does harm.
  *
- * <p>So this guard samples each thread's scheduler counters ({@link LinuxThreads#schedstat}) every
- * {@value #PERIOD_MILLIS} ms on its own ordinary daemon thread and applies {@link Rule}: a real-time thread that ran
- * for at least {@link Rule#demoteAt} of the last {@link Rule#demoteWindowNanos} goes back to {@code SCHED_OTHER}; a
- * thread so demoted returns to {@code SCHED_FIFO} at its priority once it has been ordinary for at least
+ * <p>So this guard samples each thread's scheduler counters ({@link LinuxThreads#schedstat}) and the JVM's compilation
+ * time ({@link CompilationMXBean}) every {@value #PERIOD_MILLIS} ms on its own ordinary daemon thread and applies
+ * {@link Rule}: a real-time thread that ran for at least {@link Rule#demoteAt} of the last
+ * {@link Rule#demoteWindowNanos} goes back to {@code SCHED_OTHER}; an ordinary thread (demoted, or added to start
+ * ordinary) becomes {@code SCHED_FIFO} at its priority once it has been ordinary for at least
  * {@link Rule#promoteWindowNanos} and over that window needed (ran or waited runnable) at most
- * {@link Rule#promoteBelow} of the time. Each change is logged with the figures. While a saturated real-time thread
+ * {@link Rule#promoteBelow} of the time while the JIT compiled for at most {@link Rule#jitBelow} of it (its code is
+ * then compiled: real-time will not starve the compiler). Each change is logged with the figures. While a saturated real-time thread
  * holds the guard's CPU the guard itself runs only in the throttled remainder, so a demotion takes up to about a
  * second there. A thread whose counters cannot be read (it ended, or the kernel keeps no scheduler statistics) is
  * left as it is and no longer guarded.
@@ -49,15 +53,20 @@ public final class RealtimeGuard implements AutoCloseable {
    *                           plus runnable wait was at most this share (it would not saturate a CPU of its own)
    * @param promoteWindowNanos how long a demoted thread stays ordinary at least, and the window of the promotion test
    */
-  public record Rule(double demoteAt, long demoteWindowNanos, double promoteBelow, long promoteWindowNanos) {
-    /** Demote at 80% of a CPU over 1 s; promote after at least 3 s under 50% of one. */
-    public static final Rule DEFAULT = new Rule(0.80, TimeUnit.SECONDS.toNanos(1), 0.50, TimeUnit.SECONDS.toNanos(3));
+  public record Rule(double demoteAt, long demoteWindowNanos, double promoteBelow, long promoteWindowNanos,
+      double jitBelow) {
+    /**
+     * Demote at 80% of a CPU over 0.5 s (a false alarm costs little: ordinary scheduling is the default); promote after
+     * at least 3 s under 50% of a CPU while the JVM compiled for at most 10% of the time.
+     */
+    public static final Rule DEFAULT = new Rule(0.80, TimeUnit.MILLISECONDS.toNanos(500), 0.50,
+        TimeUnit.SECONDS.toNanos(3), 0.10);
 
     public Rule {
       if (!(demoteAt > 0 && demoteAt <= 1) || !(promoteBelow > 0 && promoteBelow < demoteAt)
-          || demoteWindowNanos <= 0 || promoteWindowNanos <= 0) {
+          || demoteWindowNanos <= 0 || promoteWindowNanos <= 0 || !(jitBelow > 0)) {
         throw new IllegalArgumentException("not a guard rule: " + demoteAt + ", " + demoteWindowNanos + " ns, "
-            + promoteBelow + ", " + promoteWindowNanos + " ns");
+            + promoteBelow + ", " + promoteWindowNanos + " ns, " + jitBelow);
       }
     }
   }
@@ -70,26 +79,30 @@ public final class RealtimeGuard implements AutoCloseable {
    * and do what it returns. Starts real-time.
    */
   public static final class Tracker {
-    private record Sample(long at, long run, long waited) {}
+    private record Sample(long at, long run, long waited, long jit) {}
 
     private final Rule rule;
     private final ArrayDeque<Sample> samples = new ArrayDeque<>();
-    private boolean realtime = true;
+    private boolean realtime;
     private long since = Long.MIN_VALUE; // when the current state began (first sample's time until a change)
     private double lastShare;
+    private double lastJitShare;
 
-    public Tracker(Rule rule) {
+    /** @param startRealtime whether the thread is real-time now (else it waits for the promotion test) */
+    public Tracker(Rule rule, boolean startRealtime) {
       this.rule = rule;
+      this.realtime = startRealtime;
     }
 
     /**
-     * One reading of the thread's counters at {@code atNanos}: cumulative nanoseconds run and waited runnable.
+     * One reading at {@code atNanos}: the thread's cumulative nanoseconds run and waited runnable, and the JVM's
+     * cumulative compilation time ({@code jitNanos}, summed over compiler threads; 0 throughout where unknown).
      *
      * @return {@link Action#DEMOTE} when a real-time thread saturates its CPU, {@link Action#PROMOTE} when a demoted
      *         thread has been light long enough; the tracker assumes the action is then carried out
      */
-    public Action observe(long atNanos, long runNanos, long waitNanos) {
-      Sample now = new Sample(atNanos, runNanos, waitNanos);
+    public Action observe(long atNanos, long runNanos, long waitNanos, long jitNanos) {
+      Sample now = new Sample(atNanos, runNanos, waitNanos, jitNanos);
       if (since == Long.MIN_VALUE) {
         since = atNanos;
       }
@@ -111,7 +124,8 @@ public final class RealtimeGuard implements AutoCloseable {
         Sample then = oldestWithin(atNanos, rule.promoteWindowNanos());
         if (then != null) {
           lastShare = (double) (runNanos - then.run() + waitNanos - then.waited()) / (atNanos - then.at());
-          if (lastShare <= rule.promoteBelow()) {
+          lastJitShare = (double) (jitNanos - then.jit()) / (atNanos - then.at());
+          if (lastShare <= rule.promoteBelow() && lastJitShare <= rule.jitBelow()) {
             change(true, atNanos);
             return Action.PROMOTE;
           }
@@ -123,6 +137,11 @@ public final class RealtimeGuard implements AutoCloseable {
     /** The share of a CPU behind the last decision (run share when demoting, run + wait share when promoting). */
     public double lastShare() {
       return lastShare;
+    }
+
+    /** The JVM's compilation time as a share of the window behind the last promotion test. */
+    public double lastJitShare() {
+      return lastJitShare;
     }
 
     public boolean realtime() {
@@ -155,13 +174,15 @@ public final class RealtimeGuard implements AutoCloseable {
     final long tid;
     final String name;
     final int priority;
-    final Tracker tracker = new Tracker(rule);
-    long demotedAt;
+    final Tracker tracker;
+    long ordinarySince; // while ordinary: since when
 
-    Guarded(long tid, String name, int priority) {
+    Guarded(long tid, String name, int priority, boolean realtime) {
       this.tid = tid;
       this.name = name;
       this.priority = priority;
+      this.tracker = new Tracker(rule, realtime);
+      this.ordinarySince = System.nanoTime();
     }
   }
 
@@ -169,7 +190,10 @@ public final class RealtimeGuard implements AutoCloseable {
   private final Rule rule;
   private final Map<Long, Guarded> threads = new LinkedHashMap<>();
   private final ScheduledExecutorService checker;
+  private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+  private final long startNanos = System.nanoTime();
   private int demotions;
+  private int promotions;
   private long ordinaryNanos;
   private boolean closed;
 
@@ -190,31 +214,44 @@ public final class RealtimeGuard implements AutoCloseable {
   }
 
   /**
-   * Puts thread {@code tid} of this JVM in {@code SCHED_FIFO} at {@code priority} and guards it from now on.
+   * Guards thread {@code tid} of this JVM from now on at {@code priority}. With {@code now}, it is put in
+   * {@code SCHED_FIFO} at once; without, it stays as it is until it passes the promotion test (for threads that meet
+   * load as soon as they exist: their first seconds belong to the JIT compiler). Either way the right is checked
+   * here: a thread is put in {@code SCHED_FIFO} and, without {@code now}, back.
    *
    * @throws LinuxThreads.RealtimeRefused when the policy cannot be set (chrt's message)
    */
-  public void add(long tid, String name, int priority) {
+  public void add(long tid, String name, int priority, boolean now) {
     LinuxThreads.setFifo(tid, priority);
+    if (!now) {
+      LinuxThreads.setOrdinary(tid);
+    }
     synchronized (this) {
       if (!closed) {
-        threads.put(tid, new Guarded(tid, name, priority));
+        threads.put(tid, new Guarded(tid, name, priority, now));
       }
     }
   }
 
-  /** For run records: how often threads were demoted and for how long in all, so far. */
+  /**
+   * For run records: the guard's changes so far, e.g. {@code "real-time guard (core RealtimeGuard): 2 promotion(s),
+   * 1 demotion(s) while saturating a CPU; 12.5 s of 60.1 s ordinary (thread-seconds)"}.
+   */
   public synchronized String describe() {
     long ordinary = ordinaryNanos;
     long now = System.nanoTime();
     for (Guarded g : threads.values()) {
       if (!g.tracker.realtime()) {
-        ordinary += now - g.demotedAt;
+        ordinary += now - g.ordinarySince;
       }
     }
-    return demotions == 0 ? "never demoted (no real-time thread saturated its CPU)"
-        : String.format(Locale.ROOT, "demoted %d time(s) while saturating a CPU, %.1f s ordinary in all", demotions,
-            ordinary / 1e9);
+    return String.format(Locale.ROOT, "real-time guard: %d promotion(s), %d demotion(s) while saturating a CPU; "
+        + "%.1f s ordinary in %.1f s (thread-seconds)", promotions, demotions, ordinary / 1e9, (now - startNanos) / 1e9);
+  }
+
+  /** The JVM's cumulative compilation time, nanoseconds; 0 where the JVM does not measure it. */
+  private long jitNanos() {
+    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() * 1_000_000L : 0;
   }
 
   private void checkQuietly() {
@@ -237,11 +274,11 @@ public final class RealtimeGuard implements AutoCloseable {
         gone.add(g.tid);
         continue;
       }
-      switch (g.tracker.observe(at, s.runNanos(), s.waitNanos())) {
+      switch (g.tracker.observe(at, s.runNanos(), s.waitNanos(), jitNanos())) {
         case DEMOTE -> {
           LinuxThreads.setOrdinary(g.tid);
           demotions++;
-          g.demotedAt = at;
+          g.ordinarySince = at;
           LOG.warn("{}: thread {} ran {}% of the last {} s at SCHED_FIFO {}: back to ordinary scheduling until it needs "
                   + "under {}% of a CPU for {} s (a saturated real-time thread starves its own JVM's JIT compiler and "
                   + "collector, and real-time cannot make it keep up)", owner, g.name,
@@ -250,9 +287,11 @@ public final class RealtimeGuard implements AutoCloseable {
         }
         case PROMOTE -> {
           LinuxThreads.setFifo(g.tid, g.priority);
-          ordinaryNanos += at - g.demotedAt;
-          LOG.info("{}: thread {} needed {}% of a CPU over the last {} s: SCHED_FIFO {} again", owner, g.name,
-              Math.round(100 * g.tracker.lastShare()), rule.promoteWindowNanos() / 1e9, g.priority);
+          promotions++;
+          ordinaryNanos += at - g.ordinarySince;
+          LOG.info("{}: thread {} needed {}% of a CPU over the last {} s and the JIT compiled {}% of the time: "
+                  + "SCHED_FIFO {}", owner, g.name, Math.round(100 * g.tracker.lastShare()),
+              rule.promoteWindowNanos() / 1e9, Math.round(100 * g.tracker.lastJitShare()), g.priority);
         }
         case NONE -> { }
       }
@@ -260,7 +299,7 @@ public final class RealtimeGuard implements AutoCloseable {
     for (long tid : gone) {
       Guarded g = threads.remove(tid);
       if (!g.tracker.realtime()) {
-        ordinaryNanos += System.nanoTime() - g.demotedAt;
+        ordinaryNanos += System.nanoTime() - g.ordinarySince;
       }
     }
   }
