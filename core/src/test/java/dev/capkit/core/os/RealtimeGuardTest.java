@@ -17,6 +17,8 @@ class RealtimeGuardTest {
 
   private static final long MS = 1_000_000L;
   private static final long STEP = RealtimeGuard.PERIOD_MILLIS * MS;
+  /** The known answers below are for this rule: demote at 80% over 0.5 s, promote under 50% over 3 s, JIT <= 10%. */
+  private static final Rule RULE = new Rule(0.80, 500 * MS, 0.50, 3000 * MS, 0.10);
 
   /**
    * Feeds a tracker samples every period from {@code fromNanos} to {@code fromNanos + forNanos} (both included); after
@@ -40,7 +42,7 @@ class RealtimeGuardTest {
 
   @Test
   void aThreadRunning90PercentIsDemotedOnceAFullWindowShowsIt() {
-    Tracker t = new Tracker(Rule.DEFAULT, true);
+    Tracker t = new Tracker(RULE, true);
     // samples at 0, 250, 500 ms: at 500 ms the window [0, 500] shows 90% run
     assertEquals(List.of("DEMOTE@500"), drive(t, 0, new long[3], 0.90, 0.05, 0, 1500 * MS));
     assertEquals(0.90, t.lastShare(), 1e-9);
@@ -49,14 +51,14 @@ class RealtimeGuardTest {
 
   @Test
   void aThreadRunning70PercentStaysRealtime() {
-    Tracker t = new Tracker(Rule.DEFAULT, true);
+    Tracker t = new Tracker(RULE, true);
     assertEquals(List.of(), drive(t, 0, new long[3], 0.70, 0.0, 0, 20_000 * MS));
     assertTrue(t.realtime());
   }
 
   @Test
   void aBurstShorterThanTheWindowDoesNotDemote() {
-    Tracker t = new Tracker(Rule.DEFAULT, true);
+    Tracker t = new Tracker(RULE, true);
     long[] c = new long[3];
     List<String> a = new ArrayList<>(drive(t, 0, c, 0.30, 0, 0, 2000 * MS)); // 2 s light
     a.addAll(drive(t, 2250 * MS, c, 1.0, 0, 0, 0)); // 250 ms at 100%: no half second averages more than 65%
@@ -66,7 +68,7 @@ class RealtimeGuardTest {
 
   @Test
   void aDemotedThreadComesBackAfterThreeSecondsOfNeedingUnderHalfACpu() {
-    Tracker t = new Tracker(Rule.DEFAULT, true);
+    Tracker t = new Tracker(RULE, true);
     long[] c = new long[3];
     assertEquals(List.of("DEMOTE@500"), drive(t, 0, c, 0.95, 0, 0, 500 * MS));
     // ordinary: still busy (runs 50% and waits 45% behind the compiler) until 3000 ms, then light at 20% + 5%
@@ -81,7 +83,7 @@ class RealtimeGuardTest {
 
   @Test
   void aThreadThatStaysSaturatedStaysOrdinary() {
-    Tracker t = new Tracker(Rule.DEFAULT, true);
+    Tracker t = new Tracker(RULE, true);
     long[] c = new long[3];
     assertEquals(List.of("DEMOTE@500"), drive(t, 0, c, 0.95, 0.0, 0, 500 * MS));
     assertEquals(List.of(), drive(t, 750 * MS, c, 0.55, 0.40, 0, 30_000 * MS));
@@ -90,7 +92,7 @@ class RealtimeGuardTest {
 
   @Test
   void promotedAgainItCanBeDemotedAgainButOnlyOnAWindowOfItsNewState() {
-    Tracker t = new Tracker(Rule.DEFAULT, true);
+    Tracker t = new Tracker(RULE, true);
     long[] c = new long[3];
     drive(t, 0, c, 0.95, 0, 0, 500 * MS);
     // [500, 3500]: 250 ms at 95% and 2750 ms at 10% = 17%
@@ -101,14 +103,25 @@ class RealtimeGuardTest {
 
   @Test
   void aThreadStartedOrdinaryWaitsForTheJitToGoQuiet() {
-    Tracker t = new Tracker(Rule.DEFAULT, false);
+    Tracker t = new Tracker(RULE, false);
     long[] c = new long[3];
     // light (10%), but the JVM compiles 30% of the time until 3250 ms: the 3-s window must hold at most 1 s of it
     List<String> a = new ArrayList<>(drive(t, 0, c, 0.10, 0, 0.30, 3000 * MS));
     a.addAll(drive(t, 3250 * MS, c, 0.10, 0, 0, 3000 * MS));
     assertEquals(List.of("PROMOTE@5250"), a);
     assertEquals(0.10, t.lastJitShare(), 1e-9);
-    assertEquals(List.of("PROMOTE@3000"), drive(new Tracker(Rule.DEFAULT, false), 0, new long[3], 0, 0, 0, 5000 * MS));
+    assertEquals(List.of("PROMOTE@3000"), drive(new Tracker(RULE, false), 0, new long[3], 0, 0, 0, 5000 * MS));
+  }
+
+  @Test
+  void theDefaultRuleLeavesALoopNeedingHalfACpuOrdinary() {
+    Tracker t = new Tracker(Rule.DEFAULT, false);
+    assertEquals(List.of(), drive(t, 0, new long[3], 0.45, 0.05, 0, 30_000 * MS));
+    Tracker light = new Tracker(Rule.DEFAULT, false);
+    long[] c = new long[3];
+    assertEquals(List.of("PROMOTE@3000"), drive(light, 0, c, 0.20, 0.02, 0.01, 3000 * MS));
+    // [3250, 3750] at 65% (the half second before holds 250 ms at 20%: 42.5%)
+    assertEquals(List.of("DEMOTE@3750"), drive(light, 3250 * MS, c, 0.65, 0, 0, 500 * MS));
   }
 
   @Test
@@ -152,7 +165,7 @@ class RealtimeGuardTest {
     while (tid[0] == 0) {
       Thread.sleep(1);
     }
-    try (RealtimeGuard guard = new RealtimeGuard("test", Rule.DEFAULT)) {
+    try (RealtimeGuard guard = new RealtimeGuard("test", RULE)) {
       try {
         guard.add(tid[0], "guard-test-spin", 2, true);
       } catch (LinuxThreads.RealtimeRefused e) {
