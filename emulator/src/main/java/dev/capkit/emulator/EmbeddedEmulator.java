@@ -23,6 +23,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -176,17 +177,16 @@ public final class EmbeddedEmulator implements AutoCloseable {
     if (realtimeGuard != null) {
       throw new IllegalStateException("real-time scheduling is already set");
     }
-    List<Long> loops = java.util.Collections.synchronizedList(new ArrayList<>());
-    server.onEachWorkerLoop(() -> loops.add(LinuxThreads.currentTid()));
-    long[] engineTid = new long[1];
-    engine.onEngineThread(() -> engineTid[0] = LinuxThreads.currentTid());
+    List<Map.Entry<Thread, Long>> loops = java.util.Collections.synchronizedList(new ArrayList<>());
+    server.onEachWorkerLoop(() -> loops.add(Map.entry(Thread.currentThread(), LinuxThreads.currentTid())));
+    List<Map.Entry<Thread, Long>> engineThread = new ArrayList<>(1);
+    engine.onEngineThread(() -> engineThread.add(Map.entry(Thread.currentThread(), LinuxThreads.currentTid())));
     RealtimeGuard guard = new RealtimeGuard("emulator --realtime " + priority, RealtimeGuard.Rule.DEFAULT);
     try {
-      int i = 0;
-      for (long loop : loops) {
-        guard.add(loop, "emulator-io-" + i++, priority, true);
+      for (Map.Entry<Thread, Long> loop : loops) {
+        guard.add(loop.getKey(), loop.getValue(), priority, true);
       }
-      guard.add(engineTid[0], "capkit-engine", Math.max(1, priority - 1), true);
+      guard.add(engineThread.get(0).getKey(), engineThread.get(0).getValue(), Math.max(1, priority - 1), true);
     } catch (LinuxThreads.RealtimeRefused e) {
       guard.close();
       throw new IllegalStateException(e.getMessage() + " (SCHED_FIFO needs root, CAP_SYS_NICE or an RLIMIT_RTPRIO of at least "

@@ -7,6 +7,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -96,10 +97,11 @@ final class RealtimeThreads implements AutoCloseable {
     }
     this.priority = priority;
     this.control = control;
-    List<Long> loops = new ArrayList<>();
+    List<Map.Entry<Thread, Long>> loops = new ArrayList<>();
     for (EventExecutor loop : group) {
       try {
-        loops.add(loop.submit(LinuxThreads::currentTid).get(10, TimeUnit.SECONDS)); // starts the loop's thread
+        // starts the loop's thread
+        loops.add(loop.submit(() -> Map.entry(Thread.currentThread(), LinuxThreads.currentTid())).get(10, TimeUnit.SECONDS));
       } catch (ExecutionException | TimeoutException e) {
         throw refused("cannot tell an event loop's thread id: " + e, e);
       } catch (InterruptedException e) {
@@ -109,8 +111,8 @@ final class RealtimeThreads implements AutoCloseable {
     }
     this.guard = new RealtimeGuard("-D" + PROPERTY + "=" + priority, RealtimeGuard.Rule.DEFAULT);
     try {
-      for (int i = 0; i < loops.size(); i++) {
-        guard.add(loops.get(i), "capkit-loadgen-" + i, priority, false);
+      for (Map.Entry<Thread, Long> loop : loops) {
+        guard.add(loop.getKey(), loop.getValue(), priority, false);
       }
     } catch (LinuxThreads.RealtimeRefused e) {
       guard.close();

@@ -42,6 +42,7 @@ public final class RealtimeGuard implements AutoCloseable {
 
   /** How often the counters are read. */
   public static final long PERIOD_MILLIS = 250;
+  private static final int WHERE_FRAMES = 14;
 
   /**
    * When a thread is demoted and promoted again (shares of wall-clock time, windows in nanoseconds).
@@ -178,13 +179,15 @@ public final class RealtimeGuard implements AutoCloseable {
   private final class Guarded {
     final long tid;
     final String name;
+    final Thread thread; // null when not known
     final int priority;
     final Tracker tracker;
     long ordinarySince; // while ordinary: since when
 
-    Guarded(long tid, String name, int priority, boolean realtime) {
+    Guarded(long tid, Thread thread, int priority, boolean realtime) {
       this.tid = tid;
-      this.name = name;
+      this.thread = thread;
+      this.name = thread.getName();
       this.priority = priority;
       this.tracker = new Tracker(rule, realtime);
       this.ordinarySince = System.nanoTime();
@@ -219,21 +222,22 @@ public final class RealtimeGuard implements AutoCloseable {
   }
 
   /**
-   * Guards thread {@code tid} of this JVM from now on at {@code priority}. With {@code now}, it is put in
+   * Guards {@code thread}, whose kernel id is {@code tid} ({@link LinuxThreads#currentTid} on it), from now on at
+   * {@code priority}. With {@code now}, it is put in
    * {@code SCHED_FIFO} at once; without, it stays as it is until it passes the promotion test (for threads that meet
    * load as soon as they exist: their first seconds belong to the JIT compiler). Either way the right is checked
    * here: a thread is put in {@code SCHED_FIFO} and, without {@code now}, back.
    *
    * @throws LinuxThreads.RealtimeRefused when the policy cannot be set (chrt's message)
    */
-  public void add(long tid, String name, int priority, boolean now) {
+  public void add(Thread thread, long tid, int priority, boolean now) {
     LinuxThreads.setFifo(tid, priority);
     if (!now) {
       LinuxThreads.setOrdinary(tid);
     }
     synchronized (this) {
       if (!closed) {
-        threads.put(tid, new Guarded(tid, name, priority, now));
+        threads.put(tid, new Guarded(tid, thread, priority, now));
       }
     }
   }
@@ -281,14 +285,17 @@ public final class RealtimeGuard implements AutoCloseable {
       }
       switch (g.tracker.observe(at, s.runNanos(), s.waitNanos(), jitNanos())) {
         case DEMOTE -> {
+          // Where it runs, taken before the demotion: a thread that spins for something an ordinary thread holds is
+          // caught in the act (the stack waits for the thread's next safepoint poll, at most the throttled remainder).
+          String where = where(g.thread);
           LinuxThreads.setOrdinary(g.tid);
           demotions++;
           g.ordinarySince = at;
           LOG.warn("{}: thread {} ran {}% of the last {} s at SCHED_FIFO {}: back to ordinary scheduling until it needs "
                   + "under {}% of a CPU for {} s (a saturated real-time thread starves its own JVM's JIT compiler and "
-                  + "collector, and real-time cannot make it keep up)", owner, g.name,
+                  + "collector, and real-time cannot make it keep up); it was at {}", owner, g.name,
               Math.round(100 * g.tracker.lastShare()), rule.demoteWindowNanos() / 1e9, g.priority,
-              Math.round(100 * rule.promoteBelow()), rule.promoteWindowNanos() / 1e9);
+              Math.round(100 * rule.promoteBelow()), rule.promoteWindowNanos() / 1e9, where);
         }
         case PROMOTE -> {
           LinuxThreads.setFifo(g.tid, g.priority);
@@ -307,6 +314,16 @@ public final class RealtimeGuard implements AutoCloseable {
         ordinaryNanos += System.nanoTime() - g.ordinarySince;
       }
     }
+  }
+
+  /** The top frames of {@code thread}'s stack, innermost first, for the log. */
+  static String where(Thread thread) {
+    StackTraceElement[] stack = thread.getStackTrace();
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < Math.min(WHERE_FRAMES, stack.length); i++) {
+      out.append(i == 0 ? "" : " <- ").append(stack[i]);
+    }
+    return stack.length == 0 ? "(no Java frames)" : out.toString();
   }
 
   /** Stops checking; the threads keep the policy they have now (their owner puts them back or ends them). */

@@ -167,7 +167,7 @@ class RealtimeGuardTest {
     }
     try (RealtimeGuard guard = new RealtimeGuard("test", RULE)) {
       try {
-        guard.add(tid[0], "guard-test-spin", 2, true);
+        guard.add(worker, tid[0], 2, true);
       } catch (LinuxThreads.RealtimeRefused e) {
         assertTrue(e.getMessage().contains("chrt"), e.getMessage());
         return;

@@ -316,14 +316,18 @@ public final class RealTimeEngine implements AutoCloseable {
     if (deliveries.isEmpty()) {
       return;
     }
+    // When the engine thread is behind real time (busy steps chain from the previous step's modelled end, so an
+    // overloaded emulator's timeline falls behind the clock), the tokens go out now, not at their modelled time, and a
+    // request that arrived after that modelled time would get a negative TTFT: vLLM's histograms never see one.
+    long outAt = Math.max(scheduledNanos, System.nanoTime());
     for (Delivery d : deliveries) {
       for (Emission e : d.emissions()) {
         TokenSink sink = (TokenSink) e.request().attachment();
         if (e.tokenIndex() == 0) {
-          metrics.firstToken((scheduledNanos - sink.arrivalNanos()) / 1e9);
+          metrics.firstToken((outAt - sink.arrivalNanos()) / 1e9);
         }
         if (e.last()) {
-          metrics.finished((scheduledNanos - sink.arrivalNanos()) / 1e9);
+          metrics.finished((outAt - sink.arrivalNanos()) / 1e9);
           metrics.released(e.request().imagePixels());
         }
       }
