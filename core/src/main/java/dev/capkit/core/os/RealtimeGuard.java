@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
  * ordinary) becomes {@code SCHED_FIFO} at its priority once it has been ordinary for at least
  * {@link Rule#promoteWindowNanos} and over that window needed (ran or waited runnable) at most
  * {@link Rule#promoteBelow} of the time while the JIT compiled for at most {@link Rule#jitBelow} of it (its code is
- * then compiled: real-time will not starve the compiler). Each change is logged with the figures. While a saturated real-time thread
- * holds the guard's CPU the guard itself runs only in the throttled remainder, so a demotion takes up to about a
- * second there. A thread whose counters cannot be read (it ended, or the kernel keeps no scheduler statistics) is
+ * then compiled: real-time will not starve the compiler). Each change is logged with the figures (a demotion with the
+ * thread's stack). While a saturated real-time thread holds the guard's CPU the guard itself runs only in the throttled
+ * remainder, so a demotion takes up to about a second there. A thread whose counters cannot be read (it ended, or the kernel keeps no scheduler statistics) is
  * left as it is and no longer guarded.
  */
 public final class RealtimeGuard implements AutoCloseable {
@@ -53,6 +53,8 @@ public final class RealtimeGuard implements AutoCloseable {
    * @param promoteBelow       a demoted thread is promoted when, over the last {@code promoteWindowNanos}, its run time
    *                           plus runnable wait was at most this share (it would not saturate a CPU of its own)
    * @param promoteWindowNanos how long a demoted thread stays ordinary at least, and the window of the promotion test
+   * @param jitBelow           the JVM's compilation time (summed over compiler threads) as a share of the promotion
+   *                           window must be at most this: a thread is not promoted while its JVM is still compiling
    */
   public record Rule(double demoteAt, long demoteWindowNanos, double promoteBelow, long promoteWindowNanos,
       double jitBelow) {
@@ -285,8 +287,8 @@ public final class RealtimeGuard implements AutoCloseable {
       }
       switch (g.tracker.observe(at, s.runNanos(), s.waitNanos(), jitNanos())) {
         case DEMOTE -> {
-          // Where it runs, taken before the demotion: a thread that spins for something an ordinary thread holds is
-          // caught in the act (the stack waits for the thread's next safepoint poll, at most the throttled remainder).
+          // Where it runs, taken before the demotion (at the thread's next safepoint poll): a hint for the log, which
+          // may show the busy code or, when the burst is over, only where the thread waits for work.
           String where = where(g.thread);
           LinuxThreads.setOrdinary(g.tid);
           demotions++;
