@@ -11,7 +11,8 @@ import java.util.List;
  * {@code -Dbench.run=cpu} times the same operations by thread CPU time ({@code ClientPathCpu});
  * {@code -Dbench.run=ceiling} runs {@link CeilingBenchmark} at {@code -Dbench.rates} for
  * {@code -Dbench.seconds} each after {@code -Dbench.warmup} seconds; {@code -Dbench.run=preemption} runs
- * {@link PreemptionBenchmark} (a real-time event loop fed by ordinary threads on one CPU).
+ * {@link PreemptionBenchmark} (a real-time event loop fed by ordinary threads on one CPU), {@code
+ * -Dbench.run=preemption-alloc} its allocator variant (a real-time thread allocating buffers ordinary threads release).
  */
 public final class LoadgenBenchmarks {
 
@@ -39,7 +40,8 @@ public final class LoadgenBenchmarks {
             Double.parseDouble(System.getProperty("bench.seconds", "15")), System.getProperty("bench.baseline", ""));
       }
       case "preemption" -> PreemptionBenchmark.run();
-      default -> throw new IllegalArgumentException("-Dbench.run=" + run + ": expected jmh, cpu, ceiling or preemption");
+      case "preemption-alloc" -> PreemptionBenchmark.runAllocator();
+      default -> throw new IllegalArgumentException("-Dbench.run=" + run + ": expected jmh, cpu, ceiling, preemption or preemption-alloc");
     }
   }
 }

@@ -2,13 +2,18 @@ package dev.capkit.loadgen.bench;
 
 import dev.capkit.core.os.LinuxThreads;
 import dev.capkit.core.os.PreemptionSafeEventLoopGroup;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,6 +59,97 @@ final class PreemptionBenchmark {
         }
       }
     }
+  }
+
+  /**
+   * {@code -Dbench.run=preemption-alloc}: the same inversion looked for in the buffer allocator. A real-time
+   * {@code FastThreadLocalThread} (as an event loop is) allocates a 256-byte direct buffer every 20 us and hands it to
+   * {@code -Dbench.producers} ordinary threads, which release it (a response buffer released off the loop). Netty
+   * 4.2's default, the adaptive allocator, keeps each chunk's free segments in an {@code MpscIntQueue} whose
+   * {@code poll()} spins, like the task queue's, while a releasing thread has claimed a slot but not stored into it.
+   * Variants: {@code ByteBufAllocator.DEFAULT} (adaptive unless {@code -Dio.netty.allocator.type} says otherwise) and
+   * {@code PooledByteBufAllocator.DEFAULT}; printed: allocations, the seconds whose longest allocation took over 50 ms,
+   * and the longest. Run it on ONE CPU.
+   */
+  static void runAllocator() throws Exception {
+    int fifo = Integer.getInteger("bench.fifo", 10);
+    int producers = Integer.getInteger("bench.producers", 4);
+    int seconds = Integer.getInteger("bench.seconds", 60);
+    int rounds = Integer.getInteger("bench.rounds", 1);
+    int cpus = Runtime.getRuntime().availableProcessors();
+    System.out.printf(Locale.ROOT, "preemption-alloc: %d CPU(s) available%s; allocating thread SCHED_%s, %d ordinary "
+        + "releasers, %d s per variant, %d round(s)%n", cpus, cpus > 1 ? " (the stall needs ONE: taskset -c N)" : "",
+        fifo > 0 ? "FIFO " + fifo : "OTHER", producers, seconds, rounds);
+    for (int r = 1; r <= rounds; r++) {
+      System.out.println(allocations(ByteBufAllocator.DEFAULT, fifo, producers, seconds, r,
+          "default (" + ByteBufAllocator.DEFAULT.getClass().getSimpleName() + ")"));
+      System.out.println(allocations(PooledByteBufAllocator.DEFAULT, fifo, producers, seconds, r,
+          "PooledByteBufAllocator"));
+    }
+  }
+
+  private static String allocations(ByteBufAllocator allocator, int fifo, int producers, int seconds, int round,
+      String name) throws Exception {
+    ConcurrentLinkedQueue<ByteBuf> handed = new ConcurrentLinkedQueue<>();
+    AtomicLong worst = new AtomicLong();
+    AtomicLong count = new AtomicLong();
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    long[] tid = new long[1];
+    Thread allocating = new FastThreadLocalThread(() -> {
+      tid[0] = LinuxThreads.currentTid();
+      while (System.nanoTime() < end) {
+        long t0 = System.nanoTime();
+        ByteBuf b = allocator.directBuffer(256);
+        long d = System.nanoTime() - t0;
+        if (d > worst.get()) {
+          worst.set(d);
+        }
+        count.incrementAndGet();
+        handed.add(b);
+        LockSupport.parkNanos(20_000);
+      }
+    }, "preempt-alloc");
+    allocating.setDaemon(true);
+    allocating.start();
+    while (tid[0] == 0) {
+      Thread.sleep(1);
+    }
+    if (fifo > 0) {
+      LinuxThreads.setFifo(tid[0], fifo);
+    }
+    List<Thread> releasers = new ArrayList<>();
+    for (int p = 0; p < producers; p++) {
+      Thread t = new Thread(() -> {
+        while (System.nanoTime() < end || !handed.isEmpty()) {
+          ByteBuf b = handed.poll();
+          if (b == null) {
+            LockSupport.parkNanos(20_000);
+          } else {
+            b.release();
+          }
+        }
+      }, "releaser-" + p);
+      t.setDaemon(true);
+      t.start();
+      releasers.add(t);
+    }
+    int stalledSeconds = 0;
+    long longest = 0;
+    long t0 = System.nanoTime();
+    for (int s = 1; s <= seconds; s++) {
+      LockSupport.parkNanos(t0 + TimeUnit.SECONDS.toNanos(s) - System.nanoTime());
+      long w = worst.getAndSet(0);
+      longest = Math.max(longest, w);
+      if (w > TimeUnit.MILLISECONDS.toNanos(50)) {
+        stalledSeconds++;
+      }
+    }
+    allocating.join();
+    for (Thread t : releasers) {
+      t.join();
+    }
+    return String.format(Locale.ROOT, "round %d, %-36s allocations %,d; seconds with an allocation > 50 ms: %d; "
+        + "longest %.3f ms", round, name + ":", count.get(), stalledSeconds, longest / 1e6);
   }
 
   private static String once(EventLoop loop, int fifo, int producers, int seconds, int round, String name)
