@@ -21,10 +21,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.nio.charset.StandardCharsets;
 
 /**
  * An emulated vLLM server running inside this JVM: a Netty HTTP server on 127.0.0.1 (ephemeral
@@ -177,7 +177,7 @@ public final class EmbeddedEmulator implements AutoCloseable {
     if (realtimeGuard != null) {
       throw new IllegalStateException("real-time scheduling is already set");
     }
-    List<Map.Entry<Thread, Long>> loops = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Map.Entry<Thread, Long>> loops = java.util.Collections.synchronizedList(new ArrayList<>()); // thread, tid
     server.onEachWorkerLoop(() -> loops.add(Map.entry(Thread.currentThread(), LinuxThreads.currentTid())));
     List<Map.Entry<Thread, Long>> engineThread = new ArrayList<>(1);
     engine.onEngineThread(() -> engineThread.add(Map.entry(Thread.currentThread(), LinuxThreads.currentTid())));
@@ -194,11 +194,6 @@ public final class EmbeddedEmulator implements AutoCloseable {
     }
     realtimeGuard = guard;
     return loops.size() + 1;
-  }
-
-  /** With {@link #realtime}: how often the guard took a saturated thread out of real-time so far; else null. */
-  public synchronized String realtimeGuarding() {
-    return realtimeGuard == null ? null : realtimeGuard.describe();
   }
 
   @Override

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * The event loops are core's {@link RealtimeGuard}'s: they start ordinary and become real-time once they are light
  * and the JIT is quiet, and a loop that saturates its CPU is ordinary again until then (in a fresh Gatling JVM pinned to
  * one CPU, loops real-time from the start ran not yet compiled code at 1,000 req/s, starved the JIT compiler that
- * would have made them fast, and lost the first step to a schedule lag of 0.9-1.8 s). G1 starts workers as it needs them, so the JVM's
- * threads are looked at again every {@value #RESCAN_SECONDS} s. {@link #close} puts the JVM's threads back in
+ * would have made them fast, and lost the first step to a schedule lag of 0.9-1.8 s). G1 starts workers as it needs
+ * them, so the JVM's threads are looked at again every {@value #RESCAN_SECONDS} s. {@link #close} puts the JVM's threads back in
  * {@code SCHED_OTHER}. Linux only; needs root, {@code CAP_SYS_NICE} or {@code ulimit -r} of at least N: without the
  * right the client refuses to start, naming the property and the value ({@link Refused}).
  */
@@ -86,8 +86,8 @@ final class RealtimeThreads implements AutoCloseable {
 
   /**
    * Puts the JVM's safepoint threads in {@code SCHED_FIFO} at {@code priority} and hands the event loops of
-   * {@code group} (started here if they were not) to a {@link RealtimeGuard} (the right is checked on them now); {@code control} (an event loop of the client's that stays ordinary) runs
-   * the rescan.
+   * {@code group} (started here if they were not) to a {@link RealtimeGuard} (the right is checked on them now);
+   * {@code control} (an event loop of the client's that stays ordinary) runs the rescan.
    *
    * @throws Refused when a thread's policy cannot be set, naming the property, the value and chrt's message
    */
@@ -119,11 +119,16 @@ final class RealtimeThreads implements AutoCloseable {
       throw refused(e.getMessage() + " (needs root, CAP_SYS_NICE or ulimit -r >= " + priority + ")", e);
     }
     this.eventLoops = loops.size();
-    rescan();
+    try {
+      rescan();
+    } catch (RuntimeException e) {
+      guard.close();
+      throw e;
+    }
     control.scheduleAtFixedRate(this::rescanQuietly, RESCAN_SECONDS, RESCAN_SECONDS, TimeUnit.SECONDS);
   }
 
-  /** For run.json: the policy, which threads have it, and the guard's demotions of the event loops so far. */
+  /** For run.json: the policy, which threads have it, and the guard's changes to the event loops so far. */
   String describe() {
     return "SCHED_FIFO " + priority + " (-D" + PROPERTY + "): " + eventLoops + " event loop(s), the JVM's VM thread and "
         + "G1 stop-the-world workers; JIT, concurrent GC and the callers' threads ordinary; event loops "

@@ -181,7 +181,7 @@ public final class RealtimeGuard implements AutoCloseable {
   private final class Guarded {
     final long tid;
     final String name;
-    final Thread thread; // null when not known
+    final Thread thread;
     final int priority;
     final Tracker tracker;
     long ordinarySince; // while ordinary: since when
@@ -225,10 +225,10 @@ public final class RealtimeGuard implements AutoCloseable {
 
   /**
    * Guards {@code thread}, whose kernel id is {@code tid} ({@link LinuxThreads#currentTid} on it), from now on at
-   * {@code priority}. With {@code now}, it is put in
-   * {@code SCHED_FIFO} at once; without, it stays as it is until it passes the promotion test (for threads that meet
-   * load as soon as they exist: their first seconds belong to the JIT compiler). Either way the right is checked
-   * here: a thread is put in {@code SCHED_FIFO} and, without {@code now}, back.
+   * {@code priority}. With {@code now}, it is put in {@code SCHED_FIFO} at once; without, it stays ordinary until it
+   * passes the promotion test (for threads that meet load as soon as they exist: their first seconds belong to the JIT
+   * compiler). Either way the right is checked here: the thread is put in {@code SCHED_FIFO} and, without {@code now},
+   * back.
    *
    * @throws LinuxThreads.RealtimeRefused when the policy cannot be set (chrt's message)
    */
@@ -245,8 +245,9 @@ public final class RealtimeGuard implements AutoCloseable {
   }
 
   /**
-   * For run records: the guard's changes so far, e.g. {@code "real-time guard (core RealtimeGuard): 2 promotion(s),
-   * 1 demotion(s) while saturating a CPU; 12.5 s of 60.1 s ordinary (thread-seconds)"}.
+   * For run records: the guard's changes so far, e.g. {@code "real-time guard: 2 promotion(s), 1 demotion(s) while
+   * saturating a CPU; 12.5 s ordinary in 60.1 s (thread-seconds)"} (time ordinary summed over the guarded threads, in
+   * the guard's lifetime).
    */
   public synchronized String describe() {
     long ordinary = ordinaryNanos;
