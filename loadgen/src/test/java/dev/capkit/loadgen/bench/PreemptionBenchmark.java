@@ -133,23 +133,13 @@ final class PreemptionBenchmark {
       t.start();
       releasers.add(t);
     }
-    int stalledSeconds = 0;
-    long longest = 0;
-    long t0 = System.nanoTime();
-    for (int s = 1; s <= seconds; s++) {
-      LockSupport.parkNanos(t0 + TimeUnit.SECONDS.toNanos(s) - System.nanoTime());
-      long w = worst.getAndSet(0);
-      longest = Math.max(longest, w);
-      if (w > TimeUnit.MILLISECONDS.toNanos(50)) {
-        stalledSeconds++;
-      }
-    }
+    long[] stalls = watch(worst, seconds);
     allocating.join();
     for (Thread t : releasers) {
       t.join();
     }
     return String.format(Locale.ROOT, "round %d, %-36s allocations %,d; seconds with an allocation > 50 ms: %d; "
-        + "longest %.3f ms", round, name + ":", count.get(), stalledSeconds, longest / 1e6);
+        + "longest %.3f ms", round, name + ":", count.get(), stalls[0], stalls[1] / 1e6);
   }
 
   private static String once(EventLoop loop, int fifo, int producers, int seconds, int round, String name)
@@ -181,7 +171,20 @@ final class PreemptionBenchmark {
       t.start();
       submitters.add(t);
     }
-    int stalledSeconds = 0;
+    long[] stalls = watch(worst, seconds);
+    for (Thread t : submitters) {
+      t.join();
+    }
+    return String.format(Locale.ROOT, "round %d, %-29s tasks %,d; seconds with a task waiting > 50 ms: %d; longest %.3f ms",
+        round, name + ":", tasks.get(), stalls[0], stalls[1] / 1e6);
+  }
+
+  /**
+   * Reads and resets {@code worst} (nanoseconds, set by the measured thread) once a second for {@code seconds}:
+   * returns {seconds whose worst exceeded 50 ms, the longest worst}.
+   */
+  private static long[] watch(AtomicLong worst, int seconds) {
+    long stalledSeconds = 0;
     long longest = 0;
     long t0 = System.nanoTime();
     for (int s = 1; s <= seconds; s++) {
@@ -192,10 +195,6 @@ final class PreemptionBenchmark {
         stalledSeconds++;
       }
     }
-    for (Thread t : submitters) {
-      t.join();
-    }
-    return String.format(Locale.ROOT, "round %d, %-29s tasks %,d; seconds with a task waiting > 50 ms: %d; longest %.3f ms",
-        round, name + ":", tasks.get(), stalledSeconds, longest / 1e6);
+    return new long[] {stalledSeconds, longest};
   }
 }
