@@ -116,7 +116,7 @@ final class RealtimeThreads implements AutoCloseable {
       }
     } catch (LinuxThreads.RealtimeRefused e) {
       guard.close();
-      throw refused(e.getMessage() + " (needs root, CAP_SYS_NICE or ulimit -r >= " + priority + ")", e);
+      throw noRight(e);
     }
     this.eventLoops = loops.size();
     try {
@@ -164,8 +164,12 @@ final class RealtimeThreads implements AutoCloseable {
     try {
       LinuxThreads.setFifo(tid, priority);
     } catch (LinuxThreads.RealtimeRefused e) {
-      throw refused(e.getMessage() + " (needs root, CAP_SYS_NICE or ulimit -r >= " + priority + ")", e);
+      throw noRight(e);
     }
+  }
+
+  private Refused noRight(LinuxThreads.RealtimeRefused e) {
+    return refused(e.getMessage() + " (needs root, CAP_SYS_NICE or ulimit -r >= " + priority + ")", e);
   }
 
   private Refused refused(String why, Throwable cause) {

@@ -92,7 +92,6 @@ public final class RealtimeGuard implements AutoCloseable {
     private final Rule rule;
     private final ArrayDeque<Sample> samples = new ArrayDeque<>();
     private boolean realtime;
-    private long since = Long.MIN_VALUE; // when the current state began (first sample's time until a change)
     private double lastShare;
     private double lastJitShare;
 
@@ -111,24 +110,23 @@ public final class RealtimeGuard implements AutoCloseable {
      */
     public Action observe(long atNanos, long runNanos, long waitNanos, long jitNanos) {
       Sample now = new Sample(atNanos, runNanos, waitNanos, jitNanos);
-      if (since == Long.MIN_VALUE) {
-        since = atNanos;
-      }
       samples.addLast(now);
       long keep = Math.max(rule.demoteWindowNanos(), rule.promoteWindowNanos());
       while (samples.size() > 2 && atNanos - samples.peekFirst().at() > keep + TimeUnit.MILLISECONDS.toNanos(PERIOD_MILLIS)) {
         samples.removeFirst();
       }
+      // The samples start at the current state's beginning (change keeps only that one): a window's start found
+      // among them lies inside the current state.
       if (realtime) {
         Sample then = oldestWithin(atNanos, rule.demoteWindowNanos());
-        if (then != null && atNanos - since >= rule.demoteWindowNanos()) {
+        if (then != null) {
           lastShare = (double) (runNanos - then.run()) / (atNanos - then.at());
           if (lastShare >= rule.demoteAt()) {
             change(false, atNanos);
             return Action.DEMOTE;
           }
         }
-      } else if (atNanos - since >= rule.promoteWindowNanos()) {
+      } else {
         Sample then = oldestWithin(atNanos, rule.promoteWindowNanos());
         if (then != null) {
           lastShare = (double) (runNanos - then.run() + waitNanos - then.waited()) / (atNanos - then.at());
@@ -171,7 +169,6 @@ public final class RealtimeGuard implements AutoCloseable {
 
     private void change(boolean toRealtime, long at) {
       realtime = toRealtime;
-      since = at;
       Sample last = samples.peekLast();
       samples.clear();
       samples.addLast(last);
@@ -279,6 +276,7 @@ public final class RealtimeGuard implements AutoCloseable {
       return;
     }
     List<Long> gone = new ArrayList<>();
+    long jitNanos = jitNanos(); // one reading for every thread of this check
     for (Guarded g : threads.values()) {
       long at = System.nanoTime();
       LinuxThreads.SchedStat s = LinuxThreads.schedstat(0, g.tid);
@@ -286,7 +284,7 @@ public final class RealtimeGuard implements AutoCloseable {
         gone.add(g.tid);
         continue;
       }
-      switch (g.tracker.observe(at, s.runNanos(), s.waitNanos(), jitNanos())) {
+      switch (g.tracker.observe(at, s.runNanos(), s.waitNanos(), jitNanos)) {
         case DEMOTE -> {
           // Where it runs, taken before the demotion (at the thread's next safepoint poll): a hint for the log, which
           // may show the busy code or, when the burst is over, only where the thread waits for work.

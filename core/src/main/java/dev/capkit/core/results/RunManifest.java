@@ -1,5 +1,7 @@
 package dev.capkit.core.results;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,9 +43,9 @@ public record RunManifest(
 
   /** With {@code software[key] = value} (e.g. a figure known only at the end, such as scheduling changes). */
   public RunManifest withSoftware(String key, String value) {
-    Map<String, String> s = new java.util.LinkedHashMap<>(software == null ? Map.of() : software);
+    Map<String, String> s = new LinkedHashMap<>(software == null ? Map.of() : software);
     s.put(key, value);
-    return new RunManifest(capkitResults, status, runId, scenario, target, java.util.Collections.unmodifiableMap(s),
+    return new RunManifest(capkitResults, status, runId, scenario, target, Collections.unmodifiableMap(s),
         histogramUnit, startedAt, endedAt, steps, notes, gatlingReport);
   }
 

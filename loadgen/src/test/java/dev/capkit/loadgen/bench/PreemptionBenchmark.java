@@ -36,15 +36,28 @@ final class PreemptionBenchmark {
 
   private PreemptionBenchmark() {}
 
+  /** {@code -Dbench.fifo}, {@code -Dbench.producers}, {@code -Dbench.seconds}, {@code -Dbench.rounds}. */
+  private record Settings(int fifo, int producers, int seconds, int rounds) {
+    static Settings read() {
+      return new Settings(Integer.getInteger("bench.fifo", 10), Integer.getInteger("bench.producers", 4),
+          Integer.getInteger("bench.seconds", 60), Integer.getInteger("bench.rounds", 1));
+    }
+
+    void print(String benchmark, String measured, String others) {
+      int cpus = Runtime.getRuntime().availableProcessors();
+      System.out.printf(Locale.ROOT, "%s: %d CPU(s) available%s; %s SCHED_%s, %d ordinary %s, %d s per variant, "
+          + "%d round(s)%n", benchmark, cpus, cpus > 1 ? " (the stall needs ONE: taskset -c N)" : "", measured,
+          fifo > 0 ? "FIFO " + fifo : "OTHER", producers, others, seconds, rounds);
+    }
+  }
+
   static void run() throws Exception {
-    int fifo = Integer.getInteger("bench.fifo", 10);
-    int producers = Integer.getInteger("bench.producers", 4);
-    int seconds = Integer.getInteger("bench.seconds", 60);
-    int rounds = Integer.getInteger("bench.rounds", 1);
-    int cpus = Runtime.getRuntime().availableProcessors();
-    System.out.printf(Locale.ROOT, "preemption: %d CPU(s) available%s; loop SCHED_%s, %d ordinary submitters every 20 us, "
-        + "%d s per variant, %d round(s)%n", cpus, cpus > 1 ? " (the stall needs ONE: taskset -c N)" : "",
-        fifo > 0 ? "FIFO " + fifo : "OTHER", producers, seconds, rounds);
+    Settings set = Settings.read();
+    set.print("preemption", "loop", "submitters every 20 us");
+    int fifo = set.fifo();
+    int producers = set.producers();
+    int seconds = set.seconds();
+    int rounds = set.rounds();
     for (int r = 1; r <= rounds; r++) {
       for (boolean safe : new boolean[] {false, true}) {
         ThreadFactory threads = new DefaultThreadFactory("preempt-loop", true);
@@ -72,14 +85,12 @@ final class PreemptionBenchmark {
    * and the longest. Run it on ONE CPU.
    */
   static void runAllocator() throws Exception {
-    int fifo = Integer.getInteger("bench.fifo", 10);
-    int producers = Integer.getInteger("bench.producers", 4);
-    int seconds = Integer.getInteger("bench.seconds", 60);
-    int rounds = Integer.getInteger("bench.rounds", 1);
-    int cpus = Runtime.getRuntime().availableProcessors();
-    System.out.printf(Locale.ROOT, "preemption-alloc: %d CPU(s) available%s; allocating thread SCHED_%s, %d ordinary "
-        + "releasers, %d s per variant, %d round(s)%n", cpus, cpus > 1 ? " (the stall needs ONE: taskset -c N)" : "",
-        fifo > 0 ? "FIFO " + fifo : "OTHER", producers, seconds, rounds);
+    Settings set = Settings.read();
+    set.print("preemption-alloc", "allocating thread", "releasers");
+    int fifo = set.fifo();
+    int producers = set.producers();
+    int seconds = set.seconds();
+    int rounds = set.rounds();
     for (int r = 1; r <= rounds; r++) {
       System.out.println(allocations(ByteBufAllocator.DEFAULT, fifo, producers, seconds, r,
           "default (" + ByteBufAllocator.DEFAULT.getClass().getSimpleName() + ")"));
